@@ -1,0 +1,143 @@
+"""The case (sak): one vacancy, the unit's current residents and the nominees.
+
+The case model is generated from the vocabulary in `rules/felter.yaml`, so a
+field policy staff add there is accepted (and checked) here with no code change,
+and unknown fields, wrong types and values outside the allowed ones are rejected
+with the exact path (`kandidater[2].sjekkliste.tjenestebehov`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, Strict, StrictBool, StrictStr, ValidationError, create_model
+from typing_extensions import Annotated
+
+from .errors import CaseError, Problem
+from .validation_messages import problems_from
+from .vocabulary import FieldSpec, Vocabulary
+from .yaml_source import SourceDocument, YamlSyntaxError, parse_yaml_text, read_yaml_file, to_jsonable
+
+_STRICT_INT = Annotated[int, Strict()]
+
+
+def _number_type(spec: FieldSpec, base):
+    bounds = {}
+    if spec.min is not None:
+        bounds["ge"] = spec.min
+    if spec.maks is not None:
+        bounds["le"] = spec.maks
+    return base, bounds
+
+
+def _python_type(spec: FieldSpec, vocabulary: Vocabulary, name: str):
+    """Map a vocabulary type to a strict pydantic type (no silent '12' -> 12)."""
+    t = spec.type
+    if t == "tekst":
+        return StrictStr, {}
+    if t == "heltall":
+        return _number_type(spec, _STRICT_INT)
+    if t == "tall":
+        return _number_type(spec, float)
+    if t == "boolsk":
+        return StrictBool, {}
+    if t == "dato":
+        return dt.date, {}
+    if t in ("valg", "flervalg"):
+        values = tuple(vocabulary.values_of(spec) or ())
+        choice = Literal[values]  # type: ignore[valid-type]
+        return (choice if t == "valg" else list[choice]), {}
+    if t == "objekt":
+        return _section_model(name, spec.felter or {}, vocabulary), {}
+    raise AssertionError(t)
+
+
+def _section_model(name: str, fields: dict[str, FieldSpec], vocabulary: Vocabulary, extra: dict | None = None):
+    definitions: dict[str, Any] = {}
+    for field_name, spec in fields.items():
+        annotation, bounds = _python_type(spec, vocabulary, f"{name}_{field_name}")
+        description = spec.etikett
+        if spec.obligatorisk:
+            definitions[field_name] = (annotation, Field(..., description=description, **bounds))
+        else:
+            definitions[field_name] = (Optional[annotation], Field(None, description=description, **bounds))
+    definitions.update(extra or {})
+    return create_model(name, __config__=ConfigDict(extra="forbid"), **definitions)
+
+
+class CaseModels:
+    """The pydantic models of a case under one vocabulary (built once per rules bundle)."""
+
+    def __init__(self, vocabulary: Vocabulary):
+        v = vocabulary
+        self.Bolig = _section_model("Bolig", v.section("bolig"), v)
+        self.Botiltak = _section_model("Botiltak", v.section("botiltak"), v)
+        self.LedigBolig = _section_model("LedigBolig", v.section("ledig_bolig"), v, {
+            "bolig": (self.Bolig, Field(..., description="Boligen")),
+            "botiltak": (self.Botiltak, Field(..., description="Botiltaket boligen hører til")),
+        })
+        self.Beboer = _section_model("Beboer", v.section("beboer"), v)
+        self.Sjekkliste = _section_model("Sjekkliste", v.section("sjekkliste"), v)
+        self.Kandidat = _section_model("Kandidat", v.section("kandidat"), v, {
+            "sjekkliste": (self.Sjekkliste, Field(..., description="Sjekklisten saksbehandleren har fylt ut")),
+        })
+        self.Case = create_model(
+            "Sak", __config__=ConfigDict(extra="forbid"),
+            ledig_bolig=(self.LedigBolig, Field(..., description="Den ledige boligen")),
+            beboere=(list[self.Beboer], Field(default_factory=list, description="Dagens beboere (anonymisert)")),
+            kandidater=(list[self.Kandidat], Field(..., min_length=1, description="Kandidatene, én per HVK")),
+        )
+
+
+def validate_case(data: Any, models: CaseModels, doc: SourceDocument | None = None) -> dict:
+    """Validate a case; return it as plain JSON-able data (dates as ISO strings).
+
+    Raises CaseError naming every bad path; nothing is evaluated from a bad case.
+    """
+    if not isinstance(data, dict):
+        raise CaseError(Problem(path="", message="saken må være et oppslag med ledig_bolig, beboere og kandidater",
+                                file=doc.file if doc else None))
+    try:
+        case = models.Case.model_validate(data)
+    except ValidationError as exc:
+        raise CaseError(problems_from(exc, doc))
+    plain = case.model_dump(mode="json", exclude_none=True)
+    problems = []
+    for key, items in (("kandidater", plain["kandidater"]), ("beboere", plain["beboere"])):
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if item["id"] in seen:
+                msg = f"id-en '{item['id']}' er brukt før (i {key}[{seen[item['id']]}])"
+                problems.append(doc.problem((key, i, "id"), msg) if doc else Problem(path=f"{key}[{i}].id", message=msg))
+            seen.setdefault(item["id"], i)
+    if problems:
+        raise CaseError(problems)
+    return plain
+
+
+def read_case_file(path: str | Path) -> tuple[Any, SourceDocument]:
+    """Read a case from YAML or JSON; syntax errors become CaseError with file and line."""
+    try:
+        doc = read_yaml_file(Path(path))
+    except YamlSyntaxError as exc:
+        raise CaseError(exc.problem)
+    return doc.data, doc
+
+
+def parse_case_text(text: str, name: str = "<innsendt>") -> tuple[Any, SourceDocument]:
+    try:
+        doc = parse_yaml_text(text, file=name)
+    except YamlSyntaxError as exc:
+        raise CaseError(exc.problem)
+    return doc.data, doc
+
+
+def case_hash(case: dict, as_of: dt.date) -> str:
+    """Hash of the validated case and the as-of date: same input, same hash, later too."""
+    canonical = json.dumps({"sak": to_jsonable(case), "vurderingsdato": as_of.isoformat()},
+                           sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -1,0 +1,259 @@
+"""The condition language (betingelser) that policy staff write in rules files.
+
+Small on purpose: a comparison of one field with a value, combined with
+`alle` (all), `noen` (any) and `ikke` (not). Dates enter through computed values
+(`beregnet.*`: months since a date) and residents through counts, both declared
+in the vocabulary, so a condition never needs arithmetic of its own.
+
+Semantics every evaluator must share (durable_rules in production, the reference
+evaluator in the tests): a comparison with a field that has no value is false;
+`ikke` of it is therefore true; `er_ikke`, `ikke_en_av` and `inneholder_ikke`
+mean exactly `ikke` of their positive twin.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Iterator, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictInt, Tag, model_validator
+
+Scalar = Union[StrictBool, StrictInt, float, str]
+
+# operator key -> how it reads in bokmål
+OPERATORS = {
+    "er": "er",
+    "er_ikke": "er ikke",
+    "en_av": "er en av",
+    "ikke_en_av": "er ikke en av",
+    "over": "er over",
+    "minst": "er minst",
+    "under": "er under",
+    "hoyst": "er høyst",
+    "inneholder": "inneholder",
+    "inneholder_ikke": "inneholder ikke",
+    "har_felles_med": "har minst én verdi felles med",
+    "finnes": "er oppgitt",
+}
+NUMERIC_OPERATORS = ("over", "minst", "under", "hoyst")
+NEGATED_TWIN = {"er_ikke": "er", "ikke_en_av": "en_av", "inneholder_ikke": "inneholder"}
+
+
+class Comparison(BaseModel):
+    """`{felt: sjekkliste.bosituasjon, er: bostedslos}`: one field, one operator."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    felt: str = Field(description="Feltet som sammenlignes, f.eks. sjekkliste.bosituasjon.")
+    er: Optional[Scalar] = None
+    er_ikke: Optional[Scalar] = None
+    en_av: Optional[list[Scalar]] = Field(None, min_length=1)
+    ikke_en_av: Optional[list[Scalar]] = Field(None, min_length=1)
+    over: Optional[Union[StrictInt, float]] = None
+    minst: Optional[Union[StrictInt, float]] = None
+    under: Optional[Union[StrictInt, float]] = None
+    hoyst: Optional[Union[StrictInt, float]] = None
+    inneholder: Optional[str] = None
+    inneholder_ikke: Optional[str] = None
+    har_felles_med: Optional[str] = Field(None, description="Et annet flervalgsfelt med samme verdier.")
+    finnes: Optional[StrictBool] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_operator(cls, data: Any):
+        if isinstance(data, dict):
+            ops = [k for k in data if k in OPERATORS]
+            if len(ops) != 1 and not [k for k in data if k != "felt" and k not in OPERATORS]:
+                names = ", ".join(OPERATORS)
+                if not ops:
+                    raise ValueError(f"sammenligningen mangler en operator (en av: {names})")
+                raise ValueError(f"sammenligningen har flere operatorer ({', '.join(ops)}); bruk 'alle' for å kombinere")
+        return data
+
+    @property
+    def operator(self) -> str:
+        return next(k for k in OPERATORS if k in self.model_fields_set)
+
+    @property
+    def value(self) -> Any:
+        return getattr(self, self.operator)
+
+
+class AllOf(BaseModel):
+    """`alle: [...]`: every part must hold."""
+
+    model_config = ConfigDict(extra="forbid")
+    alle: list["Condition"] = Field(min_length=1)
+
+
+class AnyOf(BaseModel):
+    """`noen: [...]`: at least one part must hold."""
+
+    model_config = ConfigDict(extra="forbid")
+    noen: list["Condition"] = Field(min_length=1)
+
+
+class Not(BaseModel):
+    """`ikke: {...}`: the part must not hold."""
+
+    model_config = ConfigDict(extra="forbid")
+    ikke: "Condition"
+
+
+def _kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        for key in ("alle", "noen", "ikke"):
+            if key in value:
+                return key
+        return "felt"
+    if isinstance(value, (AllOf, AnyOf, Not, Comparison)):
+        return {AllOf: "alle", AnyOf: "noen", Not: "ikke", Comparison: "felt"}[type(value)]
+    return None
+
+
+Condition = Annotated[
+    Union[
+        Annotated[AllOf, Tag("alle")],
+        Annotated[AnyOf, Tag("noen")],
+        Annotated[Not, Tag("ikke")],
+        Annotated[Comparison, Tag("felt")],
+    ],
+    Discriminator(_kind, custom_error_type="condition_shape",
+                  custom_error_message="en betingelse må være et oppslag med 'felt', 'alle', 'noen' eller 'ikke'"),
+]
+
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+Not.model_rebuild()
+
+
+def walk(cond, loc: tuple = ()) -> Iterator[tuple[Comparison, tuple]]:
+    """Every comparison in a condition with its location path (for errors and field use)."""
+    if isinstance(cond, AllOf):
+        for i, part in enumerate(cond.alle):
+            yield from walk(part, loc + ("alle", i))
+    elif isinstance(cond, AnyOf):
+        for i, part in enumerate(cond.noen):
+            yield from walk(part, loc + ("noen", i))
+    elif isinstance(cond, Not):
+        yield from walk(cond.ikke, loc + ("ikke",))
+    else:
+        yield cond, loc
+
+
+def referenced_fields(cond) -> set[str]:
+    fields = set()
+    for comparison, _ in walk(cond):
+        fields.add(comparison.felt)
+        if comparison.operator == "har_felles_med":
+            fields.add(comparison.har_felles_med)
+    return fields
+
+
+def check(cond, vocabulary, loc: tuple, scope: str) -> list[tuple[tuple, str]]:
+    """Semantic checks against the vocabulary: fields declared, operators and values fit.
+
+    `scope` is "kandidat" for rules about a candidate, "beboer" for the filter
+    inside a count over residents. Returns (location, bokmål message) pairs.
+    """
+    problems = []
+    for comparison, where in walk(cond, loc):
+        problems += _check_comparison(comparison, vocabulary, where, scope)
+    return problems
+
+
+def _check_comparison(c: Comparison, vocabulary, loc: tuple, scope: str) -> list[tuple[tuple, str]]:
+    out = []
+    field = vocabulary.get(c.felt)
+    if field is None:
+        return [(loc + ("felt",), f"ukjent felt '{c.felt}'{vocabulary.suggest(c.felt)}")]
+    section = c.felt.split(".")[0]
+    if scope == "beboer" and section != "beboer":
+        out.append((loc + ("felt",), f"inne i 'hvor' kan bare beboer-felt brukes, ikke '{c.felt}'"))
+    if scope == "kandidat" and section == "beboer":
+        out.append((loc + ("felt",), f"beboer-felt ('{c.felt}') kan bare brukes i 'hvor' under en beregnet telling"))
+    op, value = c.operator, c.value
+    where = loc + (op,)
+    t = field.type
+    if t == "objekt":
+        return out + [(loc + ("felt",), f"'{c.felt}' er en gruppe av felt; sammenlign et av underfeltene")]
+    if op == "finnes":
+        return out
+    if t == "dato":
+        return out + [(where, f"datofeltet '{c.felt}' kan bare brukes med 'finnes'; "
+                              "bruk en beregnet verdi (maneder_siden) for å regne med datoer")]
+    if op in NUMERIC_OPERATORS:
+        if not field.is_number:
+            out.append((where, f"'{op}' krever et tallfelt, men '{c.felt}' er av type {t}"))
+        return out
+    if op in ("inneholder", "inneholder_ikke", "har_felles_med"):
+        if t != "flervalg":
+            return out + [(where, f"'{op}' krever et flervalgsfelt, men '{c.felt}' er av type {t}")]
+        if op == "har_felles_med":
+            other = vocabulary.get(value)
+            if other is None:
+                return out + [(where, f"ukjent felt '{value}'{vocabulary.suggest(value)}")]
+            if other.type != "flervalg" or set(other.values or {}) != set(field.values or {}):
+                out.append((where, f"'{value}' må være et flervalgsfelt med de samme verdiene som '{c.felt}'"))
+            return out
+        return out + _check_value(value, field, where)
+    # er, er_ikke, en_av, ikke_en_av
+    if t == "flervalg":
+        return out + [(where, f"'{c.felt}' er et flervalgsfelt; bruk 'inneholder' eller 'har_felles_med'")]
+    values = value if isinstance(value, list) else [value]
+    for i, v in enumerate(values):
+        out += _check_value(v, field, where + ((i,) if isinstance(value, list) else ()))
+    return out
+
+
+def _check_value(value, field, where) -> list[tuple[tuple, str]]:
+    t = field.type
+    if t in ("valg", "flervalg"):
+        if value not in (field.values or {}):
+            allowed = ", ".join(field.values or {})
+            return [(where, f"{value!r} er ikke en tillatt verdi for '{field.path}' (tillatt: {allowed})")]
+        return []
+    if t == "boolsk" and not isinstance(value, bool):
+        return [(where, f"'{field.path}' er sann/usann, men sammenlignes med {value!r}")]
+    if field.is_number and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        return [(where, f"'{field.path}' er et tall, men sammenlignes med {value!r}")]
+    if t == "tekst" and not isinstance(value, str):
+        return [(where, f"'{field.path}' er tekst, men sammenlignes med {value!r}")]
+    if field.spec is not None:
+        if field.spec.min is not None and isinstance(value, (int, float)) and value < field.spec.min:
+            return [(where, f"{value!r} er under minste tillatte verdi for '{field.path}' ({field.spec.min:g})")]
+        if field.spec.maks is not None and isinstance(value, (int, float)) and value > field.spec.maks:
+            return [(where, f"{value!r} er over største tillatte verdi for '{field.path}' ({field.spec.maks:g})")]
+    return []
+
+
+def describe(cond, vocabulary, nested: bool = False) -> str:
+    """The condition as a sentence fragment in bokmål, for "why not" and policy text."""
+    if isinstance(cond, AllOf):
+        text = " og ".join(describe(p, vocabulary, True) for p in cond.alle)
+        return f"({text})" if nested and len(cond.alle) > 1 else text
+    if isinstance(cond, AnyOf):
+        text = " eller ".join(describe(p, vocabulary, True) for p in cond.noen)
+        return f"({text})" if nested and len(cond.noen) > 1 else text
+    if isinstance(cond, Not):
+        return f"ikke {describe(cond.ikke, vocabulary, True)}"
+    field = vocabulary.get(cond.felt)
+    label = field.label if field else cond.felt
+    op, value = cond.operator, cond.value
+    if op == "finnes":
+        return f"«{label}» er {'oppgitt' if value else 'ikke oppgitt'}"
+    if op == "har_felles_med":
+        other = vocabulary.get(value)
+        return f"«{label}» har minst én verdi felles med «{other.label if other else value}»"
+
+    def show(v):
+        if isinstance(v, bool):
+            return "ja" if v else "nei"
+        if isinstance(v, str):
+            return f"«{vocabulary.label_of_value(cond.felt, v)}»"
+        return f"{v:g}" if isinstance(v, float) else str(v)
+
+    if isinstance(value, list):
+        shown = ", ".join(show(v) for v in value)
+    else:
+        shown = show(value)
+    return f"«{label}» {OPERATORS[op]} {shown}"

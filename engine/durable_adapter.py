@@ -1,0 +1,189 @@
+"""The one place that knows durable_rules: compile conditions, match facts.
+
+Our condition language is the source of truth; durable_rules' JSON is a compile
+target, so the evaluator stays replaceable. What we learned (see
+shared/durable_rules-notes.md, verified here):
+
+- durable_rules has no `$not`: negation is pushed down to the comparisons
+  (De Morgan), and "missing value" is spelled out with `$nex`, so a negated
+  comparison is true when the field has no value, as the language promises.
+- The C core has no locks: every call into it holds `_ENGINE_LOCK`.
+- `Host` starts polling threads and round-trips the whole session state as JSON
+  after every fired action. We drive the same engine module that `Host` wraps
+  (`durable_rules_engine`: create_ruleset / assert_fact / start_action_for_state
+  / complete_and_start_action / delete_state), which is ~5x faster per candidate
+  and starts no threads. Actions are only "rule X matched fact Y"; we collect
+  the names in a set (a rule with `$or` fires once per true branch).
+- A registered ruleset cannot change: a new rules version compiles to a new
+  ruleset under a fresh name; the old one is deleted when no one uses it.
+- Every rule is guarded by `$ex` on a marker only our facts carry, so no rule
+  can match the session's own state and loop.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from typing import Any, Iterable
+
+import durable_rules_engine as _core
+
+from .conditions import AllOf, AnyOf, Comparison, Not
+
+_ENGINE_LOCK = threading.Lock()
+_names = itertools.count(1)
+_sessions = itertools.count(1)
+
+SCOPE_MARKERS = {"kandidat": "_kandidat", "beboer": "_beboer"}
+
+
+def fact_key(path: str) -> str:
+    return path.replace(".", "__")
+
+
+def _item_key(path: str, value: str) -> str:
+    return f"{fact_key(path)}___{value}"
+
+
+def _missing(key: str) -> dict:
+    return {"$nex": {key: 1}}
+
+
+class _Compiler:
+    """Condition model -> durable_rules JSON, with negation pushed to the leaves."""
+
+    def __init__(self, values_of):
+        self.values_of = values_of  # path -> allowed values (for har_felles_med)
+
+    def compile(self, cond, negate: bool = False) -> dict:
+        if isinstance(cond, AllOf):
+            parts = [self.compile(p, negate) for p in cond.alle]
+            return _join("$or" if negate else "$and", parts)
+        if isinstance(cond, AnyOf):
+            parts = [self.compile(p, negate) for p in cond.noen]
+            return _join("$and" if negate else "$or", parts)
+        if isinstance(cond, Not):
+            return self.compile(cond.ikke, not negate)
+        return self._comparison(cond, negate)
+
+    def _comparison(self, c: Comparison, negate: bool) -> dict:
+        op, value = c.operator, c.value
+        key = fact_key(c.felt)
+        if op in ("er_ikke", "ikke_en_av", "inneholder_ikke"):
+            twin = {"er_ikke": "er", "ikke_en_av": "en_av", "inneholder_ikke": "inneholder"}[op]
+            return self._comparison(Comparison(felt=c.felt, **{twin: value}), not negate)
+        if op == "finnes":
+            present = bool(value) != negate
+            return {"$ex": {key: 1}} if present else _missing(key)
+        if op == "er":
+            if negate:
+                return {"$or": [_missing(key), {"$neq": {key: value}}]}
+            return {key: value}
+        if op == "en_av":
+            if negate:
+                return {"$or": [_missing(key), _join("$and", [{"$neq": {key: v}} for v in value])]}
+            return _join("$or", [{key: v} for v in value])
+        if op in ("over", "minst", "under", "hoyst"):
+            positive = {"over": "$gt", "minst": "$gte", "under": "$lt", "hoyst": "$lte"}[op]
+            negative = {"over": "$lte", "minst": "$lt", "under": "$gte", "hoyst": "$gt"}[op]
+            if negate:
+                return {"$or": [_missing(key), {negative: {key: value}}]}
+            return {positive: {key: value}}
+        if op == "inneholder":
+            item = _item_key(c.felt, value)
+            return _missing(item) if negate else {item: True}
+        if op == "har_felles_med":
+            shared = [v for v in (self.values_of(c.felt) or {}) if v in (self.values_of(value) or {})]
+            if not shared:
+                return {"$ex": {"_aldri": 1}} if not negate else {"$nex": {"_aldri": 1}}
+            pairs = [(_item_key(c.felt, v), _item_key(value, v)) for v in shared]
+            if negate:
+                return _join("$and", [{"$or": [_missing(a), _missing(b)]} for a, b in pairs])
+            return _join("$or", [{"$and": [{a: True}, {b: True}]} for a, b in pairs])
+        raise AssertionError(f"ukjent operator {op}")
+
+
+def _join(op: str, parts: list[dict]) -> dict:
+    return parts[0] if len(parts) == 1 else {op: parts}
+
+
+def flatten(values: dict[str, Any]) -> dict[str, Any]:
+    """Fact values by dotted path -> durable fact; lists become one flag per item."""
+    fact: dict[str, Any] = {}
+    for path, value in values.items():
+        if value is None:
+            continue
+        key = fact_key(path)
+        if isinstance(value, list):
+            fact[key] = len(value)
+            for item in value:
+                fact[_item_key(path, item)] = True
+        elif isinstance(value, dict):
+            continue
+        else:
+            fact[key] = value
+    return fact
+
+
+class DurableRules:
+    """A compiled ruleset: `match` tells, for each fact, which rules hold.
+
+    `rules` maps rule id -> (scope, condition); scope is "kandidat" or "beboer"
+    and decides which facts the rule can see.
+    """
+
+    def __init__(self, rules: dict[str, tuple[str, Any]], values_of):
+        compiler = _Compiler(values_of)
+        definition = {}
+        for rule_id, (scope, condition) in rules.items():
+            guard = {"$ex": {SCOPE_MARKERS[scope]: 1}}
+            definition[rule_id] = {"all": [{"m": {"$and": [guard, compiler.compile(condition)]}}]}
+        self.definition = definition
+        self.name = f"boligtildeling_{next(_names)}"
+        text = json.dumps(definition, ensure_ascii=False)
+        with _ENGINE_LOCK:
+            self._handle = _core.create_ruleset(self.name, text)
+
+    def match(self, scope: str, facts: Iterable[dict[str, Any]]) -> list[set[str]]:
+        """For each fact (values by dotted path), the ids of the rules whose condition holds."""
+        marker = SCOPE_MARKERS[scope]
+        prepared = []
+        for index, values in enumerate(facts):
+            fact = flatten(values)
+            fact[marker] = 1
+            fact["_nr"] = index
+            prepared.append(fact)
+        fired: list[set[str]] = [set() for _ in prepared]
+        with _ENGINE_LOCK:
+            if self._handle is None:
+                raise RuntimeError("regelsettet er lukket")
+            sid = f"s{next(_sessions)}"
+            try:
+                for index, fact in enumerate(prepared):
+                    fact["sid"] = sid
+                    result = _core.assert_fact(self._handle, json.dumps(fact, ensure_ascii=False))
+                    if result[0] != 0:  # 1: no rule matched; no points is a valid outcome
+                        continue
+                    state = result[1]
+                    action = _core.start_action_for_state(self._handle, state)
+                    message = action[1] if action else None
+                    while message:
+                        for rule_id, matched in json.loads(message).items():
+                            fired[matched["m"]["_nr"]].add(rule_id)
+                        message = _core.complete_and_start_action(self._handle, state)
+            finally:
+                _core.delete_state(self._handle, sid)
+        return fired
+
+    def close(self) -> None:
+        with _ENGINE_LOCK:
+            if self._handle is not None:
+                _core.delete_ruleset(self._handle)
+                self._handle = None
+
+    def __del__(self):  # the last request using an old rules version has finished
+        try:
+            self.close()
+        except Exception:
+            pass

@@ -1,0 +1,66 @@
+"""From a validated case to the facts rules are evaluated on.
+
+Each candidate is seen together with the vacancy: its own fields
+(`kandidat.*`, `sjekkliste.*`), the home and unit (`ledig_bolig.*`, `bolig.*`,
+`botiltak.*`) and the computed values (`beregnet.*`). Months since a date are
+computed here (durable_rules has no date arithmetic); counts over residents are
+computed from per-resident rule matches (it has no aggregates either).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole calendar months from `start` to `end` (0 if `start` is later)."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day < start.day:
+        months -= 1
+    return max(months, 0)
+
+
+def flatten_section(prefix: str, data: dict, out: dict) -> None:
+    """`{'bemanning': {'natt': False}}` under `botiltak` -> `{'botiltak.bemanning.natt': False}`."""
+    for key, value in data.items():
+        path = f"{prefix}.{key}"
+        if isinstance(value, dict):
+            flatten_section(path, value, out)
+        else:
+            out[path] = value
+
+
+def vacancy_values(case: dict) -> dict[str, Any]:
+    vacancy = dict(case["ledig_bolig"])
+    home = vacancy.pop("bolig")
+    unit = vacancy.pop("botiltak")
+    out: dict[str, Any] = {}
+    flatten_section("ledig_bolig", vacancy, out)
+    flatten_section("bolig", home, out)
+    flatten_section("botiltak", unit, out)
+    return out
+
+
+def candidate_values(candidate: dict, shared: dict[str, Any]) -> dict[str, Any]:
+    own = dict(candidate)
+    checklist = own.pop("sjekkliste")
+    out = dict(shared)
+    flatten_section("kandidat", own, out)
+    flatten_section("sjekkliste", checklist, out)
+    return out
+
+
+def resident_values(resident: dict) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    flatten_section("beboer", resident, out)
+    return out
+
+
+def candidate_as_resident(values: dict[str, Any], vocabulary) -> dict[str, Any]:
+    """How the candidate would count among the residents after moving in (`fra_kandidat`)."""
+    out: dict[str, Any] = {"beboer.id": values.get("kandidat.id")}
+    for name, spec in vocabulary.section("beboer").items():
+        if spec.fra_kandidat and values.get(spec.fra_kandidat) is not None:
+            out[f"beboer.{name}"] = values[spec.fra_kandidat]
+    return out

@@ -1,0 +1,93 @@
+"""The ranking result (rangering): what the CLI prints, the API returns and a recommendation stores.
+
+Field names are English (it is an API); every text a person reads is bokmål.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, Optional
+
+from pydantic import BaseModel, Field
+
+
+class RulesVersion(BaseModel):
+    label: str = Field(description="Regelverkets versjonsmerke.")
+    effective_from: dt.date = Field(description="Datoen regelverket gjelder fra.")
+    content_hash: str = Field(description="SHA-256 av regelfilene; samme hash, samme regler.")
+
+
+class ScoreItem(BaseModel):
+    """One criterion (or composition adjustment) that gave points, and why."""
+
+    rule_id: str
+    source: Literal["prioritering", "sammensetning"]
+    name: str
+    points: int
+    text: str = Field(description="Begrunnelsen med sakens verdier fylt inn (bokmål).")
+    basis: str = Field(description="Hjemmel/grunnlag for kriteriet.")
+
+
+class UnmetCriterion(BaseModel):
+    """A criterion that gave no points: what it would have required."""
+
+    rule_id: str
+    name: str
+    points_possible: int
+    requirement: str = Field(description="Vilkåret i ord (bokmål).")
+    basis: str
+
+
+class Finding(BaseModel):
+    """A block (kan ikke tildeles) or a consultation need (drøftingsmøte), with the reason."""
+
+    rule_id: str
+    source: Literal["egnethet", "sammensetning"]
+    name: str
+    text: str
+    basis: str
+
+
+class Difference(BaseModel):
+    rule_id: str
+    name: str
+    points: int
+    points_top: int
+
+
+class ComparedToTop(BaseModel):
+    """Why this candidate is not first: the criteria that made the difference."""
+
+    top_candidate: str
+    points_behind: int
+    differences: list[Difference]
+    text: str
+
+
+class CandidateResult(BaseModel):
+    rank: int = Field(description="1 er best. Blokkerte kandidater står etter alle som kan tildeles.")
+    id: str
+    welfare_office: Optional[str] = Field(None, description="Helse- og velferdskontoret som nominerte (hvk).")
+    score: int = Field(description="Summen av points i score_items.")
+    eligible: bool = Field(description="Usann når en egnethets- eller sammensetningsregel blokkerer.")
+    needs_consultation: bool
+    equal_standing_with: list[str] = Field(default_factory=list, description="Likeverdige kandidater.")
+    score_items: list[ScoreItem]
+    unmet_criteria: list[UnmetCriterion]
+    blocks: list[Finding]
+    consultations: list[Finding]
+    compared_to_top: Optional[ComparedToTop] = None
+
+
+class RankingResult(BaseModel):
+    vacancy_id: str
+    as_of: dt.date = Field(description="Vurderingsdatoen: måneder og ventetid regnes til denne datoen.")
+    rules_version: RulesVersion
+    input_hash: str = Field(description="SHA-256 av saken og vurderingsdatoen.")
+    tie_margin: float
+    tie_break_order: list[str] = Field(description="Rekkefølgen ved likt poeng, i ord.")
+    candidates: list[CandidateResult]
+    equal_standing_groups: list[list[str]] = Field(
+        description="Grupper av likeverdige kandidater (innenfor likhetsmarginen).")
+    present_to_unit_leader: list[str] = Field(
+        description="Kandidatene som presenteres for enhetslederen: den beste og de likeverdige med den.")

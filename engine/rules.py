@@ -1,0 +1,364 @@
+"""The rules bundle (regelverk): what policy staff edit, loaded and validated as a whole.
+
+A bundle is a folder of YAML files, each carrying the same version label
+(`versjon`) and effective date (`gjelder_fra`, effective_from):
+
+    regelverk.yaml     the bundle's name, version and description
+    felter.yaml        the fact vocabulary (feltkatalog) and computed values
+    prioritering.yaml  the priority key (prioriteringsnøkkel): criteria that give points
+    egnethet.yaml      suitability (egnethet): hard checks that block a candidate
+    sammensetning.yaml resident composition (sammensetning): block, consult or adjust points
+    rangering.yaml     ranking policy: tie margin and tie-break order
+
+Loading either yields a complete, checked `Rulebook` or raises `RulesError`
+listing every problem with file and line; a half-valid bundle is never used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
+
+from . import conditions as cond_lang
+from .conditions import Condition
+from .errors import Problem, RulesError
+from .validation_messages import problems_from
+from .vocabulary import DERIVED, Vocabulary, VocabularyFile
+from .yaml_source import SourceDocument, YamlSyntaxError, read_yaml_file
+
+RULE_ID = r"^[a-z0-9][a-z0-9_]*$"
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+TEMPLATE_EXTRAS = {"poeng", "verdi"}
+
+
+class VersionedFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    versjon: str = Field(description="Versjonsmerke for regelverket, likt i alle filene.")
+    gjelder_fra: dt.date = Field(description="Datoen regelverket gjelder fra (effective_from).")
+    beskrivelse: Optional[str] = None
+
+
+class BundleHeader(VersionedFile):
+    """regelverk.yaml."""
+
+    navn: str
+    eksempel: bool = Field(False, description="Sant for eksempelpolicy som kommunen skal erstatte.")
+
+
+class PerUnitPoints(BaseModel):
+    """Points per unit of a number, capped: `{per: 1, verdi: beregnet.ventetid_maneder, maks: 24}`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    per: Union[StrictInt, float] = Field(description="Poeng per enhet.")
+    verdi: str = Field(description="Tallfeltet eller den beregnede verdien det gis poeng for.")
+    maks: StrictInt = Field(description="Høyeste antall poeng kriteriet kan gi.")
+    enhet: str = Field("enhet", description="Hva én enhet er, f.eks. måned (brukes i tekster).")
+
+
+class Criterion(BaseModel):
+    """A criterion (kriterium) in the priority key."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=RULE_ID)
+    navn: str
+    poeng: Union[StrictInt, PerUnitPoints]
+    betingelse: Optional[Condition] = Field(
+        None, description="Når kriteriet gjelder. Kan utelates for poeng per enhet.")
+    forklaring: str = Field(description="Setning til begrunnelsen; {felt} fylles inn.")
+    hjemmel: str = Field(description="Grunnlaget: retningslinje, lov eller vedtak.")
+
+    @model_validator(mode="after")
+    def _condition_needed(self):
+        if self.betingelse is None and not isinstance(self.poeng, PerUnitPoints):
+            raise ValueError("et kriterium med faste poeng må ha en 'betingelse'")
+        return self
+
+
+class SuitabilityCheck(BaseModel):
+    """A hard suitability check (egnethetskontroll): when the condition holds, the candidate is blocked."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=RULE_ID)
+    navn: str
+    betingelse: Condition
+    begrunnelse: str
+    hjemmel: str
+
+
+class CompositionRule(BaseModel):
+    """A resident-composition rule (sammensetningsregel)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=RULE_ID)
+    navn: str
+    betingelse: Condition
+    utfall: Literal["blokker", "drofting", "poeng"] = Field(
+        description="blokker: kandidaten kan ikke tildeles; drofting: drøftingsmøte kreves; poeng: poengjustering.")
+    poeng: Optional[StrictInt] = None
+    begrunnelse: str = Field(description="Hva som gjelder, og hva et drøftingsmøte må ta stilling til.")
+    hjemmel: str
+
+    @model_validator(mode="after")
+    def _points_iff_adjustment(self):
+        if self.utfall == "poeng" and self.poeng is None:
+            raise ValueError("utfall 'poeng' krever 'poeng'")
+        if self.utfall != "poeng" and self.poeng is not None:
+            raise ValueError("'poeng' passer bare med utfall 'poeng'")
+        return self
+
+
+class TieBreak(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    felt: str
+    retning: Literal["stigende", "synkende"] = Field(
+        description="stigende: lavest/eldst/nei først; synkende: høyest/nyest/ja først.")
+
+
+class PriorityFile(VersionedFile):
+    kriterier: list[Criterion] = Field(min_length=1)
+
+
+class SuitabilityFile(VersionedFile):
+    kontroller: list[SuitabilityCheck] = Field(default_factory=list)
+
+
+class CompositionFile(VersionedFile):
+    regler: list[CompositionRule] = Field(default_factory=list)
+
+
+class RankingFile(VersionedFile):
+    likhetsmargin: Union[StrictInt, float] = Field(
+        ge=0, description="Kandidater innenfor så mange poeng av hverandre er likeverdige.")
+    ved_likt_poeng: list[TieBreak] = Field(
+        default_factory=list, description="Rekkefølge ved likt poeng; kandidat-ID avgjør til slutt.")
+
+
+FILES: dict[str, type[BaseModel]] = {
+    "regelverk.yaml": BundleHeader,
+    "felter.yaml": VocabularyFile,
+    "prioritering.yaml": PriorityFile,
+    "egnethet.yaml": SuitabilityFile,
+    "sammensetning.yaml": CompositionFile,
+    "rangering.yaml": RankingFile,
+}
+
+
+@dataclass
+class Rulebook:
+    """A complete, validated rules bundle. Immutable by convention once loaded."""
+
+    folder: Path
+    header: BundleHeader
+    vocabulary: Vocabulary
+    criteria: list[Criterion]
+    checks: list[SuitabilityCheck]
+    composition: list[CompositionRule]
+    ranking: RankingFile
+    content_hash: str
+    sources: dict[str, SourceDocument] = field(default_factory=dict, repr=False)
+
+    @property
+    def version(self) -> str:
+        return self.header.versjon
+
+    @property
+    def effective_from(self) -> dt.date:
+        return self.header.gjelder_fra
+
+    def stamp(self) -> dict:
+        return {"label": self.version, "effective_from": self.effective_from.isoformat(),
+                "content_hash": self.content_hash}
+
+
+def load_rules(folder: str | Path) -> Rulebook:
+    """Read, validate and cross-check a rules folder; raise RulesError with every problem."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise RulesError(Problem(path="", message="mappen finnes ikke", file=str(folder)))
+    problems: list[Problem] = []
+    docs: dict[str, SourceDocument] = {}
+    models: dict[str, BaseModel] = {}
+    digest = hashlib.sha256()
+    for name, model in FILES.items():
+        path = folder / name
+        shown = _shown(path)
+        if not path.exists():
+            problems.append(Problem(path="", message="filen mangler i regelverket", file=shown))
+            continue
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+        try:
+            doc = read_yaml_file(path, shown)
+        except YamlSyntaxError as exc:
+            problems.append(exc.problem)
+            continue
+        docs[name] = doc
+        if not isinstance(doc.data, dict):
+            problems.append(doc.problem((), "filen må inneholde et oppslag (nøkkel: verdi) på øverste nivå"))
+            continue
+        try:
+            models[name] = model.model_validate(doc.data)
+        except ValidationError as exc:
+            problems += problems_from(exc, doc, rule_id_at=_rule_id_lookup(doc))
+    unexpected = sorted(p.name for p in folder.glob("*.yaml") if p.name not in FILES)
+    for name in unexpected:
+        problems.append(Problem(path="", message=f"ukjent fil i regelverket (kjente filer: {', '.join(FILES)})",
+                                file=_shown(folder / name)))
+    if problems:
+        raise RulesError(problems)
+
+    book = Rulebook(
+        folder=folder,
+        header=models["regelverk.yaml"],
+        vocabulary=Vocabulary(models["felter.yaml"]),
+        criteria=models["prioritering.yaml"].kriterier,
+        checks=models["egnethet.yaml"].kontroller,
+        composition=models["sammensetning.yaml"].regler,
+        ranking=models["rangering.yaml"],
+        content_hash=digest.hexdigest(),
+        sources=docs,
+    )
+    problems = _cross_check(book, models, docs)
+    if problems:
+        raise RulesError(problems)
+    return book
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _rule_id_lookup(doc: SourceDocument):
+    """Find the id of the rule a location sits in, so errors can say `kriterium 'x'`."""
+    def lookup(loc: tuple) -> str | None:
+        if len(loc) >= 2 and isinstance(loc[1], int) and isinstance(doc.data, dict):
+            items = doc.data.get(loc[0])
+            if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
+                rid = items[loc[1]].get("id")
+                return str(rid) if rid is not None else None
+        return None
+    return lookup
+
+
+def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) -> list[Problem]:
+    """Checks that need more than one file: versions agree, fields exist, ids unique, texts fill in."""
+    problems: list[Problem] = []
+    header = book.header
+    for name, model in models.items():
+        if name == "regelverk.yaml":
+            continue
+        doc = docs[name]
+        if model.versjon != header.versjon:
+            problems.append(doc.problem(("versjon",), f"versjon '{model.versjon}' er ulik regelverkets "
+                                                      f"'{header.versjon}' (regelverk.yaml)"))
+        if model.gjelder_fra != header.gjelder_fra:
+            problems.append(doc.problem(("gjelder_fra",), f"gjelder_fra {model.gjelder_fra} er ulik regelverkets "
+                                                          f"{header.gjelder_fra} (regelverk.yaml)"))
+    vocab = book.vocabulary
+    problems += _check_vocabulary(vocab, docs["felter.yaml"])
+
+    seen_ids: dict[str, str] = {}
+    groups = (
+        ("prioritering.yaml", "kriterier", book.criteria, "kriterium"),
+        ("egnethet.yaml", "kontroller", book.checks, "kontroll"),
+        ("sammensetning.yaml", "regler", book.composition, "regel"),
+    )
+    for file, key, rules, _kind in groups:
+        doc = docs[file]
+        for i, rule in enumerate(rules):
+            base = (key, i)
+            if rule.id in seen_ids:
+                problems.append(doc.problem(base + ("id",), f"id-en er allerede brukt i {seen_ids[rule.id]}", rule.id))
+            seen_ids.setdefault(rule.id, file)
+            if rule.betingelse is not None:
+                for loc, msg in cond_lang.check(rule.betingelse, vocab, base + ("betingelse",), "kandidat"):
+                    problems.append(doc.problem(loc, msg, rule.id))
+            extras = set(TEMPLATE_EXTRAS)
+            if isinstance(getattr(rule, "poeng", None), PerUnitPoints):
+                per = rule.poeng
+                field_ = vocab.get(per.verdi)
+                if field_ is None:
+                    problems.append(doc.problem(base + ("poeng", "verdi"),
+                                                f"ukjent felt '{per.verdi}'{vocab.suggest(per.verdi)}", rule.id))
+                elif not field_.is_number:
+                    problems.append(doc.problem(base + ("poeng", "verdi"),
+                                                f"'{per.verdi}' er ikke et tall (type {field_.type})", rule.id))
+            text_key = "forklaring" if file == "prioritering.yaml" else "begrunnelse"
+            for placeholder in PLACEHOLDER.findall(getattr(rule, text_key)):
+                if placeholder not in extras and vocab.get(placeholder) is None:
+                    problems.append(doc.problem(base + (text_key,),
+                                                f"teksten viser til ukjent felt '{{{placeholder}}}'"
+                                                f"{vocab.suggest(placeholder)}", rule.id))
+                elif placeholder.startswith("beboer."):
+                    problems.append(doc.problem(base + (text_key,),
+                                                f"teksten kan ikke vise beboer-felt ('{{{placeholder}}}')", rule.id))
+    ranking_doc = docs["rangering.yaml"]
+    for i, tie in enumerate(book.ranking.ved_likt_poeng):
+        f = vocab.get(tie.felt)
+        if f is None or tie.felt.startswith("beboer.") or f.type in ("objekt", "flervalg"):
+            problems.append(ranking_doc.problem(("ved_likt_poeng", i, "felt"),
+                                                f"'{tie.felt}' kan ikke brukes til å skille kandidater"
+                                                f"{vocab.suggest(tie.felt) if f is None else ''}"))
+    return problems
+
+
+def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
+    problems = []
+    model = vocab.model
+    for section, fields in model.seksjoner.items():
+        for name, spec in fields.items():
+            loc = ("seksjoner", section, name)
+            if isinstance(spec.verdier, str) and spec.verdier not in model.verdilister:
+                problems.append(doc.problem(loc + ("verdier",), f"ukjent verdiliste '{spec.verdier}'"))
+            if spec.fra_kandidat is not None:
+                if section != "beboer":
+                    problems.append(doc.problem(loc + ("fra_kandidat",), "'fra_kandidat' passer bare for beboer-felt"))
+                else:
+                    source = vocab.get(spec.fra_kandidat)
+                    if source is None or spec.fra_kandidat.split(".")[0] not in ("kandidat", "sjekkliste"):
+                        problems.append(doc.problem(loc + ("fra_kandidat",),
+                                                    f"'{spec.fra_kandidat}' er ikke et kandidat- eller sjekklistefelt"))
+                    elif source.type != spec.type or (source.values or None) != (vocab.values_of(spec) or None):
+                        problems.append(doc.problem(loc + ("fra_kandidat",),
+                                                    f"'{spec.fra_kandidat}' har en annen type eller andre verdier enn beboerfeltet"))
+    for section in ("kandidat", "beboer"):
+        id_spec = model.seksjoner.get(section, {}).get("id")
+        if id_spec is None or id_spec.type != "tekst" or not id_spec.obligatorisk:
+            problems.append(doc.problem(("seksjoner", section),
+                                        f"seksjonen '{section}' må ha feltet 'id' (type tekst, obligatorisk: true)"))
+    reserved = {"ledig_bolig": ("bolig", "botiltak"), "kandidat": ("sjekkliste",)}
+    for section, names in reserved.items():
+        for name in names:
+            if name in model.seksjoner.get(section, {}):
+                problems.append(doc.problem(("seksjoner", section, name), f"'{name}' er et reservert navn i '{section}'"))
+    for name, derived in model.beregnet.items():
+        loc = ("beregnet", name)
+        if derived.maneder_siden is not None:
+            f = vocab.get(derived.maneder_siden)
+            if f is None or f.type != "dato":
+                problems.append(doc.problem(loc + ("maneder_siden",), f"'{derived.maneder_siden}' er ikke et datofelt"
+                                                                      f"{vocab.suggest(derived.maneder_siden) if f is None else ''}"))
+            elif f.path.startswith("beboer."):
+                problems.append(doc.problem(loc + ("maneder_siden",), "beboer-felt kan bare telles, ikke regnes måneder for"))
+        else:
+            for at, msg in cond_lang.check(derived.antall.hvor, vocab, loc + ("antall", "hvor"), "beboer"):
+                problems.append(doc.problem(at, msg))
+    return problems
+
+
+def derived_name(path: str) -> str | None:
+    return path.split(".", 1)[1] if path.startswith(DERIVED + ".") else None
