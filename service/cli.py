@@ -1,0 +1,162 @@
+"""The `boligtildeling` command: check rules, rank a case, run scenarios, serve.
+
+The engine raises named errors whose text is for the user; here they become a
+message on stderr and exit code 1 (2 for wrong usage, as click does).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from engine import BoligtildelingError, CompiledRules, load_rules, read_case_file
+from engine.result import RankingResult
+
+from .config import default_rules_dir
+
+RULES_OPTION = click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None,
+                            help="Regelmappen (standard: rules/ eller $BOLIGTILDELING_RULES).")
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' er ikke en dato på formen ÅÅÅÅ-MM-DD")
+
+
+@click.group(help="Beslutningsstøtte for tildeling av kommunale utleieboliger med tjenester.")
+def main():
+    pass
+
+
+@main.group(help="Regelverket: kontroller og vis.")
+def rules():
+    pass
+
+
+@rules.command("check", help="Kontroller at regelverket i DIR er gyldig (standard: rules/).")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+def rules_check(directory):
+    folder = directory or default_rules_dir()
+    book = _load(folder)
+    click.echo(f"Regelverket i {folder} er gyldig: versjon {book.version}, gjelder fra "
+               f"{book.effective_from.isoformat()}, {len(book.criteria)} kriterier, {len(book.checks)} "
+               f"egnethetskontroller, {len(book.composition)} sammensetningsregler "
+               f"(innholdshash {book.content_hash[:12]}).")
+
+
+@main.command(help="Ranger kandidatene i saken CASE (YAML eller JSON) og forklar hvert poeng.")
+@click.argument("case", type=click.Path(path_type=Path))
+@RULES_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")
+@click.option("--as-of", "as_of", callback=_date, help="Vurderingsdato ÅÅÅÅ-MM-DD (standard: i dag).")
+def rank(case, rules_dir, as_json, as_of):
+    compiled = CompiledRules(_load(rules_dir or default_rules_dir()))
+    try:
+        data, doc = read_case_file(case)
+        result = compiled.rank(data, as_of, doc)
+    except BoligtildelingError as exc:
+        _fail(exc)
+    if as_json:
+        click.echo(result.model_dump_json(indent=2))
+    else:
+        click.echo(format_ranking(result))
+
+
+@main.group(help="Scenarioer for omstridte saker.")
+def scenarios():
+    pass
+
+
+@scenarios.command("run", help="Kjør scenarioene i DIR (standard: scenarios/).")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@RULES_OPTION
+def scenarios_run(directory, rules_dir):
+    from engine.scenarios import run_folder
+
+    from .config import PROJECT_ROOT
+    folder = directory or PROJECT_ROOT / "scenarios"
+    try:
+        outcomes = run_folder(folder, rules_dir)
+    except BoligtildelingError as exc:
+        _fail(exc)
+    failed = 0
+    for outcome in outcomes:
+        mark = "OK  " if outcome.passed else "FEIL"
+        click.echo(f"{mark} {outcome.file}: {outcome.name}")
+        for message in outcome.failures:
+            click.echo(f"       - {message}")
+        failed += 0 if outcome.passed else 1
+    click.echo(f"{len(outcomes) - failed} passed, {failed} failed")
+    sys.exit(1 if failed or not outcomes else 0)
+
+
+@main.command(help="Start tjenesten (nettsider og API) på 127.0.0.1.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@RULES_OPTION
+def serve(host, port, rules_dir):
+    from .app import create_app
+    app = create_app({"RULES_DIR": str(rules_dir)} if rules_dir else None)
+    click.echo(f"Boligtildeling kjører på http://{host}:{port}/  (Ctrl+C stopper)")
+    app.run(host=host, port=port, threaded=True)
+
+
+def _load(folder: Path):
+    try:
+        return load_rules(folder)
+    except BoligtildelingError as exc:
+        _fail(exc)
+
+
+def _fail(exc: BoligtildelingError):
+    click.echo(str(exc), err=True)
+    sys.exit(1)
+
+
+def format_ranking(result: RankingResult) -> str:
+    """The ranking as a consultant reads it in a terminal."""
+    lines = [
+        f"Rangering for ledig bolig {result.vacancy_id} per {result.as_of.isoformat()}",
+        f"Regelverk {result.rules_version.label} (gjelder fra {result.rules_version.effective_from.isoformat()}, "
+        f"hash {result.rules_version.content_hash[:12]}); inndata-hash {result.input_hash[:12]}",
+        "",
+    ]
+    for c in result.candidates:
+        status = "kan tildeles" if c.eligible else "KAN IKKE TILDELES"
+        if c.eligible and c.needs_consultation:
+            status += ", krever drøftingsmøte"
+        lines.append(f"{c.rank}. {c.id} ({c.welfare_office}): {c.score} poeng, {status}")
+        if c.equal_standing_with:
+            lines.append(f"   Likeverdig med: {', '.join(c.equal_standing_with)}")
+        for item in c.score_items:
+            lines.append(f"   {item.points:+4d}  {item.name}: {item.text}")
+            lines.append(f"          Grunnlag: {item.basis}")
+        for block in c.blocks:
+            lines.append(f"   BLOKKERT  {block.name}: {block.text}")
+            lines.append(f"          Grunnlag: {block.basis}")
+        for consult in c.consultations:
+            lines.append(f"   DRØFTING  {consult.name}: {consult.text}")
+            lines.append(f"          Grunnlag: {consult.basis}")
+        if c.compared_to_top:
+            lines.append(f"   Hvorfor ikke først: {c.compared_to_top.text}")
+        lines.append("")
+    if result.present_to_unit_leader:
+        lines.append("Presenteres for enhetslederen: " + ", ".join(result.present_to_unit_leader))
+    else:
+        lines.append("Ingen av kandidatene kan tildeles boligen.")
+    for group in result.equal_standing_groups:
+        lines.append(f"Likeverdige (innenfor {result.tie_margin:g} poeng): " + ", ".join(group))
+    lines.append("Ved likt poeng: " + "; deretter ".join(result.tie_break_order) + ".")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
