@@ -137,7 +137,14 @@ def parse_case_text(text: str, name: str = "<innsendt>") -> tuple[Any, SourceDoc
 
 
 def case_hash(case: dict, as_of: dt.date) -> str:
-    """Hash of the validated case and the as-of date: same input, same hash, later too."""
-    canonical = json.dumps({"sak": to_jsonable(case), "vurderingsdato": as_of.isoformat()},
+    """Hash of the validated case and the as-of date: same input, same hash, later too.
+
+    Candidates and residents are sorted by id first: their order carries no meaning
+    (shuffling the nominees must not change the result, its hash included).
+    """
+    canonical_case = dict(case)
+    for key in ("kandidater", "beboere"):
+        canonical_case[key] = sorted(case.get(key, []), key=lambda item: item["id"])
+    canonical = json.dumps({"sak": to_jsonable(canonical_case), "vurderingsdato": as_of.isoformat()},
                            sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
