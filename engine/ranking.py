@@ -50,7 +50,7 @@ class CompiledRules:
         self.book = book
         self.case_models = CaseModels(book.vocabulary)
         vocab = book.vocabulary
-        self.evaluator = evaluator_factory(rule_conditions(book), lambda path: (vocab.get(path) or None) and vocab.get(path).values)
+        self.evaluator = evaluator_factory(rule_conditions(book), lambda path: getattr(vocab.get(path), "values", None))
 
     @property
     def version(self) -> RulesVersion:
