@@ -316,9 +316,17 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
     return problems
 
 
+FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
 def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
     problems = []
     model = vocab.model
+    for path in vocab.fields:
+        name = path.rsplit(".", 1)[1]
+        if not FIELD_NAME.match(name):
+            problems.append(doc.problem(_vocabulary_loc(path), f"feltnavnet '{name}' kan bare ha små bokstaver a-z, "
+                                                               "tall og _ (og må begynne med en bokstav)"))
     for section, fields in model.seksjoner.items():
         for name, spec in fields.items():
             loc = ("seksjoner", section, name)
@@ -360,5 +368,12 @@ def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
     return problems
 
 
-def derived_name(path: str) -> str | None:
-    return path.split(".", 1)[1] if path.startswith(DERIVED + ".") else None
+def _vocabulary_loc(path: str) -> tuple:
+    """`botiltak.bemanning.natt` -> its location in felter.yaml, for the line number."""
+    section, *rest = path.split(".")
+    if section == DERIVED:
+        return ("beregnet", *rest)
+    loc: tuple = ("seksjoner", section, rest[0])
+    for part in rest[1:]:
+        loc += ("felter", part)
+    return loc
