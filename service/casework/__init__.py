@@ -1,0 +1,26 @@
+"""The allocation routine as casework (saksbehandling): state transitions over the store.
+
+Modules, one subject each (import the one you need; each public function takes a
+`Context` - session, actor, clock, rules - and is one unit of work: it commits on
+success and rolls back on any error, so a refused step changes nothing):
+
+    context          Context, the unit-of-work decorators, timeline and audit helpers
+    accounts         users, passwords (werkzeug.security), API tokens, login
+    vacancies        report a vacancy (step 1-2), readiness, open-vacancies overview (step 3),
+                     vacancy detail, timeline and measures
+    applicants       waiting lists, checklist and housing journal (step 5), reading a candidate
+    nominations      nominate and withdraw (step 4)
+    recommendations  recommendation with the engine, four-eyes approval, re-ranking (step 6)
+    consultation     the unit leader's answer, consultation meeting (steps 7-8)
+    decisions        the allocation decision and declined offers (step 9)
+    movein           viewing, contract, after-contract steps, moving in (steps 10-11)
+    notifications    bokmål messages queued in the outbox
+    views            plain JSON-able dicts for the HTTP layer
+
+Pure rules, no database: `domain` (codes and stages), `access` (who sees what),
+`metrics` (saksbehandlingstid, ledige dager, tomgangstap), `errors`.
+"""
+
+from .errors import CaseworkError, Forbidden, IllegalTransition, InvalidInput, NotFound
+
+__all__ = ["CaseworkError", "Forbidden", "IllegalTransition", "InvalidInput", "NotFound"]
