@@ -1,0 +1,266 @@
+"""The scenario runner: expected-against-actual messages, invalid files, the CLI and the pytest plugin."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import engine.scenarios as scenarios
+from engine import ScenarioError
+from engine.scenarios import RulesCache, run_file, run_folder
+from service.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS_DIR = ROOT / "scenarios"
+SAK_1 = ROOT / "examples" / "sak-1-lade.yaml"
+SAK_2 = ROOT / "examples" / "sak-2-sammensetning.yaml"
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+def scenario_on(case: Path, forventet: str, extra: str = "") -> str:
+    return (f"navn: Et scenario\nvurderingsdato: 2026-11-28\nsak_fil: {case}\n{extra}"
+            f"forventet:\n{textwrap.indent(textwrap.dedent(forventet).strip(), '  ')}\n")
+
+
+def only_problem(exc: pytest.ExceptionInfo) -> str:
+    assert len(exc.value.problems) == 1, exc.value.render()
+    return str(exc.value.problems[0])
+
+
+# -- passing and failing ---------------------------------------------------------------------
+
+def test_passing_scenario_has_no_failures(tmp_path):
+    path = write(tmp_path, "ok.yaml", scenario_on(SAK_1, """
+        rekkefolge: [K-2210, K-2031]
+        poeng: {K-2210: 65}
+        presenteres: [K-2210, K-2031]
+    """))
+    outcome = run_file(path)
+    assert outcome.passed and outcome.failures == []
+    assert outcome.name == "Et scenario"
+    assert outcome.file.endswith("ok.yaml")
+
+
+def test_failing_scenario_states_expected_and_actual(tmp_path):
+    path = write(tmp_path, "feil.yaml", scenario_on(SAK_1, """
+        poeng: {K-2210: 70}
+        rekkefolge: [K-2031, K-2210]
+        presenteres: [K-2210]
+        blokkert: {K-1187: []}
+        likeverdige: []
+    """))
+    outcome = run_file(path)
+    assert not outcome.passed
+    assert outcome.failures == [
+        "rekkefølge: forventet at rangeringen begynner med K-2031, K-2210, men den er K-2210, K-2031, K-0954, K-1187",
+        "K-1187: forventet ikke blokkert, men blokkert av dognbemanning_uten_nattbemanning",
+        "likeverdige: forventet ingen, men fikk [K-2210, K-2031]",
+        "presenteres for enhetslederen: forventet K-2210, men fikk K-2210, K-2031",
+        "K-2210: forventet 70 poeng, men fikk 65",
+    ]
+
+
+def test_explanation_expectations_check_points_and_words(tmp_path):
+    path = write(tmp_path, "forklaring.yaml", scenario_on(SAK_1, """
+        forklaringer:
+          K-2210:
+            - {regel: midlertidig_bolig, poeng: 25, tekst_inneholder: [MIDLERTIDIG BOLIG, institusjon]}
+            - {regel: bostedslos}
+        ikke_oppfylt: {K-2031: [omsorgsgiver_svikter]}
+    """))
+    failures = run_file(path).failures
+    assert failures[0] == "K-2210: 'midlertidig_bolig' skulle gi 25 poeng, men ga 20"
+    assert failures[1].startswith("K-2210: begrunnelsen for 'midlertidig_bolig' skulle inneholde «institusjon», "
+                                  "men er «Søkeren bor i midlertidig bolig")
+    assert failures[2] == "K-2210: forventet at regelen 'bostedslos' slår til, men den slo ikke til"
+    assert failures[3] == "K-2031: forventet at kriteriet 'omsorgsgiver_svikter' ikke er oppfylt, men det ga 20 poeng"
+    assert len(failures) == 4
+
+
+def test_changes_address_candidates_by_id_or_number(tmp_path):
+    path = write(tmp_path, "endret.yaml", scenario_on(SAK_2, """
+        blokkert: {K-3001: [], K-3002: [trapper_uten_heis]}
+    """, extra='endringer:\n  "beboere[B-22].aktiv_rus": false\n  "kandidater[1].sjekkliste.kan_ga_trapper": false\n'))
+    assert run_file(path).failures == []
+
+
+# -- invalid scenario files --------------------------------------------------------------------
+
+def test_yaml_syntax_error_names_file_and_line(tmp_path):
+    path = write(tmp_path, "ugyldig.yaml", "navn: x\nvurderingsdato: 2026-11-28\nforventet: [\n")
+    with pytest.raises(ScenarioError) as exc:
+        run_file(path)
+    problem = exc.value.problems[0]
+    assert problem.file.endswith("ugyldig.yaml") and problem.line == 4
+    assert "ugyldig YAML" in problem.message
+
+
+def test_unknown_key_names_file_and_line(tmp_path):
+    path = write(tmp_path, "ukjent.yaml", scenario_on(SAK_1, "poeng: {K-2210: 65}", extra="forventning: 3\n"))
+    with pytest.raises(ScenarioError) as exc:
+        run_file(path)
+    assert only_problem(exc).endswith("ukjent.yaml:4: forventning: ukjent felt 'forventning'")
+
+
+def test_expectations_must_expect_something(tmp_path):
+    path = write(tmp_path, "tom.yaml", "navn: x\nvurderingsdato: 2026-11-28\nsak_fil: s.yaml\nforventet: {}\n")
+    with pytest.raises(ScenarioError) as exc:
+        run_file(path)
+    assert "tom.yaml:4: forventet: 'forventet' må ha minst én forventning" in only_problem(exc)
+
+
+def test_candidate_not_in_case_names_the_line_of_the_id(tmp_path):
+    path = write(tmp_path, "kandidat.yaml", scenario_on(SAK_1, """
+        rekkefolge: [K-2210]
+        blokkert:
+          K-9999: [trapper_uten_heis]
+    """))
+    with pytest.raises(ScenarioError) as exc:
+        run_file(path)
+    assert only_problem(exc).endswith(
+        "kandidat.yaml:7: forventet.blokkert.K-9999: kandidaten 'K-9999' finnes ikke i saken; "
+        "kandidatene er K-2210, K-2031, K-0954, K-1187")
+
+
+def test_rule_of_the_wrong_kind_is_rejected(tmp_path):
+    path = write(tmp_path, "regel.yaml", scenario_on(SAK_1, "blokkert: {K-2210: [bostedslos, trapper_uten_hei]}"))
+    with pytest.raises(ScenarioError) as exc:
+        run_file(path)
+    messages = [p.message for p in exc.value.problems]
+    assert messages == ["'bostedslos' er et kriterium i prioriteringsnøkkelen, ikke en regel som blokkerer",
+                        "ukjent regel 'trapper_uten_hei' (mente du 'trapper_uten_heis'?)"]
+    assert all(p.line == 5 for p in exc.value.problems)
+
+
+def test_missing_case_file_names_the_scenario_line(tmp_path):
+    path = write(tmp_path, "mangler.yaml", scenario_on(Path("finnes-ikke.yaml"), "poeng: {K-1: 1}"))
+    with pytest.raises(ScenarioError) as exc:
+        run_file(path)
+    problem = exc.value.problems[0]
+    assert problem.file.endswith("mangler.yaml") and problem.line == 3
+    assert problem.message.startswith("saksfilen 'finnes-ikke.yaml' finnes ikke")
+
+
+def test_invalid_change_points_at_its_line(tmp_path):
+    path = write(tmp_path, "endring.yaml", scenario_on(SAK_1, "poeng: {K-2210: 65}",
+                                                       extra='endringer:\n  "kandidater[K-2210].sjekkliste.rullestol": "ja"\n'))
+    with pytest.raises(ScenarioError) as exc:
+        run_file(path)
+    assert str(exc.value.problems[-1]).endswith(
+        "endring.yaml:5: endringer.kandidater[K-2210].sjekkliste.rullestol: "
+        "'ja' har feil type, forventet sann/usann (true/false)")
+
+
+def test_inline_case_errors_point_into_the_scenario(tmp_path):
+    path = write(tmp_path, "innebygd.yaml", """
+        navn: x
+        vurderingsdato: 2026-11-28
+        sak:
+          ledig_bolig: {id: LB-1}
+          kandidater: []
+        forventet: {presenteres: []}
+    """)
+    with pytest.raises(ScenarioError) as exc:
+        run_file(path)
+    assert "innebygd.yaml:5: sak.kandidater: må ha minst 1 element(er)" in exc.value.render()
+
+
+def test_folder_with_invalid_files_lists_every_one(tmp_path):
+    write(tmp_path, "a.yaml", "navn: a\n")
+    write(tmp_path, "b.yaml", scenario_on(SAK_1, "poeng: {K-X: 1}"))
+    with pytest.raises(ScenarioError) as exc:
+        run_folder(tmp_path)
+    files = {Path(p.file).name for p in exc.value.problems}
+    assert files == {"a.yaml", "b.yaml"}
+
+
+# -- rules --------------------------------------------------------------------------------------
+
+def test_scenario_uses_its_own_rules_folder(tmp_path, rules_copy):
+    ranking = rules_copy / "rangering.yaml"
+    ranking.write_text(ranking.read_text(encoding="utf-8").replace("likhetsmargin: 5", "likhetsmargin: 0"),
+                       encoding="utf-8")
+    path = write(tmp_path, "margin.yaml", scenario_on(SAK_1, "likeverdige: []\npresenteres: [K-2210]",
+                                                      extra="regler: rules\n"))
+    assert run_file(path).failures == []
+    # The project rules give the opposite result.
+    path.write_text(path.read_text(encoding="utf-8").replace("regler: rules\n", ""), encoding="utf-8")
+    assert not run_file(path).passed
+    assert run_file(path, rules_dir=rules_copy).passed
+
+
+def test_rules_are_compiled_once_per_folder_in_a_run(tmp_path, monkeypatch):
+    for name in ("a.yaml", "b.yaml", "c.yaml"):
+        write(tmp_path, name, scenario_on(SAK_1, "poeng: {K-2210: 65}"))
+    loaded = []
+    real = scenarios.load_rules
+    monkeypatch.setattr(scenarios, "load_rules", lambda folder: loaded.append(folder) or real(folder))
+    outcomes = run_folder(tmp_path, cache=RulesCache())
+    assert [o.passed for o in outcomes] == [True, True, True]
+    assert len(loaded) == 1
+
+
+def test_missing_rules_folder_named_in_scenario_is_a_scenario_error(tmp_path):
+    path = write(tmp_path, "regler.yaml", scenario_on(SAK_1, "poeng: {K-2210: 65}", extra="regler: finnes-ikke\n"))
+    with pytest.raises(ScenarioError) as exc:
+        run_file(path)
+    assert "regler.yaml:4: regler: regelmappen 'finnes-ikke' finnes ikke" in only_problem(exc)
+
+
+# -- the shipped scenarios, the CLI and the pytest plugin ---------------------------------------
+
+def test_shipped_scenarios_have_names_and_descriptions():
+    files = scenarios.scenario_files(SCENARIOS_DIR)
+    assert len(files) >= 12
+    outcomes = run_folder(SCENARIOS_DIR)
+    assert all(o.passed for o in outcomes), [o for o in outcomes if not o.passed]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert "\nbeskrivelse:" in text, path.name
+
+
+def test_cli_exits_0_on_the_shipped_scenarios():
+    result = CliRunner().invoke(main, ["scenarios", "run", str(SCENARIOS_DIR)])
+    assert result.exit_code == 0, result.output
+    assert "OK   " in result.output and " 0 failed" in result.output
+
+
+def test_cli_exits_1_and_explains_a_failing_scenario(tmp_path):
+    write(tmp_path, "feil.yaml", scenario_on(SAK_1, "poeng: {K-2210: 70}"))
+    write(tmp_path, "ok.yaml", scenario_on(SAK_1, "poeng: {K-2210: 65}"))
+    result = CliRunner().invoke(main, ["scenarios", "run", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "FEIL" in result.output and "feil.yaml: Et scenario" in result.output
+    assert "- K-2210: forventet 70 poeng, men fikk 65" in result.output
+    assert "1 passed, 1 failed" in result.output
+
+
+def test_cli_exits_1_with_file_and_line_on_an_invalid_scenario(tmp_path):
+    write(tmp_path, "ugyldig.yaml", scenario_on(SAK_1, "poeng: {K-2210: 65}", extra="ukjent: 1\n"))
+    result = CliRunner().invoke(main, ["scenarios", "run", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "ugyldig.yaml:4: ukjent: ukjent felt 'ukjent'" in result.stderr
+
+
+def test_pytest_plugin_reports_file_name_and_messages_without_traceback(tmp_path):
+    shutil.copy(SCENARIOS_DIR / "conftest.py", tmp_path / "conftest.py")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    write(tmp_path, "feil.yaml", scenario_on(SAK_1, "poeng: {K-2210: 70}"))
+    write(tmp_path, "ok.yaml", scenario_on(SAK_1, "poeng: {K-2210: 65}"))
+    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-W", "error", str(tmp_path)],
+                         cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "1 failed, 1 passed" in run.stdout
+    assert "feil.yaml: Et scenario\n  - K-2210: forventet 70 poeng, men fikk 65" in run.stdout
+    assert "Traceback" not in run.stdout and "def runtest" not in run.stdout
