@@ -87,7 +87,7 @@ class CompiledRules:
             tie_break_order=self.tie_break_words(),
             candidates=ordered,
             equal_standing_groups=groups,
-            present_to_unit_leader=([top.id] + top.equal_standing_with) if top else [],
+            present_to_unit_leader=(groups[0] if groups and groups[0][0] == top.id else [top.id]) if top else [],
         )
 
     # -- computed values -------------------------------------------------------------
@@ -176,17 +176,21 @@ class CompiledRules:
         return sorted(results, key=functools.cmp_to_key(compare))
 
     def _equal_standing(self, ordered: list[CandidateResult]) -> list[list[str]]:
+        """Pairwise: two eligible candidates within the margin of each other are of equal standing.
+
+        Groups are the windows "a candidate and everyone ranked below within the
+        margin of it", dropping windows contained in an earlier one; with scores
+        65/64/59 and margin 5 that gives [65, 64] and [64, 59].
+        """
         margin = self.book.ranking.likhetsmargin
         eligible = [r for r in ordered if r.eligible]
-        groups, i = [], 0
-        while i < len(eligible):
-            leader = eligible[i]
-            group = [r for r in eligible[i:] if leader.score - r.score <= margin]
-            for r in group:
-                r.equal_standing_with = [o.id for o in group if o is not r]
-            if len(group) > 1:
-                groups.append([r.id for r in group])
-            i += len(group)
+        for r in eligible:
+            r.equal_standing_with = [o.id for o in eligible if o is not r and abs(o.score - r.score) <= margin]
+        groups: list[list[str]] = []
+        for i, leader in enumerate(eligible):
+            window = [r.id for r in eligible[i:] if leader.score - r.score <= margin]
+            if len(window) > 1 and not any(set(window) <= set(g) for g in groups):
+                groups.append(window)
         return groups
 
     def tie_break_words(self) -> list[str]:
