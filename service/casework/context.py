@@ -1,0 +1,163 @@
+"""The context of one request: session (unit of work), actor, clock, current rules.
+
+Every public casework function takes a `Context` first and is decorated with
+`@unit_of_work`: it commits when the function returns and rolls back when it
+raises, so a refused step leaves the database exactly as it was. A `Forbidden`
+attempt is then written to the audit log in a transaction of its own.
+
+Each write records a timeline event (tidslinje) and an audit entry
+(revisjonslogg) through `Context.event`; a read of a person's data records an
+audit entry through `Context.audit`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass, field
+from typing import Any, Callable, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import CompiledRules
+from service.store.models import AuditEntry, User, Vacancy, VacancyEvent
+
+from .domain import Role
+from .errors import Forbidden, IllegalTransition, NotFound
+
+OSLO = ZoneInfo("Europe/Oslo")
+CONCURRENT_CHANGE = ("Saken ble endret av noen andre samtidig. Last den inn på nytt og prøv igjen.")
+
+
+def system_clock() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@dataclass
+class Context:
+    """Who does what, when, under which rules.
+
+    `actor` must be a `User` loaded in `session`; `clock` returns an aware
+    datetime; `rules` is the current compiled rules bundle (needed to validate
+    checklists, to filter what a unit leader sees and to rank).
+    """
+
+    session: Session
+    actor: User
+    clock: Callable[[], dt.datetime] = system_clock
+    rules: CompiledRules | None = None
+    request_info: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def for_user_id(cls, session: Session, user_id: int, **kwargs) -> "Context":
+        user = session.get(User, user_id)
+        if user is None or not user.active:
+            raise NotFound("Brukeren finnes ikke eller er deaktivert.")
+        return cls(session=session, actor=user, **kwargs)
+
+    # -- time -------------------------------------------------------------------------
+    def now(self) -> dt.datetime:
+        moment = self.clock()
+        if moment.tzinfo is None:
+            raise ValueError("klokken må gi tidspunkt med tidssone")
+        return moment.astimezone(dt.timezone.utc)
+
+    def today(self) -> dt.date:
+        """Today's date in Norway (where the case is handled)."""
+        return self.now().astimezone(OSLO).date()
+
+    # -- who --------------------------------------------------------------------------
+    @property
+    def role(self) -> Role:
+        return Role(self.actor.role)
+
+    def require_role(self, roles, message: str, *, action: str, vacancy_id: int | None = None,
+                     applicant_id: int | None = None) -> None:
+        if self.role not in set(roles):
+            raise Forbidden(message, action=action, vacancy_id=vacancy_id, applicant_id=applicant_id)
+
+    def compiled_rules(self) -> CompiledRules:
+        if self.rules is None:
+            raise RuntimeError("Context.rules mangler: regelverket må være lastet for dette steget")
+        return self.rules
+
+    # -- lookups ----------------------------------------------------------------------
+    def get(self, model, key, what: str):
+        obj = self.session.get(model, key) if key is not None else None
+        if obj is None:
+            raise NotFound(f"{what} finnes ikke.")
+        return obj
+
+    # -- records ----------------------------------------------------------------------
+    def audit(self, action: str, *, vacancy_id: int | None = None, applicant_id: int | None = None,
+              outcome: str = "ok", **detail) -> None:
+        self.session.add(AuditEntry(
+            at=self.now(), actor_id=self.actor.id, actor_username=self.actor.username, action=action,
+            outcome=outcome, vacancy_id=vacancy_id, applicant_id=applicant_id, detail=_jsonable(detail)))
+
+    def event(self, vacancy: Vacancy, kind: str, text: str, *, applicant_id: int | None = None,
+              **data) -> None:
+        """A step in the vacancy's timeline, and the matching audit entry."""
+        if vacancy.id is None:
+            self.session.flush()
+        data = _jsonable(data)
+        self.session.add(VacancyEvent(vacancy_id=vacancy.id, at=self.now(), actor_id=self.actor.id,
+                                      actor_name=self.actor.display_name, kind=kind, text=text, data=data))
+        self.audit(kind, vacancy_id=vacancy.id, applicant_id=applicant_id, **data)
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def unit_of_work(fn: F) -> F:
+    """Commit when `fn` returns, roll back when it raises; audit refused attempts.
+
+    A lost race (the vacancy's version moved on, or a unique index refused a
+    row) becomes IllegalTransition: the other request won, this one changed nothing.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(ctx: Context, *args, **kwargs):
+        session = ctx.session
+        try:
+            result = fn(ctx, *args, **kwargs)
+            session.commit()
+            return result
+        except Forbidden as exc:
+            session.rollback()
+            _record_refusal(ctx, fn.__name__, exc)
+            raise
+        except StaleDataError as exc:
+            session.rollback()
+            raise IllegalTransition(CONCURRENT_CHANGE) from exc
+        except IntegrityError as exc:
+            session.rollback()
+            raise IllegalTransition(CONCURRENT_CHANGE) from exc
+        except BaseException:
+            session.rollback()
+            raise
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _record_refusal(ctx: Context, function_name: str, exc: Forbidden) -> None:
+    try:
+        ctx.audit(exc.action or function_name, vacancy_id=exc.vacancy_id, applicant_id=exc.applicant_id,
+                  outcome="denied", message=exc.message)
+        ctx.session.commit()
+    except Exception:  # an audit log that cannot be written is an error of its own
+        ctx.session.rollback()
+        raise

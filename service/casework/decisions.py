@@ -1,0 +1,124 @@
+"""The allocation decision (vedtak, step 9) and a declined offer (takker nei).
+
+The consultant decides when the unit leader agreed (or the meeting reached
+agreement); after continued disagreement only the head of allocation decides.
+Choosing anyone but the top-ranked candidate still in the running needs a coded
+override reason (and written text for `annet`): the applicant is owed the reasons.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from service.store.models import ConsultationMeeting, Decision, DeclinedOffer, Vacancy
+
+from . import notifications
+from .context import Context, unit_of_work
+from .domain import (ALLOCATION_TEAM, DECLINE_REASONS, OVERRIDE_REASONS, NominationStatus, Role, Stage,
+                     require_stage)
+from .errors import Forbidden, IllegalTransition
+from .inputs import Fields
+from .recommendations import presentation
+from .views import decision_view, declined_view
+
+
+@unit_of_work
+def decide(ctx: Context, vacancy_id: int, *, candidate: str, override_code: str | None = None,
+           override_text: str | None = None) -> dict:
+    """Allocate the home to `candidate` (a candidate code from the approved recommendation)."""
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    ctx.require_role(ALLOCATION_TEAM, "Vedtak om tildeling fattes av boligtildelingen.", action="decide",
+                     vacancy_id=vacancy.id)
+    if vacancy.stage == Stage.DISPUTED.value and ctx.role != Role.HEAD_OF_ALLOCATION:
+        raise Forbidden("Det er fortsatt uenighet etter drøftingsmøtet: avdelingslederen avgjør saken.",
+                        action="decide", vacancy_id=vacancy.id)
+    require_stage("decide", vacancy.stage)
+    shown = presentation(ctx, vacancy)
+    fields = Fields()
+    if candidate not in shown.order:
+        fields.add("candidate", f"'{candidate}' er ikke blant kandidatene som kan tildeles boligen "
+                                f"({', '.join(shown.order) or 'ingen'})")
+        fields.check()
+    if candidate != shown.top:
+        fields.code("override_code", override_code, OVERRIDE_REASONS)
+        override_text = fields.text("override_text", override_text, required=override_code == "annet",
+                                    max_length=5000)
+    elif override_code is not None:
+        fields.add("override_code", f"{candidate} er høyest rangert; det trengs ingen begrunnelse for å velge "
+                                    f"en annen")
+    fields.check()
+    entry = next(c for c in shown.recommendation.result["candidates"] if c["id"] == candidate)
+    if entry.get("needs_consultation") and ctx.session.scalar(
+            select(ConsultationMeeting.id).where(ConsultationMeeting.vacancy_id == vacancy.id,
+                                                 ConsultationMeeting.outcome.is_not(None))) is None:
+        reasons = "; ".join(f["name"] for f in entry.get("consultations", []))
+        raise IllegalTransition(f"Sammensetningsreglene krever drøftingsmøte før {candidate} kan tildeles "
+                                f"boligen ({reasons}).")
+    nomination = next(n for n in vacancy.nominations
+                      if n.applicant.code == candidate and n.status == NominationStatus.ACTIVE.value)
+    today = ctx.today()
+    decision = Decision(vacancy_id=vacancy.id, recommendation_id=shown.recommendation.id, nomination=nomination,
+                        applicant_id=nomination.applicant_id, candidate_code=candidate, top_candidate_code=shown.top,
+                        override_code=override_code if candidate != shown.top else None,
+                        override_text=override_text if candidate != shown.top else None,
+                        decided_by=ctx.actor.id, decided_at=ctx.now(), decided_on=today, status="current")
+    ctx.session.add(decision)
+    vacancy.stage = Stage.DECIDED.value
+    vacancy.decided_on = today
+    ctx.session.flush()
+    text = f"Vedtak: boligen er tildelt {candidate} ({nomination.welfare_office})."
+    if decision.override_code:
+        text = text[:-1] + f", ikke høyest rangerte {shown.top}: {OVERRIDE_REASONS[decision.override_code]}."
+    ctx.event(vacancy, "decided", text, applicant_id=nomination.applicant_id, decision_id=decision.id,
+              candidate=candidate, top_candidate=shown.top, override_code=decision.override_code, decided_on=today,
+              by_role=ctx.role.value)
+    notifications.decision_to_office(ctx, vacancy, nomination.welfare_office, candidate)
+    notifications.decision_to_unit(ctx, vacancy, nomination.welfare_office, candidate)
+    return decision_view(decision)
+
+
+def current_decision(ctx: Context, vacancy: Vacancy) -> Decision | None:
+    return ctx.session.scalar(select(Decision).where(Decision.vacancy_id == vacancy.id, Decision.status == "current")
+                              .order_by(Decision.id.desc()).limit(1))
+
+
+@unit_of_work
+def decline_offer(ctx: Context, vacancy_id: int, *, reason_code: str, reason_text: str | None = None) -> dict:
+    """The applicant turns the offer down: the reason is kept, the next ranked candidate moves up.
+
+    The vacancy goes back to the unit leader with the next candidate (and any of
+    equal standing with them); with nobody left it opens for nominations again.
+    """
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    decision = current_decision(ctx, vacancy)
+    own_office = (ctx.role == Role.CASEWORKER and decision is not None
+                  and decision.nomination.welfare_office == ctx.actor.welfare_office)
+    if ctx.role not in ALLOCATION_TEAM and not own_office:
+        raise Forbidden("Bare boligtildelingen eller søkerens eget kontor kan registrere at søkeren takker nei.",
+                        action="decline_offer", vacancy_id=vacancy.id)
+    require_stage("decline_offer", vacancy.stage)
+    fields = Fields()
+    fields.code("reason_code", reason_code, DECLINE_REASONS)
+    reason_text = fields.text("reason_text", reason_text, required=reason_code == "annet", max_length=5000)
+    fields.check()
+    declined = DeclinedOffer(decision_id=decision.id, vacancy_id=vacancy.id, applicant_id=decision.applicant_id,
+                             reason_code=reason_code, reason_text=reason_text, recorded_by=ctx.actor.id,
+                             recorded_at=ctx.now())
+    ctx.session.add(declined)
+    decision.status = "declined"
+    nomination = decision.nomination
+    nomination.status = NominationStatus.DECLINED.value
+    nomination.closed_by, nomination.closed_at, nomination.close_reason = ctx.actor.id, ctx.now(), reason_code
+    vacancy.decided_on = None
+    ctx.session.flush()
+    shown = presentation(ctx, vacancy)
+    vacancy.stage = Stage.APPROVED.value if shown.order else Stage.OPEN.value
+    nxt = (f"Neste kandidat legges fram for enhetslederen: {', '.join(shown.presented)}." if shown.order else
+           "Ingen kandidater står igjen; boligen er åpen for nye nominasjoner.")
+    ctx.event(vacancy, "offer_declined", f"{decision.candidate_code} takket nei ({DECLINE_REASONS[reason_code]}). "
+                                         + nxt,
+              applicant_id=decision.applicant_id, decision_id=decision.id, candidate=decision.candidate_code,
+              reason_code=reason_code, presented=shown.presented)
+    notifications.offer_declined(ctx, vacancy, nomination.welfare_office, decision.candidate_code, shown.presented)
+    return {**declined_view(declined, decision.candidate_code), "stage": vacancy.stage,
+            "presented": shown.presented}

@@ -1,0 +1,152 @@
+"""Moving in (steps 10-11): viewing, contract, and the after-contract checklist.
+
+When the home is ready the consultant books a viewing (the unit leader is told
+by e-mail), then the contract meeting; after it: housing allowance (bostøtte)
+applied, electricity ordered, new address reported to Folkeregisteret. Moving in
+ends the vacancy: the new tenant becomes a resident of the unit (anonymised).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from service.store.models import MoveInStepRecord, Resident, Vacancy
+
+from . import notifications
+from .applicants import age_on, latest_entry
+from .context import OSLO, Context, unit_of_work
+from .decisions import current_decision
+from .domain import (AFTER_CONTRACT_STEPS, ALLOCATION_TEAM, MOVEIN_LABELS, ApplicantStatus, MoveInStep, Readiness,
+                     Stage, require_stage)
+from .errors import IllegalTransition
+from .inputs import Fields
+from .views import movein_view
+
+
+def _team(ctx: Context, vacancy: Vacancy, action: str) -> None:
+    ctx.require_role(ALLOCATION_TEAM, "Innflyttingen følges opp av boligkonsulenten.", action=action,
+                     vacancy_id=vacancy.id)
+
+
+def _record(ctx: Context, vacancy: Vacancy, step: MoveInStep, *, done_on=None, scheduled_for=None,
+            note=None) -> MoveInStepRecord:
+    decision = current_decision(ctx, vacancy)
+    exists = ctx.session.scalar(select(MoveInStepRecord.id).where(MoveInStepRecord.decision_id == decision.id,
+                                                                  MoveInStepRecord.step == step.value))
+    if exists is not None:
+        raise IllegalTransition(f"«{MOVEIN_LABELS[step]}» er allerede registrert.")
+    row = MoveInStepRecord(vacancy_id=vacancy.id, decision_id=decision.id, step=step.value, done_on=done_on,
+                           scheduled_for=scheduled_for, note=note, recorded_by=ctx.actor.id, recorded_at=ctx.now())
+    ctx.session.add(row)
+    ctx.session.flush()
+    return row
+
+
+@unit_of_work
+def book_viewing(ctx: Context, vacancy_id: int, *, viewing_at, note: str | None = None) -> dict:
+    """Step 10: the home is ready; a viewing is booked with the applicant; the unit leader is told."""
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    _team(ctx, vacancy, "book_viewing")
+    require_stage("book_viewing", vacancy.stage)
+    if vacancy.readiness != Readiness.READY.value:
+        raise IllegalTransition("Boligen er ikke meldt klar til innflytting ennå; visning avtales når den er klar.")
+    fields = Fields()
+    when = fields.moment("viewing_at", viewing_at, required=True)
+    note = fields.text("note", note, max_length=2000)
+    fields.check()
+    row = _record(ctx, vacancy, MoveInStep.VIEWING_BOOKED, scheduled_for=when, note=note)
+    vacancy.stage = Stage.VIEWING_BOOKED.value
+    decision = current_decision(ctx, vacancy)
+    when_text = when.astimezone(OSLO).strftime("%d.%m.%Y kl. %H:%M")
+    ctx.event(vacancy, "viewing_booked", f"Visning avtalt med {decision.candidate_code} {when_text}.",
+              applicant_id=decision.applicant_id, viewing_at=when)
+    notifications.viewing_to_unit(ctx, vacancy, decision.candidate_code, when_text)
+    return movein_view(row)
+
+
+@unit_of_work
+def sign_contract(ctx: Context, vacancy_id: int, *, signed_on=None, note: str | None = None) -> dict:
+    """Step 11: the lease is signed at the contract meeting."""
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    _team(ctx, vacancy, "sign_contract")
+    require_stage("sign_contract", vacancy.stage)
+    fields = Fields()
+    signed = fields.date("signed_on", signed_on) or ctx.today()
+    note = fields.text("note", note, max_length=2000)
+    fields.check()
+    row = _record(ctx, vacancy, MoveInStep.CONTRACT_SIGNED, done_on=signed, note=note)
+    vacancy.stage = Stage.CONTRACT_SIGNED.value
+    decision = current_decision(ctx, vacancy)
+    ctx.event(vacancy, "contract_signed", f"Leiekontrakten er signert av {decision.candidate_code}.",
+              applicant_id=decision.applicant_id, signed_on=signed)
+    return movein_view(row)
+
+
+@unit_of_work
+def complete_movein_step(ctx: Context, vacancy_id: int, *, step: str, done_on=None, note: str | None = None) -> dict:
+    """After the contract: bostøtte applied, electricity ordered, address reported (any order)."""
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    _team(ctx, vacancy, "complete_movein_step")
+    require_stage("complete_movein_step", vacancy.stage)
+    fields = Fields()
+    fields.code("step", step, [s.value for s in AFTER_CONTRACT_STEPS])
+    done = fields.date("done_on", done_on) or ctx.today()
+    note = fields.text("note", note, max_length=2000)
+    fields.check()
+    the_step = MoveInStep(step)
+    row = _record(ctx, vacancy, the_step, done_on=done, note=note)
+    decision = current_decision(ctx, vacancy)
+    ctx.event(vacancy, "movein_step", f"{MOVEIN_LABELS[the_step].capitalize()}.",
+              applicant_id=decision.applicant_id, step=step, done_on=done)
+    return movein_view(row)
+
+
+@unit_of_work
+def register_move_in(ctx: Context, vacancy_id: int, *, moved_in_on=None) -> dict:
+    """The new tenant has moved in: the vacancy ends, the vacant days stop counting.
+
+    The tenant is added to the unit's residents under a new anonymous code, with
+    the facts the composition rules use, so the next ranking sees the unit as it is.
+    """
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    _team(ctx, vacancy, "register_move_in")
+    require_stage("register_move_in", vacancy.stage)
+    fields = Fields()
+    moved_in = fields.date("moved_in_on", moved_in_on) or ctx.today()
+    if vacancy.vacated_on and moved_in < vacancy.vacated_on:
+        fields.add("moved_in_on", "innflytting kan ikke registreres før boligen ble fraflyttet")
+    fields.check()
+    decision = current_decision(ctx, vacancy)
+    applicant = decision.applicant
+    vacancy.stage = Stage.MOVED_IN.value
+    vacancy.moved_in_on = moved_in
+    applicant.status = ApplicantStatus.HOUSED.value
+    resident = _new_resident(ctx, vacancy, applicant, moved_in)
+    ctx.event(vacancy, "moved_in", f"{decision.candidate_code} flyttet inn {moved_in.strftime('%d.%m.%Y')}.",
+              applicant_id=applicant.id, moved_in_on=moved_in, resident=resident.code)
+    return {"vacancy_id": vacancy.id, "moved_in_on": moved_in.isoformat(), "resident": resident.code,
+            "stage": vacancy.stage}
+
+
+def _new_resident(ctx: Context, vacancy: Vacancy, applicant, moved_in) -> Resident:
+    vocab = ctx.compiled_rules().book.vocabulary
+    entry = latest_entry(ctx, applicant.id)
+    checklist = entry.checklist if entry else {}
+    facts: dict = {"alder": age_on(applicant.birth_date, moved_in)}
+    if applicant.target_groups:
+        facts["malgruppe"] = applicant.target_groups[0]
+    for name, spec in vocab.section("beboer").items():  # the fields a resident takes over from the candidate
+        if spec.fra_kandidat and spec.fra_kandidat.startswith("sjekkliste."):
+            value = checklist.get(spec.fra_kandidat.split(".", 1)[1])
+            if value is not None:
+                facts[name] = value
+    facts = {k: v for k, v in facts.items() if k in vocab.section("beboer")}
+    number = (ctx.session.scalar(select(func.count(Resident.id))) or 0) + 1
+    code = f"B-{vacancy.home.unit_id[:3].upper()}-{number:04d}"
+    while ctx.session.scalar(select(Resident.id).where(Resident.code == code)) is not None:
+        number += 1
+        code = f"B-{vacancy.home.unit_id[:3].upper()}-{number:04d}"
+    resident = Resident(code=code, unit_id=vacancy.home.unit_id, facts=facts, moved_in_on=moved_in)
+    ctx.session.add(resident)
+    ctx.session.flush()
+    return resident

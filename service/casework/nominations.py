@@ -1,0 +1,80 @@
+"""Nominations (step 4): each welfare office may nominate ONE candidate per vacancy.
+
+The rule is kept by the store: a partial unique index on (vacancy, office)
+for active nominations. The check here gives the friendly message; the index
+decides when two requests race, and the loser gets the same IllegalTransition.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from service.store.models import Applicant, Nomination, Vacancy
+
+from .context import Context, unit_of_work
+from .domain import ApplicantStatus, NominationStatus, Role, require_stage
+from .errors import Forbidden, IllegalTransition
+from .inputs import Fields
+from .views import nomination_view
+
+
+def _office_taken(office: str, reference: str | None) -> IllegalTransition:
+    return IllegalTransition(f"{office} helse- og velferdskontor har allerede en aktiv nominasjon for "
+                             f"{reference or 'denne boligen'}. Trekk den tilbake før du nominerer en annen.")
+
+
+@unit_of_work
+def nominate(ctx: Context, vacancy_id: int, applicant_id: int) -> dict:
+    """A caseworker nominates one applicant from their own office's waiting list."""
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    applicant = ctx.get(Applicant, applicant_id, "Søkeren")
+    if ctx.role != Role.CASEWORKER:
+        raise Forbidden("Kandidater nomineres av saksbehandlerne ved helse- og velferdskontorene.",
+                        action="nominate", vacancy_id=vacancy.id, applicant_id=applicant.id)
+    office = ctx.actor.welfare_office
+    if applicant.welfare_office != office:
+        raise Forbidden("Du kan bare nominere søkere fra ventelisten ved ditt eget kontor.",
+                        action="nominate", vacancy_id=vacancy.id, applicant_id=applicant.id)
+    require_stage("nominate", vacancy.stage)
+    if applicant.status != ApplicantStatus.WAITING.value:
+        raise IllegalTransition(f"{applicant.code} står ikke lenger på ventelisten.")
+    taken = ctx.session.scalar(select(Nomination.id).where(Nomination.vacancy_id == vacancy.id,
+                                                           Nomination.welfare_office == office,
+                                                           Nomination.status == NominationStatus.ACTIVE.value))
+    if taken is not None:
+        raise _office_taken(office, vacancy.reference)
+    nomination = Nomination(vacancy_id=vacancy.id, applicant_id=applicant.id, welfare_office=office,
+                            status=NominationStatus.ACTIVE.value, nominated_by=ctx.actor.id, nominated_at=ctx.now())
+    ctx.session.add(nomination)
+    try:
+        ctx.session.flush()
+    except IntegrityError as exc:  # lost the race: the index kept the rule
+        ctx.session.rollback()
+        raise _office_taken(office, vacancy.reference) from exc
+    ctx.event(vacancy, "nominated", f"{office} nominerte {applicant.code}.", applicant_id=applicant.id,
+              candidate=applicant.code, welfare_office=office, nomination_id=nomination.id)
+    return nomination_view(nomination)
+
+
+@unit_of_work
+def withdraw_nomination(ctx: Context, nomination_id: int, reason: str | None = None) -> dict:
+    """The office withdraws its nomination (possible until the recommendation is made)."""
+    nomination = ctx.get(Nomination, nomination_id, "Nominasjonen")
+    vacancy = nomination.vacancy
+    if ctx.role != Role.CASEWORKER or ctx.actor.welfare_office != nomination.welfare_office:
+        raise Forbidden("Bare det nominerende kontoret kan trekke tilbake nominasjonen.",
+                        action="withdraw_nomination", vacancy_id=vacancy.id, applicant_id=nomination.applicant_id)
+    if nomination.status != NominationStatus.ACTIVE.value:
+        raise IllegalTransition("Nominasjonen er ikke aktiv.")
+    require_stage("withdraw_nomination", vacancy.stage)
+    fields = Fields()
+    reason = fields.text("reason", reason, max_length=2000)
+    fields.check()
+    nomination.status = NominationStatus.WITHDRAWN.value
+    nomination.closed_by, nomination.closed_at, nomination.close_reason = ctx.actor.id, ctx.now(), reason
+    ctx.event(vacancy, "nomination_withdrawn",
+              f"{nomination.welfare_office} trakk tilbake nominasjonen av {nomination.applicant.code}.",
+              applicant_id=nomination.applicant_id, candidate=nomination.applicant.code,
+              welfare_office=nomination.welfare_office, nomination_id=nomination.id)
+    return nomination_view(nomination)

@@ -1,0 +1,243 @@
+"""The recommendation (innstilling, step 6): rank the nominees with the engine, four eyes, re-rank later.
+
+The engine's input is assembled from the store (the vacancy, the home, the
+unit's service profile, its current residents, each active nominee and their
+latest checklist), ranked as of the recommendation date, and stored as an
+immutable snapshot together with the rules version, whose files are archived
+by content hash. A second consultant - not the author - approves it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from engine import CaseError
+from service.store.models import Recommendation, RecommendationApproval, Resident, Vacancy
+from service.store.rules_archive import RulesVersionMissing, archive, compiled_version
+
+from . import notifications
+from .applicants import age_on, latest_entry
+from .context import Context, unit_of_work
+from .domain import ALLOCATION_TEAM, READINESS_ENGINE_CODES, NominationStatus, Readiness, Role, Stage, require_stage
+from .errors import Forbidden, IllegalTransition, InvalidInput
+from .inputs import Fields
+from .views import recommendation_header
+
+
+def build_case(ctx: Context, vacancy: Vacancy, as_of: dt.date) -> dict:
+    """The engine's case for `vacancy` as of `as_of`, from what the store holds now."""
+    home, unit = vacancy.home, vacancy.home.unit
+    ledig = {"id": vacancy.reference, "meldt": vacancy.reported_on.isoformat(),
+             "status": READINESS_ENGINE_CODES[Readiness(vacancy.readiness)],
+             "bolig": {"adresse": home.address, **home.facts},
+             "botiltak": {"id": unit.id, "navn": unit.name, **unit.profile}}
+    if vacancy.vacated_on:
+        ledig["fraflyttet"] = vacancy.vacated_on.isoformat()
+    if vacancy.ready_on:
+        ledig["klar_til_innflytting"] = vacancy.ready_on.isoformat()
+    if vacancy.monthly_rent is not None:
+        ledig["husleie_per_maned"] = vacancy.monthly_rent
+    residents = ctx.session.scalars(select(Resident).where(Resident.unit_id == unit.id,
+                                                           Resident.moved_out_on.is_(None))
+                                    .order_by(Resident.code)).all()
+    candidates, missing = [], []
+    for nomination in vacancy.nominations:
+        if nomination.status != NominationStatus.ACTIVE.value:
+            continue
+        applicant = nomination.applicant
+        entry = latest_entry(ctx, applicant.id)
+        if entry is None:
+            missing.append(applicant.code)
+            continue
+        candidates.append({"id": applicant.code, "hvk": nomination.welfare_office,
+                           "soknad_mottatt": applicant.application_received.isoformat(),
+                           "alder": age_on(applicant.birth_date, as_of), "malgrupper": list(applicant.target_groups),
+                           "sjekkliste": dict(entry.checklist)})
+    if missing:
+        raise IllegalTransition("Innstillingen kan ikke skrives før sjekklisten er ført for: "
+                                + ", ".join(missing) + ".")
+    return {"ledig_bolig": ledig, "beboere": [{"id": r.code, **r.facts} for r in residents],
+            "kandidater": candidates}
+
+
+@unit_of_work
+def make_recommendation(ctx: Context, vacancy_id: int) -> dict:
+    """Rank the active nominees and store the recommendation (innstilling) as a snapshot."""
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    ctx.require_role(ALLOCATION_TEAM, "Innstillingen skrives av en boligkonsulent.", action="make_recommendation",
+                     vacancy_id=vacancy.id)
+    require_stage("make_recommendation", vacancy.stage)
+    if not any(n.status == NominationStatus.ACTIVE.value for n in vacancy.nominations):
+        raise IllegalTransition("Det er ingen aktive nominasjoner å rangere.")
+    rules = ctx.compiled_rules()
+    as_of = ctx.today()
+    case = build_case(ctx, vacancy, as_of)
+    try:
+        result = rules.rank(case, as_of)
+    except CaseError as exc:
+        raise InvalidInput(exc.problems) from exc
+    try:
+        bundle = archive(ctx.session, rules.book, ctx.now())
+    except RulesVersionMissing as exc:
+        raise IllegalTransition(str(exc)) from exc
+    rec = Recommendation(vacancy_id=vacancy.id, as_of=as_of, input=case, result=result.model_dump(mode="json"),
+                         input_hash=result.input_hash, rules_hash=bundle.content_hash, rules_label=bundle.label,
+                         author_id=ctx.actor.id, created_at=ctx.now())
+    ctx.session.add(rec)
+    vacancy.stage = Stage.RECOMMENDED.value
+    ctx.session.flush()
+    order = ", ".join(f"{c.rank}. {c.id}" for c in result.candidates)
+    ctx.event(vacancy, "recommended", f"Innstilling skrevet etter regelverk {bundle.label}: {order}.",
+              recommendation_id=rec.id, rules_hash=bundle.content_hash, input_hash=result.input_hash,
+              as_of=as_of, order=[c.id for c in result.candidates])
+    return {**recommendation_header(rec), "result": rec.result}
+
+
+def _latest(ctx: Context, vacancy: Vacancy) -> Recommendation | None:
+    return ctx.session.scalar(select(Recommendation).where(Recommendation.vacancy_id == vacancy.id)
+                              .order_by(Recommendation.id.desc()).limit(1))
+
+
+def _second_pair_of_eyes(ctx: Context, rec: Recommendation, action: str) -> Vacancy:
+    vacancy = ctx.get(Vacancy, rec.vacancy_id, "Den ledige boligen")
+    ctx.require_role(ALLOCATION_TEAM, "Innstillingen godkjennes av en boligkonsulent.", action=action,
+                     vacancy_id=vacancy.id)
+    if rec.author_id == ctx.actor.id:
+        raise Forbidden("Innstillingen må godkjennes av en annen boligkonsulent enn den som skrev den "
+                        "(fire øyne).", action=action, vacancy_id=vacancy.id)
+    require_stage(action, vacancy.stage)
+    latest = _latest(ctx, vacancy)
+    if latest is None or latest.id != rec.id or ctx.session.scalar(
+            select(RecommendationApproval.id).where(RecommendationApproval.recommendation_id == rec.id)):
+        raise IllegalTransition("Denne innstillingen er allerede behandlet.")
+    return vacancy
+
+
+@unit_of_work
+def approve_recommendation(ctx: Context, recommendation_id: int, note: str | None = None) -> dict:
+    """The second consultant approves (fire øyne); the recommended are presented to the unit leader."""
+    rec = ctx.get(Recommendation, recommendation_id, "Innstillingen")
+    vacancy = _second_pair_of_eyes(ctx, rec, "approve_recommendation")
+    fields = Fields()
+    note = fields.text("note", note, max_length=5000)
+    fields.check()
+    ctx.session.add(RecommendationApproval(recommendation_id=rec.id, approver_id=ctx.actor.id, approved=True,
+                                           note=note, decided_at=ctx.now()))
+    vacancy.stage = Stage.APPROVED.value
+    shown = presentation(ctx, vacancy)
+    ctx.event(vacancy, "approved", f"Innstillingen er godkjent av {ctx.actor.display_name} (fire øyne). "
+                                   f"Legges fram for enhetslederen: {', '.join(shown.presented)}.",
+              recommendation_id=rec.id, presented=shown.presented)
+    notifications.recommendation_to_unit(ctx, vacancy, shown.presented)
+    return {**recommendation_header(rec), "presented": shown.presented, "stage": vacancy.stage}
+
+
+@unit_of_work
+def return_recommendation(ctx: Context, recommendation_id: int, note: str) -> dict:
+    """The second consultant sends the recommendation back; the vacancy is open again.
+
+    The returned recommendation stays stored; a new one is written later.
+    """
+    rec = ctx.get(Recommendation, recommendation_id, "Innstillingen")
+    vacancy = _second_pair_of_eyes(ctx, rec, "return_recommendation")
+    fields = Fields()
+    note = fields.text("note", note, required=True, max_length=5000)
+    fields.check()
+    ctx.session.add(RecommendationApproval(recommendation_id=rec.id, approver_id=ctx.actor.id, approved=False,
+                                           note=note, decided_at=ctx.now()))
+    vacancy.stage = Stage.OPEN.value
+    ctx.event(vacancy, "recommendation_returned",
+              f"Innstillingen er sendt tilbake av {ctx.actor.display_name}; saken er åpen igjen.",
+              recommendation_id=rec.id)
+    return {**recommendation_header(rec), "stage": vacancy.stage}
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """Who stands first now: the approved ranking less withdrawn and declined candidates."""
+
+    recommendation: Recommendation | None
+    order: list[str]       # eligible candidates still in the running, best first
+    presented: list[str]   # the top one and those of equal standing with it (step 7)
+
+    @property
+    def top(self) -> str | None:
+        return self.order[0] if self.order else None
+
+
+def presentation(ctx: Context, vacancy: Vacancy) -> Presentation:
+    rec = ctx.session.scalar(
+        select(Recommendation).join(RecommendationApproval, RecommendationApproval.recommendation_id == Recommendation.id)
+        .where(Recommendation.vacancy_id == vacancy.id, RecommendationApproval.approved.is_(True))
+        .order_by(Recommendation.id.desc()).limit(1))
+    if rec is None:
+        return Presentation(None, [], [])
+    active = {n.applicant.code for n in vacancy.nominations if n.status == NominationStatus.ACTIVE.value}
+    candidates = rec.result["candidates"]
+    order = [c["id"] for c in candidates if c["eligible"] and c["id"] in active]
+    if not order:
+        return Presentation(rec, [], [])
+    top = next(c for c in candidates if c["id"] == order[0])
+    presented = [order[0]] + [c for c in top.get("equal_standing_with", []) if c in order]
+    return Presentation(rec, order, presented)
+
+
+@unit_of_work
+def get_recommendation(ctx: Context, recommendation_id: int) -> dict:
+    """The recommendation as the actor may see it (audited: it holds people's data).
+
+    The allocation team sees everything, the exact input included. The unit leader
+    sees rank, score and flags of the nominees for their unit, no explanations
+    (they could reveal fields not shared with the unit). A caseworker sees their own
+    candidate's full explanation and its place.
+    """
+    rec = ctx.get(Recommendation, recommendation_id, "Innstillingen")
+    vacancy = ctx.get(Vacancy, rec.vacancy_id, "Den ledige boligen")
+    view = recommendation_header(rec)
+    approval = ctx.session.scalar(select(RecommendationApproval)
+                                  .where(RecommendationApproval.recommendation_id == rec.id))
+    view["approval"] = None if approval is None else {
+        "approved": approval.approved, "approver_id": approval.approver_id, "note": approval.note,
+        "at": approval.decided_at.isoformat()}
+    candidates = rec.result["candidates"]
+    if ctx.role in ALLOCATION_TEAM:
+        view.update(result=rec.result, input=rec.input, scope="full")
+    elif ctx.role == Role.UNIT_LEADER and vacancy.home.unit_id in ctx.actor.unit_ids:
+        view.update(scope="unit", candidates=[
+            {k: c.get(k) for k in ("rank", "id", "score", "eligible", "needs_consultation", "equal_standing_with")}
+            for c in candidates], present_to_unit_leader=rec.result["present_to_unit_leader"])
+    elif ctx.role == Role.CASEWORKER:
+        own = {n.applicant.code for n in vacancy.nominations if n.welfare_office == ctx.actor.welfare_office}
+        mine = [c for c in candidates if c["id"] in own]
+        if not mine:
+            raise Forbidden("Ditt kontor har ingen kandidat i denne innstillingen.", action="read_recommendation",
+                            vacancy_id=vacancy.id)
+        view.update(scope="own_candidate", candidates=mine, number_of_candidates=len(candidates))
+    else:
+        raise Forbidden("Du har ikke tilgang til innstillingen.", action="read_recommendation",
+                        vacancy_id=vacancy.id)
+    ctx.audit("read_recommendation", vacancy_id=vacancy.id, recommendation_id=rec.id, scope=view["scope"])
+    return view
+
+
+@unit_of_work
+def rerank(ctx: Context, recommendation_id: int) -> dict:
+    """Rank the stored input again under the stored rules version; say whether the result is identical.
+
+    For review and appeals (klage): the same input and the same rules give the same
+    result, whatever `rules/` holds today.
+    """
+    rec = ctx.get(Recommendation, recommendation_id, "Innstillingen")
+    ctx.require_role(ALLOCATION_TEAM, "Bare boligtildelingen kan rangere en innstilling på nytt.",
+                     action="rerank", vacancy_id=rec.vacancy_id)
+    try:
+        compiled = compiled_version(ctx.session, rec.rules_hash)
+    except RulesVersionMissing as exc:
+        raise IllegalTransition(str(exc)) from exc
+    again = compiled.rank(rec.input, rec.as_of).model_dump(mode="json")
+    ctx.audit("rerank", vacancy_id=rec.vacancy_id, recommendation_id=rec.id)
+    return {"recommendation_id": rec.id, "rules_version": {"label": rec.rules_label, "content_hash": rec.rules_hash},
+            "identical": again == rec.result, "result": again}

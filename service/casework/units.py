@@ -1,0 +1,134 @@
+"""Units (botiltak), their homes (boliger) and residents (beboere), described in the vocabulary's terms.
+
+The service profile, the home's facts and a resident's facts are validated with
+the engine's case models (generated from rules/felter.yaml), so they always fit
+what the ranking expects.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from service.store.models import Home, Resident, Unit
+
+from .context import Context, unit_of_work
+from .domain import ALLOCATION_TEAM, Role
+from .errors import Forbidden
+from .inputs import Fields
+from .views import home_view, unit_view
+
+MANAGE = ALLOCATION_TEAM | {Role.ADMIN}
+
+
+def _may_manage(ctx: Context, unit_id: str | None, action: str) -> None:
+    if ctx.role in MANAGE:
+        return
+    if ctx.role == Role.UNIT_LEADER and unit_id is not None and unit_id in ctx.actor.unit_ids:
+        return
+    raise Forbidden("Bare boligtildelingen og botiltakets egen leder kan endre botiltaket.", action=action)
+
+
+def validate_profile(ctx: Context, fields: Fields, unit_id: str, name: str, profile: dict, path: str) -> dict:
+    """The service profile (bemanning, aktiviteter, måltider, leder ...) against the vocabulary."""
+    if not isinstance(profile, dict):
+        fields.add(path, "tjenesteprofilen må være et oppslag (nøkkel: verdi)")
+        return {}
+    checked = fields.model(path, ctx.compiled_rules().case_models.Botiltak, {**profile, "id": unit_id, "navn": name})
+    if checked is None:
+        return {}
+    checked.pop("id"), checked.pop("navn")
+    return checked
+
+
+def validate_home_facts(ctx: Context, fields: Fields, address: str, facts: dict, path: str) -> dict:
+    if not isinstance(facts, dict):
+        fields.add(path, "boligens opplysninger må være et oppslag (nøkkel: verdi)")
+        return {}
+    checked = fields.model(path, ctx.compiled_rules().case_models.Bolig, {**facts, "adresse": address})
+    if checked is None:
+        return {}
+    checked.pop("adresse")
+    return checked
+
+
+@unit_of_work
+def add_unit(ctx: Context, *, unit_id: str, name: str, profile: dict) -> dict:
+    """Register a unit (botiltak) with its service profile."""
+    if ctx.role not in MANAGE:
+        raise Forbidden("Bare boligtildelingen kan registrere botiltak.", action="add_unit")
+    fields = Fields()
+    if not unit_id or not unit_id.replace("-", "").isalnum() or unit_id != unit_id.lower():
+        fields.add("unit_id", "id-en kan bare ha små bokstaver, tall og bindestrek, f.eks. lade-botiltak")
+    elif ctx.session.get(Unit, unit_id) is not None:
+        fields.add("unit_id", f"botiltaket '{unit_id}' finnes allerede")
+    name = fields.text("name", name, required=True, max_length=200)
+    checked = validate_profile(ctx, fields, unit_id, name or "", profile, "profile")
+    fields.check()
+    unit = Unit(id=unit_id, name=name, profile=checked, created_at=ctx.now())
+    ctx.session.add(unit)
+    ctx.audit("unit_added", unit_id=unit_id)
+    return unit_view(unit)
+
+
+@unit_of_work
+def update_service_profile(ctx: Context, unit_id: str, profile: dict) -> dict:
+    """The unit leader's answer about the service offer (step 2): staffing, activities, meals."""
+    unit = ctx.get(Unit, unit_id, "Botiltaket")
+    _may_manage(ctx, unit.id, "update_service_profile")
+    fields = Fields()
+    checked = validate_profile(ctx, fields, unit.id, unit.name, profile, "profile")
+    fields.check()
+    unit.profile = checked
+    ctx.audit("service_profile_updated", unit_id=unit.id)
+    return unit_view(unit)
+
+
+@unit_of_work
+def add_home(ctx: Context, *, unit_id: str, address: str, facts: dict) -> dict:
+    unit = ctx.get(Unit, unit_id, "Botiltaket")
+    _may_manage(ctx, unit.id, "add_home")
+    fields = Fields()
+    address = fields.text("address", address, required=True, max_length=200)
+    if address and ctx.session.scalar(select(Home.id).where(Home.address == address)) is not None:
+        fields.add("address", f"boligen '{address}' er registrert fra før")
+    checked = validate_home_facts(ctx, fields, address or "", facts, "facts")
+    fields.check()
+    home = Home(unit_id=unit.id, address=address, facts=checked)
+    ctx.session.add(home)
+    ctx.session.flush()
+    ctx.audit("home_added", home_id=home.id, unit_id=unit.id)
+    return home_view(home)
+
+
+@unit_of_work
+def add_resident(ctx: Context, *, unit_id: str, code: str, facts: dict, moved_in_on=None) -> dict:
+    """Register a current resident, anonymised (a code and the facts composition rules use)."""
+    unit = ctx.get(Unit, unit_id, "Botiltaket")
+    _may_manage(ctx, unit.id, "add_resident")
+    fields = Fields()
+    code = fields.text("code", code, required=True, max_length=40)
+    if code and ctx.session.scalar(select(Resident.id).where(Resident.code == code)) is not None:
+        fields.add("code", f"beboer-id-en '{code}' er i bruk")
+    moved_in = fields.date("moved_in_on", moved_in_on)
+    checked = fields.model("facts", ctx.compiled_rules().case_models.Beboer, {**(facts or {}), "id": code or "-"})
+    fields.check()
+    checked.pop("id")
+    resident = Resident(code=code, unit_id=unit.id, facts=checked, moved_in_on=moved_in)
+    ctx.session.add(resident)
+    ctx.session.flush()
+    ctx.audit("resident_added", unit_id=unit.id, resident=code)
+    return {"id": resident.id, "code": code, "unit_id": unit.id, **checked}
+
+
+def current_residents(ctx: Context, unit_id: str) -> list[Resident]:
+    return list(ctx.session.scalars(select(Resident).where(Resident.unit_id == unit_id,
+                                                           Resident.moved_out_on.is_(None))
+                                    .order_by(Resident.code)))
+
+
+@unit_of_work
+def list_units(ctx: Context) -> list[dict]:
+    """Units with their homes (no person data)."""
+    units = ctx.session.scalars(select(Unit).order_by(Unit.name)).all()
+    return [{**unit_view(u), "homes": [home_view(h) for h in sorted(u.homes, key=lambda h: h.address)]}
+            for u in units]

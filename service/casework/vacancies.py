@@ -1,0 +1,235 @@
+"""Vacancies (ledige boliger): the notice (step 1-2), readiness, the overview (step 3),
+the detail, the timeline and the municipality's measures per vacancy.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from service.store.models import (ConsultationMeeting, Decision, DeclinedOffer, Home, MoveInStepRecord, Nomination,
+                                  Recommendation, Resident, UnitLeaderResponse, Vacancy, VacancyEvent)
+
+from . import access
+from .context import Context, unit_of_work
+from .domain import ALLOCATION_TEAM, READINESS_LABELS, Readiness, Role, Stage, require_stage
+from .errors import Forbidden, IllegalTransition
+from .inputs import Fields
+from .metrics import metrics_from_timeline
+from .units import validate_profile
+from .views import (decision_view, declined_view, event_view, meeting_view, movein_view, nomination_view,
+                    recommendation_header, response_view, vacancy_summary)
+
+
+def _load(ctx: Context, vacancy_id: int) -> Vacancy:
+    return ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+
+
+@unit_of_work
+def report_vacancy(ctx: Context, *, home_id: int, reported_on=None, vacated_on=None, ready_on=None,
+                   readiness: str = Readiness.VACATED.value, monthly_rent: int | None = None,
+                   reason: str | None = None, reference: str | None = None, service_profile: dict | None = None,
+                   departing_resident: str | None = None) -> dict:
+    """Step 1 (melding om ledig bolig), with the unit's service profile (step 2) if it changed.
+
+    The unit's leader reports (or the allocation team on its behalf). `reported_on`
+    defaults to today. `departing_resident` (a resident code) is marked as moved out
+    on `vacated_on`, so the composition rules see the unit as it will be.
+    """
+    home = ctx.get(Home, home_id, "Boligen")
+    unit = home.unit
+    if not access.may_act_for_unit(ctx.actor, unit.id):
+        raise Forbidden("Bare botiltakets egen leder eller boligtildelingen kan melde boligen ledig.",
+                        action="report_vacancy")
+    fields = Fields()
+    reported = fields.date("reported_on", reported_on) or ctx.today()
+    vacated = fields.date("vacated_on", vacated_on)
+    ready = fields.date("ready_on", ready_on)
+    fields.code("readiness", readiness, [r.value for r in Readiness])
+    rent = fields.amount("monthly_rent", monthly_rent)
+    reason = fields.text("reason", reason, max_length=2000)
+    reference = fields.text("reference", reference, max_length=40)
+    if vacated and ready and ready < vacated:
+        fields.add("ready_on", "boligen kan ikke være klar før den er fraflyttet")
+    if reference and ctx.session.scalar(select(Vacancy.id).where(Vacancy.reference == reference)):
+        fields.add("reference", f"referansen '{reference}' er i bruk")
+    profile = None
+    if service_profile is not None:
+        profile = validate_profile(ctx, fields, unit.id, unit.name, service_profile, "service_profile")
+    resident = None
+    if departing_resident:
+        resident = ctx.session.scalar(select(Resident).where(Resident.code == departing_resident,
+                                                             Resident.unit_id == unit.id,
+                                                             Resident.moved_out_on.is_(None)))
+        if resident is None:
+            fields.add("departing_resident", f"botiltaket har ingen nåværende beboer med id '{departing_resident}'")
+    fields.check()
+    in_progress = ctx.session.scalar(select(Vacancy).where(Vacancy.home_id == home.id,
+                                                           Vacancy.stage != Stage.MOVED_IN.value))
+    if in_progress is not None:
+        raise IllegalTransition(f"Boligen {home.address} er allerede meldt ledig "
+                                f"({in_progress.reference}, {in_progress.stage}).")
+    vacancy = Vacancy(home=home, stage=Stage.OPEN.value, readiness=readiness, reported_on=reported,
+                      vacated_on=vacated, ready_on=ready, monthly_rent=rent, reason=reason, reference=reference,
+                      reported_by=ctx.actor.id, created_at=ctx.now())
+    ctx.session.add(vacancy)
+    ctx.session.flush()
+    if not vacancy.reference:
+        vacancy.reference = f"LB-{reported.year}-{vacancy.id:04d}"
+    if profile is not None:
+        unit.profile = profile
+        ctx.event(vacancy, "service_profile_updated", f"Tjenestetilbudet i {unit.name} er oppdatert.",
+                  unit_id=unit.id)
+    if resident is not None:
+        resident.moved_out_on = vacated or reported
+    ctx.event(vacancy, "reported", f"{home.address} i {unit.name} er meldt ledig "
+                                   f"({READINESS_LABELS[Readiness(readiness)]}).",
+              reported_on=reported, vacated_on=vacated, ready_on=ready, readiness=readiness, monthly_rent=rent,
+              departing_resident=departing_resident)
+    return vacancy_summary(vacancy)
+
+
+@unit_of_work
+def update_readiness(ctx: Context, vacancy_id: int, *, readiness: str, vacated_on=None, ready_on=None) -> dict:
+    """The unit tells how far the home is: fraflyttet, under klargjøring, klar (with dates)."""
+    vacancy = _load(ctx, vacancy_id)
+    if not access.may_act_for_unit(ctx.actor, vacancy.home.unit_id):
+        raise Forbidden("Bare botiltakets egen leder eller boligtildelingen kan endre boligens status.",
+                        action="update_readiness", vacancy_id=vacancy.id)
+    require_stage("update_readiness", vacancy.stage)
+    fields = Fields()
+    fields.code("readiness", readiness, [r.value for r in Readiness])
+    vacated = fields.date("vacated_on", vacated_on) or vacancy.vacated_on
+    ready = fields.date("ready_on", ready_on) or vacancy.ready_on
+    if readiness == Readiness.READY.value and ready is None:
+        ready = ctx.today()
+    if vacated and ready and ready < vacated:
+        fields.add("ready_on", "boligen kan ikke være klar før den er fraflyttet")
+    fields.check()
+    vacancy.readiness, vacancy.vacated_on, vacancy.ready_on = readiness, vacated, ready
+    ctx.event(vacancy, "readiness_updated", f"Boligen er {READINESS_LABELS[Readiness(readiness)]}.",
+              readiness=readiness, vacated_on=vacated, ready_on=ready)
+    return vacancy_summary(vacancy)
+
+
+@unit_of_work
+def list_open_vacancies(ctx: Context) -> list[dict]:
+    """The overview sent to the welfare offices (step 3): vacancies open for nominations.
+
+    A caseworker also sees whether their own office has nominated (`own_nomination`).
+    """
+    rows = ctx.session.scalars(select(Vacancy).where(Vacancy.stage == Stage.OPEN.value)
+                               .order_by(Vacancy.reported_on, Vacancy.id)).all()
+    out = []
+    for vacancy in rows:
+        view = vacancy_summary(vacancy)
+        if ctx.role == Role.CASEWORKER:
+            own = [n for n in vacancy.nominations
+                   if n.status == "active" and n.welfare_office == ctx.actor.welfare_office]
+            view["own_nomination"] = nomination_view(own[0]) if own else None
+        out.append(view)
+    return out
+
+
+@unit_of_work
+def list_vacancies(ctx: Context, stage: str | None = None) -> list[dict]:
+    """Every vacancy (or those in one stage) with its measures: for the allocation team and unit leaders."""
+    if ctx.role not in ALLOCATION_TEAM | {Role.UNIT_LEADER, Role.ADMIN, Role.POLICY_OFFICER}:
+        raise Forbidden("Oversikten over alle saker er for boligtildelingen og enhetslederne.",
+                        action="list_vacancies")
+    query = select(Vacancy).order_by(Vacancy.reported_on.desc(), Vacancy.id.desc())
+    if stage is not None:
+        fields = Fields()
+        fields.code("stage", stage, [s.value for s in Stage])
+        fields.check()
+        query = query.where(Vacancy.stage == stage)
+    out = []
+    for vacancy in ctx.session.scalars(query):
+        if ctx.role == Role.UNIT_LEADER and vacancy.home.unit_id not in ctx.actor.unit_ids:
+            continue
+        out.append({**vacancy_summary(vacancy), "metrics": _metrics(ctx, vacancy)})
+    return out
+
+
+def _metrics(ctx: Context, vacancy: Vacancy) -> dict:
+    events = ctx.session.execute(select(VacancyEvent.kind, VacancyEvent.data)
+                                 .where(VacancyEvent.vacancy_id == vacancy.id)
+                                 .order_by(VacancyEvent.at, VacancyEvent.id)).all()
+    return metrics_from_timeline(events, vacancy.monthly_rent, ctx.today()).as_dict()
+
+
+@unit_of_work
+def vacancy_metrics(ctx: Context, vacancy_id: int) -> dict:
+    """saksbehandlingstid, ledige dager and tomgangstap for one vacancy (see `metrics`)."""
+    return _metrics(ctx, _load(ctx, vacancy_id))
+
+
+def _may_follow(ctx: Context, vacancy: Vacancy) -> bool:
+    """Who may follow the case's course (timeline, detail): the team, the unit, the nominating offices."""
+    if ctx.role in ALLOCATION_TEAM | {Role.ADMIN}:
+        return True
+    if ctx.role == Role.UNIT_LEADER:
+        return vacancy.home.unit_id in ctx.actor.unit_ids
+    if ctx.role == Role.CASEWORKER:
+        return any(n.welfare_office == ctx.actor.welfare_office for n in vacancy.nominations)
+    return False
+
+
+@unit_of_work
+def timeline(ctx: Context, vacancy_id: int) -> list[dict]:
+    """The vacancy's events in order: what happened, who did it, when."""
+    vacancy = _load(ctx, vacancy_id)
+    if not _may_follow(ctx, vacancy):
+        raise Forbidden("Du har ikke tilgang til denne saken.", action="read_timeline", vacancy_id=vacancy.id)
+    events = ctx.session.scalars(select(VacancyEvent).where(VacancyEvent.vacancy_id == vacancy.id)
+                                 .order_by(VacancyEvent.at, VacancyEvent.id)).all()
+    ctx.audit("read_timeline", vacancy_id=vacancy.id)
+    return [event_view(e) for e in events]
+
+
+@unit_of_work
+def get_vacancy(ctx: Context, vacancy_id: int) -> dict:
+    """The case as the actor may see it: candidates by code only (names stay with the office).
+
+    The allocation team and the unit leader see the whole course; a caseworker
+    sees their own office's nomination and whether it was chosen.
+    """
+    vacancy = _load(ctx, vacancy_id)
+    view = vacancy_summary(vacancy)
+    if not _may_follow(ctx, vacancy):
+        return view
+    session = ctx.session
+    nominations = vacancy.nominations
+    if ctx.role == Role.CASEWORKER:
+        nominations = [n for n in nominations if n.welfare_office == ctx.actor.welfare_office]
+    view["nominations"] = [nomination_view(n) for n in nominations]
+    recs = session.scalars(select(Recommendation).where(Recommendation.vacancy_id == vacancy.id)
+                           .order_by(Recommendation.id)).all()
+    view["recommendations"] = [recommendation_header(r) for r in recs]
+    decisions = session.scalars(select(Decision).where(Decision.vacancy_id == vacancy.id)
+                                .order_by(Decision.id)).all()
+    own_codes = {n.applicant.code for n in nominations}
+    if ctx.role == Role.CASEWORKER:
+        decisions = [d for d in decisions if d.candidate_code in own_codes]
+    view["decisions"] = [decision_view(d) for d in decisions]
+    if ctx.role != Role.CASEWORKER:
+        view["responses"] = [response_view(r) for r in session.scalars(
+            select(UnitLeaderResponse).where(UnitLeaderResponse.vacancy_id == vacancy.id)
+            .order_by(UnitLeaderResponse.id))]
+        view["meetings"] = [meeting_view(m) for m in session.scalars(
+            select(ConsultationMeeting).where(ConsultationMeeting.vacancy_id == vacancy.id)
+            .order_by(ConsultationMeeting.id))]
+    declined = session.scalars(select(DeclinedOffer).where(DeclinedOffer.vacancy_id == vacancy.id)
+                               .order_by(DeclinedOffer.id)).all()
+    codes = {d.id: d.candidate_code for d in session.scalars(select(Decision).where(Decision.vacancy_id == vacancy.id))}
+    view["declined_offers"] = [declined_view(d, codes[d.decision_id]) for d in declined
+                               if ctx.role != Role.CASEWORKER or codes[d.decision_id] in own_codes]
+    view["movein_steps"] = [movein_view(s) for s in session.scalars(
+        select(MoveInStepRecord).where(MoveInStepRecord.vacancy_id == vacancy.id).order_by(MoveInStepRecord.id))]
+    view["metrics"] = _metrics(ctx, vacancy)
+    view["version"] = vacancy.version
+    ctx.audit("read_vacancy", vacancy_id=vacancy.id)
+    return view
+
+
+def active_nominations(vacancy: Vacancy) -> list[Nomination]:
+    return [n for n in vacancy.nominations if n.status == "active"]
