@@ -104,7 +104,10 @@ def scenarios_run(directory, rules_dir):
 @RULES_OPTION
 def serve(host, port, rules_dir):
     from .app import create_app
-    app = create_app({"RULES_DIR": str(rules_dir)} if rules_dir else None)
+    try:
+        app = create_app({"RULES_DIR": str(rules_dir)} if rules_dir else None)
+    except BoligtildelingError as exc:  # invalid rules: say why and do not start
+        _fail(exc)
     click.echo(f"Boligtildeling kjører på http://{host}:{port}/  (Ctrl+C stopper)")
     app.run(host=host, port=port, threaded=True)
 

@@ -1,0 +1,127 @@
+"""The loaded rules as the API lists them: every criterion, check and composition rule in words.
+
+Built from the engine's public objects only (the rulebook, `describe` for
+conditions, `tie_break_words`), so what the API shows is what the engine ranks by.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Optional, Union
+
+from pydantic import BaseModel, Field
+
+from engine import CompiledRules
+from engine.conditions import describe
+from engine.result import RulesVersion
+
+
+class FixedPoints(BaseModel):
+    kind: Literal["fast"] = "fast"
+    points: int = Field(description="Poengene kriteriet gir når betingelsen er oppfylt.")
+    text: str = Field(description="Poengene i ord.")
+
+
+class PointsPerUnit(BaseModel):
+    kind: Literal["per_enhet"] = "per_enhet"
+    per: float = Field(description="Poeng per enhet.")
+    unit: str = Field(description="Hva én enhet er, f.eks. måned.")
+    value_field: str = Field(description="Tallfeltet eller den beregnede verdien det gis poeng for.")
+    value_label: str = Field(description="Feltets navn slik brukerne ser det.")
+    max: int = Field(description="Høyeste antall poeng kriteriet kan gi.")
+    text: str = Field(description="Poengene i ord.")
+
+
+class CriterionListing(BaseModel):
+    """A criterion in the priority key (prioriteringsnøkkelen)."""
+
+    id: str
+    name: str
+    points: Annotated[Union[FixedPoints, PointsPerUnit], Field(discriminator="kind")]
+    max_points: int = Field(description="Det meste kriteriet kan gi.")
+    condition: Optional[str] = Field(description="Når kriteriet gjelder, i ord; null når det gjelder alle med verdi.")
+    explanation_template: str = Field(description="Begrunnelsen; {felt} fylles inn med sakens verdier.")
+    basis: str = Field(description="Hjemmel/grunnlag.")
+
+
+class SuitabilityCheckListing(BaseModel):
+    """A suitability check (egnethetskontroll): when the condition holds, the candidate is blocked."""
+
+    id: str
+    name: str
+    condition: str = Field(description="Når kontrollen slår til, i ord.")
+    outcome: Literal["blokker"] = "blokker"
+    outcome_text: str = Field(description="Hva som skjer når kontrollen slår til.")
+    reason_template: str = Field(description="Begrunnelsen; {felt} fylles inn med sakens verdier.")
+    basis: str
+
+
+class CompositionRuleListing(BaseModel):
+    """A resident-composition rule (sammensetningsregel)."""
+
+    id: str
+    name: str
+    condition: str = Field(description="Når regelen slår til, i ord.")
+    outcome: Literal["blokker", "drofting", "poeng"] = Field(
+        description="blokker: kan ikke tildeles; drofting: drøftingsmøte kreves; poeng: poengjustering.")
+    points: Optional[int] = Field(None, description="Poengjusteringen, bare for utfall poeng.")
+    outcome_text: str = Field(description="Utfallet i ord.")
+    reason_template: str
+    basis: str
+
+
+class RulesListing(BaseModel):
+    """The rules the service ranks by right now."""
+
+    rules_version: RulesVersion
+    name: str = Field(description="Regelverkets navn.")
+    example_policy: bool = Field(description="Sant for eksempelpolicy som kommunen skal erstatte.")
+    criteria: list[CriterionListing]
+    suitability_checks: list[SuitabilityCheckListing]
+    composition_rules: list[CompositionRuleListing]
+    tie_margin: float = Field(description="Kandidater innenfor så mange poeng av hverandre er likeverdige.")
+    tie_break_order: list[str] = Field(description="Rekkefølgen ved likt poeng, i ord.")
+
+
+BLOCK_TEXT = "kandidaten kan ikke tildeles boligen"
+
+
+def _points(criterion, vocabulary) -> FixedPoints | PointsPerUnit:
+    if not isinstance(criterion.poeng, int):  # points per unit, capped
+        per = criterion.poeng
+        field = vocabulary.get(per.verdi)
+        label = field.label if field else per.verdi
+        return PointsPerUnit(per=per.per, unit=per.enhet, value_field=per.verdi, value_label=label, max=per.maks,
+                             text=f"{per.per:g} poeng per {per.enhet} ({label}), høyst {per.maks}")
+    return FixedPoints(points=criterion.poeng, text=f"{criterion.poeng} poeng")
+
+
+def _outcome_text(rule) -> str:
+    if rule.utfall == "blokker":
+        return BLOCK_TEXT
+    if rule.utfall == "drofting":
+        return "drøftingsmøte kreves før tildeling"
+    return f"{rule.poeng:+d} poeng"
+
+
+def list_rules(compiled: CompiledRules) -> RulesListing:
+    book = compiled.book
+    vocab = book.vocabulary
+    criteria = []
+    for c in book.criteria:
+        points = _points(c, vocab)
+        criteria.append(CriterionListing(
+            id=c.id, name=c.navn, points=points,
+            max_points=points.max if isinstance(points, PointsPerUnit) else points.points,
+            condition=describe(c.betingelse, vocab) if c.betingelse is not None else None,
+            explanation_template=c.forklaring, basis=c.hjemmel))
+    checks = [SuitabilityCheckListing(id=k.id, name=k.navn, condition=describe(k.betingelse, vocab),
+                                      outcome_text=BLOCK_TEXT, reason_template=k.begrunnelse, basis=k.hjemmel)
+              for k in book.checks]
+    composition = [CompositionRuleListing(id=r.id, name=r.navn, condition=describe(r.betingelse, vocab),
+                                          outcome=r.utfall, points=r.poeng, outcome_text=_outcome_text(r),
+                                          reason_template=r.begrunnelse, basis=r.hjemmel)
+                   for r in book.composition]
+    return RulesListing(
+        rules_version=compiled.version, name=book.header.navn, example_policy=book.header.eksempel,
+        criteria=criteria, suitability_checks=checks, composition_rules=composition,
+        tie_margin=book.ranking.likhetsmargin, tie_break_order=compiled.tie_break_words())
