@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine.errors import Problem
+from service.store.database import begin_write
 from service.store.models import ApiToken, AuditEntry, Unit, User
 
 from .context import Context, system_clock, unit_of_work
@@ -42,8 +43,11 @@ def user_view(user: User) -> dict:
 
 def add_user(session: Session, *, username: str, display_name: str, role: str, now: dt.datetime,
              password: str | None = None, welfare_office: str | None = None, unit_ids: Iterable[str] = (),
-             email: str | None = None) -> User:
-    """Validate and add a user (no permission check: for `create_user`, bootstrap and demo data)."""
+             email: str | None = None, password_hash: str | None = None) -> User:
+    """Validate and add a user (no permission check: for `create_user`, bootstrap and demo data).
+
+    `password_hash` (already hashed) is for demo data that shares one hash.
+    """
     problems = []
     if not username or not username.replace("-", "").replace("_", "").replace(".", "").isalnum():
         problems.append(Problem("username", "brukernavnet kan bare ha bokstaver, tall, punktum, - og _"))
@@ -75,7 +79,7 @@ def add_user(session: Session, *, username: str, display_name: str, role: str, n
         raise InvalidInput(problems)
     user = User(username=username, display_name=display_name.strip(), role=role_value.value, email=email,
                 welfare_office=welfare_office, created_at=now, active=True,
-                password_hash=generate_password_hash(password) if password else None)
+                password_hash=generate_password_hash(password) if password else password_hash)
     user.units = [u for u in units if u is not None]
     session.add(user)
     session.flush()
@@ -111,6 +115,7 @@ def _login_audit(session: Session, user: User | None, username: str, outcome: st
 
 def authenticate_password(session: Session, username: str, password: str, clock=system_clock) -> User | None:
     """The active user with this username and password, or None. Every attempt is audited."""
+    begin_write(session)
     user = session.scalar(select(User).where(func.lower(User.username) == (username or "").lower()))
     ok = (user is not None and user.active and user.password_hash is not None
           and check_password_hash(user.password_hash, password or ""))

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import CompiledRules
+from service.store.database import begin_write
 from service.store.models import AuditEntry, User, Vacancy, VacancyEvent
 
 from .domain import Role
@@ -92,13 +93,13 @@ class Context:
         return obj
 
     # -- records ----------------------------------------------------------------------
-    def audit(self, action: str, *, vacancy_id: int | None = None, applicant_id: int | None = None,
-              outcome: str = "ok", **detail) -> None:
+    def audit(self, action: str, /, *, vacancy_id: int | None = None, applicant_id: int | None = None,
+              audit_outcome: str = "ok", **detail) -> None:
         self.session.add(AuditEntry(
             at=self.now(), actor_id=self.actor.id, actor_username=self.actor.username, action=action,
-            outcome=outcome, vacancy_id=vacancy_id, applicant_id=applicant_id, detail=_jsonable(detail)))
+            outcome=audit_outcome, vacancy_id=vacancy_id, applicant_id=applicant_id, detail=_jsonable(detail)))
 
-    def event(self, vacancy: Vacancy, kind: str, text: str, *, applicant_id: int | None = None,
+    def event(self, vacancy: Vacancy, kind: str, text: str, /, *, applicant_id: int | None = None,
               **data) -> None:
         """A step in the vacancy's timeline, and the matching audit entry."""
         if vacancy.id is None:
@@ -127,11 +128,13 @@ def unit_of_work(fn: F) -> F:
 
     A lost race (the vacancy's version moved on, or a unique index refused a
     row) becomes IllegalTransition: the other request won, this one changed nothing.
+    Any other constraint failure is a bug and propagates as it is.
     """
 
     @functools.wraps(fn)
     def wrapper(ctx: Context, *args, **kwargs):
         session = ctx.session
+        begin_write(session)
         try:
             result = fn(ctx, *args, **kwargs)
             session.commit()
@@ -145,7 +148,9 @@ def unit_of_work(fn: F) -> F:
             raise IllegalTransition(CONCURRENT_CHANGE) from exc
         except IntegrityError as exc:
             session.rollback()
-            raise IllegalTransition(CONCURRENT_CHANGE) from exc
+            if is_unique_violation(exc):
+                raise IllegalTransition(CONCURRENT_CHANGE) from exc
+            raise
         except BaseException:
             session.rollback()
             raise
@@ -153,10 +158,17 @@ def unit_of_work(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def is_unique_violation(exc: IntegrityError) -> bool:
+    """A UNIQUE constraint or index refused the row (SQLite's message; PostgreSQL's SQLSTATE 23505)."""
+    orig = exc.orig
+    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
+
+
 def _record_refusal(ctx: Context, function_name: str, exc: Forbidden) -> None:
+    begin_write(ctx.session)
     try:
         ctx.audit(exc.action or function_name, vacancy_id=exc.vacancy_id, applicant_id=exc.applicant_id,
-                  outcome="denied", message=exc.message)
+                  audit_outcome="denied", message=exc.message)
         ctx.session.commit()
     except Exception:  # an audit log that cannot be written is an error of its own
         ctx.session.rollback()

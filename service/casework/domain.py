@@ -194,7 +194,7 @@ ACTIONS: dict[str, tuple[str, frozenset[Stage]]] = {
     "approve_recommendation": ("godkjenne innstillingen", frozenset({Stage.RECOMMENDED})),
     "return_recommendation": ("sende innstillingen tilbake", frozenset({Stage.RECOMMENDED})),
     "unit_leader_respond": ("svare på innstillingen", frozenset({Stage.APPROVED})),
-    "open_consultation": ("kalle inn til drøftingsmøte", frozenset({Stage.APPROVED, Stage.OBJECTED})),
+    "open_consultation": ("kalle inn til drøftingsmøte", frozenset({Stage.APPROVED, Stage.OBJECTED, Stage.AGREED})),
     "record_meeting": ("føre referat fra drøftingsmøtet", frozenset({Stage.IN_CONSULTATION})),
     "decide": ("fatte vedtak", frozenset({Stage.AGREED, Stage.DISPUTED})),
     "decline_offer": ("registrere at søkeren takker nei",

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from service.store.models import Applicant, Nomination, Vacancy
 
-from .context import Context, unit_of_work
+from .context import Context, is_unique_violation, unit_of_work
 from .domain import ApplicantStatus, NominationStatus, Role, require_stage
 from .errors import Forbidden, IllegalTransition
 from .inputs import Fields
@@ -50,6 +50,8 @@ def nominate(ctx: Context, vacancy_id: int, applicant_id: int) -> dict:
     try:
         ctx.session.flush()
     except IntegrityError as exc:  # lost the race: the index kept the rule
+        if not is_unique_violation(exc):
+            raise
         ctx.session.rollback()
         raise _office_taken(office, vacancy.reference) from exc
     ctx.event(vacancy, "nominated", f"{office} nominerte {applicant.code}.", applicant_id=applicant.id,

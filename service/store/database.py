@@ -4,9 +4,11 @@ Nothing is created at import time: the app factory (or a test) calls
 `make_engine(url)` and `make_session_factory(engine)`.
 
 SQLite is set up for a small multi-user service: foreign keys on, write-ahead
-log, a 30 s busy timeout, and every transaction begun with `BEGIN IMMEDIATE`
-so that two writers queue for the lock instead of failing halfway (SQLite's
-deferred BEGIN turns a read-then-write race into "database is locked").
+log (readers never wait for the writer), a 30 s busy timeout, and a writing
+unit of work begun with `BEGIN IMMEDIATE` (`begin_write`), so two writers
+queue for the lock instead of failing halfway: SQLite's deferred BEGIN turns a
+read-then-write race into "database is locked". On PostgreSQL the option is
+ignored; its row locks and unique indexes do that job.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from service.config import PROJECT_ROOT
 
 DEFAULT_DATABASE_FILE = "boligtildeling.sqlite3"
 SQLITE_BUSY_TIMEOUT_S = 30
+BEGIN_OPTION = "sqlite_begin"
 
 
 def default_instance_path() -> Path:
@@ -79,7 +82,21 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        mode = connection.get_execution_options().get(BEGIN_OPTION, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def begin_write(session: Session) -> None:
+    """Start the session's next transaction as a writer (BEGIN IMMEDIATE on SQLite).
+
+    A read-only transaction already open (say, loading the actor) is ended first;
+    pending changes there would be a programming error.
+    """
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("ulagrede endringer før en ny skrivetransaksjon")
+        session.commit()
+    session.connection(execution_options={BEGIN_OPTION: "IMMEDIATE"})
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
 
 from engine import CompiledRules, load_rules, read_case_file
 from service.casework import applicants, consultation, decisions, movein, nominations, recommendations, units, \
@@ -42,7 +43,7 @@ from service.casework.accounts import add_user
 from service.casework.context import OSLO, Context
 from service.casework.domain import Role
 from service.config import PROJECT_ROOT, default_rules_dir
-from service.store.models import Applicant, Home, User
+from service.store.models import Applicant, Home, Unit, User
 
 DEMO_PASSWORD = "demo-passord"
 EXAMPLES = PROJECT_ROOT / "examples"
@@ -135,18 +136,19 @@ class Demo:
         user = self.session.scalar(select(User).where(User.username == username))
         return Context(session=self.session, actor=user, clock=self.clock, rules=self.rules)
 
-    def users(self, password: str = DEMO_PASSWORD) -> None:
+    def users(self, password: str | None = DEMO_PASSWORD) -> None:
+        """The demo users; all share one hash of `password` (hashing is slow on purpose). None: no login."""
+        hashed = generate_password_hash(password) if password else None
         for username, name, role, office, _units in DEMO_USERS:
-            add_user(self.session, username=username, display_name=name, role=role.value, password=password,
+            add_user(self.session, username=username, display_name=name, role=role.value, password_hash=hashed,
                      welfare_office=office, now=self.clock(), email=f"{username}@example.org")
         self.session.commit()
 
     def bind_unit_leaders(self) -> None:
-        from service.store.models import Unit
         for username, _name, _role, _office, unit_ids in DEMO_USERS:
             if unit_ids:
                 user = self.session.scalar(select(User).where(User.username == username))
-                user.units = [self.session.get(Unit, u) for u in unit_ids]
+                user.units = [unit for unit in (self.session.get(Unit, u) for u in unit_ids) if unit is not None]
         self.session.commit()
 
     def example(self, path: Path, as_of: dt.date) -> dict:
