@@ -37,7 +37,17 @@ def _construct_mapping(loader, node, deep=False):
     return loader.construct_mapping(node, deep=deep)
 
 
+def _construct_date(loader, node):
+    """An unquoted `2026-13-01` looks like a date to YAML; say so with its line instead of crashing."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"'{node.value}' er ikke en gyldig dato (ÅÅÅÅ-MM-DD)", node.start_mark)
+
+
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
 
 
 @dataclass

@@ -42,7 +42,6 @@ def test_a_session_in_which_rules_fire_completes_in_a_child_process():
     assert done.stdout.strip() == "rangert K-2210"
 
 
-@pytest.mark.xfail(strict=True, reason=NO_RULE_FIRES_BUG)
 def test_a_session_in_which_no_rule_fires_does_not_crash():
     done = run_python("""
         from pydantic import TypeAdapter
@@ -58,8 +57,6 @@ def test_a_session_in_which_no_rule_fires_does_not_crash():
     assert done.stdout.strip() == "ferdig"
 
 
-@pytest.mark.xfail(strict=True, reason=NO_RULE_FIRES_BUG + " In a ranking: the resident counts when no "
-                                                           "resident and no candidate matches any count rule.")
 def test_ranking_a_unit_without_vulnerable_residents_does_not_crash():
     """sak-1 with no resident marked sarbar: the resident-count session fires no rule."""
     done = run_python("""

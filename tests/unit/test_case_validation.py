@@ -155,10 +155,6 @@ def test_broken_yaml_in_a_case_names_the_line():
     assert problem.line == 4
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "engine.yaml_source.parse_yaml_text catches only yaml.YAMLError; PyYAML turns an unquoted impossible date "
-    "(2026-13-01) into datetime.date(...) and raises a bare ValueError, so the caller gets a traceback "
-    "instead of a CaseError naming file and line (the CLI's `rank` crashes)."))
 def test_an_impossible_unquoted_date_is_a_case_error_naming_the_line():
     text, line = _edited("    soknad_mottatt: 2026-06-15\n", "    soknad_mottatt: 2026-13-01\n")
     with pytest.raises(CaseError) as caught:

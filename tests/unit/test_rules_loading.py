@@ -129,9 +129,6 @@ def test_every_problem_in_a_folder_is_reported_at_once(broken, rules_copy):
     assert {p.file for p in problems} == {"rules/prioritering.yaml", "rules/egnethet.yaml"}
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "engine.yaml_source.parse_yaml_text catches only yaml.YAMLError; PyYAML raises a bare ValueError for an "
-    "unquoted impossible date, so load_rules (and `rules check`) crash instead of raising RulesError."))
 def test_an_impossible_date_in_a_rules_file_names_file_and_line(broken):
     problems, line = broken("rangering.yaml", "gjelder_fra: 2026-01-01", "gjelder_fra: 2026-13-01")
     assert [(p.file, p.line) for p in problems] == [("rules/rangering.yaml", line)]
