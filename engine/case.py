@@ -14,15 +14,18 @@ import json
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StrictBool, StrictStr, ValidationError, create_model
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, Strict, StrictBool, StrictFloat, StrictStr,
+                      ValidationError, create_model)
 from typing_extensions import Annotated
 
 from .errors import CaseError, Problem
+from .numbers import plain_number as _plain_number
 from .validation_messages import problems_from
 from .vocabulary import FieldSpec, Vocabulary
 from .yaml_source import SourceDocument, YamlSyntaxError, parse_yaml_text, read_yaml_file, to_jsonable
 
-_STRICT_INT = Annotated[int, Strict()]
+_STRICT_INT = Annotated[int, Strict(), AfterValidator(_plain_number)]
+_PLAIN_FLOAT = Annotated[StrictFloat, AfterValidator(_plain_number)]
 
 
 def _number_type(spec: FieldSpec, base):
@@ -42,7 +45,7 @@ def _python_type(spec: FieldSpec, vocabulary: Vocabulary, name: str):
     if t == "heltall":
         return _number_type(spec, _STRICT_INT)
     if t == "tall":
-        return _number_type(spec, float)
+        return _number_type(spec, _PLAIN_FLOAT)
     if t == "boolsk":
         return StrictBool, {}
     if t == "dato":

@@ -17,6 +17,8 @@ from typing import Annotated, Any, Iterator, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictInt, Tag, model_validator
 
+from .numbers import plain_number  # noqa: E402
+
 Scalar = Union[StrictBool, StrictInt, float, str]
 
 # operator key -> how it reads in bokmål
@@ -184,6 +186,10 @@ def _check_comparison(c: Comparison, vocabulary, loc: tuple, scope: str) -> list
     if op in NUMERIC_OPERATORS:
         if not field.is_number:
             out.append((where, f"'{op}' krever et tallfelt, men '{c.felt}' er av type {t}"))
+        try:
+            plain_number(value)
+        except ValueError as exc:
+            out.append((where, str(exc)))
         return out
     if op in ("inneholder", "inneholder_ikke", "har_felles_med"):
         if t != "flervalg":

@@ -40,6 +40,12 @@ def _describe(err: dict) -> str:
             base = "dict"
         wanted = _TYPE_NAMES.get(base, base)
         return f"{given!r} har feil type, forventet {wanted}"
+    if kind == "date_from_datetime_inexact":
+        return f"{given!r} må være en dato uten klokkeslett (ÅÅÅÅ-MM-DD)"
+    if kind in ("finite_number",):
+        return f"{given!r} må være et endelig tall"
+    if kind == "string_type" and isinstance(err.get("loc", [None])[-1], str) and err["loc"][-1].endswith("[key]"):
+        return "nøklene må være tekst"
     if kind in ("greater_than_equal", "greater_than"):
         return f"{given!r} er for lite (minst {ctx.get('ge', ctx.get('gt'))})"
     if kind in ("less_than_equal", "less_than"):

@@ -109,6 +109,8 @@ def parse_yaml_text(text: str, file: str | None = None) -> SourceDocument:
         line = mark.line + 1 if mark else None
         reason = getattr(exc, "problem", None) or str(exc)
         raise YamlSyntaxError(Problem(path="", message=f"ugyldig YAML: {reason}", file=file, line=line))
+    except (ValueError, TypeError, RecursionError) as exc:  # e.g. a list as a key, a 5,000-digit number
+        raise YamlSyntaxError(Problem(path="", message=f"ugyldig YAML: {exc}", file=file))
     lines: dict = {}
     if node is not None:
         _line_map(node, (), lines)

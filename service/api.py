@@ -12,11 +12,10 @@ import re
 
 from flask import Blueprint, request
 
-from engine import CaseError, Problem
+from engine import Problem
 
 from .case_body import read_case_body
 from .errors import ApiError, json_response
-from .number_guard import unusable_numbers
 from .rules_holder import current_rules
 from .rules_listing import list_rules
 
@@ -42,11 +41,7 @@ def parse_as_of(value: str | None) -> dt.date:
 def rank():
     as_of = parse_as_of(request.args.get("as_of"))
     data, doc = read_case_body(request.mimetype, request.get_data(cache=False))
-    compiled = current_rules()
-    bad_numbers = unusable_numbers(compiled, data, doc)
-    if bad_numbers:
-        raise CaseError(bad_numbers)
-    result = compiled.rank(data, as_of, doc)  # CaseError -> 422 naming every bad path
+    result = current_rules().rank(data, as_of, doc)  # CaseError -> 422 naming every bad path
     return json_response(result)
 
 
