@@ -22,7 +22,7 @@ from .errors import CaseError, Problem
 from .numbers import plain_number as _plain_number
 from .validation_messages import problems_from
 from .vocabulary import FieldSpec, Vocabulary
-from .yaml_source import SourceDocument, YamlSyntaxError, parse_yaml_text, read_yaml_file, to_jsonable
+from .yaml_source import SourceDocument, YamlSyntaxError, parse_yaml_text, read_yaml_file
 
 _STRICT_INT = Annotated[int, Strict(), AfterValidator(_plain_number)]
 _PLAIN_FLOAT = Annotated[StrictFloat, AfterValidator(_plain_number)]
@@ -139,7 +139,7 @@ def parse_case_text(text: str, name: str = "<innsendt>") -> tuple[Any, SourceDoc
     return doc.data, doc
 
 
-def case_hash(case: dict, as_of: dt.date) -> str:
+def case_hash(case: dict, as_of: dt.date) -> str:  # `case` as validate_case returns it (JSON-able)
     """Hash of the validated case and the as-of date: same input, same hash, later too.
 
     Candidates and residents are sorted by id first: their order carries no meaning
@@ -148,6 +148,6 @@ def case_hash(case: dict, as_of: dt.date) -> str:
     canonical_case = dict(case)
     for key in ("kandidater", "beboere"):
         canonical_case[key] = sorted(case.get(key, []), key=lambda item: item["id"])
-    canonical = json.dumps({"sak": to_jsonable(canonical_case), "vurderingsdato": as_of.isoformat()},
+    canonical = json.dumps({"sak": canonical_case, "vurderingsdato": as_of.isoformat()},
                            sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
