@@ -93,7 +93,7 @@ def make_recommendation(ctx: Context, vacancy_id: int) -> dict:
     ctx.event(vacancy, "recommended", f"Innstilling skrevet etter regelverk {bundle.label}: {order}.",
               recommendation_id=rec.id, rules_hash=bundle.content_hash, input_hash=result.input_hash,
               as_of=as_of, order=[c.id for c in result.candidates])
-    return {**recommendation_header(rec), "result": rec.result}
+    return {**recommendation_header(rec), "result": rec.result, "input": rec.input}
 
 
 def _latest(ctx: Context, vacancy: Vacancy) -> Recommendation | None:
