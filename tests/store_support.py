@@ -10,14 +10,16 @@ session; each test gets its own copy of the file. Import the fixtures you use:
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, select, text
 
 from service.casework.context import OSLO, Context
-from service.store.database import make_engine, make_session_factory
+from service.store.database import make_engine, make_session_factory, normalise_url
 from service.store.demo import EXAMPLES, Demo, DemoClock
 from service.store.migrate import upgrade
 from service.store.models import Applicant, Base, Home, User
@@ -113,6 +115,45 @@ def world(world_template, tmp_path, compiled):
     w = World(f"sqlite:///{path}", compiled)
     yield w
     w.close()
+
+
+# -- PostgreSQL: a fresh schema per test in TEST_DATABASE_URL; required when CI=true ------------
+
+POSTGRES_POOL = 50
+
+
+def postgres_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return normalise_url(url)
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI=true, men TEST_DATABASE_URL er ikke satt: PostgreSQL-testen skal alltid kjøre i CI "
+                    "(start serveren med .ci/postgres.sh og eksporter URL-en den skriver).")
+    pytest.skip("TEST_DATABASE_URL er ikke satt (kjør .ci/postgres.sh for en lokal PostgreSQL)")
+
+
+@pytest.fixture
+def postgres_world(compiled):
+    """A fresh schema of its own in the test database; dropped afterwards."""
+    base = postgres_url()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    url = f"{base}{separator}options=-csearch_path%3D{schema}"
+    try:
+        build_world(url, compiled)
+        w = World(url, compiled)
+        w.engine.dispose()
+        w.engine = make_engine(url, pool_size=POSTGRES_POOL, max_overflow=0)
+        w.sessions = make_session_factory(w.engine)
+        yield w
+        w.close()
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 # -- common course of a case ---------------------------------------------------------------

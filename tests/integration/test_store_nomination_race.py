@@ -8,20 +8,17 @@ fails instead of skipping (`.ci/postgres.sh` prints the URL to use).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
 import time
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from service.casework import IllegalTransition, nominations
 from service.casework.context import Context
-from service.store.database import make_session_factory, normalise_url
 from service.store.models import Applicant, Nomination, User
-from store_support import World, build_world, report_lade, world, world_template  # noqa: F401
+from store_support import World, postgres_world, report_lade, world, world_template  # noqa: F401
 
 THREADS = 50
 
@@ -100,42 +97,7 @@ def test_the_database_itself_refuses_a_second_active_nomination_from_one_office(
             s.commit()
 
 
-# -- PostgreSQL ------------------------------------------------------------------------------
-
-def postgres_url() -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return normalise_url(url)
-    if os.environ.get("CI") == "true":
-        pytest.fail("CI=true, men TEST_DATABASE_URL er ikke satt: PostgreSQL-testen skal alltid kjøre i CI "
-                    "(start serveren med .ci/postgres.sh og eksporter URL-en den skriver).")
-    pytest.skip("TEST_DATABASE_URL er ikke satt (kjør .ci/postgres.sh for en lokal PostgreSQL)")
-
-
-@pytest.fixture
-def postgres_world(compiled):
-    """A fresh schema of its own in the test database; dropped afterwards."""
-    base = postgres_url()
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in base else "?"
-    url = f"{base}{separator}options=-csearch_path%3D{schema}"
-    try:
-        build_world(url, compiled)
-        w = World(url, compiled)
-        w.engine.dispose()
-        from service.store.database import make_engine
-        w.engine = make_engine(url, pool_size=THREADS, max_overflow=0)
-        w.sessions = make_session_factory(w.engine)
-        yield w
-        w.close()
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
+# -- PostgreSQL (the fixture lives in store_support) -------------------------------------
 
 def test_fifty_concurrent_nominations_from_one_office_leave_one_active_on_postgresql(postgres_world):
     result = race(postgres_world)
