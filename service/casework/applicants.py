@@ -108,6 +108,7 @@ def _list_view(ctx: Context, a: Applicant) -> dict:
             "birth_date": iso(a.birth_date), "age": age_on(a.birth_date, ctx.today()),
             "application_received": iso(a.application_received), "target_groups": a.target_groups,
             "status": a.status, "has_checklist": entry is not None,
+            "consent_to_share": bool(entry and entry.checklist.get(access.CONSENT_FIELD) is True),
             "active_nominations": [{"vacancy_id": n.vacancy_id, "reference": n.vacancy.reference}
                                    for n in _active_nominations(ctx, a.id)]}
 

@@ -12,7 +12,8 @@ from service.store.models import OutboxMessage, Vacancy
 
 from .context import Context
 
-SIGNATURE = "\n\nVennlig hilsen\nBoligtildelingen\n\n(Meldingen er sendt automatisk fra beslutningsstøtten for boligtildeling.)"
+SIGNATURE = ("\n\nVennlig hilsen\nBoligtildelingen\n\n"
+             "(Meldingen er sendt automatisk fra beslutningsstøtten for boligtildeling.)")
 
 
 def _queue(ctx: Context, vacancy: Vacancy, kind: str, recipient: str, to_address: str | None, subject: str,

@@ -170,7 +170,8 @@ class Presentation:
 
 def presentation(ctx: Context, vacancy: Vacancy) -> Presentation:
     rec = ctx.session.scalar(
-        select(Recommendation).join(RecommendationApproval, RecommendationApproval.recommendation_id == Recommendation.id)
+        select(Recommendation)
+        .join(RecommendationApproval, RecommendationApproval.recommendation_id == Recommendation.id)
         .where(Recommendation.vacancy_id == vacancy.id, RecommendationApproval.approved.is_(True))
         .order_by(Recommendation.id.desc()).limit(1))
     if rec is None:

@@ -41,11 +41,12 @@ from service.casework import applicants, consultation, decisions, movein, nomina
     vacancies
 from service.casework.accounts import add_user
 from service.casework.context import OSLO, Context
-from service.casework.domain import Role
+from service.casework.domain import READINESS_ENGINE_CODES, Role
 from service.config import PROJECT_ROOT, default_rules_dir
 from service.store.models import Applicant, Home, Unit, User
 
 DEMO_PASSWORD = "demo-passord"
+ENGINE_TO_READINESS = {code: readiness.value for readiness, code in READINESS_ENGINE_CODES.items()}
 EXAMPLES = PROJECT_ROOT / "examples"
 
 DEMO_USERS = [
@@ -193,7 +194,7 @@ class Demo:
         return vacancies.report_vacancy(
             self.ctx("konsulent.anne"), home_id=home_id, reported_on=ledig["meldt"],
             vacated_on=ledig.get("fraflyttet"), ready_on=ledig.get("klar_til_innflytting"),
-            readiness={"fraflyttet": "vacated", "under_klargjoring": "being_prepared", "klar": "ready"}[ledig["status"]],
+            readiness=ENGINE_TO_READINESS[ledig["status"]],
             monthly_rent=ledig.get("husleie_per_maned"), reference=ledig["id"], **extra)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Optional
 
-from sqlalchemy import (JSON, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, MetaData, String,
+from sqlalchemy import (JSON, CheckConstraint, DateTime, ForeignKey, Index, Integer, MetaData, String,
                         Text, UniqueConstraint, text)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
