@@ -43,7 +43,8 @@ class Context:
 
     `actor` must be a `User` loaded in `session`; `clock` returns an aware
     datetime; `rules` is the current compiled rules bundle (needed to validate
-    checklists, to filter what a unit leader sees and to rank).
+    checklists, to filter what a unit leader sees and to rank). `request_info`
+    (say the client address and how the user logged in) goes into every audit entry.
     """
 
     session: Session
@@ -97,7 +98,8 @@ class Context:
               audit_outcome: str = "ok", **detail) -> None:
         self.session.add(AuditEntry(
             at=self.now(), actor_id=self.actor.id, actor_username=self.actor.username, action=action,
-            outcome=audit_outcome, vacancy_id=vacancy_id, applicant_id=applicant_id, detail=_jsonable(detail)))
+            outcome=audit_outcome, vacancy_id=vacancy_id, applicant_id=applicant_id,
+            detail=_jsonable({**detail, "request": self.request_info or None})))
 
     def event(self, vacancy: Vacancy, kind: str, text: str, /, *, applicant_id: int | None = None,
               **data) -> None:

@@ -128,3 +128,14 @@ def test_shared_with_unit_needs_consent_in_the_same_checklist():
     assert access.shared_with_unit(checklist, ["rullestol"]) == {"rullestol": True}
     assert access.shared_with_unit({**checklist, "samtykke_deling": False}, ["rullestol"]) is None
     assert access.shared_with_unit(None, ["rullestol"]) is None
+
+
+def test_the_request_information_goes_into_the_audit_entry(world):
+    w = world
+    ctx = w.ctx("hvk.lerkendal")
+    ctx.request_info = {"ip": "10.0.0.7", "via": "token"}
+    applicants.get_candidate(ctx, w.applicant_id("K-2031"))
+    with w.sessions() as s:
+        entry = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert entry.detail["request"] == {"ip": "10.0.0.7", "via": "token"}
+        assert entry.detail["scope"] == "full"
