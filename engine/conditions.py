@@ -142,15 +142,6 @@ def walk(cond, loc: tuple = ()) -> Iterator[tuple[Comparison, tuple]]:
         yield cond, loc
 
 
-def referenced_fields(cond) -> set[str]:
-    fields = set()
-    for comparison, _ in walk(cond):
-        fields.add(comparison.felt)
-        if comparison.operator == "har_felles_med":
-            fields.add(comparison.har_felles_med)
-    return fields
-
-
 def check(cond, vocabulary, loc: tuple, scope: str) -> list[tuple[tuple, str]]:
     """Semantic checks against the vocabulary: fields declared, operators and values fit.
 

@@ -31,7 +31,7 @@ from typing import Any, Iterable
 
 import durable_rules_engine as _core
 
-from .conditions import AllOf, AnyOf, Comparison, Not
+from .conditions import NEGATED_TWIN, AllOf, AnyOf, Comparison, Not
 
 _ENGINE_LOCK = threading.Lock()
 _names = itertools.count(1)
@@ -79,7 +79,7 @@ class _Compiler:
         op, value = c.operator, c.value
         key = fact_key(c.felt)
         if op in ("er_ikke", "ikke_en_av", "inneholder_ikke"):
-            twin = {"er_ikke": "er", "ikke_en_av": "en_av", "inneholder_ikke": "inneholder"}[op]
+            twin = NEGATED_TWIN[op]
             return self._comparison(Comparison(felt=c.felt, **{twin: value}), not negate)
         if op == "finnes":
             present = bool(value) != negate

@@ -28,12 +28,12 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, m
 from . import conditions as cond_lang
 from .conditions import Condition
 from .errors import Problem, RulesError
+from .texts import PLACEHOLDER
 from .validation_messages import problems_from
 from .vocabulary import DERIVED, Vocabulary, VocabularyFile
 from .yaml_source import SourceDocument, YamlSyntaxError, read_yaml_file
 
 RULE_ID = r"^[a-z0-9][a-z0-9_]*$"
-PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 TEMPLATE_EXTRAS = {"poeng", "verdi"}
 
 

@@ -7,7 +7,6 @@ as pydantic reports them) to the line it starts on.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,14 +131,3 @@ class YamlSyntaxError(Exception):
     def __init__(self, problem: Problem):
         self.problem = problem
         super().__init__(str(problem))
-
-
-def to_jsonable(value):
-    """Dates from YAML become ISO strings so YAML and JSON inputs hash the same."""
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
