@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, Strict, StrictBool, StrictFloat, StrictStr,
+from pydantic import (AfterValidator, ConfigDict, Field, Strict, StrictBool, StrictFloat, StrictStr,
                       ValidationError, create_model)
 from typing_extensions import Annotated
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,7 @@ from .errors import Problem, RulesError
 from .texts import PLACEHOLDER
 from .validation_messages import problems_from
 from .vocabulary import DERIVED, Vocabulary, VocabularyFile
-from .yaml_source import SourceDocument, YamlSyntaxError, read_yaml_file
+from .yaml_source import SourceDocument, YamlSyntaxError, read_yaml_file, shown_path
 
 RULE_ID = r"^[a-z0-9][a-z0-9_]*$"
 TEMPLATE_EXTRAS = {"poeng", "verdi"}
@@ -145,6 +146,11 @@ class RankingFile(VersionedFile):
         default_factory=list, description="Rekkefølge ved likt poeng; kandidat-ID avgjør til slutt.")
 
 
+def default_rules_dir() -> Path:
+    """`$BOLIGTILDELING_RULES` if set, else the `rules/` folder of the checkout."""
+    return Path(os.environ.get("BOLIGTILDELING_RULES", Path(__file__).resolve().parent.parent / "rules"))
+
+
 FILES: dict[str, type[BaseModel]] = {
     "regelverk.yaml": BundleHeader,
     "felter.yaml": VocabularyFile,
@@ -193,7 +199,7 @@ def load_rules(folder: str | Path) -> Rulebook:
     digest = hashlib.sha256()
     for name, model in FILES.items():
         path = folder / name
-        shown = _shown(path)
+        shown = shown_path(path)
         if not path.exists():
             problems.append(Problem(path="", message="filen mangler i regelverket", file=shown))
             continue
@@ -214,7 +220,7 @@ def load_rules(folder: str | Path) -> Rulebook:
     unexpected = sorted(p.name for p in folder.glob("*.yaml") if p.name not in FILES)
     for name in unexpected:
         problems.append(Problem(path="", message=f"ukjent fil i regelverket (kjente filer: {', '.join(FILES)})",
-                                file=_shown(folder / name)))
+                                file=shown_path(folder / name)))
     if problems:
         raise RulesError(problems)
 
@@ -233,13 +239,6 @@ def load_rules(folder: str | Path) -> Rulebook:
     if problems:
         raise RulesError(problems)
     return book
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _rule_id_lookup(doc: SourceDocument):

@@ -34,7 +34,6 @@ import copy
 import dataclasses
 import datetime as dt
 import difflib
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,9 +44,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, Validat
 from .errors import CaseError, Problem, ScenarioError
 from .ranking import CompiledRules
 from .result import CandidateResult, RankingResult
-from .rules import Rulebook, load_rules
+from .rules import Rulebook, default_rules_dir, load_rules
 from .validation_messages import problems_from
-from .yaml_source import SourceDocument, YamlSyntaxError, format_loc, read_yaml_file
+from .yaml_source import SourceDocument, YamlSyntaxError, format_loc, read_yaml_file, shown_path
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 
@@ -184,11 +183,6 @@ class LoadedScenario:
     result: RankingResult
 
 
-def default_rules_dir() -> Path:
-    """`$BOLIGTILDELING_RULES` if set, else the `rules/` folder next to the engine."""
-    return Path(os.environ.get("BOLIGTILDELING_RULES", Path(__file__).resolve().parent.parent / "rules"))
-
-
 def scenario_files(folder: Path) -> list[Path]:
     """The scenario files of a folder: `*.yaml`/`*.yml` directly in it, by name."""
     return sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix in SCENARIO_SUFFIXES)
@@ -198,7 +192,7 @@ def run_folder(folder: Path, rules_dir: Path | None = None, cache: RulesCache | 
     """Run every scenario in `folder`; raise ScenarioError listing every invalid file first."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise ScenarioError(Problem(path="", message="mappen finnes ikke", file=_shown(folder)))
+        raise ScenarioError(Problem(path="", message="mappen finnes ikke", file=shown_path(folder)))
     cache = cache or RulesCache()
     loaded, problems = [], []
     for path in scenario_files(folder):
@@ -225,7 +219,7 @@ def evaluate(scenario: LoadedScenario) -> ScenarioOutcome:
 
 def load_scenario(path: Path, rules_dir: Path | None, cache: RulesCache) -> LoadedScenario:
     """Read and check a scenario file and rank its case; ScenarioError names file and line."""
-    shown = _shown(path)
+    shown = shown_path(path)
     try:
         doc = read_yaml_file(path, shown)
     except YamlSyntaxError as exc:
@@ -243,7 +237,7 @@ def load_scenario(path: Path, rules_dir: Path | None, cache: RulesCache) -> Load
         folder = base / spec.regler
         if not folder.is_dir():
             raise ScenarioError(doc.problem(("regler",), f"regelmappen '{spec.regler}' finnes ikke "
-                                                         f"(søkte i {_shown(folder)})"))
+                                                         f"(søkte i {shown_path(folder)})"))
     else:
         folder = Path(rules_dir) if rules_dir is not None else default_rules_dir()
     compiled = cache.get(folder)
@@ -266,10 +260,10 @@ def _read_case(spec: ScenarioSpec, doc: SourceDocument, base: Path) -> tuple[Any
         return data, SourceDocument(data=data, file=doc.file, lines=lines)
     case_path = base / spec.sak_fil
     if not case_path.is_file():
-        looked = "" if _shown(case_path) == spec.sak_fil else f" (søkte etter {_shown(case_path)})"
+        looked = "" if shown_path(case_path) == spec.sak_fil else f" (søkte etter {shown_path(case_path)})"
         raise ScenarioError(doc.problem(("sak_fil",), f"saksfilen '{spec.sak_fil}' finnes ikke{looked}"))
     try:
-        case_doc = read_yaml_file(case_path, _shown(case_path))
+        case_doc = read_yaml_file(case_path, shown_path(case_path))
     except YamlSyntaxError as exc:
         raise ScenarioError([doc.problem(("sak_fil",), f"saksfilen '{spec.sak_fil}' kan ikke leses"), exc.problem])
     return case_doc.data, case_doc
@@ -516,11 +510,3 @@ def _compare_explanations(candidate: CandidateResult, items: list[ExpectedExplan
                 failures.append(f"{cid}: begrunnelsen for '{item.regel}' skulle inneholde «{needle}», "
                                 f"men er «{text}»")
     return failures
-
-
-def _shown(path: Path) -> str:
-    """A path as the user should read it: relative to the working folder when inside it."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

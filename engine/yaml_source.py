@@ -116,6 +116,14 @@ def parse_yaml_text(text: str, file: str | None = None) -> SourceDocument:
     return SourceDocument(data=data, file=file, lines=lines)
 
 
+def shown_path(path: Path) -> str:
+    """A path as the user should read it: relative to the working folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def read_yaml_file(path: Path, shown_as: str | None = None) -> SourceDocument:
     shown = shown_as or str(path)
     try:

@@ -1,13 +1,11 @@
-"""Where things are by default: the rules folder and the instance folder."""
+"""Where things are by default: the checkout, and the rules folder (defined once, by the engine)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from engine.rules import default_rules_dir
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-
-def default_rules_dir() -> Path:
-    """`BOLIGTILDELING_RULES` if set, else the `rules/` folder of the checkout."""
-    return Path(os.environ.get("BOLIGTILDELING_RULES", PROJECT_ROOT / "rules"))
+__all__ = ["PROJECT_ROOT", "default_rules_dir"]
