@@ -38,6 +38,11 @@ RULE_ID = r"^[a-z0-9][a-z0-9_]*$"
 TEMPLATE_EXTRAS = {"poeng", "verdi"}
 
 
+# Attributes that must never decide an allocation (likestillings- og diskrimineringsloven § 6).
+PROTECTED_DEFAULT = ("etnisitet", "nasjonalitet", "landbakgrunn", "religion", "livssyn", "kjonn",
+                     "seksuell_orientering", "kjonnsidentitet", "hudfarge", "sprak")
+
+
 class VersionedFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -51,6 +56,9 @@ class BundleHeader(VersionedFile):
 
     navn: str
     eksempel: bool = Field(False, description="Sant for eksempelpolicy som kommunen skal erstatte.")
+    beskyttede_egenskaper: list[str] = Field(
+        default_factory=lambda: list(PROTECTED_DEFAULT),
+        description="Feltnavn som aldri kan avgjøre en tildeling; `rules check` stanser regler som bruker dem.")
 
 
 class PerUnitPoints(BaseModel):

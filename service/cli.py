@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from engine import BoligtildelingError, CompiledRules, load_rules, read_case_file
+from engine.lint import lint
 from engine.result import RankingResult
 
 from .config import default_rules_dir
@@ -41,11 +42,19 @@ def rules():
     pass
 
 
-@rules.command("check", help="Kontroller at regelverket i DIR er gyldig (standard: rules/).")
+@rules.command("check", help="Kontroller at regelverket i DIR er gyldig (standard: rules/), og let etter "
+                              "regler som aldri kan gjelde, duplikater og beskyttede egenskaper.")
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 def rules_check(directory):
     folder = directory or default_rules_dir()
     book = _load(folder)
+    findings = lint(book)
+    for finding in findings:
+        click.echo(str(finding), err=finding.severity == "feil")
+    errors = sum(1 for f in findings if f.severity == "feil")
+    if errors:
+        click.echo(f"Regelverket i {folder} kan ikke tas i bruk: {errors} feil.", err=True)
+        sys.exit(1)
     click.echo(f"Regelverket i {folder} er gyldig: versjon {book.version}, gjelder fra "
                f"{book.effective_from.isoformat()}, {len(book.criteria)} kriterier, {len(book.checks)} "
                f"egnethetskontroller, {len(book.composition)} sammensetningsregler "

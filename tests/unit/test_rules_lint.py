@@ -1,0 +1,83 @@
+"""Lint: valid rules that are still wrong policy are refused by `rules check`, with file and line."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from engine import load_rules
+from engine.lint import lint
+from service.cli import main
+
+
+@pytest.fixture
+def edited(rules_copy, monkeypatch):
+    """Edit a copy of rules/ (shown as `rules/<file>`) and return the lint errors and the edited line."""
+    monkeypatch.chdir(rules_copy.parent)
+
+    def edit(file: str, old: str, new: str):
+        path = rules_copy / file
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, old
+        line = text[:text.index(old)].count("\n") + 1
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        errors = [f for f in lint(load_rules("rules")) if f.severity == "feil"]
+        return errors, line
+
+    return edit
+
+
+def test_the_shipped_rules_have_no_lint_errors(rulebook):
+    assert [f for f in lint(rulebook) if f.severity == "feil"] == []
+
+
+def test_a_contradictory_criterion_is_an_error_with_file_line_and_rule(edited):
+    errors, line = edited("prioritering.yaml", "    betingelse: {felt: sjekkliste.bosituasjon, er: bostedslos}\n",
+                          "    betingelse:\n      alle:\n        - {felt: sjekkliste.bosituasjon, er: bostedslos}\n"
+                          "        - {felt: sjekkliste.bosituasjon, er: midlertidig}\n")
+    assert [str(e.problem) for e in errors] == [
+        f"rules/prioritering.yaml:{line}: kriterium 'bostedslos': "
+        "betingelsen kan aldri være oppfylt (delene motsier hverandre)"]
+
+
+def test_an_empty_number_range_is_a_contradiction(edited):
+    errors, line = edited("sammensetning.yaml", "        - {felt: beregnet.sarbare_beboere, over: 0}\n",
+                          "        - {felt: beregnet.sarbare_beboere, over: 3}\n"
+                          "        - {felt: beregnet.sarbare_beboere, under: 2}\n")
+    assert [(e.problem.rule_id, e.problem.line) for e in errors] == [("hoy_utagering_blant_sarbare", line - 3)]
+
+
+def test_a_protected_attribute_is_an_error_naming_the_line_where_it_is_used(edited, rules_copy):
+    felter = rules_copy / "felter.yaml"
+    felter.write_text(felter.read_text(encoding="utf-8").replace(
+        "    samtykke_deling:\n",
+        "    religion: {type: tekst, etikett: Religion}\n    samtykke_deling:\n"), encoding="utf-8")
+    errors, line = edited("prioritering.yaml", "    betingelse: {felt: sjekkliste.akutt_fare, er: true}\n",
+                          "    betingelse:\n      alle:\n        - {felt: sjekkliste.akutt_fare, er: true}\n"
+                          "        - {felt: sjekkliste.religion, er: kristen}\n")
+    assert [str(e.problem) for e in errors] == [
+        f"rules/prioritering.yaml:{line + 3}: kriterium 'akutt_fare': 'sjekkliste.religion' er en beskyttet "
+        "egenskap og kan ikke avgjøre en tildeling"]
+
+
+def test_a_duplicate_criterion_is_an_error(edited):
+    errors, line = edited("prioritering.yaml", "    betingelse: {felt: sjekkliste.omsorgsgiver_svikter, er: true}\n",
+                          "    betingelse: {ikke: {felt: sjekkliste.akutt_fare, er_ikke: true}}\n")
+    assert [(e.problem.rule_id, str(e.problem).split(": ", 2)[2]) for e in errors] == [
+        ("akutt_fare", "gjelder for nøyaktig de samme sakene som kriterium 'omsorgsgiver_svikter' (duplikat)")]
+
+
+def test_rules_check_exits_1_on_a_lint_error_and_names_file_and_line(edited):
+    edited("egnethet.yaml", "        - {felt: botiltak.bemanning.natt, er: false}\n",
+           "        - {felt: botiltak.bemanning.natt, er: false}\n        - {felt: botiltak.bemanning.natt, er: true}\n")
+    result = CliRunner().invoke(main, ["rules", "check", "rules"])
+    assert result.exit_code == 1
+    assert "rules/egnethet.yaml:" in result.output
+    assert "kontroll 'dognbemanning_uten_nattbemanning': betingelsen kan aldri være oppfylt" in result.output
+
+
+def test_rules_check_mentions_fields_no_rule_uses_without_failing():
+    result = CliRunner().invoke(main, ["rules", "check"])
+    assert result.exit_code == 0, result.output
+    assert "merknad: " in result.output
+    assert "feltet 'bolig.areal_m2' brukes ikke av noen regel" in result.output
