@@ -111,14 +111,27 @@ def scenarios_run(directory, rules_dir):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @RULES_OPTION
-def serve(host, port, rules_dir):
-    from .app import create_app
+@click.option("--demo/--no-demo", default=None,
+              help="Fyll en tom database med demodata (standard: ja, når DATABASE_URL ikke er satt).")
+def serve(host, port, rules_dir, demo):
+    from .cli_accounts import demo_logins, serving_app
     try:
-        app = create_app({"RULES_DIR": str(rules_dir)} if rules_dir else None)
+        app = serving_app(rules_dir, demo)
     except BoligtildelingError as exc:  # invalid rules: say why and do not start
         _fail(exc)
     click.echo(f"Boligtildeling kjører på http://{host}:{port}/  (Ctrl+C stopper)")
+    if app.config["DEMO_DATA"]:
+        click.echo(demo_logins())
     app.run(host=host, port=port, threaded=True)
+
+
+def _register_store_commands() -> None:
+    from .cli_accounts import tokens, users
+    main.add_command(users)
+    main.add_command(tokens)
+
+
+_register_store_commands()
 
 
 def _load(folder: Path):

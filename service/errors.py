@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from engine import CaseError, Problem
+from service.casework.errors import CaseworkError, Forbidden, IllegalTransition, InvalidInput, NotFound
 
 # Paths outside /api/ that are machine-readable too.
 JSON_PATHS = ("/openapi.json", "/healthz")
@@ -28,6 +29,9 @@ HTTP_MESSAGES = {
     422: "Forespørselen kunne ikke behandles",
     500: "Det oppstod en uventet feil i tjenesten. Feilen er logget; prøv igjen senere",
 }
+
+# The casework's named errors as status codes (see service/casework/errors.py).
+CASEWORK_STATUS = {NotFound: 404, Forbidden: 403, IllegalTransition: 409, InvalidInput: 422}
 
 
 class ProblemOut(BaseModel):
@@ -88,6 +92,13 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CaseError)
     def case_error(exc: CaseError):
         return json_response(ErrorBody.from_problems(exc.title, exc.problems), 422)
+
+    @app.errorhandler(CaseworkError)
+    def casework_error(exc: CaseworkError):
+        if isinstance(exc, InvalidInput):
+            return json_response(ErrorBody.from_problems("Ugyldige opplysninger", exc.problems), 422)
+        status = CASEWORK_STATUS.get(type(exc), 400)
+        return json_response(ErrorBody(feil=exc.message), status)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

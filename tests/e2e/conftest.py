@@ -15,8 +15,10 @@ RULES_DIR = ROOT / "rules"
 
 
 @pytest.fixture
-def app():
-    return create_app({"TESTING": True, "RULES_DIR": str(RULES_DIR)})
+def app(tmp_path):
+    """The app on a fresh SQLite file of its own (never the instance folder)."""
+    return create_app({"TESTING": True, "RULES_DIR": str(RULES_DIR), "INSTANCE_PATH": str(tmp_path / "instance"),
+                       "DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}", "SECRET_KEY": "test"})
 
 
 @pytest.fixture
