@@ -37,9 +37,9 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError, field_validator, model_validator
 
 from .errors import CaseError, Problem, ScenarioError
 from .ranking import CompiledRules
@@ -74,14 +74,11 @@ class ExpectedExplanation(BaseModel):
 
     regel: RuleId = Field(description="Id-en til kriteriet, kontrollen eller sammensetningsregelen.")
     poeng: Optional[StrictInt] = Field(None, description="Poengene regelen skal gi (bare for regler som gir poeng).")
-    tekst_inneholder: list[StrictStr] = Field(
+    # One phrase or a list of them; the schema says so too, the model keeps a list.
+    tekst_inneholder: Annotated[Union[StrictStr, list[StrictStr]],
+                                AfterValidator(lambda v: [v] if isinstance(v, str) else v)] = Field(
         default_factory=list,
         description="Ord eller uttrykk begrunnelsen skal inneholde (store og små bokstaver likegyldig).")
-
-    @field_validator("tekst_inneholder", mode="before")
-    @classmethod
-    def _one_or_many(cls, value):
-        return [value] if isinstance(value, str) else value
 
 
 class Expectations(BaseModel):

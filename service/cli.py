@@ -61,6 +61,18 @@ def rules_check(directory):
                f"(innholdshash {book.content_hash[:12]}).")
 
 
+@rules.command("schema", help="Skriv JSON Schema for regelfilene, saker og scenarioer (for redigering med "
+                               "YAML-språktjeneren) til DIR (standard: schemas/).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None)
+@RULES_OPTION
+def rules_schema(out_dir, rules_dir):
+    from engine import schemas
+
+    book = _load(rules_dir or default_rules_dir())
+    for path in schemas.write(book, out_dir or schemas.SCHEMA_DIR):
+        click.echo(f"skrev {path}")
+
+
 @main.command(help="Ranger kandidatene i saken CASE (YAML eller JSON) og forklar hvert poeng.")
 @click.argument("case", type=click.Path(path_type=Path))
 @RULES_OPTION

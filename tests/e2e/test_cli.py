@@ -82,7 +82,7 @@ def test_rules_check_on_a_broken_copy_exits_1_with_file_and_line(cli, rules_copy
     monkeypatch.chdir(rules_copy.parent)
     result = cli("rules", "check", "rules")
     assert result.exit_code == 1
-    assert ("rules/prioritering.yaml:13: kriterium 'bostedslos': ukjent felt 'sjekkliste.bosituasjonn'"
+    assert ("rules/prioritering.yaml:14: kriterium 'bostedslos': ukjent felt 'sjekkliste.bosituasjonn'"
             in result.stderr)
 
 

@@ -55,7 +55,7 @@ def test_a_misspelled_field_in_a_criterion_names_file_line_rule_and_field(broken
     assert [str(p) for p in problems] == [
         f"rules/prioritering.yaml:{line}: kriterium 'bostedslos': ukjent felt 'sjekkliste.bosituasjonn' "
         "(mente du 'sjekkliste.bosituasjon'?)"]
-    assert (problems[0].file, problems[0].line, problems[0].rule_id) == ("rules/prioritering.yaml", 13, "bostedslos")
+    assert (problems[0].file, problems[0].line, problems[0].rule_id) == ("rules/prioritering.yaml", 14, "bostedslos")
 
 
 def test_a_misspelled_field_deep_in_a_condition_points_at_its_own_line(broken):
