@@ -61,6 +61,27 @@ def rules_check(directory):
                f"(innholdshash {book.content_hash[:12]}).")
 
 
+@rules.command("show", help="Vis regelverket i DIR (standard: rules/) som policytekst på bokmål.")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+def rules_show(directory):
+    from .policy_text import format_policy
+    from .rules_listing import list_rules
+
+    click.echo(format_policy(list_rules(CompiledRules(_load(directory or default_rules_dir())))))
+
+
+@rules.command("diff", help="Vis forskjellen mellom regelverket i FØR og i ETTER (standard: rules/), side om side.")
+@click.argument("before", metavar="FØR", type=click.Path(path_type=Path))
+@click.argument("after", metavar="[ETTER]", required=False, type=click.Path(path_type=Path))
+def rules_diff(before, after):
+    from .policy_text import format_diff
+    from .rules_listing import list_rules
+
+    old = list_rules(CompiledRules(_load(before)))
+    new = list_rules(CompiledRules(_load(after or default_rules_dir())))
+    click.echo(format_diff(old, new))
+
+
 @rules.command("schema", help="Skriv JSON Schema for regelfilene, saker og scenarioer (for redigering med "
                                "YAML-språktjeneren) til DIR (standard: schemas/).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None)
