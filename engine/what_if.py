@@ -1,0 +1,125 @@
+"""What would change the ranking (hva om): the fewest checklist facts that would lift a nominee to the top.
+
+For a nominee below the top, try every change of one documented checklist
+fact (a yes/no flipped, a choice changed), then every pair, and so on up to
+`max_changes`, and report the first, smallest set whose change would make them
+rank first. Every variant is ranked by the same engine and rules as the real
+case, all variants of one nominee in a single evaluation. When no such set
+exists (typically because a block rests on the home or the unit, not on the
+applicant's documented needs), the answer says "none possible" and why.
+
+Consent (`samtykke_*`) is not a fact about need and is never changed.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+
+from .texts import format_value
+
+NOT_FACTS_PREFIX = "samtykke"
+VARIANT_SEPARATOR = "#hva-om-"
+
+
+@dataclass(frozen=True)
+class FactChange:
+    field: str
+    label: str
+    now: object
+    would_be: object
+    text: str
+
+
+@dataclass
+class WhatIf:
+    candidate_id: str
+    possible: bool
+    changes: list[FactChange] = field(default_factory=list)
+    text: str = ""
+
+    def as_dict(self) -> dict:
+        return {"candidate_id": self.candidate_id, "possible": self.possible, "text": self.text,
+                "changes": [c.__dict__ for c in self.changes]}
+
+
+def _options(compiled, checklist: dict) -> list[tuple[str, object]]:
+    """Every single change of a documented yes/no or choice field: (field name, new value)."""
+    options = []
+    vocab = compiled.book.vocabulary
+    for name, spec in vocab.section("sjekkliste").items():
+        if name.startswith(NOT_FACTS_PREFIX):
+            continue
+        current = checklist.get(name)
+        if spec.type == "boolsk":
+            options += [(name, value) for value in (True, False) if value != current]
+        elif spec.type == "valg":
+            options += [(name, value) for value in (vocab.values_of(spec) or {}) if value != current]
+    return options
+
+
+def what_would_lift(compiled, case: dict, as_of: dt.date, candidate_id: str, max_changes: int = 2) -> WhatIf:
+    """The smallest set of checklist changes that would rank `candidate_id` first (case already validated)."""
+    result = compiled.rank_valid(case, as_of)
+    top = next((c for c in result.candidates if c.eligible), None)
+    me = next(c for c in result.candidates if c.id == candidate_id)
+    if top is None or top.id == candidate_id:
+        return WhatIf(candidate_id, possible=True, text=f"{candidate_id} står allerede først.")
+    original = next(k for k in case["kandidater"] if k["id"] == candidate_id)
+    options = _options(compiled, original["sjekkliste"])
+    vocab = compiled.book.vocabulary
+    for size in range(1, max_changes + 1):
+        variants = []
+        for combo in itertools.combinations(options, size):
+            if len({name for name, _ in combo}) < size:
+                continue  # two values for one field
+            variant = copy.deepcopy(original)
+            variant["id"] = f"{candidate_id}{VARIANT_SEPARATOR}{len(variants)}"
+            for name, value in combo:
+                variant["sjekkliste"][name] = value
+            variants.append((variant, combo))
+        if not variants:
+            break
+        trial = dict(case, kandidater=[k for k in case["kandidater"] if k["id"] != candidate_id]
+                     + [v for v, _ in variants])
+        ranked = compiled.rank_valid(trial, as_of).candidates
+        position = {c.id: i for i, c in enumerate(ranked)}
+        top_position = position[top.id]
+        winners = [(variant, combo) for variant, combo in variants
+                   if position[variant["id"]] < top_position and ranked[position[variant["id"]]].eligible
+                   and (ranked[position[variant["id"]]].score > top.score
+                        or _wins_tie(ranked[position[variant["id"]]].score, top.score, candidate_id, top.id))]
+        if winners:
+            _, combo = winners[0]
+            changes = []
+            for name, value in combo:
+                path = f"sjekkliste.{name}"
+                f = vocab.get(path)
+                now = original["sjekkliste"].get(name)
+                changes.append(FactChange(
+                    field=path, label=f.label, now=now, would_be=value,
+                    text=f"«{f.label}» var {format_value(f, value)} (dokumentert: {format_value(f, now)})"))
+            words = " og ".join(c.text for c in changes)
+            return WhatIf(candidate_id, possible=True, changes=changes,
+                          text=f"{candidate_id} ville stått foran {top.id} om {words}.")
+    why = ("; ".join(b.name for b in me.blocks) + " blokkerer") if me.blocks else "poengforskjellen er for stor"
+    return WhatIf(candidate_id, possible=False,
+                  text=f"Ingen mulig: ingen endring av høyst {max_changes} sjekklistefelt løfter {candidate_id} "
+                       f"foran {top.id} ({why}).")
+
+
+def _wins_tie(score: int, top_score: int, candidate_id: str, top_id: str) -> bool:
+    """At an exact tie the variant's made-up id must not decide: only the real id may."""
+    return score == top_score and candidate_id < top_id
+
+
+def what_if_all(compiled, case: dict, as_of: dt.date, max_changes: int = 2) -> dict[str, WhatIf]:
+    """For every nominee below the top: what would lift them."""
+    result = compiled.rank_valid(case, as_of)
+    top = next((c for c in result.candidates if c.eligible), None)
+    if top is None:
+        return {}
+    return {c.id: what_would_lift(compiled, case, as_of, c.id, max_changes)
+            for c in result.candidates if c.id != top.id}
