@@ -20,6 +20,12 @@ shared/durable_rules-notes.md, verified here):
   can match the session's own state and loop.
 - Deleting a session in which no action ever ran crashes the C core; each
   session therefore starts with a fact that fires a bookkeeping rule.
+- A fact carries only the keys some condition reads (`FactShape`): a key no
+  rule mentions cannot change any match, and building, encoding and parsing
+  the ~80 unused fields was most of the cost outside the C core. Facts that
+  come out identical within one call are asserted once and the result is
+  shared (a projection of 5,000 candidates as residents has a handful of
+  distinct shapes); every distinct fact is still evaluated by durable_rules.
 """
 
 from __future__ import annotations
@@ -63,6 +69,12 @@ class _Compiler:
 
     def __init__(self, values_of):
         self.values_of = values_of  # path -> allowed values (for har_felles_med)
+        self.paths: dict[str, None] = {}  # the dotted paths the conditions compiled so far read, in order
+        self.keys: set[str] = set()  # the durable fact keys they read
+
+    def _uses(self, path: str, *keys: str) -> None:
+        self.paths.setdefault(path)
+        self.keys.update(keys)
 
     def compile(self, cond, negate: bool = False) -> dict:
         if isinstance(cond, AllOf):
@@ -78,6 +90,8 @@ class _Compiler:
     def _comparison(self, c: Comparison, negate: bool) -> dict:
         op, value = c.operator, c.value
         key = fact_key(c.felt)
+        if op not in ("inneholder", "har_felles_med"):
+            self._uses(c.felt, key)
         if op in ("er_ikke", "ikke_en_av", "inneholder_ikke"):
             twin = NEGATED_TWIN[op]
             return self._comparison(Comparison(felt=c.felt, **{twin: value}), not negate)
@@ -100,12 +114,15 @@ class _Compiler:
             return {positive: {key: value}}
         if op == "inneholder":
             item = _item_key(c.felt, value)
+            self._uses(c.felt, item)
             return _missing(item) if negate else {item: True}
         if op == "har_felles_med":
             shared = [v for v in (self.values_of(c.felt) or {}) if v in (self.values_of(value) or {})]
             if not shared:
                 return {"$ex": {"_aldri": 1}} if not negate else {"$nex": {"_aldri": 1}}
             pairs = [(_item_key(c.felt, v), _item_key(value, v)) for v in shared]
+            self._uses(c.felt, *(a for a, _ in pairs))
+            self._uses(value, *(b for _, b in pairs))
             if negate:
                 return _join("$and", [{"$or": [_missing(a), _missing(b)]} for a, b in pairs])
             return _join("$or", [{"$and": [{a: True}, {b: True}]} for a, b in pairs])
@@ -134,6 +151,37 @@ def flatten(values: dict[str, Any]) -> dict[str, Any]:
     return fact
 
 
+class FactShape:
+    """`flatten`, restricted to the keys the compiled conditions read.
+
+    Gives exactly the entries of `flatten(values)` whose key is in `keys`
+    (a list's length under its own key, one flag per listed item), without
+    visiting the fields no rule mentions.
+    """
+
+    def __init__(self, paths: Iterable[str], keys: set[str]):
+        self.keys = frozenset(keys)
+        self.fields = [(path, fact_key(path), fact_key(path) in self.keys) for path in paths]
+
+    def __call__(self, values: dict[str, Any]) -> dict[str, Any]:
+        fact: dict[str, Any] = {}
+        keys = self.keys
+        for path, key, key_read in self.fields:
+            value = values.get(path)
+            if value is None or isinstance(value, dict):
+                continue
+            if isinstance(value, list):
+                if key_read:
+                    fact[key] = len(value)
+                for item in value:
+                    item_key = f"{key}___{item}"
+                    if item_key in keys:
+                        fact[item_key] = True
+            else:
+                fact[key] = value
+        return fact
+
+
 class DurableRules:
     """A compiled ruleset: `match` tells, for each fact, which rules hold.
 
@@ -142,40 +190,52 @@ class DurableRules:
     """
 
     def __init__(self, rules: dict[str, tuple[str, Any]], values_of):
-        compiler = _Compiler(values_of)
+        compilers = {scope: _Compiler(values_of) for scope in SCOPE_MARKERS}  # one per scope: what its facts need
         definition = {SESSION_RULE: {"all": [{"m": {"$ex": {SESSION_MARKER: 1}}}]}}
         for rule_id, (scope, condition) in rules.items():
             guard = {"$ex": {SCOPE_MARKERS[scope]: 1}}
-            definition[rule_id] = {"all": [{"m": {"$and": [guard, compiler.compile(condition)]}}]}
+            definition[rule_id] = {"all": [{"m": {"$and": [guard, compilers[scope].compile(condition)]}}]}
         self.definition = definition
+        # A fact of one scope can only match that scope's rules (the guard), so it
+        # carries only the keys those rules read.
+        self.shapes = {scope: FactShape(c.paths, c.keys) for scope, c in compilers.items()}
         self.name = f"boligtildeling_{next(_names)}"
         text = json.dumps(definition, ensure_ascii=False)
         with _ENGINE_LOCK:
             self._handle = _core.create_ruleset(self.name, text)
 
     def match(self, scope: str, facts: Iterable[dict[str, Any]]) -> list[set[str]]:
-        """For each fact (values by dotted path), the ids of the rules whose condition holds."""
+        """For each fact (values by dotted path), the ids of the rules whose condition holds.
+
+        Facts that encode identically (referenced keys only) are asserted once: the
+        same fact matches the same rules, so each position gets a copy of its set.
+        """
         marker = SCOPE_MARKERS[scope]
         sid = f"s{next(_sessions)}"
-        prepared = []
-        for index, values in enumerate(facts):
-            fact = flatten(values)
-            fact[marker] = 1
-            fact["_nr"] = index  # two equal facts are still two facts (durable refuses a repeat)
-            fact["sid"] = sid
-            prepared.append(json.dumps(fact, ensure_ascii=False))
-        fired: list[set[str]] = [set() for _ in prepared]
+        shape = self.shapes[scope]
+        distinct: dict[str, str] = {}  # fact as JSON (tells True from 1) -> as asserted
+        positions = []
+        for values in facts:
+            text = json.dumps(shape(values), ensure_ascii=False, separators=(",", ":"))
+            if text not in distinct:
+                # The bookkeeping keys go in front of the closing brace; `_nr` keeps the
+                # distinct facts apart for durable, which refuses a repeat in a session.
+                sep = "," if len(text) > 2 else ""
+                distinct[text] = f'{text[:-1]}{sep}"{marker}":1,"_nr":{len(distinct)},"sid":"{sid}"}}'
+            positions.append(text)
+        prepared = distinct
+        fired: dict[str, set[str]] = {text: set() for text in prepared}
         opener = json.dumps({SESSION_MARKER: 1, "sid": sid})
         with _ENGINE_LOCK:
             if self._handle is None:
                 raise RuntimeError("regelsettet er lukket")
             try:
                 self._assert(opener, set())
-                for index, text in enumerate(prepared):
-                    self._assert(text, fired[index])
+                for text, encoded in prepared.items():
+                    self._assert(encoded, fired[text])
             finally:
                 _core.delete_state(self._handle, sid)
-        return fired
+        return [set(fired[text]) for text in positions]
 
     def _assert(self, text: str, fired: set[str]) -> None:
         """Assert one fact and run its actions; each action message names one rule.

@@ -8,16 +8,15 @@ share between threads.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import Any, Callable
 
 from . import facts as fact_builder
 from .case import CaseModels, case_hash, validate_case
 from .conditions import AllOf, Comparison, describe
 from .durable_adapter import DurableRules
-from .result import RankingResult, RulesVersion, UnmetCriterion
+from .result import Difference, Finding, RankingResult, RulesVersion, ScoreItem, UnmetCriterion
 from .rules import PerUnitPoints, Rulebook
-from .texts import render
+from .texts import Template
 from .yaml_source import SourceDocument
 
 COUNT_PREFIX = "#antall:"  # cannot clash with a policy rule id (ids are [a-z0-9_])
@@ -57,6 +56,11 @@ class CompiledRules:
             rule_id=c.id, name=c.navn, basis=c.hjemmel, requirement=_requirement(c, vocab),
             points_possible=c.poeng.maks if isinstance(c.poeng, PerUnitPoints) else c.poeng)
             for c in book.criteria}
+        # Templates are parsed once per rules version, not once per candidate.
+        self._texts = {rule.id: Template(text, vocab) for rule, text in
+                       [(c, c.forklaring) for c in book.criteria]
+                       + [(c, c.begrunnelse) for c in book.checks]
+                       + [(r, r.begrunnelse) for r in book.composition]}
 
     @property
     def version(self) -> RulesVersion:
@@ -78,15 +82,21 @@ class CompiledRules:
 
         # Candidates are built as plain dicts and validated once, as a whole, at the
         # end: one pass through pydantic's core is several times cheaper than
-        # building 60,000 small model objects one by one for 5,000 candidates.
-        results = [self._explain(values, matched) for values, matched in zip(candidates, fired)]
+        # building the models one by one. The small parts that repeat between
+        # candidates (the same criterion with the same text and points, the same
+        # difference to the top) are made once per call and shared, like the unmet
+        # criteria: pydantic takes a model instance as it is, so 5,000 candidates
+        # cost a few thousand small objects instead of 60,000.
+        shared = _Shared()
+        results = [self._explain(values, matched, shared) for values, matched in zip(candidates, fired)]
         ordered = self._order(results, candidates)
         groups = self._equal_standing(ordered)
         top = next((r for r in ordered if r["eligible"]), None)
+        compare = _Comparison(top, shared) if top is not None else None
         for position, result in enumerate(ordered, start=1):
             result["rank"] = position
-            if top is not None and result is not top:
-                result["compared_to_top"] = _compare(result, top)
+            if compare is not None and result is not top:
+                result["compared_to_top"] = compare(result)
         present = []
         if top is not None:
             present = groups[0] if groups and groups[0][0] == top["id"] else [top["id"]]
@@ -129,62 +139,57 @@ class CompiledRules:
                 values[f"beregnet.{name}"] = today + extra
 
     # -- explanation ---------------------------------------------------------------------
-    def _explain(self, values: dict, matched: set[str]) -> dict:
+    def _explain(self, values: dict, matched: set[str], shared: _Shared) -> dict:
         """One candidate's result (a CandidateResult as a dict): points, blocks, consultations."""
-        vocab = self.book.vocabulary
+        texts = self._texts
         items, unmet, blocks, consults = [], [], [], []
         for c in self.book.criteria:
             points = _criterion_points(c, values) if c.id in matched else 0
-            if c.id in matched and points != 0:
+            if points != 0:
                 extras = {"poeng": points}
                 if isinstance(c.poeng, PerUnitPoints):
                     extras["verdi"] = values.get(c.poeng.verdi)
-                items.append({"rule_id": c.id, "source": "prioritering", "name": c.navn, "points": points,
-                              "text": render(c.forklaring, vocab, values, extras), "basis": c.hjemmel})
+                items.append(shared.score_item(c.id, "prioritering", c.navn, points,
+                                               texts[c.id].render(values, extras), c.hjemmel))
             else:
                 unmet.append(self._unmet[c.id])
         for check in self.book.checks:
             if check.id in matched:
-                blocks.append({"rule_id": check.id, "source": "egnethet", "name": check.navn,
-                               "text": render(check.begrunnelse, vocab, values), "basis": check.hjemmel})
+                blocks.append(shared.finding(check.id, "egnethet", check.navn,
+                                             texts[check.id].render(values), check.hjemmel))
         for rule in self.book.composition:
             if rule.id not in matched:
                 continue
-            text = render(rule.begrunnelse, vocab, values, {"poeng": rule.poeng} if rule.poeng is not None else {})
-            entry = {"rule_id": rule.id, "source": "sammensetning", "name": rule.navn, "text": text,
-                     "basis": rule.hjemmel}
+            text = texts[rule.id].render(values, {"poeng": rule.poeng} if rule.poeng is not None else None)
             if rule.utfall == "poeng":
-                items.append({**entry, "points": rule.poeng})
+                items.append(shared.score_item(rule.id, "sammensetning", rule.navn, rule.poeng, text, rule.hjemmel))
             else:
-                (blocks if rule.utfall == "blokker" else consults).append(entry)
+                finding = shared.finding(rule.id, "sammensetning", rule.navn, text, rule.hjemmel)
+                (blocks if rule.utfall == "blokker" else consults).append(finding)
         return {
             "rank": 0, "id": values["kandidat.id"], "welfare_office": values.get("kandidat.hvk"),
-            "score": sum(i["points"] for i in items), "eligible": not blocks,
+            "score": sum(i.points for i in items), "eligible": not blocks,
             "needs_consultation": bool(consults), "equal_standing_with": [], "score_items": items,
             "unmet_criteria": unmet, "blocks": blocks, "consultations": consults, "compared_to_top": None,
         }
 
     # -- order and ties ------------------------------------------------------------------
     def _order(self, results: list[dict], candidates: list[dict]) -> list[dict]:
-        values_of = {r["id"]: v for r, v in zip(results, candidates)}
-        ties = self.book.ranking.ved_likt_poeng
+        """Eligible first, then by score, then by the tie-break fields, then by id.
 
-        def compare(a: dict, b: dict) -> int:
-            if a["eligible"] != b["eligible"]:
-                return -1 if a["eligible"] else 1
-            if a["score"] != b["score"]:
-                return -1 if a["score"] > b["score"] else 1
-            for tie in ties:
-                x, y = values_of[a["id"]].get(tie.felt), values_of[b["id"]].get(tie.felt)
-                if x == y:
-                    continue
-                if x is None or y is None:
-                    return 1 if x is None else -1
-                order = -1 if x < y else 1
-                return order if tie.retning == "stigende" else -order
-            return -1 if a["id"] < b["id"] else (1 if a["id"] > b["id"] else 0)
-
-        return sorted(results, key=functools.cmp_to_key(compare))
+        Done as stable sorts from the least to the most significant key (Python's
+        sort is stable, `reverse=True` included), which orders exactly as comparing
+        the keys one after the other would. A missing tie-break value comes last
+        whatever the direction.
+        """
+        pairs = sorted(zip(results, candidates), key=lambda p: p[0]["id"])
+        for tie in reversed(self.book.ranking.ved_likt_poeng):
+            present = [p for p in pairs if p[1].get(tie.felt) is not None]
+            missing = [p for p in pairs if p[1].get(tie.felt) is None]
+            present.sort(key=lambda p: p[1][tie.felt], reverse=tie.retning != "stigende")
+            pairs = present + missing
+        pairs.sort(key=lambda p: (not p[0]["eligible"], -p[0]["score"]))
+        return [result for result, _ in pairs]
 
     def _equal_standing(self, ordered: list[dict]) -> list[list[str]]:
         """Pairwise: two eligible candidates within the margin of each other are of equal standing.
@@ -255,25 +260,67 @@ def _requirement(criterion, vocab) -> str:
     return describe(criterion.betingelse, vocab)
 
 
-def _compare(result: dict, top: dict) -> dict:
-    """Why `result` is not first: the criteria whose points differ from the top candidate's."""
-    own = {i["rule_id"]: i for i in result["score_items"]}
-    best = {i["rule_id"]: i for i in top["score_items"]}
-    differences = []
-    for rule_id in list(best) + [r for r in own if r not in best]:
-        mine = own[rule_id]["points"] if rule_id in own else 0
-        theirs = best[rule_id]["points"] if rule_id in best else 0
-        if mine != theirs:
-            name = (own.get(rule_id) or best.get(rule_id))["name"]
-            differences.append({"rule_id": rule_id, "name": name, "points": mine, "points_top": theirs})
-    differences.sort(key=lambda d: (-abs(d["points_top"] - d["points"]), d["rule_id"]))
-    behind = top["score"] - result["score"]
-    if not result["eligible"]:
-        text = "Kan ikke tildeles boligen: " + "; ".join(b["name"] for b in result["blocks"]) + "."
-    elif behind == 0:
-        text = f"Like mange poeng som {top['id']}; rekkefølgen er avgjort av reglene for likt poeng."
-    else:
-        parts = [f"{d['name']} ({d['points']} mot {d['points_top']})" for d in differences]
-        text = (f"{behind} poeng bak {top['id']}. Forskjellen skyldes: " + "; ".join(parts) + "."
-                if parts else f"{behind} poeng bak {top['id']}.")
-    return {"top_candidate": top["id"], "points_behind": behind, "differences": differences, "text": text}
+class _Shared:
+    """The parts of a result that repeat between candidates, made once per ranking.
+
+    Two score items (or findings, or differences to the top) with equal fields
+    are the same object; every field is part of the key, so sharing never changes
+    what a candidate's result says. Results are read, not edited in place.
+    """
+
+    def __init__(self):
+        self._objects: dict[tuple, Any] = {}
+
+    def _get(self, model, key: tuple):
+        """The shared instance for `key` (model name, then the model's fields in order)."""
+        found = self._objects.get(key)
+        if found is None:
+            found = self._objects[key] = model.model_validate(dict(zip(model.model_fields, key[1:])))
+        return found
+
+    def score_item(self, rule_id: str, source: str, name: str, points: int, text: str, basis: str) -> ScoreItem:
+        return self._get(ScoreItem, ("score", rule_id, source, name, points, text, basis))
+
+    def finding(self, rule_id: str, source: str, name: str, text: str, basis: str) -> Finding:
+        return self._get(Finding, ("finding", rule_id, source, name, text, basis))
+
+    def difference(self, rule_id: str, name: str, points: int, points_top: int) -> Difference:
+        return self._get(Difference, ("difference", rule_id, name, points, points_top))
+
+
+class _Comparison:
+    """Why a candidate is not first: the criteria whose points differ from the top candidate's.
+
+    The top candidate's points are read once, not once per candidate.
+    """
+
+    def __init__(self, top: dict, shared: _Shared):
+        self.top = top
+        self.best = {i.rule_id: i for i in top["score_items"]}
+        self.shared = shared
+
+    def __call__(self, result: dict) -> dict:
+        top, best = self.top, self.best
+        own = {i.rule_id: i for i in result["score_items"]}
+        differences = []
+        for rule_id, theirs in best.items():
+            mine = own.get(rule_id)
+            points = mine.points if mine is not None else 0
+            if points != theirs.points:
+                name = (mine or theirs).name
+                differences.append(self.shared.difference(rule_id, name, points, theirs.points))
+        for rule_id, mine in own.items():
+            if rule_id not in best and mine.points != 0:
+                differences.append(self.shared.difference(rule_id, mine.name, mine.points, 0))
+        # Rule ids are unique, so this order does not depend on the order found in.
+        differences.sort(key=lambda d: (-abs(d.points_top - d.points), d.rule_id))
+        behind = top["score"] - result["score"]
+        if not result["eligible"]:
+            text = "Kan ikke tildeles boligen: " + "; ".join(b.name for b in result["blocks"]) + "."
+        elif behind == 0:
+            text = f"Like mange poeng som {top['id']}; rekkefølgen er avgjort av reglene for likt poeng."
+        else:
+            parts = [f"{d.name} ({d.points} mot {d.points_top})" for d in differences]
+            text = (f"{behind} poeng bak {top['id']}. Forskjellen skyldes: " + "; ".join(parts) + "."
+                    if parts else f"{behind} poeng bak {top['id']}.")
+        return {"top_candidate": top["id"], "points_behind": behind, "differences": differences, "text": text}

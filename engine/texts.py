@@ -42,14 +42,35 @@ def format_value(field, value) -> str:
     return str(value)
 
 
+class Template:
+    """An explanation template parsed once, to be filled in for many candidates.
+
+    Ranking fills the same few templates for every candidate; splitting the
+    text at its placeholders and looking up each placeholder's field once per
+    rules version, instead of once per candidate, makes filling in a join.
+    The result is exactly that of substituting every `{name}` and then tidying
+    whitespace (values may contain whitespace too, so tidying stays last).
+    """
+
+    def __init__(self, template: str, vocabulary):
+        parts = PLACEHOLDER.split(template)  # literal, name, literal, name, ..., literal
+        self.first = parts[0]
+        self.slots = [(name, vocabulary.get(name), literal) for name, literal in zip(parts[1::2], parts[2::2])]
+        self.constant = None if self.slots else " ".join(template.split())
+
+    def render(self, values: dict, extras: dict | None = None) -> str:
+        if self.constant is not None:
+            return self.constant
+        out = [self.first]
+        for name, field, literal in self.slots:
+            if extras and name in extras:
+                out.append(format_value(None, extras[name]))
+            else:
+                out.append(format_value(field, values.get(name)))
+            out.append(literal)
+        return " ".join("".join(out).split())
+
+
 def render(template: str, vocabulary, values: dict, extras: dict | None = None) -> str:
     """Fill `{sjekkliste.bosituasjon}`, `{poeng}` ... and tidy whitespace from folded YAML."""
-    extras = extras or {}
-
-    def fill(match: re.Match) -> str:
-        name = match.group(1)
-        if name in extras:
-            return format_value(None, extras[name])
-        return format_value(vocabulary.get(name), values.get(name))
-
-    return " ".join(PLACEHOLDER.sub(fill, template).split())
+    return Template(template, vocabulary).render(values, extras)
