@@ -86,6 +86,11 @@ def current_user() -> tuple[User, str] | None:
     return found
 
 
+def require_login() -> None:
+    if current_user() is None:
+        raise ApiError(401, NOT_LOGGED_IN)
+
+
 def clock():
     return current_app.config.get("CLOCK") or system_clock
 

@@ -10,20 +10,29 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from .auth import casework_context
-from .casework import applicants, consultation, decisions, movein, nominations, recommendations, vacancies
+from .auth import casework_context, require_login
+from .casework import applicants, consultation, decisions, movein, nominations, recommendations, units, vacancies
 from .casework_http import body_args, operation, parse_body, respond
 from .casework_models import (ApplicantOut, ChecklistBody, ConsultationBody, ContractBody, DecisionBody,
                               DecisionOut, DeclineBody, DeclinedOut, EventOut, JournalBody, JournalEntryOut,
                               MeetingOut, MetricsOut, MinutesBody, MovedInOut, MoveInBody, MoveInStepBody,
                               MoveInStepOut, NominateBody, NominationOut, NoteBody, ReadinessBody, ReasonBody,
                               RecommendationOut, RegisterApplicantBody, ReportVacancyBody, ReturnBody,
-                              UnitLeaderResponseBody, UnitLeaderResponseOut, VacancyOut, ViewingBody)
+                              UnitLeaderResponseBody, UnitLeaderResponseOut, UnitOut, VacancyOut, ViewingBody)
 
 bp = Blueprint("casework", __name__, url_prefix="/api/v1")
+bp.before_request(require_login)  # 401 before anything else, the body included
 
 WRITE_ERRORS = (401, 403, 404, 409, 422)
 VACANCY = "/vacancies/<int:vacancy_id>"
+
+
+# -- units and homes ---------------------------------------------------------------------------
+
+@operation(bp, "GET", "/units", summary="Botiltakene med tjenestetilbud og boliger (ingen personopplysninger)",
+           response=list[UnitOut], errors=(401,))
+def list_units():
+    return respond(units.list_units(casework_context()), list[UnitOut])
 
 
 # -- vacancies (steps 1-3) -------------------------------------------------------------------

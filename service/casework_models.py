@@ -177,6 +177,14 @@ class Out(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+class UnitOut(Out):
+    """Et botiltak med tjenestetilbudet (feltene under botiltak i felter.yaml) og boligene."""
+
+    id: str
+    name: str
+    homes: list[dict[str, Any]]
+
+
 class NominationOut(Out):
     id: int
     vacancy_id: int

@@ -38,3 +38,143 @@ def live_server(app):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+# -- the casework over HTTP: a store with people, units and waiting lists ---------------------
+
+import datetime as dt  # noqa: E402
+import json  # noqa: E402
+import shutil  # noqa: E402
+import urllib.error  # noqa: E402
+import urllib.request  # noqa: E402
+
+from sqlalchemy import select  # noqa: E402
+from werkzeug.security import generate_password_hash  # noqa: E402
+
+from service.casework.accounts import hash_token  # noqa: E402
+from service.casework.context import OSLO  # noqa: E402
+from service.store.database import make_engine, make_session_factory  # noqa: E402
+from service.store.demo import DEMO_PASSWORD, DemoClock  # noqa: E402
+from service.store.models import ApiToken, User  # noqa: E402
+from store_support import build_world  # noqa: E402
+
+
+def token_for(username: str) -> str:
+    """The test API token of a user (the test databases hold its hash only)."""
+    return f"bt_test_{username}"
+
+
+def give_logins(url: str) -> None:
+    """Every user gets the demo password and a test API token."""
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine)() as session:
+            hashed = generate_password_hash(DEMO_PASSWORD)
+            now = dt.datetime(2026, 11, 2, 9, 0, tzinfo=OSLO)
+            for user in session.scalars(select(User)):
+                user.password_hash = hashed
+                session.add(ApiToken(user_id=user.id, token_hash=hash_token(token_for(user.username)),
+                                     label="test", created_at=now))
+            session.commit()
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def casework_template(tmp_path_factory, compiled) -> Path:
+    """Migrated, with the demo users (password and token), the Lade and Sverresgate units and applicants."""
+    path = tmp_path_factory.mktemp("casework") / "template.sqlite3"
+    url = f"sqlite:///{path}"
+    build_world(url, compiled)
+    give_logins(url)
+    return path
+
+
+@pytest.fixture
+def clock():
+    """The clock the casework app uses: set it with `clock.at(day, hour)`."""
+    return DemoClock(dt.datetime(2026, 11, 16, 8, 0, tzinfo=OSLO))
+
+
+def casework_config(tmp_path: Path, database_url: str, clock) -> dict:
+    return {"TESTING": True, "RULES_DIR": str(RULES_DIR), "INSTANCE_PATH": str(tmp_path / "instance"),
+            "DATABASE_URL": database_url, "SECRET_KEY": "test", "CLOCK": clock}
+
+
+@pytest.fixture
+def casework_app(tmp_path, casework_template, clock):
+    path = tmp_path / "casework.sqlite3"
+    shutil.copy(casework_template, path)
+    app = create_app(casework_config(tmp_path, f"sqlite:///{path}", clock))
+    yield app
+    app.extensions["boligtildeling.store"].engine.dispose()
+
+
+class Api:
+    """The casework API as one user or another: `api.post(path, json, as_="hvk.midtbyen")`."""
+
+    def __init__(self, client, clock):
+        self.client = client
+        self.clock = clock
+
+    @staticmethod
+    def headers(username: str | None) -> dict:
+        return {"Authorization": f"Bearer {token_for(username)}"} if username else {}
+
+    def at(self, day: str, hour: int = 10, minute: int = 0) -> "Api":
+        self.clock.at(dt.date.fromisoformat(day), hour, minute)
+        return self
+
+    def get(self, path: str, as_: str | None = None):
+        return self.client.get("/api/v1" + path, headers=self.headers(as_))
+
+    def post(self, path: str, body: dict | None = None, as_: str | None = None):
+        return self.client.post("/api/v1" + path, json=body if body is not None else {},
+                                headers=self.headers(as_))
+
+    def ok(self, method: str, path: str, body: dict | None = None, as_: str | None = None, status=None):
+        """The JSON answer; fails the test on an unexpected status."""
+        response = self.post(path, body, as_) if method == "POST" else self.get(path, as_)
+        expected = status or ((200, 201) if method == "POST" else (200,))
+        expected = expected if isinstance(expected, tuple) else (expected,)
+        assert response.status_code in expected, (method, path, response.status_code, response.get_json())
+        return response.get_json()
+
+    def applicant_id(self, code: str) -> int:
+        """Look an applicant up on the waiting list, as the allocation team."""
+        rows = self.ok("GET", "/applicants", as_="konsulent.anne")
+        return next(a["id"] for a in rows if a["code"] == code)
+
+
+@pytest.fixture
+def api(casework_app, clock):
+    return Api(casework_app.test_client(), clock)
+
+
+def http(method: str, url: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
+    """One request over a real socket (urllib, standard library)."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def serve(app):
+    """Start `app` behind a threaded server on a free port: (base URL, stop function)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="casework-server", daemon=True)
+    thread.start()
+
+    def stop():
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+    return f"http://127.0.0.1:{server.server_port}", stop
