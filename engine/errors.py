@@ -68,6 +68,12 @@ class RulesError(BoligtildelingError):
     title = "Regelverket er ugyldig"
 
 
+class NoVersionInForce(RulesError):
+    """No rules version had taken effect on the as-of date."""
+
+    title = "Ingen regelverksversjon gjelder på vurderingsdatoen"
+
+
 class CaseError(BoligtildelingError):
     """A case (vacancy, residents, candidates) is invalid; nothing is evaluated."""
 

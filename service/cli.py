@@ -14,7 +14,9 @@ from pathlib import Path
 import click
 
 from engine import BoligtildelingError, CompiledRules, load_rules, read_case_file
+from engine.library import RulesLibrary
 from engine.lint import lint
+from engine.yaml_source import shown_path
 from engine.result import RankingResult
 
 from .config import default_rules_dir
@@ -47,18 +49,21 @@ def rules():
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 def rules_check(directory):
     folder = directory or default_rules_dir()
-    book = _load(folder)
-    findings = lint(book)
-    for finding in findings:
-        click.echo(str(finding), err=finding.severity == "feil")
-    errors = sum(1 for f in findings if f.severity == "feil")
+    library = _library(folder)
+    errors = 0
+    for book in library.versions:
+        findings = lint(book)
+        for finding in findings:
+            click.echo(str(finding), err=finding.severity == "feil")
+        errors += sum(1 for f in findings if f.severity == "feil")
     if errors:
         click.echo(f"Regelverket i {folder} kan ikke tas i bruk: {errors} feil.", err=True)
         sys.exit(1)
-    click.echo(f"Regelverket i {folder} er gyldig: versjon {book.version}, gjelder fra "
-               f"{book.effective_from.isoformat()}, {len(book.criteria)} kriterier, {len(book.checks)} "
-               f"egnethetskontroller, {len(book.composition)} sammensetningsregler "
-               f"(innholdshash {book.content_hash[:12]}).")
+    for book in library.versions:
+        click.echo(f"Regelverket i {shown_path(book.folder)} er gyldig: versjon {book.version}, gjelder fra "
+                   f"{book.effective_from.isoformat()}, {len(book.criteria)} kriterier, {len(book.checks)} "
+                   f"egnethetskontroller, {len(book.composition)} sammensetningsregler "
+                   f"(innholdshash {book.content_hash[:12]}).")
 
 
 @rules.command("show", help="Vis regelverket i DIR (standard: rules/) som policytekst på bokmål.")
@@ -100,8 +105,10 @@ def rules_schema(out_dir, rules_dir):
 @click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")
 @click.option("--as-of", "as_of", callback=_date, help="Vurderingsdato ÅÅÅÅ-MM-DD (standard: i dag).")
 def rank(case, rules_dir, as_json, as_of):
-    compiled = CompiledRules(_load(rules_dir or default_rules_dir()))
+    library = _library(rules_dir or default_rules_dir())
+    as_of = as_of or dt.date.today()
     try:
+        compiled = library.compiled_for(as_of)  # the version in force on the as-of date
         data, doc = read_case_file(case)
         result = compiled.rank(data, as_of, doc)
     except BoligtildelingError as exc:
@@ -165,6 +172,13 @@ def _register_store_commands() -> None:
 
 
 _register_store_commands()
+
+
+def _library(folder: Path) -> RulesLibrary:
+    try:
+        return RulesLibrary.load(folder)
+    except BoligtildelingError as exc:
+        _fail(exc)
 
 
 def _load(folder: Path):
