@@ -67,13 +67,25 @@ class CompiledRules:
         return RulesVersion(label=self.book.version, effective_from=self.book.effective_from,
                             content_hash=self.book.content_hash)
 
-    def rank(self, data: Any, as_of: dt.date | None = None, doc: SourceDocument | None = None) -> RankingResult:
-        """Validate `data` as a case and rank it; raises CaseError before evaluating anything."""
+    def rank(self, data: Any, as_of: dt.date | None = None, doc: SourceDocument | None = None,
+             what_if: bool = False) -> RankingResult:
+        """Validate `data` as a case and rank it; raises CaseError before evaluating anything.
+
+        `what_if` adds, for each nominee below the first, the fewest checklist facts
+        that would have put them first (engine/what_if.py); it ranks many variants,
+        so it is asked for, not done by default.
+        """
         case = validate_case(data, self.case_models, doc)
-        return self.rank_valid(case, as_of or dt.date.today())
+        result = self.rank_valid(case, as_of or dt.date.today())
+        if what_if:
+            from .what_if import what_if_all
+
+            for candidate_id, answer in what_if_all(self, case, result.as_of, result=result).items():
+                next(c for c in result.candidates if c.id == candidate_id).what_would_lift = answer
+        return result
 
     def rank_valid(self, case: dict, as_of: dt.date) -> RankingResult:
-        book, vocab = self.book, self.book.vocabulary
+        book = self.book
         shared = fact_builder.vacancy_values(case)
         candidates = [fact_builder.candidate_values(c, shared) for c in case["kandidater"]]
         self._add_months(candidates, as_of)

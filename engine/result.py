@@ -6,7 +6,7 @@ Field names are English (it is an API); every text a person reads is bokmål.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, Optional
+from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, Field
 
@@ -64,6 +64,24 @@ class ComparedToTop(BaseModel):
     text: str
 
 
+class FactChange(BaseModel):
+    """One documented checklist fact as it is and as it would have to be."""
+
+    field: str
+    label: str
+    now: Optional[Union[bool, str, int, float]] = None
+    would_be: Union[bool, str, int, float]
+    text: str
+
+
+class WhatWouldLift(BaseModel):
+    """What would change the ranking (hva om): the fewest checklist facts that would put this nominee first."""
+
+    possible: bool = Field(description="Usann når ingen slik endring finnes (f.eks. fordi boligen blokkerer).")
+    changes: list[FactChange] = Field(description="Den minste mengden sjekklistefelt som måtte vært annerledes.")
+    text: str
+
+
 class CandidateResult(BaseModel):
     rank: int = Field(description="1 er best. Blokkerte kandidater står etter alle som kan tildeles.")
     id: str
@@ -77,6 +95,8 @@ class CandidateResult(BaseModel):
     blocks: list[Finding]
     consultations: list[Finding]
     compared_to_top: Optional[ComparedToTop] = None
+    what_would_lift: Optional[WhatWouldLift] = Field(
+        None, description="Bare når det er bedt om (--hva-om / what_if=true), for kandidater under den første.")
 
 
 class RankingResult(BaseModel):

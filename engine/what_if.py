@@ -16,33 +16,14 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import itertools
-from dataclasses import dataclass, field
-
+from .result import FactChange, RankingResult
+from .result import WhatWouldLift as WhatIf
 from .texts import format_value
 
 NOT_FACTS_PREFIX = "samtykke"
 VARIANT_SEPARATOR = "#hva-om-"
 
 
-@dataclass(frozen=True)
-class FactChange:
-    field: str
-    label: str
-    now: object
-    would_be: object
-    text: str
-
-
-@dataclass
-class WhatIf:
-    candidate_id: str
-    possible: bool
-    changes: list[FactChange] = field(default_factory=list)
-    text: str = ""
-
-    def as_dict(self) -> dict:
-        return {"candidate_id": self.candidate_id, "possible": self.possible, "text": self.text,
-                "changes": [c.__dict__ for c in self.changes]}
 
 
 def _options(compiled, checklist: dict) -> list[tuple[str, object]]:
@@ -60,13 +41,14 @@ def _options(compiled, checklist: dict) -> list[tuple[str, object]]:
     return options
 
 
-def what_would_lift(compiled, case: dict, as_of: dt.date, candidate_id: str, max_changes: int = 2) -> WhatIf:
+def what_would_lift(compiled, case: dict, as_of: dt.date, candidate_id: str, max_changes: int = 2,
+                    result: RankingResult | None = None) -> WhatIf:
     """The smallest set of checklist changes that would rank `candidate_id` first (case already validated)."""
-    result = compiled.rank_valid(case, as_of)
+    result = result or compiled.rank_valid(case, as_of)
     top = next((c for c in result.candidates if c.eligible), None)
     me = next(c for c in result.candidates if c.id == candidate_id)
     if top is None or top.id == candidate_id:
-        return WhatIf(candidate_id, possible=True, text=f"{candidate_id} står allerede først.")
+        return WhatIf(possible=True, changes=[], text=f"{candidate_id} står allerede først.")
     original = next(k for k in case["kandidater"] if k["id"] == candidate_id)
     options = _options(compiled, original["sjekkliste"])
     vocab = compiled.book.vocabulary
@@ -102,10 +84,10 @@ def what_would_lift(compiled, case: dict, as_of: dt.date, candidate_id: str, max
                     field=path, label=f.label, now=now, would_be=value,
                     text=f"«{f.label}» var {format_value(f, value)} (dokumentert: {format_value(f, now)})"))
             words = " og ".join(c.text for c in changes)
-            return WhatIf(candidate_id, possible=True, changes=changes,
+            return WhatIf(possible=True, changes=changes,
                           text=f"{candidate_id} ville stått foran {top.id} om {words}.")
     why = ("; ".join(b.name for b in me.blocks) + " blokkerer") if me.blocks else "poengforskjellen er for stor"
-    return WhatIf(candidate_id, possible=False,
+    return WhatIf(possible=False, changes=[],
                   text=f"Ingen mulig: ingen endring av høyst {max_changes} sjekklistefelt løfter {candidate_id} "
                        f"foran {top.id} ({why}).")
 
@@ -115,11 +97,12 @@ def _wins_tie(score: int, top_score: int, candidate_id: str, top_id: str) -> boo
     return score == top_score and candidate_id < top_id
 
 
-def what_if_all(compiled, case: dict, as_of: dt.date, max_changes: int = 2) -> dict[str, WhatIf]:
+def what_if_all(compiled, case: dict, as_of: dt.date, max_changes: int = 2,
+                result: RankingResult | None = None) -> dict[str, WhatIf]:
     """For every nominee below the top: what would lift them."""
-    result = compiled.rank_valid(case, as_of)
+    result = result or compiled.rank_valid(case, as_of)
     top = next((c for c in result.candidates if c.eligible), None)
     if top is None:
         return {}
-    return {c.id: what_would_lift(compiled, case, as_of, c.id, max_changes)
+    return {c.id: what_would_lift(compiled, case, as_of, c.id, max_changes, result)
             for c in result.candidates if c.id != top.id}

@@ -37,11 +37,20 @@ def parse_as_of(value: str | None) -> dt.date:
             path="as_of", message=f"'{value}' er ikke en dato på formen ÅÅÅÅ-MM-DD")])
 
 
+def parse_flag(name: str, value: str | None) -> bool:
+    if value is None or value in ("false", "0"):
+        return False
+    if value in ("true", "1"):
+        return True
+    raise ApiError(400, "Ugyldig parameter", [Problem(path=name, message=f"'{value}' må være true eller false")])
+
+
 @bp.post("/rank")
 def rank():
     as_of = parse_as_of(request.args.get("as_of"))
+    what_if = parse_flag("what_if", request.args.get("what_if"))
     data, doc = read_case_body(request.mimetype, request.get_data(cache=False))
-    result = current_rules().rank(data, as_of, doc)  # CaseError -> 422 naming every bad path
+    result = current_rules().rank(data, as_of, doc, what_if=what_if)  # CaseError -> 422 naming every bad path
     return json_response(result)
 
 

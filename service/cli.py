@@ -104,13 +104,15 @@ def rules_schema(out_dir, rules_dir):
 @RULES_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")
 @click.option("--as-of", "as_of", callback=_date, help="Vurderingsdato ÅÅÅÅ-MM-DD (standard: i dag).")
-def rank(case, rules_dir, as_json, as_of):
+@click.option("--hva-om", "what_if", is_flag=True,
+              help="Vis for hver kandidat under den første hvilke sjekklistefelt som måtte vært annerledes.")
+def rank(case, rules_dir, as_json, as_of, what_if):
     library = _library(rules_dir or default_rules_dir())
     as_of = as_of or dt.date.today()
     try:
         compiled = library.compiled_for(as_of)  # the version in force on the as-of date
         data, doc = read_case_file(case)
-        result = compiled.rank(data, as_of, doc)
+        result = compiled.rank(data, as_of, doc, what_if=what_if)
     except BoligtildelingError as exc:
         _fail(exc)
     if as_json:
@@ -219,6 +221,8 @@ def format_ranking(result: RankingResult) -> str:
             lines.append(f"          Grunnlag: {consult.basis}")
         if c.compared_to_top:
             lines.append(f"   Hvorfor ikke først: {c.compared_to_top.text}")
+        if c.what_would_lift:
+            lines.append(f"   Hva om: {c.what_would_lift.text}")
         lines.append("")
     if result.present_to_unit_leader:
         lines.append("Presenteres for enhetslederen: " + ", ".join(result.present_to_unit_leader))

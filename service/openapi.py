@@ -79,6 +79,11 @@ def build_openapi(compiled: CompiledRules) -> dict:
                     "description": "Vurderingsdato ÅÅÅÅ-MM-DD; måneder og ventetid regnes til denne datoen. "
                                    "Standard: dagens dato.",
                     "schema": {"type": "string", "format": "date"},
+                }, {
+                    "name": "what_if", "in": "query", "required": False,
+                    "description": "true: ta med for hver kandidat under den første de færreste sjekklistefeltene "
+                                   "som måtte vært annerledes for at kandidaten skulle stått først.",
+                    "schema": {"type": "boolean", "default": False},
                 }],
                 "requestBody": {"required": True, "description": "Saken: ledig bolig, beboere og kandidater.",
                                 "content": case_content},

@@ -365,7 +365,7 @@ def test_openapi_describes_the_endpoints_with_generated_schemas(client, compiled
     assert rank["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/RankingResult"}
     assert {"400", "415", "422", "500"} <= set(rank["responses"])
-    assert [p["name"] for p in rank["parameters"]] == ["as_of"]
+    assert [p["name"] for p in rank["parameters"]] == ["as_of", "what_if"]
     refs = {m for m in json.dumps(doc).split('"$ref": "')[1:]}
     for ref in refs:
         assert ref.split('"')[0].removeprefix("#/components/schemas/") in schemas

@@ -67,3 +67,31 @@ def test_consent_is_never_proposed(compiled):
     c = case(compiled, "sak-1-lade.yaml")
     for answer in what_if_all(compiled, c, AS_OF, max_changes=3).values():
         assert all(not ch.field.startswith("sjekkliste.samtykke") for ch in answer.changes)
+
+
+def test_the_cli_and_the_api_show_what_would_lift_each_nominee(compiled, tmp_path):
+    import yaml
+    from click.testing import CliRunner
+
+    from service.app import create_app
+    from service.cli import main
+
+    cli = CliRunner().invoke(main, ["rank", str(EXAMPLES / "sak-1-lade.yaml"), "--as-of", "2026-11-28", "--hva-om"])
+    assert cli.exit_code == 0, cli.output
+    assert ("   Hva om: K-0954 ville stått foran K-2210 om «Foreldre/pårørende kan ikke lenger ivareta søkeren» "
+            "var ja (dokumentert: nei).") in cli.output.splitlines()
+
+    text = (EXAMPLES / "sak-1-lade.yaml").read_text(encoding="utf-8")
+    with_json = CliRunner().invoke(main, ["rank", str(EXAMPLES / "sak-1-lade.yaml"), "--as-of", "2026-11-28",
+                                          "--hva-om", "--json"])
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path)})
+    api = app.test_client().post("/api/v1/rank?as_of=2026-11-28&what_if=true", data=text,
+                                 content_type="application/yaml")
+    assert api.status_code == 200
+    body = api.get_json()
+    assert body == yaml.safe_load(with_json.output)
+    lifts = {c["id"]: c["what_would_lift"] for c in body["candidates"]}
+    assert lifts["K-2210"] is None
+    assert lifts["K-0954"]["changes"][0]["field"] == "sjekkliste.omsorgsgiver_svikter"
+    assert app.test_client().post("/api/v1/rank?what_if=kanskje", data=text,
+                                  content_type="application/yaml").status_code == 400
