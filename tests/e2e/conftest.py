@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from service.app import create_app
 
@@ -29,55 +27,22 @@ def client(app):
 @pytest.fixture
 def live_server(app):
     """The app behind a real threaded HTTP server on a free 127.0.0.1 port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
+    url, stop = serve(app)
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield url
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+        stop()
 
 
 # -- the casework over HTTP: a store with people, units and waiting lists ---------------------
 
 import datetime as dt  # noqa: E402
-import json  # noqa: E402
 import shutil  # noqa: E402
-import urllib.error  # noqa: E402
-import urllib.request  # noqa: E402
 
-from sqlalchemy import select  # noqa: E402
-from werkzeug.security import generate_password_hash  # noqa: E402
-
-from service.casework.accounts import hash_token  # noqa: E402
+from casework_support import casework_config, give_logins, serve, token_for  # noqa: E402
 from service.casework.context import OSLO  # noqa: E402
-from service.store.database import make_engine, make_session_factory  # noqa: E402
-from service.store.demo import DEMO_PASSWORD, DemoClock  # noqa: E402
-from service.store.models import ApiToken, User  # noqa: E402
+from service.store.demo import DemoClock  # noqa: E402
 from store_support import build_world  # noqa: E402
-
-
-def token_for(username: str) -> str:
-    """The test API token of a user (the test databases hold its hash only)."""
-    return f"bt_test_{username}"
-
-
-def give_logins(url: str) -> None:
-    """Every user gets the demo password and a test API token."""
-    engine = make_engine(url)
-    try:
-        with make_session_factory(engine)() as session:
-            hashed = generate_password_hash(DEMO_PASSWORD)
-            now = dt.datetime(2026, 11, 2, 9, 0, tzinfo=OSLO)
-            for user in session.scalars(select(User)):
-                user.password_hash = hashed
-                session.add(ApiToken(user_id=user.id, token_hash=hash_token(token_for(user.username)),
-                                     label="test", created_at=now))
-            session.commit()
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -94,11 +59,6 @@ def casework_template(tmp_path_factory, compiled) -> Path:
 def clock():
     """The clock the casework app uses: set it with `clock.at(day, hour)`."""
     return DemoClock(dt.datetime(2026, 11, 16, 8, 0, tzinfo=OSLO))
-
-
-def casework_config(tmp_path: Path, database_url: str, clock) -> dict:
-    return {"TESTING": True, "RULES_DIR": str(RULES_DIR), "INSTANCE_PATH": str(tmp_path / "instance"),
-            "DATABASE_URL": database_url, "SECRET_KEY": "test", "CLOCK": clock}
 
 
 @pytest.fixture
@@ -151,30 +111,3 @@ def api(casework_app, clock):
     return Api(casework_app.test_client(), clock)
 
 
-def http(method: str, url: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
-    """One request over a real socket (urllib, standard library)."""
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
-
-
-def serve(app):
-    """Start `app` behind a threaded server on a free port: (base URL, stop function)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="casework-server", daemon=True)
-    thread.start()
-
-    def stop():
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-    return f"http://127.0.0.1:{server.server_port}", stop

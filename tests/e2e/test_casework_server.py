@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import casework_config, give_logins, http, serve, token_for
+from casework_support import casework_config, give_logins, http, serve, token_for
 from service.app import create_app
 from service.cli_accounts import serving_app
 from service.store.demo import DEMO_PASSWORD

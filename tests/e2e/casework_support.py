@@ -1,0 +1,81 @@
+"""Plain helpers for the HTTP tests: log-ins, app config, one request, a real server.
+
+A module of its own (not conftest) so test files can import them unambiguously:
+`conftest` is also the name of scenarios/conftest.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+from werkzeug.serving import make_server
+
+from service.casework.accounts import hash_token
+from service.casework.context import OSLO
+from service.store.database import make_engine, make_session_factory
+from service.store.demo import DEMO_PASSWORD
+from service.store.models import ApiToken, User
+
+RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
+
+def token_for(username: str) -> str:
+    """The test API token of a user (the test databases hold its hash only)."""
+    return f"bt_test_{username}"
+
+
+def give_logins(url: str) -> None:
+    """Every user gets the demo password and a test API token."""
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine)() as session:
+            hashed = generate_password_hash(DEMO_PASSWORD)
+            now = dt.datetime(2026, 11, 2, 9, 0, tzinfo=OSLO)
+            for user in session.scalars(select(User)):
+                user.password_hash = hashed
+                session.add(ApiToken(user_id=user.id, token_hash=hash_token(token_for(user.username)),
+                                     label="test", created_at=now))
+            session.commit()
+    finally:
+        engine.dispose()
+
+
+def casework_config(tmp_path: Path, database_url: str, clock) -> dict:
+    return {"TESTING": True, "RULES_DIR": str(RULES_DIR), "INSTANCE_PATH": str(tmp_path / "instance"),
+            "DATABASE_URL": database_url, "SECRET_KEY": "test", "CLOCK": clock}
+
+
+def http(method: str, url: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
+    """One request over a real socket (urllib, standard library)."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def serve(app):
+    """Start `app` behind a threaded server on a free port: (base URL, stop function)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="casework-server", daemon=True)
+    thread.start()
+
+    def stop():
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+    return f"http://127.0.0.1:{server.server_port}", stop
+
