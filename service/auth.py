@@ -21,10 +21,10 @@ from flask import Blueprint, Flask, current_app, g, request, session
 from pydantic import BaseModel, ConfigDict, Field
 
 from .casework import accounts
-from .casework.context import Context, system_clock
+from .casework.context import OSLO, Context, system_clock
 from .casework_http import operation, parse_body, respond
 from .errors import ApiError
-from .rules_holder import current_rules
+from .rules_holder import rules_for
 from .store.models import User
 from .store_binding import db_session
 
@@ -102,7 +102,9 @@ def casework_context() -> Context:
         raise ApiError(401, NOT_LOGGED_IN)
     user, how = found
     info = {"remote_addr": request.remote_addr, "auth": how, "method": request.method, "path": request.path}
-    return Context(session=db_session(), actor=user, clock=clock(), rules=current_rules(), request_info=info)
+    now = clock()
+    rules = rules_for(now().astimezone(OSLO).date())  # the version in force on the casework's own today
+    return Context(session=db_session(), actor=user, clock=now, rules=rules, request_info=info)
 
 
 # -- the routes ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from engine import CaseError, Problem
+from engine.errors import NoVersionInForce
 from service.casework.errors import CaseworkError, Forbidden, IllegalTransition, InvalidInput, NotFound
 
 # Paths outside /api/ that are machine-readable too.
@@ -91,6 +92,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CaseError)
     def case_error(exc: CaseError):
+        return json_response(ErrorBody.from_problems(exc.title, exc.problems), 422)
+
+    @app.errorhandler(NoVersionInForce)
+    def no_version(exc: NoVersionInForce):
         return json_response(ErrorBody.from_problems(exc.title, exc.problems), 422)
 
     @app.errorhandler(CaseworkError)
