@@ -8,7 +8,7 @@ share between threads.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from . import facts as fact_builder
 from .case import CaseModels, case_hash, validate_case
@@ -123,6 +123,89 @@ class CompiledRules:
             "equal_standing_groups": groups,
             "present_to_unit_leader": present,
         })
+
+    def rank_brief(self, cases: Sequence[tuple[dict, dt.date]]) -> list[list[dict]]:
+        """Order, scores and standing of many validated cases at once, without the explanations.
+
+        For each (case, as_of) the candidates in rank order as plain dicts: `id`, `rank`,
+        `score`, `eligible`, `needs_consultation`, `welfare_office` - the same values
+        `rank_valid` gives for that case (tests/integration/test_impact.py proves it).
+        All cases' facts go through the same durable_rules evaluator, but in one
+        `match` call per scope instead of two per case: a case's facts never see
+        another case's (every rule matches one fact), so the sessions can be shared.
+        Used by the impact analysis (engine/impact.py), which ranks thousands of cases.
+        """
+        return self.rank_facts(self.candidate_facts(cases))
+
+    def candidate_facts(self, cases: Sequence[tuple[dict, dt.date]]) -> list[list[dict]]:
+        """The values each case's candidates are evaluated on, computed values included.
+
+        They depend only on the case, the as-of date and the vocabulary (felter.yaml),
+        so two versions with the same vocabulary can share them (`rank_facts` only reads them).
+        """
+        per_case = []
+        for case, as_of in cases:
+            shared = fact_builder.vacancy_values(case)
+            candidates = [fact_builder.candidate_values(c, shared) for c in case["kandidater"]]
+            self._add_months(candidates, as_of)
+            per_case.append(candidates)
+        self._add_counts_many([case for case, _ in cases], per_case)
+        return per_case
+
+    def rank_facts(self, per_case: list[list[dict]]) -> list[list[dict]]:
+        """`rank_brief` from `candidate_facts`: one `match` over every case's candidates."""
+        fired = iter(self.evaluator.match("kandidat", [v for candidates in per_case for v in candidates]))
+        out = []
+        for candidates in per_case:
+            results = [self._brief(values, next(fired)) for values in candidates]
+            ordered = self._order(results, candidates)
+            for position, result in enumerate(ordered, start=1):
+                result["rank"] = position
+            out.append(ordered)
+        return out
+
+    def _brief(self, values: dict, matched: set[str]) -> dict:
+        """What `_explain` gives for score and standing, without texts or models."""
+        score, eligible, consult = 0, True, False
+        for c in self.book.criteria:
+            if c.id in matched:
+                score += _criterion_points(c, values)
+        for check in self.book.checks:
+            if check.id in matched:
+                eligible = False
+        for rule in self.book.composition:
+            if rule.id in matched:
+                if rule.utfall == "poeng":
+                    score += rule.poeng
+                elif rule.utfall == "blokker":
+                    eligible = False
+                else:
+                    consult = True
+        return {"rank": 0, "id": values["kandidat.id"], "welfare_office": values.get("kandidat.hvk"),
+                "score": score, "eligible": eligible, "needs_consultation": consult}
+
+    def _add_counts_many(self, cases: list[dict], per_case: list[list[dict]]) -> None:
+        """`_add_counts` for many cases, with one `match` over every case's residents and projections."""
+        counts = {name: d.antall for name, d in self.book.vocabulary.model.beregnet.items() if d.antall is not None}
+        if not counts:
+            return
+        vocab = self.book.vocabulary
+        facts, spans = [], []
+        for case, candidates in zip(cases, per_case):
+            residents = [fact_builder.resident_values(r) for r in case["beboere"]]
+            projections = [fact_builder.candidate_as_resident(c, vocab) for c in candidates]
+            spans.append((len(facts), len(residents), len(projections)))
+            facts += residents + projections
+        matched = self.evaluator.match("beboer", facts)
+        for (start, n_residents, n_projections), candidates in zip(spans, per_case):
+            current = matched[start:start + n_residents]
+            moving_in = matched[start + n_residents:start + n_residents + n_projections]
+            for name, spec in counts.items():
+                rule = COUNT_PREFIX + name
+                today = sum(1 for m in current if rule in m)
+                for values, own in zip(candidates, moving_in):
+                    extra = 1 if spec.blant == "beboere_etter_innflytting" and rule in own else 0
+                    values[f"beregnet.{name}"] = today + extra
 
     # -- computed values -------------------------------------------------------------
     def _add_months(self, candidates: list[dict], as_of: dt.date) -> None:
