@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from .rules_holder import current_rules
+from ..rules_holder import current_rules
 
 bp = Blueprint("pages", __name__)
 
