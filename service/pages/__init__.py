@@ -1,16 +1,22 @@
-"""Pages for people. For now only the start page; the case pages come later."""
+"""Pages for the people in the routine (bokmål, server-rendered, no JavaScript needed).
+
+One blueprint, `pages`, one module per subject:
+
+    web              login state, the request's casework context, CSRF, form errors
+    start            log in / out and the start page per role (what waits for you)
+    vacancy_pages    the vacancy overview (step 3), the vacancy page and its actions, the timeline
+    candidate_pages  the waiting list and the candidate page: checklist form and housing journal
+    letters          the decision letter (vedtak) per nominee, printable
+    checklist_form   the checklist form generated from the field vocabulary in rules/
+    formatting       Jinja filters: dates, booleans and codes in bokmål
+
+The pages call the same casework functions as the API with the same context,
+so access rules, units of work and audit entries are the same.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from .web import bp
+from . import candidate_pages, formatting, letters, start, vacancy_pages  # noqa: E402,F401  (register routes)
 
-from ..rules_holder import current_rules
-
-bp = Blueprint("pages", __name__)
-
-
-@bp.get("/")
-def index():
-    compiled = current_rules()
-    return render_template("index.html", version=compiled.version, rules_name=compiled.book.header.navn,
-                           example_policy=compiled.book.header.eksempel)
+__all__ = ["bp"]
