@@ -168,9 +168,10 @@ def serve(host, port, rules_dir, demo):
 
 
 def _register_store_commands() -> None:
-    from .cli_accounts import tokens, users
+    from .cli_accounts import outbox, tokens, users
     main.add_command(users)
     main.add_command(tokens)
+    main.add_command(outbox)
 
 
 _register_store_commands()

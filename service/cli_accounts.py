@@ -117,3 +117,26 @@ def demo_logins() -> str:
         where = office or ", ".join(unit_ids)
         lines.append(f"  {username:<22} {ROLE_LABELS[role]}{f' ({where})' if where else ''}, {name}")
     return "\n".join(lines)
+
+
+@click.group(help="Utboksen: varsler til helse- og velferdskontor og botiltak.")
+def outbox():
+    pass
+
+
+@outbox.command("send", help="Send ventende varsler på e-post (SMTP_HOST m.fl., se service/store/outbox.py). "
+                             "Uten SMTP-oppsett sendes ingenting.")
+@DATABASE_OPTION
+def outbox_send(url):
+    from .store.outbox import SmtpConfig, deliver_outbox
+    from .store.models import OutboxMessage
+
+    config = SmtpConfig.from_env()
+    with _session(url) as session:
+        if config is None:
+            pending = session.scalar(select(func.count()).select_from(OutboxMessage)
+                                     .where(OutboxMessage.status == "pending"))
+            click.echo(f"SMTP er ikke satt opp (SMTP_HOST); {pending} varsler venter i utboksen.")
+            return
+        sent = deliver_outbox(session, config)
+    click.echo(f"Sendte {sent} varsler.")
