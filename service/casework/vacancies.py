@@ -4,6 +4,9 @@ the detail, the timeline and the municipality's measures per vacancy.
 
 from __future__ import annotations
 
+import json
+import re
+
 from sqlalchemy import select
 
 from service.store.models import (ConsultationMeeting, Decision, DeclinedOffer, Home, MoveInStepRecord, Nomination,
@@ -183,7 +186,25 @@ def timeline(ctx: Context, vacancy_id: int) -> list[dict]:
     events = ctx.session.scalars(select(VacancyEvent).where(VacancyEvent.vacancy_id == vacancy.id)
                                  .order_by(VacancyEvent.at, VacancyEvent.id)).all()
     ctx.audit("read_timeline", vacancy_id=vacancy.id)
-    return [event_view(e) for e in events]
+    views = [event_view(e) for e in events]
+    if ctx.role == Role.CASEWORKER:
+        others = {n.applicant.code for n in vacancy.nominations if n.welfare_office != ctx.actor.welfare_office}
+        views = [_without_codes(v, others) for v in views]
+    return views
+
+
+OTHER_CANDIDATE = "[annet kontors kandidat]"
+
+
+def _without_codes(view: dict, codes: set[str]) -> dict:
+    """An event as a caseworker may read it: other offices' candidates never named (need to know)."""
+    if not codes:
+        return view
+    pattern = re.compile("|".join(re.escape(c) for c in sorted(codes, key=len, reverse=True)))
+    data = view.get("data")
+    if data is not None and pattern.search(json.dumps(data, ensure_ascii=False)):
+        data = None
+    return {**view, "text": pattern.sub(OTHER_CANDIDATE, view["text"]), "data": data}
 
 
 @unit_of_work

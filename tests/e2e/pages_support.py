@@ -1,0 +1,61 @@
+"""Helpers for the page tests: the app on the demo data at a fixed time, and a logged-in test client."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from sqlalchemy import select
+
+from service.app import create_app
+from service.casework.context import OSLO
+from service.store.demo import DEMO_PASSWORD, DemoClock
+from service.store.models import Applicant
+
+RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
+DEMO_NOW = dt.datetime(2026, 11, 28, 10, 0, tzinfo=OSLO)
+
+
+def demo_app(tmp_path: Path, rules_dir: Path = RULES_DIR):
+    """The app on a fresh SQLite file filled with the demo (vacancies at different steps), clock fixed."""
+    return create_app({"TESTING": True, "RULES_DIR": str(rules_dir), "INSTANCE_PATH": str(tmp_path / "instance"),
+                       "DATABASE_URL": f"sqlite:///{tmp_path / 'pages.sqlite3'}", "SECRET_KEY": "test",
+                       "DEMO_DATA": True, "CLOCK": DemoClock(DEMO_NOW)})
+
+
+def applicants_by_office(app) -> dict[str, list[tuple[str, str]]]:
+    """{office: [(code, name), ...]} from the store."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    with app.extensions["boligtildeling.store"].sessions() as session:
+        for a in session.scalars(select(Applicant)):
+            out.setdefault(a.welfare_office, []).append((a.code, a.name))
+    return out
+
+
+def applicant_id(app, code: str) -> int:
+    with app.extensions["boligtildeling.store"].sessions() as session:
+        return session.scalar(select(Applicant.id).where(Applicant.code == code))
+
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Pages:
+    """A test client that logs in through the log-in page and posts forms with the CSRF token."""
+
+    def __init__(self, app):
+        self.client = app.test_client()
+        self.token = None
+
+    def login(self, username: str, password: str = DEMO_PASSWORD):
+        page = self.client.get("/logg-inn").get_data(as_text=True)
+        self.token = CSRF.search(page).group(1)
+        return self.client.post("/logg-inn", data={"csrf_token": self.token, "username": username,
+                                                   "password": password})
+
+    def get(self, path: str):
+        return self.client.get(path)
+
+    def post(self, path: str, data: dict):
+        return self.client.post(path, data={"csrf_token": self.token, **data})

@@ -1,0 +1,236 @@
+"""The pages through the test client: access on every page, forms that reject bad input next to the
+field and keep it, the checklist form generated from the vocabulary, letters, and the start pages."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from pages_support import Pages, applicant_id, applicants_by_office, demo_app
+
+VACANCIES = range(1, 5)  # the demo's four vacancies
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    app = demo_app(tmp_path_factory.mktemp("pages"))
+    yield app
+    app.extensions["boligtildeling.store"].engine.dispose()
+
+
+def pages_of(pages: Pages, app) -> dict[str, str]:
+    """Every page a caseworker can reach, by path: start, overview, waiting list, vacancies, timelines,
+    own candidates, letters."""
+    paths = ["/", "/ledige-boliger", "/sokere"]
+    for vid in VACANCIES:
+        paths += [f"/ledige-boliger/{vid}", f"/ledige-boliger/{vid}/tidslinje"]
+    found = {}
+    for path in paths:
+        response = pages.get(path)
+        found[path] = response.get_data(as_text=True)
+    for path in re.findall(r'href="(/(?:sokere/\d+|ledige-boliger/\d+/vedtaksbrev/[^"]+))"', "".join(found.values())):
+        found[path] = pages.get(path).get_data(as_text=True)
+    return found
+
+
+@pytest.mark.parametrize("username, office", [("hvk.midtbyen", "Midtbyen"), ("hvk.ostbyen", "Østbyen"),
+                                              ("hvk.lerkendal", "Lerkendal"), ("hvk.heimdal", "Heimdal")])
+def test_a_caseworker_never_sees_another_offices_candidates_on_any_page(app, username, office):
+    pages = Pages(app)
+    pages.login(username)
+
+    seen = pages_of(pages, app)
+
+    own = applicants_by_office(app)[office]
+    others = [p for o, people in applicants_by_office(app).items() if o != office for p in people]
+    assert len(seen) > 12
+    for path, html in seen.items():
+        for code, name in others:
+            assert code not in html, (path, code)
+            assert name not in html, (path, name)
+    assert any(code in "".join(seen.values()) for code, _ in own)
+
+
+def test_a_caseworker_cannot_open_another_offices_candidate_or_letter(app):
+    pages = Pages(app)
+    pages.login("hvk.heimdal")
+
+    assert pages.get(f"/sokere/{applicant_id(app, 'K-1500')}").status_code == 403  # Midtbyen's
+    assert pages.get("/ledige-boliger/1/vedtaksbrev/K-1500").status_code in (403, 404)
+    assert pages.get("/ledige-boliger/1/vedtaksbrev/K-1501").status_code == 200  # Heimdal's own
+
+
+def test_a_unit_leader_sees_only_consented_shareable_fields(app):
+    pages = Pages(app)
+    pages.login("leder.sverresgate")
+
+    html = pages.get("/ledige-boliger/3").get_data(as_text=True)  # LB-2026-057, approved, objected
+
+    assert "Opplysninger delt med botiltaket" in html
+    for code in ("K-3001", "K-3002", "K-3003"):
+        assert code in html
+    assert "Aktiv rus" in html  # deles_med_botiltak
+    for private in ("Bosituasjon", "Akutt fare", "Samtykke til å dele", "Hanne Lund", "Tor Eggen", "Geir Strand",
+                    "Grunnlag:"):
+        assert private not in html
+
+
+def test_a_unit_leader_sees_that_an_applicant_did_not_consent(tmp_path):
+    app = demo_app(tmp_path)
+    try:
+        caseworker, leader = Pages(app), Pages(app)
+        caseworker.login("hvk.midtbyen")
+        caseworker.post("/ledige-boliger/4/nominate", {"applicant_id": applicant_id(app, "K-1504")})
+        leader.login("leder.saupstad")
+        person = leader.get(f"/sokere/{applicant_id(app, 'K-1504')}").get_data(as_text=True)
+    finally:
+        app.extensions["boligtildeling.store"].engine.dispose()
+
+    assert "ikke samtykket" in person
+    assert "Ida Fossum" not in person and "Bosituasjon" not in person and "Tjenestebehov" not in person
+
+
+def test_a_journal_change_without_a_note_is_refused_next_to_the_field_and_keeps_what_was_typed(app):
+    pages = Pages(app)
+    pages.login("hvk.midtbyen")
+    aid = applicant_id(app, "K-1500")
+    before = pages.get(f"/sokere/{aid}").get_data(as_text=True)
+    form = _checklist_form(before)
+    form.update({"bosituasjon": "bostedslos", "note": ""})
+
+    response = pages.post(f"/sokere/{aid}/sjekkliste", form)
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    note_error = re.search(r'id="checklist-note-feil">(.*?)</p>', html, re.S)
+    assert note_error and "må fylles ut" in note_error.group(1)
+    assert re.search(r'<option value="bostedslos" selected>', html)
+    after = pages.get(f"/sokere/{aid}").get_data(as_text=True)
+    assert after.count("<td>Sjekkliste ført</td>") + after.count("Endret:") == before.count(
+        "<td>Sjekkliste ført</td>") + before.count("Endret:")
+
+
+def test_a_checklist_with_a_missing_answer_shows_the_message_at_that_field(app):
+    pages = Pages(app)
+    pages.login("hvk.midtbyen")
+    aid = applicant_id(app, "K-1500")
+    form = _checklist_form(pages.get(f"/sokere/{aid}").get_data(as_text=True))
+    form.pop("tjenestebehov")
+    form["note"] = "Ny vurdering fra fastlegen"
+
+    html = pages.post(f"/sokere/{aid}/sjekkliste", form).get_data(as_text=True)
+
+    assert re.search(r'id="checklist-tjenestebehov-feil">.*påkrevd felt mangler', html)
+    assert "Ny vurdering fra fastlegen</textarea>" in html
+
+
+def test_a_field_added_to_the_vocabulary_appears_in_the_checklist_form(tmp_path, rules_copy):
+    felter = rules_copy / "felter.yaml"
+    felter.write_text(felter.read_text(encoding="utf-8").replace(
+        "    samtykke_deling:\n",
+        "    husdyr:\n      type: valg\n      etikett: Har husdyr som skal flytte med\n"
+        "      verdier: {ingen: ingen husdyr, katt: katt, hund: hund}\n    samtykke_deling:\n"), encoding="utf-8")
+    app = demo_app(tmp_path, rules_copy)
+    try:
+        pages = Pages(app)
+        pages.login("hvk.midtbyen")
+        html = pages.get(f"/sokere/{applicant_id(app, 'K-1500')}").get_data(as_text=True)
+    finally:
+        app.extensions["boligtildeling.store"].engine.dispose()
+
+    assert '<label for="checklist-husdyr">Har husdyr som skal flytte med' in html
+    for code, label in (("ingen", "ingen husdyr"), ("katt", "katt"), ("hund", "hund")):
+        assert f'<option value="{code}">{label}</option>' in html
+
+
+def test_a_refused_step_shows_the_message_next_to_the_field(app):
+    pages = Pages(app)
+    pages.login("leder.sverresgate")
+    response = pages.post("/ledige-boliger/3/readiness", {"readiness": "ready", "vacated_on": "2026-11-20",
+                                                          "ready_on": "2026-11-01"})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r'id="readiness-ready-on-feil">.*kan ikke være klar før den er fraflyttet', html)
+    assert 'value="2026-11-01"' in html
+
+
+@pytest.mark.parametrize("username, heading", [
+    ("hvk.ostbyen", "Nye ledige boliger du kan nominere til"),
+    ("konsulent.anne", "Nominasjoner som venter på innstilling"),
+    ("leder.sverresgate", "Dette venter på deg"),
+    ("avdelingsleder.siri", "Innsigelser: kall inn til drøftingsmøte"),
+])
+def test_the_start_page_shows_what_waits_for_each_role(app, username, heading):
+    pages = Pages(app)
+    pages.login(username)
+
+    html = pages.get("/").get_data(as_text=True)
+
+    assert heading in html
+    assert '<html lang="nb">' in html and 'href="#innhold"' in html
+
+
+def test_a_wrong_password_is_refused_and_the_username_kept(app):
+    pages = Pages(app)
+    response = pages.login("konsulent.anne", "feil-passord")
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 401
+    assert "Feil brukernavn eller passord." in html
+    assert 'value="konsulent.anne"' in html
+
+
+def test_a_post_without_the_form_token_is_refused(app):
+    pages = Pages(app)
+    pages.login("konsulent.anne")
+
+    assert pages.client.post("/ledige-boliger/2/recommend", data={}).status_code == 400
+
+
+def test_pages_need_a_login(app):
+    response = app.test_client().get("/ledige-boliger/2")
+
+    assert response.status_code == 302
+    assert "/logg-inn" in response.headers["Location"]
+
+
+def test_the_decision_letters_give_reasons_comparison_and_the_right_to_appeal(app):
+    pages = Pages(app)
+    pages.login("konsulent.anne")
+
+    chosen = pages.get("/ledige-boliger/1/vedtaksbrev/K-1500").get_data(as_text=True)
+    other = pages.get("/ledige-boliger/1/vedtaksbrev/K-1501").get_data(as_text=True)
+
+    assert "Vedtak om tildeling av kommunal bolig" in chosen and "Mona Berge" in chosen
+    assert "ikke tildelt" in other and "Arne Kvam" in other
+    for letter, stranger in ((chosen, ("Arne Kvam", "K-1501")), (other, ("Mona Berge", "K-1500"))):
+        assert "forvaltningsloven §§ 24 og 25" in letter
+        assert "forvaltningsloven § 28" in letter and "forvaltningsloven § 29" in letter
+        assert "tre uker" in letter and "8. oktober 2026" in letter  # vedtak 17.09.2026 + 3 uker
+        for s in stranger:
+            assert s not in letter
+    assert "Poeng til søkeren som fikk boligen" in other
+
+
+def _checklist_form(html: str) -> dict:
+    """The values the checklist form would post as it stands (selected options, checked radios)."""
+    form = {}
+    for name, value in re.findall(r'<input type="radio" id="[^"]+" name="([^"]+)" value="([^"]+)" checked', html):
+        form[name] = value
+    for name, body in re.findall(r'<select id="checklist-[^"]+" name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', body)
+        if chosen:
+            form[name] = chosen.group(1)
+    return form
+
+
+@pytest.fixture
+def rules_copy(tmp_path):
+    from pages_support import RULES_DIR
+
+    target = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, target)
+    return target
