@@ -39,7 +39,7 @@ def live_server(app):
 import datetime as dt  # noqa: E402
 import shutil  # noqa: E402
 
-from casework_support import casework_config, give_logins, serve, token_for  # noqa: E402
+from casework_support import Api, casework_config, give_logins, serve  # noqa: E402
 from service.casework.context import OSLO  # noqa: E402
 from service.store.demo import DemoClock  # noqa: E402
 from store_support import build_world  # noqa: E402
@@ -68,42 +68,6 @@ def casework_app(tmp_path, casework_template, clock):
     app = create_app(casework_config(tmp_path, f"sqlite:///{path}", clock))
     yield app
     app.extensions["boligtildeling.store"].engine.dispose()
-
-
-class Api:
-    """The casework API as one user or another: `api.post(path, json, as_="hvk.midtbyen")`."""
-
-    def __init__(self, client, clock):
-        self.client = client
-        self.clock = clock
-
-    @staticmethod
-    def headers(username: str | None) -> dict:
-        return {"Authorization": f"Bearer {token_for(username)}"} if username else {}
-
-    def at(self, day: str, hour: int = 10, minute: int = 0) -> "Api":
-        self.clock.at(dt.date.fromisoformat(day), hour, minute)
-        return self
-
-    def get(self, path: str, as_: str | None = None):
-        return self.client.get("/api/v1" + path, headers=self.headers(as_))
-
-    def post(self, path: str, body: dict | None = None, as_: str | None = None):
-        return self.client.post("/api/v1" + path, json=body if body is not None else {},
-                                headers=self.headers(as_))
-
-    def ok(self, method: str, path: str, body: dict | None = None, as_: str | None = None, status=None):
-        """The JSON answer; fails the test on an unexpected status."""
-        response = self.post(path, body, as_) if method == "POST" else self.get(path, as_)
-        expected = status or ((200, 201) if method == "POST" else (200,))
-        expected = expected if isinstance(expected, tuple) else (expected,)
-        assert response.status_code in expected, (method, path, response.status_code, response.get_json())
-        return response.get_json()
-
-    def applicant_id(self, code: str) -> int:
-        """Look an applicant up on the waiting list, as the allocation team."""
-        rows = self.ok("GET", "/applicants", as_="konsulent.anne")
-        return next(a["id"] for a in rows if a["code"] == code)
 
 
 @pytest.fixture
