@@ -99,6 +99,36 @@ def rules_schema(out_dir, rules_dir):
         click.echo(f"skrev {path}")
 
 
+@rules.command("impact", help="Konsekvensanalyse: ranger tidligere saker etter regelverket som gjaldt på "
+                               "vurderingsdatoen og etter utkastet i --draft, og vis hvem som rykker opp og ned.")
+@click.option("--draft", "draft_dir", required=True, type=click.Path(path_type=Path), help="Mappen med utkastet.")
+@click.option("--cases", "cases_path", type=click.Path(path_type=Path),
+              help="Saksfil, mappe med saksfiler (YAML/JSON) eller CSV-fil (kolonner: sak, id, vurderingsdato).")
+@click.option("--from-store", is_flag=True, help="Ta sakene fra innstillingene i databasen (DATABASE_URL).")
+@RULES_OPTION
+@click.option("--as-of", "as_of", callback=_date, help="Vurderingsdato for saker uten egen (standard: i dag).")
+@click.option("--out", "html_out", type=click.Path(path_type=Path), help="Skriv rapporten som HTML hit.")
+@click.option("--csv", "csv_out", type=click.Path(path_type=Path), help="Skriv én rad per sak og kandidat hit.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Antall prosesser (standard: alle kjerner).")
+def rules_impact(draft_dir, cases_path, from_store, rules_dir, as_of, html_out, csv_out, workers):
+    from .impact_report import run_impact, write_csv, write_html
+
+    if bool(cases_path) == from_store:
+        raise click.UsageError("Oppgi enten --cases PATH eller --from-store.")
+    try:
+        report, draft = run_impact(draft_dir, rules_dir or default_rules_dir(), cases_path, from_store, as_of, workers)
+    except BoligtildelingError as exc:
+        _fail(exc)
+    if csv_out:
+        write_csv(report, csv_out)
+    if html_out:
+        write_html(report, html_out, draft)
+    click.echo(report.summary.text())
+    for path in (csv_out, html_out):
+        if path:
+            click.echo(f"skrev {path}")
+
+
 @main.command(help="Ranger kandidatene i saken CASE (YAML eller JSON) og forklar hvert poeng.")
 @click.argument("case", type=click.Path(path_type=Path))
 @RULES_OPTION
