@@ -70,6 +70,14 @@ def janei(value) -> str:
     return "ja" if value else "nei"
 
 
+@bp.app_template_filter("tall")
+def tall(value) -> str:
+    """52.0 -> 52, 52.5 -> 52,5 (decimal comma)"""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).replace(".", ",")
+
+
 @bp.app_template_filter("kroner")
 def kroner(value) -> str:
     if value is None:
