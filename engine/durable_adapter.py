@@ -162,6 +162,14 @@ class FactShape:
     def __init__(self, paths: Iterable[str], keys: set[str]):
         self.keys = frozenset(keys)
         self.fields = [(path, fact_key(path), fact_key(path) in self.keys) for path in paths]
+        self._signature = (tuple(self.fields), self.keys)
+
+    # Two shapes that read the same keys give the same fact: equal, so an encoding can be reused.
+    def __eq__(self, other):
+        return isinstance(other, FactShape) and self._signature == other._signature
+
+    def __hash__(self):
+        return hash(self._signature)
 
     def __call__(self, values: dict[str, Any]) -> dict[str, Any]:
         fact: dict[str, Any] = {}
@@ -204,19 +212,29 @@ class DurableRules:
         with _ENGINE_LOCK:
             self._handle = _core.create_ruleset(self.name, text)
 
-    def match(self, scope: str, facts: Iterable[dict[str, Any]]) -> list[set[str]]:
+    def match(self, scope: str, facts: Iterable[dict[str, Any]], memo: dict | None = None) -> list[set[str]]:
         """For each fact (values by dotted path), the ids of the rules whose condition holds.
 
         Facts that encode identically (referenced keys only) are asserted once: the
         same fact matches the same rules, so each position gets a copy of its set.
+        `memo` (optional, any dict the caller keeps) remembers each fact's encoding
+        by the identity of its values dict, for another ruleset with the same fact
+        shape: the impact analysis matches the same, unchanged values under two
+        versions. The caller keeps the values alive and unchanged while the memo lives.
         """
         marker = SCOPE_MARKERS[scope]
         sid = f"s{next(_sessions)}"
         shape = self.shapes[scope]
+        cache = memo.setdefault(shape, {}) if memo is not None else None
         distinct: dict[str, str] = {}  # fact as JSON (tells True from 1) -> as asserted
         positions = []
         for values in facts:
-            text = json.dumps(shape(values), ensure_ascii=False, separators=(",", ":"))
+            if cache is None:
+                text = json.dumps(shape(values), ensure_ascii=False, separators=(",", ":"))
+            else:
+                text = cache.get(id(values))
+                if text is None:
+                    text = cache[id(values)] = json.dumps(shape(values), ensure_ascii=False, separators=(",", ":"))
             if text not in distinct:
                 # The bookkeeping keys go in front of the closing brace; `_nr` keeps the
                 # distinct facts apart for durable, which refuses a repeat in a session.

@@ -37,6 +37,7 @@ from typing import Any, Iterable, Sequence
 import pandas as pd
 
 from .case import validate_case
+from .durable_adapter import DurableRules
 from .errors import BoligtildelingError
 from .library import RulesLibrary
 from .ranking import CompiledRules
@@ -180,6 +181,7 @@ class _ChunkEvaluator:
         self.library = library
         self.compiled = compiled or _own_compiler()
         self.draft = self.compiled(draft)
+        self.durable = isinstance(self.draft.evaluator, DurableRules)
         self.draft_vocabulary = _vocabulary_key(draft)
         self._same_vocabulary: dict[str, bool] = {}
 
@@ -214,8 +216,10 @@ class _ChunkEvaluator:
                 facts_after = facts_before
             else:
                 facts_after = self.draft.candidate_facts([(after, past.as_of) for past, _, after in members])
-            ranked_before = compiled.rank_facts(facts_before)
-            ranked_after = self.draft.rank_facts(facts_after)
+            # With the same facts, the draft reuses their encodings (DurableRules.match `memo`).
+            memo: dict | None = {} if facts_after is facts_before and self.durable else None
+            ranked_before = compiled.rank_facts(facts_before, memo)
+            ranked_after = self.draft.rank_facts(facts_after, memo)
             for (past, before, _), old, new in zip(members, ranked_before, ranked_after):
                 groups_of = {c["id"]: tuple(c.get("malgrupper", ())) for c in before["kandidater"]}
                 new_by_id = {c["id"]: c for c in new}

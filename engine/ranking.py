@@ -152,9 +152,16 @@ class CompiledRules:
         self._add_counts_many([case for case, _ in cases], per_case)
         return per_case
 
-    def rank_facts(self, per_case: list[list[dict]]) -> list[list[dict]]:
-        """`rank_brief` from `candidate_facts`: one `match` over every case's candidates."""
-        fired = iter(self.evaluator.match("kandidat", [v for candidates in per_case for v in candidates]))
+    def rank_facts(self, per_case: list[list[dict]], memo: dict | None = None) -> list[list[dict]]:
+        """`rank_brief` from `candidate_facts`: one `match` over every case's candidates.
+
+        `memo` is handed to the evaluator's `match` (DurableRules: the facts' encodings,
+        reused when another version ranks the same `per_case`).
+        """
+        flat = [v for candidates in per_case for v in candidates]
+        matched = self.evaluator.match("kandidat", flat) if memo is None else \
+            self.evaluator.match("kandidat", flat, memo=memo)
+        fired = iter(matched)
         out = []
         for candidates in per_case:
             results = [self._brief(values, next(fired)) for values in candidates]
