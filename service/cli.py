@@ -111,7 +111,7 @@ def rules_schema(out_dir, rules_dir):
 @click.option("--csv", "csv_out", type=click.Path(path_type=Path), help="Skriv én rad per sak og kandidat hit.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Antall prosesser (standard: alle kjerner).")
 def rules_impact(draft_dir, cases_path, from_store, rules_dir, as_of, html_out, csv_out, workers):
-    from .impact_report import run_impact, write_csv, write_html
+    from .impact_report import error_lines, run_impact, write_csv, write_html
 
     if bool(cases_path) == from_store:
         raise click.UsageError("Oppgi enten --cases PATH eller --from-store.")
@@ -124,6 +124,8 @@ def rules_impact(draft_dir, cases_path, from_store, rules_dir, as_of, html_out, 
     if html_out:
         write_html(report, html_out, draft)
     click.echo(report.summary.text())
+    for line in error_lines(report):
+        click.echo(line, err=True)
     for path in (csv_out, html_out):
         if path:
             click.echo(f"skrev {path}")

@@ -182,6 +182,14 @@ def run_impact(draft_dir: Path, rules_dir: Path, cases_path: Path | None = None,
     return add_load_problems(report, problems), draft
 
 
+def error_lines(report: ImpactReport, limit: int = 5) -> list[str]:
+    """The first cases that could not be evaluated, with why (for stderr)."""
+    lines = [f"{r.case_id}: {r.message}" for r in report.errors.head(limit).itertuples()]
+    if len(report.errors) > limit:
+        lines.append(f"... og {len(report.errors) - limit} til (alle står i HTML-rapporten)")
+    return lines
+
+
 # -- CSV -------------------------------------------------------------------------------------------
 
 CSV_COLUMNS = {

@@ -279,6 +279,7 @@ def test_the_command_reads_a_folder_of_case_files_with_their_own_dates(cli, tmp_
     assert result.exit_code == 0, result.output
     assert "Saker vurdert: 6 av 7" in result.stdout
     assert "Saker som ikke kunne vurderes: 1" in result.stdout
+    assert result.stderr.startswith("ødelagt.yaml: ")  # which case, and why
 
 
 def test_a_broken_draft_stops_the_command_with_the_rules_error(cli, tmp_path, past_cases):
