@@ -211,6 +211,30 @@ def test_each_case_is_compared_with_the_version_in_force_on_its_date(rules_copy,
         "2026.1-eksempel": int((~july).sum()), "2026.7-eksempel": int(july.sum())}
 
 
+def test_a_draft_with_another_vocabulary_validates_and_builds_facts_of_its_own(tmp_path, library, past_cases):
+    folder = tmp_path / "utkast"
+    shutil.copytree(ROOT / "rules", folder)
+    with_points(folder, CHANGED, 30, 45)
+    path = folder / "felter.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "  sjekkliste:\n", "  sjekkliste:\n    har_husdyr: {type: boolsk, etikett: Har husdyr, obligatorisk: false}\n", 1),
+        encoding="utf-8")
+    other = load_rules(folder)
+    assert "sjekkliste.har_husdyr" in other.vocabulary.fields
+    sample = past_cases[:120]
+    report = analyse_impact(sample, library, other)
+    compiled_other = CompiledRules(other)
+    expected = []
+    for past in sample:
+        current = library.compiled_for(past.as_of)
+        before = current.rank_valid(validate_case(past.data, current.case_models), past.as_of)
+        after = compiled_other.rank_valid(validate_case(past.data, compiled_other.case_models), past.as_of)
+        if order(before) != order(after):
+            expected.append(past.case_id)
+    compiled_other.evaluator.close()
+    assert expected and sorted(report.order_changed) == sorted(expected)
+
+
 def test_a_case_that_cannot_be_ranked_is_listed_and_the_rest_are_evaluated(library, draft, past_cases):
     bad = PastCase("ugyldig", {"ledig_bolig": {}, "kandidater": []}, dt.date(2026, 5, 1))
     too_early = PastCase("for-tidlig", past_cases[0].data, dt.date(2025, 6, 1))
