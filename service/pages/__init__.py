@@ -4,6 +4,7 @@ One blueprint, `pages`, one module per subject:
 
     web              login state, the request's casework context, CSRF, form errors
     start            log in / out and the start page per role (what waits for you)
+    report_pages     report a vacancy (step 1) with the unit's service offer (step 2)
     vacancy_pages    the vacancy overview (step 3), the vacancy page and its actions, the timeline
     candidate_pages  the waiting list and the candidate page: checklist form and housing journal
     letters          the decision letter (vedtak) per nominee, printable
@@ -17,6 +18,6 @@ so access rules, units of work and audit entries are the same.
 from __future__ import annotations
 
 from .web import bp
-from . import candidate_pages, formatting, letters, start, vacancy_pages  # noqa: E402,F401  (register routes)
+from . import candidate_pages, formatting, letters, report_pages, start, vacancy_pages  # noqa: E402,F401  (register routes)
 
 __all__ = ["bp"]

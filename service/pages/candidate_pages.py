@@ -1,5 +1,5 @@
-"""The waiting list and the candidate page: the checklist form (generated from rules/felter.yaml)
-and the housing journal (boligjournal).
+"""The waiting list, a new applicant on it, and the candidate page: the checklist form (generated
+from rules/felter.yaml) and the housing journal (boligjournal).
 
 The caseworker at the applicant's own office fills the checklist; the first time it
 is recorded as the checklist, later as a journal entry with the changed fields and
@@ -9,10 +9,10 @@ shareable fields the applicant consented to share; another office sees nothing.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from service.casework import Forbidden, InvalidInput, NotFound, applicants
-from service.casework.domain import ALLOCATION_TEAM, Role
+from service.casework.domain import ALLOCATION_TEAM, OFFICES, Role
 from service.casework.errors import CaseworkError
 from service.rules_holder import current_rules
 
@@ -89,3 +89,41 @@ def save_checklist(applicant_id: int):
         return render_candidate(applicant_id, failed(FORM, exc, values, known=known,
                                                       rename=checklist_form.field_path))
     return redirect(url_for("pages.candidate", applicant_id=applicant_id))
+
+
+# -- a new applicant on the waiting list ------------------------------------------------------------
+
+NEW = "applicant"
+NEW_FIELDS = ("code", "name", "birth_date", "application_received", "target_groups", "welfare_office")
+
+
+def _render_new(ctx, state: FormState):
+    groups = current_rules().book.vocabulary.get("kandidat.malgrupper").values or {}
+    page = render_template("pages/new_applicant.html", state=state, target_groups=list(groups.items()),
+                           offices=[(o, o) for o in OFFICES], role=ctx.role)
+    return page, state.status
+
+
+@bp.route("/sokere/ny", methods=["GET", "POST"])
+@login_required
+def register_applicant():
+    ctx = context()
+    if ctx.role != Role.CASEWORKER and ctx.role not in ALLOCATION_TEAM:
+        abort(403, "Søkere føres opp av saksbehandlerne ved helse- og velferdskontorene.")
+    if request.method == "GET":
+        return _render_new(ctx, FormState())
+    values = submitted_values()
+    groups = values.get("target_groups", [])
+    groups = groups if isinstance(groups, list) else [groups]
+    try:
+        person = applicants.register_applicant(
+            ctx, code=values.get("code", ""), name=values.get("name", ""),
+            birth_date=values.get("birth_date", ""), application_received=values.get("application_received", ""),
+            target_groups=groups,
+            welfare_office=None if ctx.role == Role.CASEWORKER else (values.get("welfare_office") or None))
+    except Forbidden as exc:
+        abort(403, exc.message)
+    except CaseworkError as exc:
+        return _render_new(ctx, failed(NEW, exc, values, known=NEW_FIELDS, rename=checklist_form.field_path))
+    flash(f"{person['code']} {person['name']} er ført opp på ventelisten. Fyll ut sjekklisten.")
+    return redirect(url_for("pages.candidate", applicant_id=person["id"]))
