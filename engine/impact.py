@@ -137,10 +137,14 @@ def analyse_impact(cases: Iterable[PastCase | tuple], current: RulesLibrary | Ru
                 case_rows += c
                 errors += e
         else:
-            context = multiprocessing.get_context(_start_method())
-            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                                        initargs=(library.versions, draft)) as pool:
-                for r, c, e in pool.map(_run_chunk, chunks, chunksize=2):
+            method = _start_method()
+            # A forked worker already has the cases (the parent's memory): it is sent only
+            # where its chunk starts and ends, not 10,000 pickled cases.
+            tasks = [(i, i + chunk_size) for i in range(0, len(items), chunk_size)] if method == "fork" else chunks
+            with concurrent.futures.ProcessPoolExecutor(
+                    workers, mp_context=multiprocessing.get_context(method), initializer=_init_worker,
+                    initargs=(library.versions, draft, items if method == "fork" else None)) as pool:
+                for r, c, e in pool.map(_run_chunk, tasks, chunksize=2):
                     rows += r
                     case_rows += c
                     errors += e
@@ -257,15 +261,23 @@ def _vocabulary_key(book: Rulebook) -> dict:
 _worker: _ChunkEvaluator | None = None
 
 
-def _init_worker(versions: list[Rulebook], draft: Rulebook) -> None:
-    global _worker
+_inherited: list[PastCase] | None = None
+
+
+def _init_worker(versions: list[Rulebook], draft: Rulebook, inherited: list[PastCase] | None) -> None:
+    global _worker, _inherited
     gc.disable()  # a short-lived worker that allocates many small objects and makes no cycles worth collecting
     _worker = _ChunkEvaluator(RulesLibrary(versions), draft)
+    _inherited = inherited
 
 
-def _run_chunk(chunk: Sequence[PastCase]):
+def _run_chunk(task):
+    """A chunk of cases, or (start, stop) in the cases a forked worker inherited."""
     assert _worker is not None
-    return _worker(chunk)
+    if isinstance(task, tuple):
+        assert _inherited is not None
+        return _worker(_inherited[task[0]:task[1]])
+    return _worker(task)
 
 
 @contextlib.contextmanager
