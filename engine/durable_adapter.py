@@ -155,6 +155,9 @@ def flatten(values: dict[str, Any]) -> dict[str, Any]:
     return fact
 
 
+_SCALARS = frozenset({str, int, float, bool})
+
+
 class FactShape:
     """`flatten`, restricted to the keys the compiled conditions read.
 
@@ -178,9 +181,15 @@ class FactShape:
     def __call__(self, values: dict[str, Any]) -> dict[str, Any]:
         fact: dict[str, Any] = {}
         keys = self.keys
+        get = values.get
         for path, key, key_read in self.fields:
-            value = values.get(path)
-            if value is None or isinstance(value, dict):
+            value = get(path)
+            if value is None:
+                continue
+            if type(value) in _SCALARS:  # the common case, without the isinstance checks below
+                fact[key] = value
+                continue
+            if isinstance(value, dict):
                 continue
             if isinstance(value, list):
                 if key_read:

@@ -56,6 +56,7 @@ class CompiledRules:
             rule_id=c.id, name=c.navn, basis=c.hjemmel, requirement=_requirement(c, vocab),
             points_possible=c.poeng.maks if isinstance(c.poeng, PerUnitPoints) else c.poeng)
             for c in book.criteria}
+        self._kinds: dict[str, tuple[str, Any]] | None = None  # rule id -> what it does (`_brief`)
         # Templates are parsed once per rules version, not once per candidate.
         self._texts = {rule.id: Template(text, vocab) for rule, text in
                        [(c, c.forklaring) for c in book.criteria]
@@ -173,21 +174,23 @@ class CompiledRules:
 
     def _brief(self, values: dict, matched: set[str]) -> dict:
         """What `_explain` gives for score and standing, without texts or models."""
+        kinds = self._kinds
+        if kinds is None:
+            kinds = {c.id: ("kriterium", c) for c in self.book.criteria}
+            kinds.update({c.id: ("blokker", c) for c in self.book.checks})
+            kinds.update({r.id: (r.utfall, r) for r in self.book.composition})
+            self._kinds = kinds
         score, eligible, consult = 0, True, False
-        for c in self.book.criteria:
-            if c.id in matched:
-                score += _criterion_points(c, values)
-        for check in self.book.checks:
-            if check.id in matched:
+        for rule_id in matched:  # rule ids are unique across the bundle
+            kind, rule = kinds[rule_id]
+            if kind == "kriterium":
+                score += _criterion_points(rule, values)
+            elif kind == "poeng":
+                score += rule.poeng
+            elif kind == "blokker":
                 eligible = False
-        for rule in self.book.composition:
-            if rule.id in matched:
-                if rule.utfall == "poeng":
-                    score += rule.poeng
-                elif rule.utfall == "blokker":
-                    eligible = False
-                else:
-                    consult = True
+            else:
+                consult = True
         return {"rank": 0, "id": values["kandidat.id"], "welfare_office": values.get("kandidat.hvk"),
                 "score": score, "eligible": eligible, "needs_consultation": consult}
 
