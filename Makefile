@@ -24,6 +24,7 @@ test: install
 
 bench: install
 	$(BIN)/python benchmarks/rank_benchmark.py
+	$(BIN)/python benchmarks/impact_benchmark.py
 
 clean:
 	rm -rf $(VENV) instance test-artifacts .pytest_cache
