@@ -184,7 +184,8 @@ class _ChunkEvaluator:
     def __init__(self, library: RulesLibrary, draft: Rulebook, compiled=None):
         self.library = library
         self.compiled = compiled or _own_compiler()
-        self.draft = self.compiled(draft)
+        # The draft is compiled apart: never into the library's cache of versions that serve rankings.
+        self.draft = CompiledRules(draft)
         self.durable = isinstance(self.draft.evaluator, DurableRules)
         self.draft_vocabulary = _vocabulary_key(draft)
         self._same_vocabulary: dict[str, bool] = {}
