@@ -1,8 +1,12 @@
 """The pages in a real browser: Playwright driving the system Chromium (installed by .ci/chromium.sh;
-no browser download). One vacancy from a just-reported notice to a signed contract, each role in turn.
+no browser download). One vacancy from the unit leader's notice (melding om ledig bolig) to a signed
+contract, the after-contract steps and moving in, each role in turn.
 
 Locally the test skips with the reason when Chromium or Playwright is missing; in CI (CI=true) it fails.
-Screenshots of the vacancy page and decision letters go to test-artifacts/ (gitignored).
+Screenshots of the report form, the vacancy page and decision letters go to test-artifacts/ (gitignored).
+The browser context has the Norwegian locale (nb-NO). Headless Chromium still draws date inputs as mm/dd/yyyy
+(the input's format does not follow the context's locale), so every date field names its format, ÅÅÅÅ-MM-DD,
+in its help text; the test checks that hint.
 """
 
 from __future__ import annotations
@@ -73,7 +77,7 @@ class Person:
         page.get_by_role("button", name="Logg inn").click()
         assert "Du er logget inn" in page.locator(".melding").inner_text()
 
-    def open_vacancy_from_start(self, section: str, reference: str = "LB-2026-063"):
+    def open_vacancy_from_start(self, section: str, reference: str):
         """From the start page: the table under `section`, then the vacancy's link."""
         self.page.goto(self.url + "/")
         table = self.page.locator("table", has=self.page.locator("caption", has_text=section))
@@ -95,12 +99,42 @@ def test_one_vacancy_from_report_to_signed_contract_through_the_pages(browser, s
     ARTIFACTS.mkdir(exist_ok=True)
     people = applicants_by_office(app)
 
+    # Steps 1-2: the unit leader reports the home vacant from the start page and confirms the service offer;
+    # a rent that is no whole number is refused next to the field, and what was typed is kept.
+    leader = Person(browser, url, "leder.saupstad")
+    leader.page.get_by_role("link", name="Meld ledig bolig").click()
+    form = leader.page
+    assert form.locator("h1").inner_text() == "Meld ledig bolig: Saupstad bofellesskap"
+    assert "ÅÅÅÅ-MM-DD" in form.locator("#report-vacated-on-hjelp").inner_text()
+    assert form.get_by_label("Meldt ledig").input_value() == "2026-11-28"  # today, the demo clock
+    form.get_by_label("Bolig", exact=True).select_option(label="Saupstadringen 30, leil. 5 (2 rom, 2. etasje)")
+    form.get_by_label("Fraflyttet").fill("2026-11-27")
+    form.get_by_label("Status", exact=True).select_option("being_prepared")
+    form.get_by_label("Husleie per måned (kr)").fill("9 9OO")
+    form.get_by_label("Årsak").fill("Beboeren har flyttet til sykehjem.")
+    assert form.get_by_role("group", name="nattbemanning").get_by_label("Ja").is_checked()  # the registered offer
+    form.get_by_label("E-post").fill("saupstad.bofellesskap@example.org")
+    form.screenshot(path=str(ARTIFACTS / "meld-ledig-bolig.png"), full_page=True)
+    leader.submit("Meld boligen ledig")
+    assert "ikke et helt kronebeløp" in form.locator("#report-monthly-rent-feil").inner_text()
+    assert form.get_by_label("Husleie per måned (kr)").get_attribute("aria-describedby").endswith(
+        "report-monthly-rent-feil")
+    assert form.get_by_label("Årsak").input_value() == "Beboeren har flyttet til sykehjem."
+    assert form.get_by_label("E-post").input_value() == "saupstad.bofellesskap@example.org"
+    form.get_by_label("Husleie per måned (kr)").fill("9 900")
+    leader.submit("Meld boligen ledig")
+    message = leader.flash()
+    assert "Tjenestetilbudet er oppdatert." in message
+    ref = re.search(r"meldt ledig som (LB-\d{4}-\d+)", message).group(1)
+    assert form.locator("h1").inner_text() == f"{ref}: Saupstadringen 30, leil. 5"
+    assert "saupstad.bofellesskap@example.org" in form.locator("section", has_text="Botiltaket:").inner_text()
+
     # Step 4: three offices nominate; a nomination without a choice is refused next to the field.
     nominees = {"hvk.midtbyen": ("Midtbyen", "K-1504"), "hvk.heimdal": ("Heimdal", "K-1505"),
                 "hvk.ostbyen": ("Østbyen", "K-1502")}
     for username, (office, code) in nominees.items():
         caseworker = Person(browser, url, username)
-        caseworker.open_vacancy_from_start("Nye ledige boliger du kan nominere til")
+        caseworker.open_vacancy_from_start("Nye ledige boliger du kan nominere til", ref)
         if username == "hvk.midtbyen":
             caseworker.submit("Nominer")
             error = caseworker.page.locator("#nominate-applicant-id-feil")
@@ -120,20 +154,19 @@ def test_one_vacancy_from_report_to_signed_contract_through_the_pages(browser, s
 
     # Step 6: one consultant writes the recommendation, another approves it (four eyes).
     anne = Person(browser, url, "konsulent.anne")
-    anne.open_vacancy_from_start("Nominasjoner som venter på innstilling")
+    anne.open_vacancy_from_start("Nominasjoner som venter på innstilling", ref)
     anne.submit("Skriv innstilling")
     assert "Innstillingen er skrevet" in anne.flash()
     assert anne.page.locator("article.kandidat").count() == 3
     assert anne.page.locator(".poengstolpe .del").count() > 0
     jonas = Person(browser, url, "konsulent.jonas")
-    jonas.open_vacancy_from_start("Innstillinger som venter på godkjenning")
+    jonas.open_vacancy_from_start("Innstillinger som venter på godkjenning", ref)
     jonas.submit("Godkjenn innstillingen")
     assert "godkjent" in jonas.flash()
     jonas.close()
 
     # Step 7-8: the unit leader objects; a missing reason is refused next to the field, the text kept.
-    leader = Person(browser, url, "leder.saupstad")
-    leader.open_vacancy_from_start("Innstillinger du skal svare på")
+    leader.open_vacancy_from_start("Innstillinger du skal svare på", ref)
     shared = leader.page.locator("section.innstilling").inner_text()
     assert "ikke samtykket" in shared  # K-1504 did not consent
     for private in ("Bosituasjon", "Akutt fare", "Ida Fossum", "Pål Haugen", "Silje Bakken", "Grunnlag:"):
@@ -148,7 +181,7 @@ def test_one_vacancy_from_report_to_signed_contract_through_the_pages(browser, s
     leader.submit("Send svaret")
     assert "Svaret ditt er registrert." in leader.flash()
 
-    anne.open_vacancy_from_start("Innsigelser: kall inn til drøftingsmøte")
+    anne.open_vacancy_from_start("Innsigelser: kall inn til drøftingsmøte", ref)
     anne.page.get_by_label("Tidspunkt", exact=True).fill("2026-12-01T13:00")
     anne.page.get_by_label("Deltakere", exact=True).fill("Nina Solberg, enhetsleder\nMarte Dahl, saksbehandler")
     anne.submit("Kall inn")
@@ -161,25 +194,25 @@ def test_one_vacancy_from_report_to_signed_contract_through_the_pages(browser, s
 
     # Step 9: the head of allocation decides the dispute.
     siri = Person(browser, url, "avdelingsleder.siri")
-    siri.open_vacancy_from_start("Uenighet etter drøftingsmøte: du avgjør")
+    siri.open_vacancy_from_start("Uenighet etter drøftingsmøte: du avgjør", ref)
     siri.submit("Fatt vedtak")
     assert "Vedtaket er fattet" in siri.flash()
     chosen = re.search(r"tildelt (K-\d+)", siri.page.locator(".forlop").inner_text()).group(1)
     siri.close()
 
     # Step 10: the unit reports the home ready; the consultant books the viewing, then the contract.
-    leader.open_vacancy_from_start("Tildelt: meld boligen klar")
+    leader.open_vacancy_from_start("Tildelt: meld boligen klar", ref)
     leader.page.get_by_label("Status", exact=True).select_option("ready")
     leader.page.get_by_label("Klar til innflytting").fill("2026-11-28")
     leader.submit("Lagre status")
     assert "oppdatert" in leader.flash()
     leader.close()
 
-    anne.open_vacancy_from_start("Tildelt: avtal visning når boligen er klar")
+    anne.open_vacancy_from_start("Tildelt: avtal visning når boligen er klar", ref)
     anne.page.get_by_label("Tidspunkt for visningen").fill("2026-12-02T10:30")
     anne.submit("Avtal visning")
     assert "Visningen er avtalt" in anne.flash()
-    anne.open_vacancy_from_start("Visning avtalt: registrer kontrakten")
+    anne.open_vacancy_from_start("Visning avtalt: registrer kontrakten", ref)
     anne.page.get_by_label("Signert dato").fill("2026-12-03")
     anne.submit("Registrer signert kontrakt")
     assert "Kontrakten er registrert som signert." in anne.flash()
@@ -207,10 +240,32 @@ def test_one_vacancy_from_report_to_signed_contract_through_the_pages(browser, s
 
     # The timeline: every step with actor and time, and the measures so far.
     anne.page.emulate_media(media="screen")
-    anne.open_vacancy_from_start("Kontrakt signert: innflytting")
+    anne.open_vacancy_from_start("Kontrakt signert: innflytting", ref)
     anne.page.get_by_role("link", name="Tidslinje og nøkkeltall").click()
     timeline = anne.page.locator("main").inner_text()
     assert "Saksbehandlingstid" in timeline and "Ledige dager" in timeline
     assert "Siri Moe" in timeline and "Nina Solberg" in timeline and "Leiekontrakten er signert" in timeline
+    assert "Tjenestetilbudet i Saupstad bofellesskap er oppdatert." in timeline
+    assert "er meldt ledig (fraflyttet)" in timeline or "er meldt ledig (under klargjøring)" in timeline
     anne.page.screenshot(path=str(ARTIFACTS / "tidslinje.png"), full_page=True)
+
+    # Step 11 after the contract: housing allowance, electricity, then moving in; the case is closed.
+    anne.page.go_back()
+    anne.page.get_by_label("Steg", exact=True).select_option(label="søknad om bostøtte sendt")
+    assert "ÅÅÅÅ-MM-DD" in anne.page.locator("#movein_step-done-on-hjelp").inner_text()
+    anne.page.get_by_label("Dato", exact=True).fill("2026-12-03")
+    anne.submit("Registrer steget")
+    assert "Steget er registrert." in anne.flash()
+    assert anne.page.locator("#movein_step-step option", has_text="søknad om bostøtte sendt").count() == 0
+    anne.page.get_by_label("Steg", exact=True).select_option(label="strøm bestilt")
+    anne.submit("Registrer steget")
+    assert "Steget er registrert." in anne.flash()
+    anne.page.get_by_label("Innflyttet dato").fill("2026-11-20")  # before the home was vacated: refused
+    anne.submit("Registrer innflytting")
+    assert "fraflyttet" in anne.page.locator("#move_in-moved-in-on-feil").inner_text()
+    assert anne.page.get_by_label("Innflyttet dato").input_value() == "2026-11-20"
+    anne.page.get_by_label("Innflyttet dato").fill("2026-12-05")
+    anne.submit("Registrer innflytting")
+    assert "Innflyttingen er registrert" in anne.flash()
+    assert "innflyttet" in anne.page.locator(".status").inner_text()
     anne.close()
