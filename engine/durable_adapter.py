@@ -38,6 +38,7 @@ from typing import Any, Iterable
 import durable_rules_engine as _core
 
 from .conditions import NEGATED_TWIN, AllOf, AnyOf, Comparison, Not
+from .errors import Problem, RulesError
 
 _ENGINE_LOCK = threading.Lock()
 _names = itertools.count(1)
@@ -223,7 +224,28 @@ class DurableRules:
         self.name = f"boligtildeling_{next(_names)}"
         text = json.dumps(definition, ensure_ascii=False)
         with _ENGINE_LOCK:
-            self._handle = _core.create_ruleset(self.name, text)
+            try:
+                self._handle = _core.create_ruleset(self.name, text)
+            except _core.error as exc:
+                self._handle = None
+                raise RulesError(self._culprits(definition, exc)) from None
+
+    @staticmethod
+    def _culprits(definition: dict, exc: Exception) -> list[Problem]:
+        """Which rules the engine refuses (it says only a number, e.g. 113 when a condition
+        expands past its limits): try each rule alone. Called with the lock held."""
+        problems = []
+        for rule_id, rule in definition.items():
+            name = f"boligtildeling_proeve_{next(_names)}"
+            try:
+                handle = _core.create_ruleset(name, json.dumps({rule_id: rule}, ensure_ascii=False))
+            except _core.error as single:
+                problems.append(Problem(path="betingelse", rule_id=rule_id, message=(
+                    f"regelmotoren kan ikke bruke betingelsen ({single}); den er trolig for sammensatt "
+                    "(mange nestede 'ikke', 'alle' og 'noen'): skriv den enklere")))
+            else:
+                _core.delete_ruleset(handle)
+        return problems or [Problem(path="", message=f"regelmotoren avviste regelsettet ({exc})")]
 
     def match(self, scope: str, facts: Iterable[dict[str, Any]], memo: dict | None = None) -> list[set[str]]:
         """For each fact (values by dotted path), the ids of the rules whose condition holds.

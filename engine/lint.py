@@ -25,7 +25,7 @@ from typing import Any, Iterator
 
 from . import conditions as cond_lang
 from .durable_adapter import DurableRules
-from .errors import Problem
+from .errors import Problem, RulesError
 from .rules import PerUnitPoints, Rulebook, _vocabulary_loc
 from .texts import PLACEHOLDER
 
@@ -125,19 +125,23 @@ def _never_and_duplicates(book: Rulebook, rules: list[_Rule]) -> list[LintFindin
     out = []
     truth: dict[int, tuple[frozenset, tuple]] = {}
     for index, rule in enumerate(rules):
-        fields = _fields_of(rule.condition)
-        combos = _combinations(book, fields, _constants(rule.condition))
-        if combos is None:
+        where = rule.loc + (("betingelse",) if rule.file != "felter.yaml" else ("hvor",))
+        try:  # every rule must compile on its own, judged or not
+            evaluator = DurableRules({"r": (rule.scope, rule.condition)}, _values_of(book))
+        except RulesError as exc:
+            out.append(LintFinding("feil", _problem(book, rule.file, where, exc.problems[0].message, rule.rule_id)))
             continue
-        evaluator = DurableRules({"r": (rule.scope, rule.condition)}, _values_of(book))
         try:
+            fields = _fields_of(rule.condition)
+            combos = _combinations(book, fields, _constants(rule.condition))
+            if combos is None:
+                continue
             fired = evaluator.match(rule.scope, combos)
         finally:
             evaluator.close()
         if not any(fired):
             out.append(LintFinding("feil", _problem(
-                book, rule.file, rule.loc + (("betingelse",) if rule.file != "felter.yaml" else ("hvor",)),
-                "betingelsen kan aldri være oppfylt (delene motsier hverandre)", rule.rule_id)))
+                book, rule.file, where, "betingelsen kan aldri være oppfylt (delene motsier hverandre)", rule.rule_id)))
         truth[index] = (frozenset(fields), tuple(bool(f) for f in fired))
     for (i, a), (j, b) in itertools.combinations(truth.items(), 2):
         ra, rb = rules[i], rules[j]

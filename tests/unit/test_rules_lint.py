@@ -81,3 +81,15 @@ def test_rules_check_mentions_fields_no_rule_uses_without_failing():
     assert result.exit_code == 0, result.output
     assert "merknad: " in result.output
     assert "feltet 'bolig.areal_m2' brukes ikke av noen regel" in result.output
+
+
+def test_a_condition_too_complex_for_the_engine_is_an_error_naming_file_line_and_rule(edited):
+    leaf = "{felt: sjekkliste.tjenestebehov, en_av: [dag, dag_kveld]}"
+    cond = leaf
+    for _ in range(5):  # nested negations of conjunctions expand past durable_rules' limits
+        cond = f"{{ikke: {{alle: [{cond}, {{felt: sjekkliste.rullestol, er: true}}, {leaf}]}}}}"
+    errors, line = edited("prioritering.yaml", "    betingelse: {felt: sjekkliste.akutt_fare, er: true}\n",
+                          f"    betingelse: {cond}\n")
+    assert [(e.problem.rule_id, e.problem.line) for e in errors] == [("akutt_fare", line)]
+    assert "regelmotoren kan ikke bruke betingelsen" in errors[0].problem.message
+    assert "skriv den enklere" in errors[0].problem.message
