@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import api, auth, casework_api, health, openapi, pages, rules_holder, store_binding
+from . import api, auth, casework_api, impact_api, health, openapi, pages, rules_holder, store_binding
 from .config import default_rules_dir
 from .errors import register_error_handlers
 
@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(casework_api.bp)
+    app.register_blueprint(impact_api.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)

@@ -7,6 +7,7 @@ text a policy officer reads is what the engine ranks by.
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 
 from .rules_listing import RulesListing
 
@@ -69,36 +70,55 @@ def _side_by_side(label: str, before: str, after: str) -> list[str]:
     return rows
 
 
-def format_diff(old: RulesListing, new: RulesListing) -> str:
-    """What changed from `old` to `new`, rule by rule; unchanged rules are only counted."""
+@dataclass(frozen=True)
+class DiffEntry:
+    """One rule that is new, removed or changed, with the parts that differ (before, after)."""
+
+    status: str  # "NY", "FJERNET", "ENDRET"
+    kind: str
+    rule_id: str
+    name: str
+    rows: list[tuple[str, str, str]]
+
+
+def diff_entries(old: RulesListing, new: RulesListing) -> tuple[list[DiffEntry], int]:
+    """What changed from `old` to `new`, rule by rule (ranking policy as rule id "rangering"); and how many did not."""
     before, after = _entries(old), _entries(new)
-    lines = ["Endringer i regelverket", f"  før:   {' / '.join(_header(old)[:2])}",
-             f"  etter: {' / '.join(_header(new)[:2])}", ""]
-    unchanged = 0
+    entries, unchanged = [], 0
     for rule_id in list(before) + [r for r in after if r not in before]:
         a, b = before.get(rule_id), after.get(rule_id)
         if a == b:
             unchanged += 1
             continue
-        if a is None:
-            lines.append(f"  NY {b['slag']} [{rule_id}]: {b['navn']}")
-            a = {k: "" for k in b}
-        elif b is None:
-            lines.append(f"  FJERNET {a['slag']} [{rule_id}]: {a['navn']}")
-            b = {k: "" for k in a}
+        status = "NY" if a is None else "FJERNET" if b is None else "ENDRET"
+        a = a or {k: "" for k in b}
+        b = b or {k: "" for k in a}
+        shown = b if status != "FJERNET" else a
+        rows = [(key, a[key], b.get(key, "")) for key in a if a[key] != b.get(key, "")]
+        entries.append(DiffEntry(status, shown["slag"], rule_id, shown["navn"], rows))
+    rows = []
+    if old.tie_margin != new.tie_margin:
+        rows.append(("likhetsmargin", f"{old.tie_margin:g}", f"{new.tie_margin:g}"))
+    if old.tie_break_order != new.tie_break_order:
+        rows.append(("ved likhet", "; ".join(old.tie_break_order), "; ".join(new.tie_break_order)))
+    if rows:
+        entries.append(DiffEntry("ENDRET", "rangering", "rangering", "Rangering", rows))
+    return entries, unchanged
+
+
+def format_diff(old: RulesListing, new: RulesListing) -> str:
+    """What changed from `old` to `new`, side by side; unchanged rules are only counted."""
+    lines = ["Endringer i regelverket", f"  før:   {' / '.join(_header(old)[:2])}",
+             f"  etter: {' / '.join(_header(new)[:2])}", ""]
+    entries, unchanged = diff_entries(old, new)
+    for entry in entries:
+        if entry.kind == "rangering":
+            lines.append("  ENDRET rangering")
         else:
-            lines.append(f"  ENDRET {b['slag']} [{rule_id}]: {b['navn']}")
-        lines.append(f"    {'':<14} {'før':<{COLUMN}} | etter")
-        for key in a:
-            if a[key] != b.get(key, ""):
-                lines += _side_by_side(key, a[key], b.get(key, ""))
-        lines.append("")
-    if old.tie_margin != new.tie_margin or old.tie_break_order != new.tie_break_order:
-        lines.append("  ENDRET rangering")
-        if old.tie_margin != new.tie_margin:
-            lines += _side_by_side("likhetsmargin", f"{old.tie_margin:g}", f"{new.tie_margin:g}")
-        if old.tie_break_order != new.tie_break_order:
-            lines += _side_by_side("ved likhet", "; ".join(old.tie_break_order), "; ".join(new.tie_break_order))
+            lines.append(f"  {entry.status} {entry.kind} [{entry.rule_id}]: {entry.name}")
+            lines.append(f"    {'':<14} {'før':<{COLUMN}} | etter")
+        for key, a, b in entry.rows:
+            lines += _side_by_side(key, a, b)
         lines.append("")
     lines.append(f"{unchanged} regler er uendret.")
     return "\n".join(lines)

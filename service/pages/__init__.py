@@ -8,6 +8,7 @@ One blueprint, `pages`, one module per subject:
     vacancy_pages    the vacancy overview (step 3), the vacancy page and its actions, the timeline
     candidate_pages  the waiting list and the candidate page: checklist form and housing journal
     letters          the decision letter (vedtak) per nominee, printable
+    policy_pages     the rules in words, versions side by side, a draft's impact (policy staff)
     checklist_form   the checklist form generated from the field vocabulary in rules/
     formatting       Jinja filters: dates, booleans and codes in bokmål
 
@@ -18,6 +19,6 @@ so access rules, units of work and audit entries are the same.
 from __future__ import annotations
 
 from .web import bp
-from . import candidate_pages, formatting, letters, report_pages, start, vacancy_pages  # noqa: E402,F401  (register routes)
+from . import candidate_pages, formatting, letters, policy_pages, report_pages, start, vacancy_pages  # noqa: E402,F401  (register routes)
 
 __all__ = ["bp"]
