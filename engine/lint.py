@@ -7,6 +7,8 @@ but should not be published:
   religion, gender, nationality ...), which must never decide an allocation;
 - a rule whose condition can never hold (contradictory parts);
 - two rules of the same kind that hold for exactly the same cases (duplicates);
+- a blocking rule that only ever blocks candidates another one blocks already
+  (shadowed: a note, since two reasons may be wanted);
 - fields declared in the vocabulary that no rule uses (a note, not an error).
 
 "Can never hold" and "the same cases" are decided by evaluating the conditions
@@ -50,6 +52,7 @@ class _Rule:
     kind: str
     scope: str
     condition: Any
+    blocks: bool = False  # a suitability check or a blocking composition rule
 
 
 def lint(book: Rulebook) -> list[LintFinding]:
@@ -65,9 +68,10 @@ def _rules(book: Rulebook) -> Iterator[_Rule]:
         if c.betingelse is not None:
             yield _Rule("prioritering.yaml", ("kriterier", i), c.id, "kriterium", "kandidat", c.betingelse)
     for i, c in enumerate(book.checks):
-        yield _Rule("egnethet.yaml", ("kontroller", i), c.id, "kontroll", "kandidat", c.betingelse)
+        yield _Rule("egnethet.yaml", ("kontroller", i), c.id, "kontroll", "kandidat", c.betingelse, blocks=True)
     for i, r in enumerate(book.composition):
-        yield _Rule("sammensetning.yaml", ("regler", i), r.id, f"regel ({r.utfall})", "kandidat", r.betingelse)
+        yield _Rule("sammensetning.yaml", ("regler", i), r.id, f"regel ({r.utfall})", "kandidat", r.betingelse,
+                    blocks=r.utfall == "blokker")
     for name, derived in book.vocabulary.model.beregnet.items():
         if derived.antall is not None:
             yield _Rule("felter.yaml", ("beregnet", name, "antall"), None, f"beregnet.{name}", "beboer",
@@ -123,7 +127,7 @@ def _protected(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
 # -- never applies, duplicates ----------------------------------------------------------
 def _never_and_duplicates(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
     out = []
-    truth: dict[int, tuple[frozenset, tuple]] = {}
+    truth: set[int] = set()  # rules judged on their own (compiled, few enough combinations)
     for index, rule in enumerate(rules):
         where = rule.loc + (("betingelse",) if rule.file != "felter.yaml" else ("hvor",))
         try:  # every rule must compile on its own, judged or not
@@ -142,16 +146,45 @@ def _never_and_duplicates(book: Rulebook, rules: list[_Rule]) -> list[LintFindin
         if not any(fired):
             out.append(LintFinding("feil", _problem(
                 book, rule.file, where, "betingelsen kan aldri være oppfylt (delene motsier hverandre)", rule.rule_id)))
-        truth[index] = (frozenset(fields), tuple(bool(f) for f in fired))
-    for (i, a), (j, b) in itertools.combinations(truth.items(), 2):
+        truth.add(index)
+    for i, j in itertools.combinations(sorted(truth), 2):
         ra, rb = rules[i], rules[j]
-        if ra.kind != rb.kind or ra.file != rb.file or a[0] != b[0]:
+        if ra.kind != rb.kind or ra.file != rb.file:
             continue
-        if a[1] == b[1] and any(a[1]):
+        both = _joint_truth(book, ra, rb)
+        if both is None:
+            continue
+        holds_a, holds_b = both
+        if holds_a == holds_b and any(holds_a):
             out.append(LintFinding("feil", _problem(
                 book, rb.file, rb.loc, f"gjelder for nøyaktig de samme sakene som {ra.kind} '{ra.rule_id}' "
                                        "(duplikat)", rb.rule_id)))
+        elif rb.blocks and any(holds_b) and all(a or not b for a, b in zip(holds_a, holds_b)):
+            out.append(LintFinding("merknad", _problem(
+                book, rb.file, rb.loc, f"blokkerer bare kandidater som {ra.kind} '{ra.rule_id}' allerede blokkerer "
+                                       "(overskygget)", rb.rule_id)))
+        elif ra.blocks and any(holds_a) and all(b or not a for a, b in zip(holds_a, holds_b)):
+            out.append(LintFinding("merknad", _problem(
+                book, ra.file, ra.loc, f"blokkerer bare kandidater som {rb.kind} '{rb.rule_id}' allerede blokkerer "
+                                       "(overskygget)", ra.rule_id)))
     return out
+
+
+def _joint_truth(book: Rulebook, a: _Rule, b: _Rule) -> tuple[list[bool], list[bool]] | None:
+    """Whether each of two rules holds, on every combination of the values both of them read."""
+    fields = sorted(set(_fields_of(a.condition)) | set(_fields_of(b.condition)))
+    constants = _constants(a.condition)
+    for path, values in _constants(b.condition).items():
+        constants.setdefault(path, set()).update(values)
+    combos = _combinations(book, fields, constants)
+    if combos is None:
+        return None
+    evaluator = DurableRules({"a": (a.scope, a.condition), "b": (b.scope, b.condition)}, _values_of(book))
+    try:
+        fired = evaluator.match(a.scope, combos)
+    finally:
+        evaluator.close()
+    return [("a" in f) for f in fired], [("b" in f) for f in fired]
 
 
 def _fields_of(condition) -> list[str]:

@@ -93,3 +93,23 @@ def test_a_condition_too_complex_for_the_engine_is_an_error_naming_file_line_and
     assert [(e.problem.rule_id, e.problem.line) for e in errors] == [("akutt_fare", line)]
     assert "regelmotoren kan ikke bruke betingelsen" in errors[0].problem.message
     assert "skriv den enklere" in errors[0].problem.message
+
+
+def test_a_check_that_only_blocks_whom_another_blocks_is_noted_as_shadowed(rules_copy, monkeypatch):
+    monkeypatch.chdir(rules_copy.parent)
+    path = rules_copy / "egnethet.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + """
+  - id: rullestol_uten_tilpasning_og_heis
+    navn: Rullestolbruker, bolig uten tilpasning og heis
+    betingelse:
+      alle:
+        - {felt: sjekkliste.rullestol, er: true}
+        - {felt: bolig.rullestoltilpasset, er: false}
+        - {felt: bolig.heis, er: false}
+    begrunnelse: Boligen passer ikke.
+    hjemmel: Test
+""", encoding="utf-8")
+    findings = lint(load_rules("rules"))
+    shadowed = [f for f in findings if "overskygget" in f.problem.message]
+    assert [(f.severity, f.problem.rule_id) for f in shadowed] == [("merknad", "rullestol_uten_tilpasning_og_heis")]
+    assert "kontroll 'rullestol_ikke_tilpasset' allerede blokkerer" in shadowed[0].problem.message
