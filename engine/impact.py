@@ -24,7 +24,6 @@ force, a case is validated and its facts are built once for both.
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import datetime as dt
 import gc
 import multiprocessing
@@ -39,6 +38,7 @@ import pandas as pd
 from .case import validate_case
 from .durable_adapter import DurableRules
 from .errors import BoligtildelingError
+from .gc_pause import paused_gc
 from .library import RulesLibrary
 from .ranking import CompiledRules
 from .rules import Rulebook
@@ -128,7 +128,7 @@ def analyse_impact(cases: Iterable[PastCase | tuple], current: RulesLibrary | Ru
     rows: list[tuple] = []
     case_rows: list[tuple] = []
     errors: list[tuple[str, str]] = []
-    with _no_gc():
+    with paused_gc():
         if workers == 1:
             evaluator = _ChunkEvaluator(library, draft, compiled=library.compiled)
             for chunk in chunks:
@@ -279,18 +279,6 @@ def _run_chunk(task):
         assert _inherited is not None
         return _worker(_inherited[task[0]:task[1]])
     return _worker(task)
-
-
-@contextlib.contextmanager
-def _no_gc():
-    """The cyclic collector, walking the thousands of live case dicts over and over, was a third of the time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # -- tables ------------------------------------------------------------------------------------

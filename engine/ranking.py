@@ -14,11 +14,13 @@ from . import facts as fact_builder
 from .case import CaseModels, case_hash, validate_case
 from .conditions import AllOf, Comparison, describe
 from .durable_adapter import DurableRules
+from .gc_pause import paused_gc
 from .result import Difference, Finding, RankingResult, RulesVersion, ScoreItem, UnmetCriterion
 from .rules import PerUnitPoints, Rulebook
 from .texts import Template
 from .yaml_source import SourceDocument
 
+LARGE_CASE = 500  # candidates; from here on the cyclic garbage collector is paused (engine/gc_pause.py)
 COUNT_PREFIX = "#antall:"  # cannot clash with a policy rule id (ids are [a-z0-9_])
 
 
@@ -86,6 +88,11 @@ class CompiledRules:
         return result
 
     def rank_valid(self, case: dict, as_of: dt.date) -> RankingResult:
+        """Rank a case already validated by `validate_case` (the result of `rank` without validation)."""
+        with paused_gc(len(case["kandidater"]) >= LARGE_CASE):
+            return self._rank_valid(case, as_of)
+
+    def _rank_valid(self, case: dict, as_of: dt.date) -> RankingResult:
         book = self.book
         shared = fact_builder.vacancy_values(case)
         candidates = [fact_builder.candidate_values(c, shared) for c in case["kandidater"]]
