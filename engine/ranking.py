@@ -97,7 +97,7 @@ class CompiledRules:
         shared = fact_builder.vacancy_values(case)
         candidates = [fact_builder.candidate_values(c, shared) for c in case["kandidater"]]
         self._add_months(candidates, as_of)
-        self._add_counts(case, candidates)
+        self._add_counts_many([case], [candidates])
         fired = self.evaluator.match("kandidat", candidates)
 
         # Candidates are built as plain dicts and validated once, as a whole, at the
@@ -202,7 +202,8 @@ class CompiledRules:
                 "score": score, "eligible": eligible, "needs_consultation": consult}
 
     def _add_counts_many(self, cases: list[dict], per_case: list[list[dict]]) -> None:
-        """`_add_counts` for many cases, with one `match` over every case's residents and projections."""
+        """Counts over residents (beregnet antall) for each candidate of each case, with one `match`
+        over every case's residents and every candidate's projection as a resident."""
         counts = {name: d.antall for name, d in self.book.vocabulary.model.beregnet.items() if d.antall is not None}
         if not counts:
             return
@@ -233,22 +234,6 @@ class CompiledRules:
                 start = values.get(derived.maneder_siden)
                 if start is not None:
                     values[f"beregnet.{name}"] = fact_builder.months_between(dt.date.fromisoformat(start), as_of)
-
-    def _add_counts(self, case: dict, candidates: list[dict]) -> None:
-        counts = {name: d.antall for name, d in self.book.vocabulary.model.beregnet.items() if d.antall is not None}
-        if not counts:
-            return
-        vocab = self.book.vocabulary
-        residents = [fact_builder.resident_values(r) for r in case["beboere"]]
-        projections = [fact_builder.candidate_as_resident(c, vocab) for c in candidates]
-        matched = self.evaluator.match("beboer", residents + projections)
-        current, moving_in = matched[:len(residents)], matched[len(residents):]
-        for name, spec in counts.items():
-            rule = COUNT_PREFIX + name
-            today = sum(1 for m in current if rule in m)
-            for values, own in zip(candidates, moving_in):
-                extra = 1 if spec.blant == "beboere_etter_innflytting" and rule in own else 0
-                values[f"beregnet.{name}"] = today + extra
 
     # -- explanation ---------------------------------------------------------------------
     def _explain(self, values: dict, matched: set[str], shared: _Shared) -> dict:

@@ -51,12 +51,13 @@ def casework_config(tmp_path: Path, database_url: str, clock) -> dict:
             "DATABASE_URL": database_url, "SECRET_KEY": "test", "CLOCK": clock}
 
 
-def http(method: str, url: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
-    """One request over a real socket (urllib, standard library)."""
-    data = json.dumps(body).encode() if body is not None else None
+def http(method: str, url: str, body: dict | None = None, token: str | None = None, *,
+         raw: bytes | None = None, content_type: str = "application/json") -> tuple[int, dict]:
+    """One request over a real socket (urllib, standard library): `body` as JSON, or `raw` bytes."""
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
     request = urllib.request.Request(url, data=data, method=method)
     if data is not None:
-        request.add_header("Content-Type", "application/json")
+        request.add_header("Content-Type", content_type)
     if token:
         request.add_header("Authorization", f"Bearer {token}")
     try:

@@ -8,11 +8,8 @@ import threading
 import time
 from pathlib import Path
 
-import json
-import urllib.error
-import urllib.request
 
-from casework_support import serve
+from casework_support import http, serve
 from engine import load_rules
 from service.app import create_app
 from service.rules_holder import rules_holder
@@ -39,13 +36,7 @@ def point_at(link: Path, target: Path) -> None:
 
 
 def post_rank(url: str, body: bytes) -> tuple[int, dict]:
-    request = urllib.request.Request(f"{url}/api/v1/rank?as_of=2026-11-28", data=body, method="POST",
-                                     headers={"Content-Type": "application/yaml"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
+    return http("POST", f"{url}/api/v1/rank?as_of=2026-11-28", raw=body, content_type="application/yaml")
 
 
 def test_swapping_rules_20_times_under_load_fails_no_request_and_stamps_every_answer(tmp_path):
