@@ -36,7 +36,7 @@ from engine import load_rules  # noqa: E402
 from engine.case import validate_case  # noqa: E402
 from engine.impact import PastCase, analyse_impact, default_workers  # noqa: E402
 from engine.library import RulesLibrary  # noqa: E402
-from service.impact_report import render_html, write_csv  # noqa: E402
+from service.reports.impact_report import render_html, write_csv  # noqa: E402
 from tests.case_factory import random_case  # noqa: E402
 
 N_CASES = 10_000

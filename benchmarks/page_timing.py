@@ -23,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from service.app import create_app  # noqa: E402
+from service.web.app import create_app  # noqa: E402
 from service.casework.context import OSLO  # noqa: E402
-from service.store.demo import DEMO_PASSWORD, DemoClock  # noqa: E402
+from service.demo import DEMO_PASSWORD, DemoClock  # noqa: E402
 
 TARGET_MS = 200
 

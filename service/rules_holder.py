@@ -21,12 +21,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, current_app
-
 from engine import CompiledRules, RulesError
 from engine.library import RulesLibrary
 
-EXTENSION_KEY = "boligtildeling.rules"
 log = logging.getLogger(__name__)
 
 
@@ -129,24 +126,3 @@ class RulesHolder:
     def _refuse(self, exc: RulesError) -> None:
         self.refused = RefusedReload(at=dt.datetime.now(dt.timezone.utc), problems=[str(p) for p in exc.problems])
         log.error("Nytt regelverk i %s er avvist; fortsetter med det gamle.\n%s", self.folder, exc)
-
-
-def init_app(app: Flask) -> RulesHolder:
-    """Load and compile every rules version in RULES_DIR at start-up (RulesError if any is invalid)."""
-    holder = RulesHolder(app.config["RULES_DIR"], app.config.get("RULES_CHECK_SECONDS", 2.0))
-    app.extensions[EXTENSION_KEY] = holder
-    return holder
-
-
-def rules_holder() -> RulesHolder:
-    return current_app.extensions[EXTENSION_KEY]
-
-
-def current_rules() -> CompiledRules:
-    """The compiled rules in force today; call once per request and keep the result."""
-    return rules_holder().current()
-
-
-def rules_for(as_of: dt.date) -> CompiledRules:
-    """The compiled rules in force on `as_of`; call once per request and keep the result."""
-    return rules_holder().for_date(as_of)

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, select, text
 
 from service.casework.context import OSLO, Context
 from service.store.database import make_engine, make_session_factory, normalise_url
-from service.store.demo import EXAMPLES, Demo, DemoClock
+from service.demo import EXAMPLES, Demo, DemoClock
 from service.store.migrate import upgrade
 from service.store.models import Applicant, Base, Home, User
 

@@ -21,6 +21,6 @@ Pure rules, no database: `domain` (codes and stages), `access` (who sees what),
 `metrics` (saksbehandlingstid, ledige dager, tomgangstap), `errors`.
 """
 
-from .errors import CaseworkError, Forbidden, IllegalTransition, InvalidInput, NotFound
+from service.domain.errors import CaseworkError, Forbidden, IllegalTransition, InvalidInput, NotFound
 
 __all__ = ["CaseworkError", "Forbidden", "IllegalTransition", "InvalidInput", "NotFound"]

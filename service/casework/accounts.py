@@ -21,9 +21,9 @@ from engine.errors import Problem
 from service.store.database import begin_write
 from service.store.models import ApiToken, AuditEntry, Unit, User
 
-from .context import Context, system_clock, unit_of_work
-from .domain import OFFICES, ROLE_LABELS, Role
-from .errors import Forbidden, InvalidInput, NotFound, invalid
+from service.casework.context import Context, system_clock, unit_of_work
+from service.domain.codes import OFFICES, ROLE_LABELS, Role
+from service.domain.errors import Forbidden, InvalidInput, NotFound, invalid
 
 TOKEN_PREFIX = "bt_"
 MIN_PASSWORD_LENGTH = 10

@@ -14,12 +14,12 @@ from sqlalchemy import func, select
 
 from service.store.models import Applicant, JournalEntry, Nomination, User
 
-from . import access
-from .context import Context, unit_of_work
-from .domain import ALLOCATION_TEAM, OFFICES, ApplicantStatus, Role
-from .errors import Forbidden, IllegalTransition, invalid
-from .inputs import Fields
-from .views import iso
+from service.domain import access
+from service.casework.context import Context, unit_of_work
+from service.domain.codes import ALLOCATION_TEAM, OFFICES, ApplicantStatus, Role
+from service.domain.errors import Forbidden, IllegalTransition, invalid
+from service.casework.inputs import Fields
+from service.casework.views import iso
 
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:

@@ -12,12 +12,12 @@ from sqlalchemy import select
 
 from service.store.models import ConsultationMeeting, UnitLeaderResponse, Vacancy
 
-from .context import OSLO, Context, unit_of_work
-from .domain import ALLOCATION_TEAM, MEETING_OUTCOMES, OBJECTION_REASONS, Response, Role, Stage, require_stage
-from .errors import Forbidden, IllegalTransition
-from .inputs import Fields
-from .recommendations import presentation
-from .views import meeting_view, response_view
+from service.casework.context import OSLO, Context, unit_of_work
+from service.domain.codes import ALLOCATION_TEAM, MEETING_OUTCOMES, OBJECTION_REASONS, Response, Role, Stage, require_stage
+from service.domain.errors import Forbidden, IllegalTransition
+from service.casework.inputs import Fields
+from service.casework.recommendations import presentation
+from service.casework.views import meeting_view, response_view
 
 
 @unit_of_work

@@ -26,8 +26,8 @@ from engine import CompiledRules
 from service.store.database import begin_write
 from service.store.models import AuditEntry, User, Vacancy, VacancyEvent
 
-from .domain import Role
-from .errors import Forbidden, IllegalTransition, NotFound
+from service.domain.codes import Role
+from service.domain.errors import Forbidden, IllegalTransition, NotFound
 
 OSLO = ZoneInfo("Europe/Oslo")
 CONCURRENT_CHANGE = ("Saken ble endret av noen andre samtidig. Last den inn på nytt og prøv igjen.")

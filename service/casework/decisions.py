@@ -12,14 +12,14 @@ from sqlalchemy import select
 
 from service.store.models import ConsultationMeeting, Decision, DeclinedOffer, Vacancy
 
-from . import notifications
-from .context import Context, unit_of_work
-from .domain import (ALLOCATION_TEAM, DECLINE_REASONS, OVERRIDE_REASONS, NominationStatus, Role, Stage,
+from service.casework import notifications
+from service.casework.context import Context, unit_of_work
+from service.domain.codes import (ALLOCATION_TEAM, DECLINE_REASONS, OVERRIDE_REASONS, NominationStatus, Role, Stage,
                      require_stage)
-from .errors import Forbidden, IllegalTransition
-from .inputs import Fields
-from .recommendations import presentation
-from .views import decision_view, declined_view
+from service.domain.errors import Forbidden, IllegalTransition
+from service.casework.inputs import Fields
+from service.casework.recommendations import presentation
+from service.casework.views import decision_view, declined_view
 
 
 @unit_of_work

@@ -14,8 +14,8 @@ from pydantic import ValidationError
 from engine.errors import Problem
 from engine.validation_messages import problems_from
 
-from .context import OSLO
-from .errors import InvalidInput
+from service.casework.context import OSLO
+from service.domain.errors import InvalidInput
 
 
 class Fields:

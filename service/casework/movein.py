@@ -12,15 +12,15 @@ from sqlalchemy import func, select
 
 from service.store.models import MoveInStepRecord, Resident, Vacancy
 
-from . import notifications
-from .applicants import age_on, latest_entry
-from .context import OSLO, Context, unit_of_work
-from .decisions import current_decision
-from .domain import (AFTER_CONTRACT_STEPS, ALLOCATION_TEAM, MOVEIN_LABELS, ApplicantStatus, MoveInStep, Readiness,
+from service.casework import notifications
+from service.casework.applicants import age_on, latest_entry
+from service.casework.context import OSLO, Context, unit_of_work
+from service.casework.decisions import current_decision
+from service.domain.codes import (AFTER_CONTRACT_STEPS, ALLOCATION_TEAM, MOVEIN_LABELS, ApplicantStatus, MoveInStep, Readiness,
                      Stage, require_stage)
-from .errors import IllegalTransition
-from .inputs import Fields
-from .views import movein_view
+from service.domain.errors import IllegalTransition
+from service.casework.inputs import Fields
+from service.casework.views import movein_view
 
 
 def _team(ctx: Context, vacancy: Vacancy, action: str) -> None:

@@ -12,11 +12,11 @@ from sqlalchemy.exc import IntegrityError
 
 from service.store.models import Applicant, Nomination, Vacancy
 
-from .context import Context, is_unique_violation, unit_of_work
-from .domain import ApplicantStatus, NominationStatus, Role, require_stage
-from .errors import Forbidden, IllegalTransition
-from .inputs import Fields
-from .views import nomination_view
+from service.casework.context import Context, is_unique_violation, unit_of_work
+from service.domain.codes import ApplicantStatus, NominationStatus, Role, require_stage
+from service.domain.errors import Forbidden, IllegalTransition
+from service.casework.inputs import Fields
+from service.casework.views import nomination_view
 
 
 def _office_taken(office: str, reference: str | None) -> IllegalTransition:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from service.store.models import OutboxMessage, Vacancy
 
-from .context import Context
+from service.casework.context import Context
 
 SIGNATURE = ("\n\nVennlig hilsen\nBoligtildelingen\n\n"
              "(Meldingen er sendt automatisk fra beslutningsstøtten for boligtildeling.)")

@@ -18,13 +18,13 @@ from engine import CaseError
 from service.store.models import Recommendation, RecommendationApproval, Resident, Vacancy
 from service.store.rules_archive import RulesVersionMissing, archive, compiled_version
 
-from . import notifications
-from .applicants import age_on, latest_entry
-from .context import Context, unit_of_work
-from .domain import ALLOCATION_TEAM, READINESS_ENGINE_CODES, NominationStatus, Readiness, Role, Stage, require_stage
-from .errors import Forbidden, IllegalTransition, InvalidInput
-from .inputs import Fields
-from .views import recommendation_header
+from service.casework import notifications
+from service.casework.applicants import age_on, latest_entry
+from service.casework.context import Context, unit_of_work
+from service.domain.codes import ALLOCATION_TEAM, READINESS_ENGINE_CODES, NominationStatus, Readiness, Role, Stage, require_stage
+from service.domain.errors import Forbidden, IllegalTransition, InvalidInput
+from service.casework.inputs import Fields
+from service.casework.views import recommendation_header
 
 
 def build_case(ctx: Context, vacancy: Vacancy, as_of: dt.date) -> dict:

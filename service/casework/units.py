@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from service.store.models import Home, Resident, Unit
 
-from .context import Context, unit_of_work
-from .domain import ALLOCATION_TEAM, Role
-from .errors import Forbidden
-from .inputs import Fields
-from .views import home_view, unit_view
+from service.casework.context import Context, unit_of_work
+from service.domain.codes import ALLOCATION_TEAM, Role
+from service.domain.errors import Forbidden
+from service.casework.inputs import Fields
+from service.casework.views import home_view, unit_view
 
 MANAGE = ALLOCATION_TEAM | {Role.ADMIN}
 

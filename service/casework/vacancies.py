@@ -12,14 +12,14 @@ from sqlalchemy import select
 from service.store.models import (ConsultationMeeting, Decision, DeclinedOffer, Home, MoveInStepRecord, Nomination,
                                   Recommendation, Resident, UnitLeaderResponse, Vacancy, VacancyEvent)
 
-from . import access
-from .context import Context, unit_of_work
-from .domain import ALLOCATION_TEAM, READINESS_LABELS, Readiness, Role, Stage, require_stage
-from .errors import Forbidden, IllegalTransition
-from .inputs import Fields
-from .metrics import metrics_from_timeline
-from .units import validate_profile
-from .views import (decision_view, declined_view, event_view, meeting_view, movein_view, nomination_view,
+from service.domain import access
+from service.casework.context import Context, unit_of_work
+from service.domain.codes import ALLOCATION_TEAM, READINESS_LABELS, Readiness, Role, Stage, require_stage
+from service.domain.errors import Forbidden, IllegalTransition
+from service.casework.inputs import Fields
+from service.domain.metrics import metrics_from_timeline
+from service.casework.units import validate_profile
+from service.casework.views import (decision_view, declined_view, event_view, meeting_view, movein_view, nomination_view,
                     recommendation_header, response_view, vacancy_summary)
 
 

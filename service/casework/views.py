@@ -11,7 +11,7 @@ import datetime as dt
 from service.store.models import (ConsultationMeeting, Decision, DeclinedOffer, Home, MoveInStepRecord, Nomination,
                                   Recommendation, Unit, UnitLeaderResponse, Vacancy, VacancyEvent)
 
-from .domain import (DECLINE_REASONS, MEETING_OUTCOMES, MOVEIN_LABELS, OBJECTION_REASONS, OVERRIDE_REASONS,
+from service.domain.codes import (DECLINE_REASONS, MEETING_OUTCOMES, MOVEIN_LABELS, OBJECTION_REASONS, OVERRIDE_REASONS,
                      READINESS_LABELS, MoveInStep, Readiness, Stage, stage_label)
 
 

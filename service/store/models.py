@@ -1,6 +1,6 @@
 """The store's tables as SQLAlchemy 2.0 typed models.
 
-The ORM depends on the domain (`service.casework.domain` codes), never the
+The ORM depends on the domain (`service.domain.codes` codes), never the
 reverse. The schema is created only by the migrations in `migrations/`; a test
 checks that these models and the migrations agree.
 
@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from service.casework.domain import (DECLINE_REASONS, MEETING_OUTCOMES, OBJECTION_REASONS, OFFICES,
+from service.domain.codes import (DECLINE_REASONS, MEETING_OUTCOMES, OBJECTION_REASONS, OFFICES,
                                      OVERRIDE_REASONS, ApplicantStatus, MoveInStep, NominationStatus, Readiness,
                                      Response, Role, Stage)
 

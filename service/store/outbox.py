@@ -23,9 +23,9 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.casework.domain import OFFICES
+from service.domain.codes import OFFICES
 
-from .models import OutboxMessage
+from service.store.models import OutboxMessage
 
 MAX_ATTEMPTS = 5
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from engine import CompiledRules, Rulebook, load_rules
 from engine.rules import FILES
 
-from .models import RulesBundle, RulesBundleFile
+from service.store.models import RulesBundle, RulesBundleFile
 
 
 class RulesVersionMissing(Exception):

@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 from service.casework.accounts import hash_token
 from service.casework.context import OSLO
 from service.store.database import make_engine, make_session_factory
-from service.store.demo import DEMO_PASSWORD
+from service.demo import DEMO_PASSWORD
 from service.store.models import ApiToken, User
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"

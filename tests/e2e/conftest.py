@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from service.app import create_app
+from service.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES_DIR = ROOT / "rules"
@@ -41,7 +41,7 @@ import shutil  # noqa: E402
 
 from casework_support import Api, casework_config, give_logins, serve  # noqa: E402
 from service.casework.context import OSLO  # noqa: E402
-from service.store.demo import DemoClock  # noqa: E402
+from service.demo import DemoClock  # noqa: E402
 from store_support import build_world  # noqa: E402
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from service.app import create_app
+from service.web.app import create_app
 from service.casework.context import OSLO
-from service.store.demo import DEMO_PASSWORD, DemoClock
+from service.demo import DEMO_PASSWORD, DemoClock
 from service.store.models import Applicant
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"

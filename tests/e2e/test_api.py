@@ -15,13 +15,14 @@ import yaml
 from click.testing import CliRunner
 
 from engine import CompiledRules, RankingResult, RulesError, load_rules
-from service.app import create_app
+from service.web.app import create_app
 from service.cli import main
-from service.errors import ErrorBody
-from service.health import Health
-from service.openapi import REF_TEMPLATE
-from service.rules_holder import RulesHolder, rules_holder
-from service.rules_listing import RulesListing
+from service.web.errors import ErrorBody
+from service.web.api.health import Health
+from service.web.api.openapi import REF_TEMPLATE
+from service.rules_holder import RulesHolder
+from service.web.rules import rules_holder
+from service.reports.rules_listing import RulesListing
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES_DIR = ROOT / "rules"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 from casework_support import Api, casework_config
-from service.app import create_app
+from service.web.app import create_app
 from test_casework_api import nominate_all, report_lade
 
 

@@ -12,9 +12,9 @@ import time
 import pytest
 
 from casework_support import casework_config, give_logins, http, serve, token_for
-from service.app import create_app
-from service.cli_accounts import serving_app
-from service.store.demo import DEMO_PASSWORD
+from service.web.app import create_app
+from service.cli.serve import serving_app
+from service.demo import DEMO_PASSWORD
 from store_support import postgres_world  # noqa: F401
 
 THREADS = 50

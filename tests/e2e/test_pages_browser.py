@@ -19,7 +19,7 @@ import pytest
 
 from casework_support import serve
 from pages_support import applicants_by_office, demo_app
-from service.store.demo import DEMO_PASSWORD
+from service.demo import DEMO_PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from casework_support import http, serve
 from engine import load_rules
-from service.app import create_app
-from service.rules_holder import rules_holder
+from service.web.app import create_app
+from service.web.rules import rules_holder
 
 ROOT = Path(__file__).resolve().parents[2]
 LADE = ROOT / "examples" / "sak-1-lade.yaml"

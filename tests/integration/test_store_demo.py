@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from service.casework import accounts, vacancies
 from service.casework.context import Context
-from service.casework.domain import OFFICES, Role
+from service.domain.codes import OFFICES, Role
 from service.store.database import make_engine, make_session_factory
-from service.store.demo import DEMO_PASSWORD, seed_demo
+from service.demo import DEMO_PASSWORD, seed_demo
 from service.store.migrate import upgrade
 from service.store.models import Applicant, User
 

@@ -73,7 +73,7 @@ def test_the_cli_and_the_api_show_what_would_lift_each_nominee(compiled, tmp_pat
     import yaml
     from click.testing import CliRunner
 
-    from service.app import create_app
+    from service.web.app import create_app
     from service.cli import main
 
     cli = CliRunner().invoke(main, ["rank", str(EXAMPLES / "sak-1-lade.yaml"), "--as-of", "2026-11-28", "--hva-om"])

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from service.casework import Forbidden, access, applicants, recommendations, vacancies
+from service.casework import Forbidden, applicants, recommendations, vacancies
+from service.domain import access
 from service.store.models import AuditEntry
 from store_support import nominate_all, recommend_and_approve, report_lade, world, world_template  # noqa: F401
 

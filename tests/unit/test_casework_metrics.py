@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from service.casework.metrics import metrics_from_timeline, rent_lost, vacancy_metrics
+from service.domain.metrics import metrics_from_timeline, rent_lost, vacancy_metrics
 
 D = dt.date.fromisoformat
 

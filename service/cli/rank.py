@@ -1,0 +1,74 @@
+"""`boligtildeling rank CASE`: the ranking as a consultant reads it in a terminal, or as JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from engine import BoligtildelingError, read_case_file
+from engine.result import RankingResult
+from service.cli.common import RULES_OPTION, date_option, fail, load_library
+from service.config import default_rules_dir
+
+
+@click.command(help="Ranger kandidatene i saken CASE (YAML eller JSON) og forklar hvert poeng.")
+@click.argument("case", type=click.Path(path_type=Path))
+@RULES_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")
+@click.option("--as-of", "as_of", callback=date_option, help="Vurderingsdato ÅÅÅÅ-MM-DD (standard: i dag).")
+@click.option("--hva-om", "what_if", is_flag=True,
+              help="Vis for hver kandidat under den første hvilke sjekklistefelt som måtte vært annerledes.")
+def rank(case, rules_dir, as_json, as_of, what_if):
+    library = load_library(rules_dir or default_rules_dir())
+    as_of = as_of or dt.date.today()
+    try:
+        compiled = library.compiled_for(as_of)  # the version in force on the as-of date
+        data, doc = read_case_file(case)
+        result = compiled.rank(data, as_of, doc, what_if=what_if)
+    except BoligtildelingError as exc:
+        fail(exc)
+    if as_json:
+        click.echo(result.model_dump_json(indent=2))
+    else:
+        click.echo(format_ranking(result))
+
+
+def format_ranking(result: RankingResult) -> str:
+    """The ranking as a consultant reads it in a terminal."""
+    lines = [
+        f"Rangering for ledig bolig {result.vacancy_id} per {result.as_of.isoformat()}",
+        f"Regelverk {result.rules_version.label} (gjelder fra {result.rules_version.effective_from.isoformat()}, "
+        f"hash {result.rules_version.content_hash[:12]}); inndata-hash {result.input_hash[:12]}",
+        "",
+    ]
+    for c in result.candidates:
+        status = "kan tildeles" if c.eligible else "KAN IKKE TILDELES"
+        if c.eligible and c.needs_consultation:
+            status += ", krever drøftingsmøte"
+        lines.append(f"{c.rank}. {c.id} ({c.welfare_office}): {c.score} poeng, {status}")
+        if c.equal_standing_with:
+            lines.append(f"   Likeverdig med: {', '.join(c.equal_standing_with)}")
+        for item in c.score_items:
+            lines.append(f"   {item.points:+4d}  {item.name}: {item.text}")
+            lines.append(f"          Grunnlag: {item.basis}")
+        for block in c.blocks:
+            lines.append(f"   BLOKKERT  {block.name}: {block.text}")
+            lines.append(f"          Grunnlag: {block.basis}")
+        for consult in c.consultations:
+            lines.append(f"   DRØFTING  {consult.name}: {consult.text}")
+            lines.append(f"          Grunnlag: {consult.basis}")
+        if c.compared_to_top:
+            lines.append(f"   Hvorfor ikke først: {c.compared_to_top.text}")
+        if c.what_would_lift:
+            lines.append(f"   Hva om: {c.what_would_lift.text}")
+        lines.append("")
+    if result.present_to_unit_leader:
+        lines.append("Presenteres for enhetslederen: " + ", ".join(result.present_to_unit_leader))
+    else:
+        lines.append("Ingen av kandidatene kan tildeles boligen.")
+    for group in result.equal_standing_groups:
+        lines.append(f"Likeverdige (innenfor {result.tie_margin:g} poeng): " + ", ".join(group))
+    lines.append("Ved likt poeng: " + "; deretter ".join(result.tie_break_order) + ".")
+    return "\n".join(lines)

@@ -1,0 +1,106 @@
+"""`boligtildeling rules ...`: check, show, diff, schema and impact, for policy staff."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from engine import BoligtildelingError, CompiledRules
+from engine.lint import lint
+from engine.yaml_source import shown_path
+from service.cli.common import RULES_OPTION, date_option, fail, load_bundle, load_library
+from service.config import default_rules_dir
+
+
+@click.group(help="Regelverket: kontroller og vis.")
+def rules():
+    pass
+
+
+@rules.command("check", help="Kontroller at regelverket i DIR er gyldig (standard: rules/), og let etter "
+                              "regler som aldri kan gjelde, duplikater og beskyttede egenskaper.")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+def rules_check(directory):
+    folder = directory or default_rules_dir()
+    library = load_library(folder)
+    errors = 0
+    for book in library.versions:
+        findings = lint(book)
+        for finding in findings:
+            click.echo(str(finding), err=finding.severity == "feil")
+        errors += sum(1 for f in findings if f.severity == "feil")
+    if errors:
+        click.echo(f"Regelverket i {folder} kan ikke tas i bruk: {errors} feil.", err=True)
+        sys.exit(1)
+    for book in library.versions:
+        click.echo(f"Regelverket i {shown_path(book.folder)} er gyldig: versjon {book.version}, gjelder fra "
+                   f"{book.effective_from.isoformat()}, {len(book.criteria)} kriterier, {len(book.checks)} "
+                   f"egnethetskontroller, {len(book.composition)} sammensetningsregler "
+                   f"(innholdshash {book.content_hash[:12]}).")
+
+
+@rules.command("show", help="Vis regelverket i DIR (standard: rules/) som policytekst på bokmål.")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+def rules_show(directory):
+    from service.reports.policy_text import format_policy
+    from service.reports.rules_listing import list_rules
+
+    click.echo(format_policy(list_rules(CompiledRules(load_bundle(directory or default_rules_dir())))))
+
+
+@rules.command("diff", help="Vis forskjellen mellom regelverket i FØR og i ETTER (standard: rules/), side om side.")
+@click.argument("before", metavar="FØR", type=click.Path(path_type=Path))
+@click.argument("after", metavar="[ETTER]", required=False, type=click.Path(path_type=Path))
+def rules_diff(before, after):
+    from service.reports.policy_text import format_diff
+    from service.reports.rules_listing import list_rules
+
+    old = list_rules(CompiledRules(load_bundle(before)))
+    new = list_rules(CompiledRules(load_bundle(after or default_rules_dir())))
+    click.echo(format_diff(old, new))
+
+
+@rules.command("schema", help="Skriv JSON Schema for regelfilene, saker og scenarioer (for redigering med "
+                               "YAML-språktjeneren) til DIR (standard: schemas/).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None)
+@RULES_OPTION
+def rules_schema(out_dir, rules_dir):
+    from engine import schemas
+
+    book = load_bundle(rules_dir or default_rules_dir())
+    for path in schemas.write(book, out_dir or schemas.SCHEMA_DIR):
+        click.echo(f"skrev {path}")
+
+
+@rules.command("impact", help="Konsekvensanalyse: ranger tidligere saker etter regelverket som gjaldt på "
+                               "vurderingsdatoen og etter utkastet i --draft, og vis hvem som rykker opp og ned.")
+@click.option("--draft", "draft_dir", required=True, type=click.Path(path_type=Path), help="Mappen med utkastet.")
+@click.option("--cases", "cases_path", type=click.Path(path_type=Path),
+              help="Saksfil, mappe med saksfiler (YAML/JSON) eller CSV-fil (kolonner: sak, id, vurderingsdato).")
+@click.option("--from-store", is_flag=True, help="Ta sakene fra innstillingene i databasen (DATABASE_URL).")
+@RULES_OPTION
+@click.option("--as-of", "as_of", callback=date_option, help="Vurderingsdato for saker uten egen (standard: i dag).")
+@click.option("--out", "html_out", type=click.Path(path_type=Path), help="Skriv rapporten som HTML hit.")
+@click.option("--csv", "csv_out", type=click.Path(path_type=Path), help="Skriv én rad per sak og kandidat hit.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Antall prosesser (standard: alle kjerner).")
+def rules_impact(draft_dir, cases_path, from_store, rules_dir, as_of, html_out, csv_out, workers):
+    from service.reports.impact_report import error_lines, run_impact, write_csv, write_html
+
+    if bool(cases_path) == from_store:
+        raise click.UsageError("Oppgi enten --cases PATH eller --from-store.")
+    try:
+        report, draft = run_impact(draft_dir, rules_dir or default_rules_dir(), cases_path, from_store, as_of, workers)
+    except BoligtildelingError as exc:
+        fail(exc)
+    if csv_out:
+        write_csv(report, csv_out)
+    if html_out:
+        write_html(report, html_out, draft)
+    click.echo(report.summary.text())
+    for line in error_lines(report):
+        click.echo(line, err=True)
+    for path in (csv_out, html_out):
+        if path:
+            click.echo(f"skrev {path}")

@@ -1,0 +1,299 @@
+"""Demo data: users for every role, three units with homes and residents, waiting lists
+across the four welfare offices, and vacancies at different steps of the routine.
+
+Only for a demo database. Every demo user has the password `DEMO_PASSWORD`
+("demo-passord"); never seed a production database with it.
+
+    brukernavn            rolle                          binding
+    konsulent.anne        boligkonsulent
+    konsulent.jonas       boligkonsulent (fire øyne)
+    avdelingsleder.siri   avdelingsleder, boligtildeling
+    hvk.midtbyen          saksbehandler                  Midtbyen
+    hvk.ostbyen           saksbehandler                  Østbyen
+    hvk.lerkendal         saksbehandler                  Lerkendal
+    hvk.heimdal           saksbehandler                  Heimdal
+    leder.lade            enhetsleder                    lade-botiltak
+    leder.sverresgate     enhetsleder                    sverresgate-botiltak
+    leder.saupstad        enhetsleder                    saupstad-bofellesskap
+    radgiver.per          rådgiver (regelverk)
+    admin                 administrator
+
+Units and people come from the two example cases in `examples/` (Lade and
+Sverresgate) plus an invented third unit (Saupstad). The vacancies:
+
+    LB-2026-030  Lade allé 12, leil. 101   innflyttet (a full course, for the measures)
+    LB-2026-041  Lade allé 12, leil. 103   open, four nominations with checklists
+    LB-2026-057  Sverresgate 4, leil. 21   recommendation approved; the unit leader objected
+    LB-2026-063  Saupstadringen 30, leil. 4 just reported, being prepared, no nominations
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
+
+from engine import CompiledRules, load_rules, read_case_file
+from service.casework import applicants, consultation, decisions, movein, nominations, recommendations, units, \
+    vacancies
+from service.casework.accounts import add_user
+from service.casework.context import OSLO, Context
+from service.domain.codes import READINESS_ENGINE_CODES, Role
+from service.config import PROJECT_ROOT, default_rules_dir
+from service.store.models import Applicant, Home, Unit, User
+
+DEMO_PASSWORD = "demo-passord"
+ENGINE_TO_READINESS = {code: readiness.value for readiness, code in READINESS_ENGINE_CODES.items()}
+EXAMPLES = PROJECT_ROOT / "examples"
+
+DEMO_USERS = [
+    # username, display name, role, office, units
+    ("konsulent.anne", "Anne Berg", Role.CONSULTANT, None, ()),
+    ("konsulent.jonas", "Jonas Lie", Role.CONSULTANT, None, ()),
+    ("avdelingsleder.siri", "Siri Moe", Role.HEAD_OF_ALLOCATION, None, ()),
+    ("hvk.midtbyen", "Marte Dahl", Role.CASEWORKER, "Midtbyen", ()),
+    ("hvk.ostbyen", "Omar Haddad", Role.CASEWORKER, "Østbyen", ()),
+    ("hvk.lerkendal", "Lise Ås", Role.CASEWORKER, "Lerkendal", ()),
+    ("hvk.heimdal", "Henrik Vik", Role.CASEWORKER, "Heimdal", ()),
+    ("leder.lade", "Kari Nordmann", Role.UNIT_LEADER, None, ("lade-botiltak",)),
+    ("leder.sverresgate", "Ola Hansen", Role.UNIT_LEADER, None, ("sverresgate-botiltak",)),
+    ("leder.saupstad", "Nina Solberg", Role.UNIT_LEADER, None, ("saupstad-bofellesskap",)),
+    ("radgiver.per", "Per Holm", Role.POLICY_OFFICER, None, ()),
+    ("admin", "Administrator", Role.ADMIN, None, ()),
+]
+OFFICE_USERS = {"Midtbyen": "hvk.midtbyen", "Østbyen": "hvk.ostbyen", "Lerkendal": "hvk.lerkendal",
+                "Heimdal": "hvk.heimdal"}
+
+# Invented names for the example candidates (the examples carry codes only).
+NAMES = {"K-2031": "Emma Solheim", "K-1187": "Lars Aune", "K-0954": "Ingrid Rønning", "K-2210": "Sander Holm",
+         "K-3001": "Tor Eggen", "K-3002": "Hanne Lund", "K-3003": "Geir Strand"}
+
+SAUPSTAD = {
+    "id": "saupstad-bofellesskap", "navn": "Saupstad bofellesskap",
+    "profile": {"malgrupper": ["fysisk_funksjonshemming", "utviklingshemming"],
+                "bemanning": {"dag": True, "kveld": True, "natt": True}, "aktiviteter": True,
+                "felles_maltider": True, "leder": {"navn": "Nina Solberg", "epost": "nina.solberg@example.org"}},
+    "homes": [("Saupstadringen 30, leil. 4", {"rom": 2, "areal_m2": 52, "etasje": 1, "heis": True,
+                                              "rullestoltilpasset": True, "egen_inngang": True}),
+              ("Saupstadringen 30, leil. 5", {"rom": 2, "areal_m2": 50, "etasje": 2, "heis": True,
+                                              "rullestoltilpasset": True, "egen_inngang": False})],
+    "residents": [("B-31", {"malgruppe": "fysisk_funksjonshemming", "alder": 33, "aktiv_rus": False,
+                            "utagering": "ingen", "sarbar": False}),
+                  ("B-32", {"malgruppe": "utviklingshemming", "alder": 27, "aktiv_rus": False,
+                            "utagering": "lav", "sarbar": True})],
+}
+
+# More people on the waiting lists: (code, name, office, born, received, groups, checklist changes)
+EXTRA_APPLICANTS = [
+    ("K-1500", "Mona Berge", "Midtbyen", dt.date(1990, 3, 2), dt.date(2025, 2, 10), ["utviklingshemming"],
+     {"bosituasjon": "hos_foreldre", "omsorgsgiver_svikter": True}),
+    ("K-1501", "Arne Kvam", "Heimdal", dt.date(1982, 7, 19), dt.date(2025, 6, 1), ["psykisk_lidelse"],
+     {"bosituasjon": "midlertidig"}),
+    ("K-1502", "Silje Bakken", "Østbyen", dt.date(1998, 11, 5), dt.date(2026, 2, 20),
+     ["fysisk_funksjonshemming"], {"bosituasjon": "egen_bolig_uegnet", "rullestol": True, "kan_ga_trapper": False}),
+    ("K-1503", "Knut Wold", "Lerkendal", dt.date(1975, 1, 28), dt.date(2026, 4, 9), ["rus", "psykisk_lidelse"],
+     {"bosituasjon": "bostedslos", "aktiv_rus": True, "akutt_fare": True, "tjenestebehov": "dognbemanning"}),
+    ("K-1504", "Ida Fossum", "Midtbyen", dt.date(2001, 5, 14), dt.date(2026, 8, 3), ["utviklingshemming"],
+     {"bosituasjon": "hos_foreldre", "samtykke_deling": False}),
+    ("K-1505", "Pål Haugen", "Heimdal", dt.date(1968, 9, 9), dt.date(2026, 1, 15), ["fysisk_funksjonshemming"],
+     {"bosituasjon": "institusjon", "utskrivningsklar": True, "utskrivningsklar_siden": "2026-08-01",
+      "rullestol": True, "kan_ga_trapper": False}),
+]
+BASE_CHECKLIST = {"bosituasjon": "midlertidig", "omsorgsgiver_svikter": False, "utskrivningsklar": False,
+                  "akutt_fare": False, "tjenestebehov": "dag_kveld", "rullestol": False, "kan_ga_trapper": True,
+                  "utagering": "ingen", "aktiv_rus": False, "behov_skjermet_miljo": False,
+                  "onsker_fellesskap": True, "samtykke_deling": True}
+
+
+class DemoClock:
+    """A settable clock: the demo's steps happen on the dates they would have."""
+
+    def __init__(self, start: dt.datetime):
+        self.moment = start
+
+    def __call__(self) -> dt.datetime:
+        return self.moment
+
+    def at(self, day: dt.date, hour: int = 10, minute: int = 0) -> "DemoClock":
+        self.moment = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=OSLO)
+        return self
+
+
+def birth_date_for(age: int, on: dt.date) -> dt.date:
+    """A birth date that makes someone `age` years old on `on` (born 1 January)."""
+    return dt.date(on.year - age, 1, 1)
+
+
+class Demo:
+    """Builds demo or test data through the casework functions (so it is recorded like real work)."""
+
+    def __init__(self, session: Session, rules: CompiledRules, clock: DemoClock):
+        self.session, self.rules, self.clock = session, rules, clock
+
+    def ctx(self, username: str) -> Context:
+        user = self.session.scalar(select(User).where(User.username == username))
+        return Context(session=self.session, actor=user, clock=self.clock, rules=self.rules)
+
+    def users(self, password: str | None = DEMO_PASSWORD) -> None:
+        """The demo users; all share one hash of `password` (hashing is slow on purpose). None: no login."""
+        hashed = generate_password_hash(password) if password else None
+        for username, name, role, office, _units in DEMO_USERS:
+            add_user(self.session, username=username, display_name=name, role=role.value, password_hash=hashed,
+                     welfare_office=office, now=self.clock(), email=f"{username}@example.org")
+        self.session.commit()
+
+    def bind_unit_leaders(self) -> None:
+        for username, _name, _role, _office, unit_ids in DEMO_USERS:
+            if unit_ids:
+                user = self.session.scalar(select(User).where(User.username == username))
+                user.units = [unit for unit in (self.session.get(Unit, u) for u in unit_ids) if unit is not None]
+        self.session.commit()
+
+    def example(self, path: Path, as_of: dt.date) -> dict:
+        """Unit, home, residents and applicants (with checklists) from an example case file."""
+        data, _doc = read_case_file(path)
+        ledig = data["ledig_bolig"]
+        botiltak = dict(ledig["botiltak"])
+        admin = self.ctx("konsulent.anne")
+        unit_id, name = botiltak.pop("id"), botiltak.pop("navn")
+        units.add_unit(admin, unit_id=unit_id, name=name, profile=botiltak)
+        bolig = dict(ledig["bolig"])
+        home = units.add_home(admin, unit_id=unit_id, address=bolig.pop("adresse"), facts=bolig)
+        for resident in data.get("beboere", []):
+            facts = dict(resident)
+            units.add_resident(admin, unit_id=unit_id, code=facts.pop("id"), facts=facts)
+        codes = []
+        for kandidat in data["kandidater"]:
+            self.applicant(kandidat["id"], NAMES.get(kandidat["id"], kandidat["id"]), kandidat["hvk"],
+                           birth_date_for(kandidat["alder"], as_of), kandidat["soknad_mottatt"],
+                           kandidat["malgrupper"], kandidat["sjekkliste"])
+            codes.append(kandidat["id"])
+        return {"unit_id": unit_id, "home_id": home["id"], "ledig_bolig": ledig, "candidates": codes}
+
+    def applicant(self, code, name, office, born, received, groups, checklist) -> int:
+        caseworker = self.ctx(OFFICE_USERS[office])
+        view = applicants.register_applicant(caseworker, code=code, name=name, birth_date=born,
+                                             application_received=received, target_groups=groups)
+        applicants.record_checklist(self.ctx(OFFICE_USERS[office]), view["id"], _jsonable(checklist),
+                                    note="Sjekkliste ført ved søknad.")
+        return view["id"]
+
+    def applicant_id(self, code: str) -> int:
+        return self.session.scalar(select(Applicant.id).where(Applicant.code == code))
+
+    def office_of(self, code: str) -> str:
+        return self.session.scalar(select(Applicant.welfare_office).where(Applicant.code == code))
+
+    def nominate(self, vacancy_id: int, code: str) -> dict:
+        return nominations.nominate(self.ctx(OFFICE_USERS[self.office_of(code)]), vacancy_id, self.applicant_id(code))
+
+    def report(self, home_id: int, ledig: dict, **extra) -> dict:
+        return vacancies.report_vacancy(
+            self.ctx("konsulent.anne"), home_id=home_id, reported_on=ledig["meldt"],
+            vacated_on=ledig.get("fraflyttet"), ready_on=ledig.get("klar_til_innflytting"),
+            readiness=ENGINE_TO_READINESS[ledig["status"]],
+            monthly_rent=ledig.get("husleie_per_maned"), reference=ledig["id"], **extra)
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def seed_demo(session: Session, rules: CompiledRules | None = None) -> bool:
+    """Fill an empty, migrated database with the demo; return False (and do nothing) if it has users."""
+    if session.scalar(select(func.count(User.id))):
+        return False
+    rules = rules or CompiledRules(load_rules(default_rules_dir()))
+    clock = DemoClock(dt.datetime(2026, 8, 20, 9, 0, tzinfo=OSLO))
+    demo = Demo(session, rules, clock)
+    demo.users()
+    lade = demo.example(EXAMPLES / "sak-1-lade.yaml", dt.date(2026, 11, 28))
+    sverresgate = demo.example(EXAMPLES / "sak-2-sammensetning.yaml", dt.date(2026, 11, 28))
+    anne = demo.ctx("konsulent.anne")
+    units.add_unit(anne, unit_id=SAUPSTAD["id"], name=SAUPSTAD["navn"], profile=SAUPSTAD["profile"])
+    saupstad_homes = [units.add_home(demo.ctx("konsulent.anne"), unit_id=SAUPSTAD["id"], address=a, facts=f)
+                      for a, f in SAUPSTAD["homes"]]
+    for code, facts in SAUPSTAD["residents"]:
+        units.add_resident(demo.ctx("konsulent.anne"), unit_id=SAUPSTAD["id"], code=code, facts=facts)
+    lade_101 = units.add_home(demo.ctx("konsulent.anne"), unit_id="lade-botiltak", address="Lade allé 12, leil. 101",
+                              facts={"rom": 1, "areal_m2": 34, "etasje": 1, "heis": False,
+                                     "rullestoltilpasset": False, "egen_inngang": True})
+    units.add_home(demo.ctx("konsulent.anne"), unit_id="sverresgate-botiltak", address="Sverresgate 4, leil. 22",
+                   facts={"rom": 1, "areal_m2": 30, "etasje": 2, "heis": False, "rullestoltilpasset": False,
+                          "egen_inngang": False})
+    demo.bind_unit_leaders()
+    for code, name, office, born, received, groups, changes in EXTRA_APPLICANTS:
+        demo.applicant(code, name, office, born, received, groups, {**BASE_CHECKLIST, **changes})
+
+    # LB-2026-030: a full course, August to October.
+    clock.at(dt.date(2026, 9, 1), 8, 30)
+    done = demo.report(lade_101["id"], {"id": "LB-2026-030", "meldt": "2026-09-01", "fraflyttet": "2026-08-29",
+                                        "status": "under_klargjoring",
+                                        "husleie_per_maned": 8700})
+    clock.at(dt.date(2026, 9, 7), 13)
+    demo.nominate(done["id"], "K-1500")
+    demo.nominate(done["id"], "K-1501")
+    clock.at(dt.date(2026, 9, 14), 9)
+    rec = recommendations.make_recommendation(demo.ctx("konsulent.anne"), done["id"])
+    clock.at(dt.date(2026, 9, 14), 14)
+    recommendations.approve_recommendation(demo.ctx("konsulent.jonas"), rec["id"])
+    clock.at(dt.date(2026, 9, 16), 11)
+    consultation.unit_leader_respond(demo.ctx("leder.lade"), done["id"], response="enig")
+    clock.at(dt.date(2026, 9, 17), 10)
+    top = rec["result"]["candidates"][0]["id"]
+    decisions.decide(demo.ctx("konsulent.anne"), done["id"], candidate=top)
+    clock.at(dt.date(2026, 9, 28), 8)
+    vacancies.update_readiness(demo.ctx("leder.lade"), done["id"], readiness="ready", ready_on="2026-09-28")
+    clock.at(dt.date(2026, 9, 29), 9)
+    movein.book_viewing(demo.ctx("konsulent.anne"), done["id"], viewing_at="2026-10-02T13:00:00+02:00")
+    clock.at(dt.date(2026, 10, 5), 12)
+    movein.sign_contract(demo.ctx("konsulent.anne"), done["id"], signed_on="2026-10-05")
+    for step in ("housing_allowance_applied", "electricity_ordered"):
+        movein.complete_movein_step(demo.ctx("konsulent.anne"), done["id"], step=step, done_on="2026-10-05")
+    clock.at(dt.date(2026, 10, 15), 10)
+    movein.register_move_in(demo.ctx("konsulent.anne"), done["id"], moved_in_on="2026-10-15")
+    clock.at(dt.date(2026, 10, 20), 10)
+    movein.complete_movein_step(demo.ctx("konsulent.anne"), done["id"], step="address_reported",
+                                done_on="2026-10-20")
+
+    # LB-2026-041 (Lade): four nominations, checklists in place, waiting for the recommendation.
+    clock.at(dt.date(2026, 11, 16), 8, 15)
+    open_one = demo.report(lade["home_id"], lade["ledig_bolig"], departing_resident=None,
+                           reason="Beboeren har flyttet til sykehjem.")
+    for i, code in enumerate(lade["candidates"]):
+        clock.at(dt.date(2026, 11, 18 + i), 11)
+        demo.nominate(open_one["id"], code)
+
+    # LB-2026-057 (Sverresgate): approved recommendation, the unit leader objects.
+    clock.at(dt.date(2026, 11, 20), 9)
+    disputed = demo.report(sverresgate["home_id"], sverresgate["ledig_bolig"],
+                           reason="Beboeren har sagt opp leieforholdet.")
+    for code in sverresgate["candidates"]:
+        demo.nominate(disputed["id"], code)
+    clock.at(dt.date(2026, 11, 24), 10)
+    rec = recommendations.make_recommendation(demo.ctx("konsulent.anne"), disputed["id"])
+    clock.at(dt.date(2026, 11, 24), 15)
+    recommendations.approve_recommendation(demo.ctx("konsulent.jonas"), rec["id"])
+    clock.at(dt.date(2026, 11, 26), 9, 30)
+    consultation.unit_leader_respond(demo.ctx("leder.sverresgate"), disputed["id"], response="innsigelse",
+                                     reason_code="atferd",
+                                     reason_text="Høy utageringsrisiko i et miljø med sårbare beboere.")
+
+    # LB-2026-063 (Saupstad): just reported, being prepared.
+    clock.at(dt.date(2026, 11, 25), 7, 45)
+    vacancies.report_vacancy(demo.ctx("leder.saupstad"), home_id=saupstad_homes[0]["id"], reported_on="2026-11-25",
+                             vacated_on="2026-11-24", readiness="being_prepared", monthly_rent=9900,
+                             reference="LB-2026-063", departing_resident="B-31",
+                             reason="Beboeren er flyttet til sykehjem.")
+    return True
+
+
+def demo_home_id(session: Session, address: str) -> int:
+    return session.scalar(select(Home.id).where(Home.address == address))

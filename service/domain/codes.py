@@ -1,0 +1,240 @@
+"""The routine's vocabulary: roles, the stages of a vacancy, coded reasons, move-in steps.
+
+Standard library only. The store (ORM) imports these codes; nothing here knows
+about the database or the web. Codes are stable identifiers stored in the
+database; every label is the bokmål text a user reads.
+
+The stages of a vacancy (ledig bolig) follow the eleven steps of the routine:
+
+    open             meldt ledig, tar imot nominasjoner          (steps 1-5)
+    recommended      innstilling skrevet, venter på godkjenning  (step 6)
+    approved         godkjent av en annen konsulent (fire øyne),
+                     lagt fram for enhetslederen                 (step 7)
+    agreed           enighet med enhetslederen                   (step 7)
+    objected         enhetslederen har innsigelse                (step 8)
+    in_consultation  drøftingsmøte innkalt                       (step 8)
+    disputed         fortsatt uenighet: avdelingslederen avgjør  (step 8)
+    decided          vedtak om tildeling                         (step 9)
+    viewing_booked   visning avtalt                              (step 10)
+    contract_signed  kontrakt signert                            (step 11)
+    moved_in         innflyttet                                  (step 11)
+
+A declined offer (takker nei) sends the vacancy back to `approved` with the
+next ranked candidate presented, or to `open` when nobody is left.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from service.domain.errors import IllegalTransition
+
+#: The four health and welfare offices (helse- og velferdskontor, HVK) that keep waiting lists.
+OFFICES = ("Midtbyen", "Østbyen", "Lerkendal", "Heimdal")
+
+
+class Role(StrEnum):
+    CONSULTANT = "consultant"                  # boligkonsulent
+    HEAD_OF_ALLOCATION = "head_of_allocation"  # avdelingsleder, boligtildeling
+    CASEWORKER = "caseworker"                  # saksbehandler ved et HVK
+    UNIT_LEADER = "unit_leader"                # enhetsleder ved et botiltak
+    POLICY_OFFICER = "policy_officer"          # rådgiver som forvalter regelverket
+    ADMIN = "admin"                            # administrator
+
+
+ROLE_LABELS = {
+    Role.CONSULTANT: "boligkonsulent",
+    Role.HEAD_OF_ALLOCATION: "avdelingsleder for boligtildeling",
+    Role.CASEWORKER: "saksbehandler ved helse- og velferdskontor",
+    Role.UNIT_LEADER: "enhetsleder ved botiltak",
+    Role.POLICY_OFFICER: "rådgiver (regelverk)",
+    Role.ADMIN: "administrator",
+}
+
+#: The allocation team (boligtildelingen): owns the decision.
+ALLOCATION_TEAM = frozenset({Role.CONSULTANT, Role.HEAD_OF_ALLOCATION})
+
+
+class Stage(StrEnum):
+    OPEN = "open"
+    RECOMMENDED = "recommended"
+    APPROVED = "approved"
+    AGREED = "agreed"
+    OBJECTED = "objected"
+    IN_CONSULTATION = "in_consultation"
+    DISPUTED = "disputed"
+    DECIDED = "decided"
+    VIEWING_BOOKED = "viewing_booked"
+    CONTRACT_SIGNED = "contract_signed"
+    MOVED_IN = "moved_in"
+
+
+STAGE_LABELS = {
+    Stage.OPEN: "åpen for nominasjoner",
+    Stage.RECOMMENDED: "innstilling venter på godkjenning",
+    Stage.APPROVED: "innstilling lagt fram for enhetslederen",
+    Stage.AGREED: "enighet med enhetslederen",
+    Stage.OBJECTED: "enhetslederen har innsigelse",
+    Stage.IN_CONSULTATION: "drøftingsmøte innkalt",
+    Stage.DISPUTED: "uenighet etter drøftingsmøte: avdelingslederen avgjør",
+    Stage.DECIDED: "tildelt (vedtak fattet)",
+    Stage.VIEWING_BOOKED: "visning avtalt",
+    Stage.CONTRACT_SIGNED: "kontrakt signert",
+    Stage.MOVED_IN: "innflyttet",
+}
+
+#: Stages in which the vacancy is still being processed (not yet decided).
+UNDECIDED = frozenset({Stage.OPEN, Stage.RECOMMENDED, Stage.APPROVED, Stage.AGREED, Stage.OBJECTED,
+                       Stage.IN_CONSULTATION, Stage.DISPUTED})
+
+
+class Readiness(StrEnum):
+    """The home's physical state (boligens status), as the unit reports it."""
+
+    VACATED = "vacated"                # fraflyttet
+    BEING_PREPARED = "being_prepared"  # under klargjøring
+    READY = "ready"                    # klar til innflytting
+
+
+#: Readiness as the engine's vocabulary codes it (`ledig_bolig.status` in rules/felter.yaml).
+READINESS_ENGINE_CODES = {
+    Readiness.VACATED: "fraflyttet",
+    Readiness.BEING_PREPARED: "under_klargjoring",
+    Readiness.READY: "klar",
+}
+READINESS_LABELS = {
+    Readiness.VACATED: "fraflyttet",
+    Readiness.BEING_PREPARED: "under klargjøring",
+    Readiness.READY: "klar til innflytting",
+}
+
+
+class NominationStatus(StrEnum):
+    ACTIVE = "active"          # aktiv
+    WITHDRAWN = "withdrawn"    # trukket tilbake av kontoret
+    DECLINED = "declined"      # søkeren takket nei til tilbudet
+
+
+class ApplicantStatus(StrEnum):
+    WAITING = "waiting"        # på ventelisten
+    HOUSED = "housed"          # har flyttet inn i en bolig
+
+
+class Response(StrEnum):
+    """The unit leader's answer to the recommendation (step 7)."""
+
+    AGREE = "enig"
+    OBJECT = "innsigelse"
+
+
+#: Coded reasons for a unit leader's objection (step 8 of the routine).
+OBJECTION_REASONS = {
+    "tjenester": "botiltaket kan ikke gi nok tjenester i denne boligen",
+    "sammensetning": "sammensetningen av beboergruppen blir ikke god",
+    "atferd": "personens atferd er for krevende for botiltaket",
+    "annet": "annet (skriftlig begrunnelse kreves)",
+}
+
+#: Coded reasons for choosing someone other than the top-ranked candidate.
+OVERRIDE_REASONS = {
+    "likeverdig": "likeverdig kandidat, valgt i samråd med enhetslederen",
+    "sammensetning": "hensynet til sammensetningen av beboergruppen",
+    "tjenester": "botiltakets tjenestetilbud passer bedre for denne kandidaten",
+    "atferd": "hensynet til atferd og sikkerhet i botiltaket",
+    "drofting": "utfallet av drøftingsmøtet",
+    "annet": "annet (skriftlig begrunnelse kreves)",
+}
+
+#: Outcomes of a consultation meeting (drøftingsmøte).
+MEETING_OUTCOMES = {
+    "enighet": "enighet om tildelingen",
+    "uenighet": "fortsatt uenighet: avdelingslederen avgjør",
+}
+
+#: Coded reasons an applicant gives for declining an offer (takker nei).
+DECLINE_REASONS = {
+    "boligen": "boligen passer ikke (størrelse, planløsning, standard)",
+    "beliggenhet": "beliggenheten passer ikke",
+    "tjenester": "ønsker ikke tjenestetilbudet i botiltaket",
+    "annen_losning": "har fått en annen boligløsning",
+    "annet": "annet (skriftlig begrunnelse kreves)",
+}
+
+
+class MoveInStep(StrEnum):
+    """Steps 10-11: from the viewing to the new address."""
+
+    VIEWING_BOOKED = "viewing_booked"
+    CONTRACT_SIGNED = "contract_signed"
+    HOUSING_ALLOWANCE_APPLIED = "housing_allowance_applied"
+    ELECTRICITY_ORDERED = "electricity_ordered"
+    ADDRESS_REPORTED = "address_reported"
+
+
+MOVEIN_LABELS = {
+    MoveInStep.VIEWING_BOOKED: "visning avtalt",
+    MoveInStep.CONTRACT_SIGNED: "kontrakt signert",
+    MoveInStep.HOUSING_ALLOWANCE_APPLIED: "søknad om bostøtte sendt",
+    MoveInStep.ELECTRICITY_ORDERED: "strøm bestilt",
+    MoveInStep.ADDRESS_REPORTED: "ny adresse meldt til Folkeregisteret",
+}
+
+#: The after-contract checklist (step 11), in the order it is usually done.
+AFTER_CONTRACT_STEPS = (MoveInStep.HOUSING_ALLOWANCE_APPLIED, MoveInStep.ELECTRICITY_ORDERED,
+                        MoveInStep.ADDRESS_REPORTED)
+
+
+# -- which step is allowed in which stage -----------------------------------------------
+
+#: action -> (bokmål verb phrase, the stages it is allowed in)
+ACTIONS: dict[str, tuple[str, frozenset[Stage]]] = {
+    "nominate": ("nominere kandidater", frozenset({Stage.OPEN})),
+    "withdraw_nomination": ("trekke tilbake en nominasjon", frozenset({Stage.OPEN})),
+    "make_recommendation": ("skrive innstilling", frozenset({Stage.OPEN})),
+    "approve_recommendation": ("godkjenne innstillingen", frozenset({Stage.RECOMMENDED})),
+    "return_recommendation": ("sende innstillingen tilbake", frozenset({Stage.RECOMMENDED})),
+    "unit_leader_respond": ("svare på innstillingen", frozenset({Stage.APPROVED})),
+    "open_consultation": ("kalle inn til drøftingsmøte", frozenset({Stage.APPROVED, Stage.OBJECTED, Stage.AGREED})),
+    "record_meeting": ("føre referat fra drøftingsmøtet", frozenset({Stage.IN_CONSULTATION})),
+    "decide": ("fatte vedtak", frozenset({Stage.AGREED, Stage.DISPUTED})),
+    "decline_offer": ("registrere at søkeren takker nei",
+                      frozenset({Stage.DECIDED, Stage.VIEWING_BOOKED})),
+    "book_viewing": ("avtale visning", frozenset({Stage.DECIDED})),
+    "sign_contract": ("registrere signert kontrakt", frozenset({Stage.VIEWING_BOOKED})),
+    "complete_movein_step": ("registrere steg i innflyttingen",
+                             frozenset({Stage.CONTRACT_SIGNED, Stage.MOVED_IN})),
+    "register_move_in": ("registrere innflytting", frozenset({Stage.CONTRACT_SIGNED})),
+    "update_readiness": ("endre boligens status", frozenset(Stage) - {Stage.MOVED_IN}),
+}
+
+# Clearer words for the mistakes people actually make.
+_SPECIFIC = {
+    ("decide", Stage.OPEN): "Vedtak kan ikke fattes før det er skrevet en innstilling.",
+    ("decide", Stage.RECOMMENDED): "Vedtak kan ikke fattes før innstillingen er godkjent av en annen "
+                                   "boligkonsulent (fire øyne).",
+    ("decide", Stage.APPROVED): "Vedtak kan ikke fattes før enhetslederen har svart på innstillingen.",
+    ("decide", Stage.OBJECTED): "Enhetslederen har innsigelse: kall inn til drøftingsmøte før vedtak.",
+    ("decide", Stage.IN_CONSULTATION): "Vedtak kan ikke fattes før referatet fra drøftingsmøtet er ført.",
+    ("nominate", Stage.DECIDED): "Boligen er allerede tildelt; det kan ikke nomineres flere kandidater.",
+    ("withdraw_nomination", Stage.RECOMMENDED): "Innstillingen er skrevet; nominasjonen kan ikke lenger "
+                                                "trekkes tilbake.",
+    ("book_viewing", Stage.CONTRACT_SIGNED): "Kontrakten er allerede signert.",
+}
+
+
+def stage_label(stage: str) -> str:
+    return STAGE_LABELS.get(Stage(stage), stage)
+
+
+def require_stage(action: str, stage: str) -> None:
+    """Raise IllegalTransition (bokmål) unless `action` is allowed in `stage`."""
+    verb, allowed = ACTIONS[action]
+    current = Stage(stage)
+    if current in allowed:
+        return
+    specific = _SPECIFIC.get((action, current))
+    if specific is None and action == "nominate" and current not in UNDECIDED:
+        specific = _SPECIFIC[("nominate", Stage.DECIDED)]
+    if specific is None and action == "withdraw_nomination" and current != Stage.OPEN:
+        specific = _SPECIFIC[("withdraw_nomination", Stage.RECOMMENDED)]
+    raise IllegalTransition(specific or f"Kan ikke {verb} nå: saken har status «{STAGE_LABELS[current]}».")

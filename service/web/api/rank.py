@@ -1,0 +1,71 @@
+"""`POST /api/v1/rank`: rank a case and explain every point.
+
+Thin on purpose: read the request, call the engine, map its named errors to a
+status code (CaseError -> 422, see service/web/errors.py). The ranking is exactly
+what `boligtildeling rank CASE --json` prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask import Blueprint, request
+
+from engine import Problem, RankingResult
+from service.web.api.case_body import JSON_TYPES, YAML_TYPES, read_case_body
+from service.web.api.operations import CaseBody, operation
+from service.web.errors import ApiError, json_response
+from service.web.rules import rules_for
+
+bp = Blueprint("rank", __name__, url_prefix="/api/v1")
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+AS_OF = {"name": "as_of", "in": "query", "required": False,
+         "description": "Vurderingsdato ÅÅÅÅ-MM-DD; måneder og ventetid regnes til denne datoen. "
+                        "Standard: dagens dato.",
+         "schema": {"type": "string", "format": "date"}}
+WHAT_IF = {"name": "what_if", "in": "query", "required": False,
+           "description": "true: ta med for hver kandidat under den første de færreste sjekklistefeltene "
+                          "som måtte vært annerledes for at kandidaten skulle stått først.",
+           "schema": {"type": "boolean", "default": False}}
+
+
+def parse_as_of(value: str | None) -> dt.date:
+    """The as-of date from the query string; today when it is not given."""
+    if value is None:
+        return dt.date.today()
+    try:
+        if not ISO_DATE.fullmatch(value):
+            raise ValueError(value)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ApiError(400, "Ugyldig vurderingsdato", [Problem(
+            path="as_of", message=f"'{value}' er ikke en dato på formen ÅÅÅÅ-MM-DD")])
+
+
+def parse_flag(name: str, value: str | None) -> bool:
+    if value is None or value in ("false", "0"):
+        return False
+    if value in ("true", "1"):
+        return True
+    raise ApiError(400, "Ugyldig parameter", [Problem(path=name, message=f"'{value}' må være true eller false")])
+
+
+@operation(bp, "POST", "/rank", summary="Ranger kandidatene til en ledig bolig og forklar hvert poeng",
+           description="Saken sendes som JSON, eller som YAML slik eksempelfilene er skrevet. "
+                       "Svaret er det samme som `boligtildeling rank SAK --json` skriver ut.",
+           body=CaseBody(JSON_TYPES + YAML_TYPES, "Saken: ledig bolig, beboere og kandidater."),
+           response=RankingResult, public=True, query=[AS_OF, WHAT_IF],
+           errors={400: "Innholdet kan ikke leses (ugyldig JSON/YAML, tomt) eller as_of er ikke en dato.",
+                   413: "Forespørselen er for stor.", 415: "Innholdstypen støttes ikke.",
+                   422: "Saken er ugyldig; hvert problem nevner stedet i saken.",
+                   500: "Uventet feil i tjenesten (logget)."})
+def rank():
+    as_of = parse_as_of(request.args.get("as_of"))
+    what_if = parse_flag("what_if", request.args.get("what_if"))
+    data, doc = read_case_body(request.mimetype, request.get_data(cache=False))
+    compiled = rules_for(as_of)  # the version in force on the as-of date; NoVersionInForce -> 422
+    result = compiled.rank(data, as_of, doc, what_if=what_if)  # CaseError -> 422 naming every bad path
+    return json_response(result)

@@ -1,0 +1,85 @@
+"""`/api/v1/login`, `/logout`, `/me`, `/tokens`: a person's session and their API tokens."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from flask import Blueprint, session
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.casework import accounts
+from service.web.api.operations import operation, parse_body, respond
+from service.web.auth import SESSION_USER, casework_context, clock
+from service.web.errors import ApiError
+from service.web.store import db_session
+
+bp = Blueprint("session", __name__, url_prefix="/api/v1")
+
+class LoginBody(BaseModel):
+    """Innlogging for personer: brukernavn og passord."""
+
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=1, max_length=80, description="Brukernavnet.")
+    password: str = Field(min_length=1, max_length=1000, description="Passordet.")
+
+
+class TokenBody(BaseModel):
+    """En ny API-nøkkel for den innloggede brukeren."""
+
+    model_config = ConfigDict(extra="forbid")
+    label: str = Field(min_length=1, max_length=200, description="Hva nøkkelen brukes til.")
+
+
+class UserOut(BaseModel):
+    """Brukeren som er logget inn."""
+
+    id: int
+    username: str
+    display_name: str
+    email: Optional[str] = None
+    role: str
+    role_label: str
+    welfare_office: Optional[str] = None
+    unit_ids: list[str]
+    active: bool
+
+
+class TokenOut(BaseModel):
+    """En ny API-nøkkel: vises bare denne ene gangen."""
+
+    id: int
+    label: str
+    token: str
+    user_id: int
+
+
+@operation(bp, "POST", "/login", summary="Logg inn (setter øktinformasjonskapselen)", body=LoginBody,
+           response=UserOut, errors=(401, 422))
+def login():
+    body = parse_body(LoginBody)
+    user = accounts.authenticate_password(db_session(), body.username, body.password, clock=clock())
+    if user is None:
+        raise ApiError(401, "Feil brukernavn eller passord.")
+    session.clear()
+    session[SESSION_USER] = user.id
+    return respond(accounts.user_view(user), UserOut)
+
+
+@operation(bp, "POST", "/logout", summary="Logg ut", errors=())
+def logout():
+    session.clear()
+    return respond({"logged_out": True})
+
+
+@operation(bp, "GET", "/me", summary="Brukeren som er logget inn", response=UserOut, errors=(401,))
+def me():
+    ctx = casework_context()
+    return respond(accounts.user_view(ctx.actor), UserOut)
+
+
+@operation(bp, "POST", "/tokens", summary="Lag en API-nøkkel for deg selv (vises én gang)", body=TokenBody,
+           response=TokenOut, status=201, errors=(401, 422))
+def create_token():
+    body = parse_body(TokenBody)
+    ctx = casework_context()
+    return respond(accounts.issue_token(ctx, body.label), TokenOut, status=201)

@@ -1,0 +1,100 @@
+"""Log in, log out, and the start page: what waits for the person logged in, by role."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+
+from service.web.auth import SESSION_USER, clock
+from service.casework import accounts, applicants, vacancies
+from service.domain.codes import ROLE_LABELS, Role, Stage
+from service.web.rules import current_rules
+from service.web.store import db_session
+
+from service.web.pages.web import FormState, bp, context, page_user
+
+# What waits for whom: (stage, heading, the roles it waits for), in the routine's order.
+WAITING = [
+    (Stage.OPEN, "Nominasjoner som venter på innstilling", {Role.CONSULTANT, Role.HEAD_OF_ALLOCATION}),
+    (Stage.RECOMMENDED, "Innstillinger som venter på godkjenning (fire øyne)",
+     {Role.CONSULTANT, Role.HEAD_OF_ALLOCATION}),
+    (Stage.APPROVED, "Innstillinger du skal svare på", {Role.UNIT_LEADER}),
+    (Stage.APPROVED, "Innstillinger hos enhetslederen", {Role.CONSULTANT, Role.HEAD_OF_ALLOCATION}),
+    (Stage.OBJECTED, "Innsigelser: kall inn til drøftingsmøte", {Role.CONSULTANT, Role.HEAD_OF_ALLOCATION}),
+    (Stage.IN_CONSULTATION, "Drøftingsmøter: før referat", {Role.CONSULTANT, Role.HEAD_OF_ALLOCATION}),
+    (Stage.DISPUTED, "Uenighet etter drøftingsmøte: du avgjør", {Role.HEAD_OF_ALLOCATION}),
+    (Stage.DISPUTED, "Uenighet etter drøftingsmøte: hos avdelingslederen", {Role.CONSULTANT}),
+    (Stage.AGREED, "Klar for vedtak", {Role.CONSULTANT, Role.HEAD_OF_ALLOCATION}),
+    (Stage.DECIDED, "Tildelt: avtal visning når boligen er klar", {Role.CONSULTANT, Role.HEAD_OF_ALLOCATION}),
+    (Stage.DECIDED, "Tildelt: meld boligen klar", {Role.UNIT_LEADER}),
+    (Stage.VIEWING_BOOKED, "Visning avtalt: registrer kontrakten", {Role.CONSULTANT, Role.HEAD_OF_ALLOCATION}),
+    (Stage.CONTRACT_SIGNED, "Kontrakt signert: innflytting", {Role.CONSULTANT, Role.HEAD_OF_ALLOCATION}),
+]
+
+
+@bp.route("/logg-inn", methods=["GET", "POST"])
+def login():
+    state = FormState()
+    target = _safe_next(request.values.get("neste"))
+    if request.method == "POST":
+        username = request.form.get("username", "").strip()
+        password = request.form.get("password", "")
+        state = FormState(name="login", values={"username": username})
+        if not username:
+            state.errors["username"] = "Skriv brukernavnet ditt."
+        if not password:
+            state.errors["password"] = "Skriv passordet ditt."
+        if not state.errors:
+            user = accounts.authenticate_password(db_session(), username, password, clock=clock())
+            if user is not None:
+                keep = session.get("csrf")
+                session.clear()
+                session[SESSION_USER] = user.id
+                if keep:
+                    session["csrf"] = keep
+                flash(f"Du er logget inn som {user.display_name} ({ROLE_LABELS[Role(user.role)]}).")
+                return redirect(target or url_for("pages.index"))
+            state.message = "Feil brukernavn eller passord."
+        else:
+            state.message = "Skjemaet har feil. Se merknadene ved feltene."
+        return render_template("pages/login.html", state=state, neste=target), 401 if state.message else 422
+    return render_template("pages/login.html", state=state, neste=target)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site (never //other.host or http://...)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@bp.post("/logg-ut")
+def logout():
+    session.clear()
+    flash("Du er logget ut.")
+    return redirect(url_for("pages.login"))
+
+
+@bp.get("/")
+def index():
+    compiled = current_rules()
+    about = {"version": compiled.version, "rules_name": compiled.book.header.navn,
+             "example_policy": compiled.book.header.eksempel}
+    user = page_user()
+    if user is None:
+        return render_template("index.html", **about)
+    ctx = context()
+    role = ctx.role
+    groups, nominate, without_checklist = [], [], []
+    if role == Role.CASEWORKER:
+        nominate = [v for v in vacancies.list_open_vacancies(ctx) if not v.get("own_nomination")]
+        without_checklist = [a for a in applicants.list_waiting_list(ctx) if not a["has_checklist"]]
+    elif role in (Role.CONSULTANT, Role.HEAD_OF_ALLOCATION, Role.UNIT_LEADER):
+        every = vacancies.list_vacancies(ctx)
+        for stage, heading, roles in WAITING:
+            if role in roles:
+                rows = [v for v in every if v["stage"] == stage.value]
+                if stage == Stage.OPEN:
+                    rows = [v for v in rows if v["nominating_offices"]]
+                groups.append((heading, rows))
+    return render_template("pages/start.html", groups=groups, nominate=nominate,
+                           without_checklist=without_checklist, role=role, role_label=ROLE_LABELS[role], **about)
