@@ -42,12 +42,12 @@ from service.casework import applicants, consultation, decisions, movein, nomina
 from service.casework.accounts import add_user
 from service.casework.context import OSLO, Context
 from service.domain.codes import READINESS_ENGINE_CODES, Role
-from service.config import PROJECT_ROOT, default_rules_dir
+from service.config import default_rules_dir, examples_dir
 from service.store.models import Applicant, Home, Unit, User
 
 DEMO_PASSWORD = "demo-passord"
 ENGINE_TO_READINESS = {code: readiness.value for readiness, code in READINESS_ENGINE_CODES.items()}
-EXAMPLES = PROJECT_ROOT / "examples"
+EXAMPLES = examples_dir()
 
 DEMO_USERS = [
     # username, display name, role, office, units

@@ -9,6 +9,7 @@ import click
 
 from engine import BoligtildelingError
 from service.cli.common import RULES_OPTION, fail
+from service.config import scenarios_dir
 
 
 @click.group(help="Scenarioer for omstridte saker.")
@@ -22,8 +23,7 @@ def scenarios():
 def scenarios_run(directory, rules_dir):
     from engine.scenarios import run_folder
 
-    from service.config import PROJECT_ROOT
-    folder = directory or PROJECT_ROOT / "scenarios"
+    folder = directory or scenarios_dir()
     try:
         outcomes = run_folder(folder, rules_dir)
     except BoligtildelingError as exc:

@@ -20,15 +20,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.config import PROJECT_ROOT
+from service.config import instance_dir
 
 DEFAULT_DATABASE_FILE = "boligtildeling.sqlite3"
 SQLITE_BUSY_TIMEOUT_S = 30
 BEGIN_OPTION = "sqlite_begin"
-
-
-def default_instance_path() -> Path:
-    return PROJECT_ROOT / "instance"
 
 
 def database_url(instance_path: str | Path | None = None) -> str:
@@ -39,7 +35,7 @@ def database_url(instance_path: str | Path | None = None) -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
         return normalise_url(url)
-    folder = Path(instance_path) if instance_path else default_instance_path()
+    folder = Path(instance_path) if instance_path else instance_dir()
     return f"sqlite:///{folder / DEFAULT_DATABASE_FILE}"
 
 

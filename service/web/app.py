@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.config import default_rules_dir
+from service.config import default_rules_dir, instance_dir
 from service.web import auth, errors, pages, rules, store
 from service.web.api import casework, health, openapi, rank, session
 from service.web.api import rules as rules_api
@@ -27,7 +27,7 @@ MAX_CASE_BYTES = 2 * 1024 * 1024  # a case with dozens of candidates is a few kB
 
 def create_app(test_config: dict | None = None) -> Flask:
     config = dict(test_config or {})
-    app = Flask(__name__, instance_path=config.pop("INSTANCE_PATH", None))
+    app = Flask(__name__, instance_path=str(config.pop("INSTANCE_PATH", None) or instance_dir()))
     app.config.from_mapping(
         RULES_DIR=str(default_rules_dir()),
         MAX_CONTENT_LENGTH=MAX_CASE_BYTES,
