@@ -12,6 +12,9 @@ A bundle is a folder of YAML files, each carrying the same version label
 
 Loading either yields a complete, checked `Rulebook` or raises `RulesError`
 listing every problem with file and line; a half-valid bundle is never used.
+Loading does not compile: a condition durable_rules refuses (docs/durable_rules.md)
+is found when the bundle is compiled (`CompiledRules`) and by `rules check`
+(engine/lint.py), which names its file and line.
 """
 
 from __future__ import annotations
@@ -155,8 +158,15 @@ class RankingFile(VersionedFile):
 
 
 def default_rules_dir() -> Path:
-    """`$BOLIGTILDELING_RULES` if set, else the `rules/` folder of the checkout."""
-    return Path(os.environ.get("BOLIGTILDELING_RULES", Path(__file__).resolve().parent.parent / "rules"))
+    """`$BOLIGTILDELING_RULES` if set; else the checkout's `rules/`, where policy staff edit and must see their
+    edits; else, in a plain install, the copy the wheel ships in `boligtildeling_data` (pyproject.toml)."""
+    configured = os.environ.get("BOLIGTILDELING_RULES")
+    if configured:
+        return Path(configured)
+    root = Path(__file__).resolve().parent.parent  # the checkout, or site-packages
+    if (root / "pyproject.toml").is_file():
+        return root / "rules"
+    return root / "boligtildeling_data" / "rules"
 
 
 FILES: dict[str, type[BaseModel]] = {
@@ -196,6 +206,18 @@ class Rulebook:
                 "content_hash": self.content_hash}
 
 
+def content_hash(files: dict[str, bytes]) -> str:
+    """The hash that names a rules version: its files' exact bytes, in the fixed order of FILES.
+
+    The one definition: loading a folder and checking an archived copy (service/store/rules_archive.py)
+    must agree byte for byte, or a stored recommendation could not be reproduced.
+    """
+    digest = hashlib.sha256()
+    for name in FILES:
+        digest.update(name.encode() + b"\0" + files[name] + b"\0")
+    return digest.hexdigest()
+
+
 def load_rules(folder: str | Path) -> Rulebook:
     """Read, validate and cross-check a rules folder; raise RulesError with every problem."""
     folder = Path(folder)
@@ -204,14 +226,14 @@ def load_rules(folder: str | Path) -> Rulebook:
     problems: list[Problem] = []
     docs: dict[str, SourceDocument] = {}
     models: dict[str, BaseModel] = {}
-    digest = hashlib.sha256()
+    raw: dict[str, bytes] = {}
     for name, model in FILES.items():
         path = folder / name
         shown = shown_path(path)
         if not path.exists():
             problems.append(Problem(path="", message="filen mangler i regelverket", file=shown))
             continue
-        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+        raw[name] = path.read_bytes()
         try:
             doc = read_yaml_file(path, shown)
         except YamlSyntaxError as exc:
@@ -240,7 +262,7 @@ def load_rules(folder: str | Path) -> Rulebook:
         checks=models["egnethet.yaml"].kontroller,
         composition=models["sammensetning.yaml"].regler,
         ranking=models["rangering.yaml"],
-        content_hash=digest.hexdigest(),
+        content_hash=content_hash(raw),
         sources=docs,
     )
     problems = _cross_check(book, models, docs)

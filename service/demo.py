@@ -44,6 +44,7 @@ from service.casework.context import OSLO, Context
 from service.domain.codes import READINESS_ENGINE_CODES, Role
 from service.config import default_rules_dir, examples_dir
 from service.store.models import Applicant, Home, Unit, User
+from service.casework import commands
 
 DEMO_PASSWORD = "demo-passord"
 ENGINE_TO_READINESS = {code: readiness.value for readiness, code in READINESS_ENGINE_CODES.items()}
@@ -159,12 +160,14 @@ class Demo:
         botiltak = dict(ledig["botiltak"])
         admin = self.ctx("konsulent.anne")
         unit_id, name = botiltak.pop("id"), botiltak.pop("navn")
-        units.add_unit(admin, unit_id=unit_id, name=name, profile=botiltak)
+        units.add_unit(admin, commands.parse(commands.AddUnit, unit_id=unit_id, name=name, profile=botiltak))
         bolig = dict(ledig["bolig"])
-        home = units.add_home(admin, unit_id=unit_id, address=bolig.pop("adresse"), facts=bolig)
+        home = units.add_home(admin, unit_id, commands.parse(commands.AddHome, address=bolig.pop('adresse'),
+                                                             facts=bolig))
         for resident in data.get("beboere", []):
             facts = dict(resident)
-            units.add_resident(admin, unit_id=unit_id, code=facts.pop("id"), facts=facts)
+            units.add_resident(admin, unit_id, commands.parse(commands.AddResident, code=facts.pop('id'),
+                                                              facts=facts))
         codes = []
         for kandidat in data["kandidater"]:
             self.applicant(kandidat["id"], NAMES.get(kandidat["id"], kandidat["id"]), kandidat["hvk"],
@@ -175,10 +178,13 @@ class Demo:
 
     def applicant(self, code, name, office, born, received, groups, checklist) -> int:
         caseworker = self.ctx(OFFICE_USERS[office])
-        view = applicants.register_applicant(caseworker, code=code, name=name, birth_date=born,
-                                             application_received=received, target_groups=groups)
-        applicants.record_checklist(self.ctx(OFFICE_USERS[office]), view["id"], _jsonable(checklist),
-                                    note="Sjekkliste ført ved søknad.")
+        view = applicants.register_applicant(caseworker, commands.parse(commands.RegisterApplicant, code=code,
+                                                                        name=name, birth_date=born,
+                                                                        application_received=received,
+                                                                        target_groups=groups))
+        applicants.record_checklist(self.ctx(OFFICE_USERS[office]), view['id'],
+            commands.parse(commands.RecordChecklist, checklist=_jsonable(checklist),
+                           note='Sjekkliste ført ved søknad.'))
         return view["id"]
 
     def applicant_id(self, code: str) -> int:
@@ -188,14 +194,15 @@ class Demo:
         return self.session.scalar(select(Applicant.welfare_office).where(Applicant.code == code))
 
     def nominate(self, vacancy_id: int, code: str) -> dict:
-        return nominations.nominate(self.ctx(OFFICE_USERS[self.office_of(code)]), vacancy_id, self.applicant_id(code))
+        return nominations.nominate(self.ctx(OFFICE_USERS[self.office_of(code)]), vacancy_id,
+            commands.parse(commands.Nominate, applicant_id=self.applicant_id(code)))
 
     def report(self, home_id: int, ledig: dict, **extra) -> dict:
-        return vacancies.report_vacancy(
-            self.ctx("konsulent.anne"), home_id=home_id, reported_on=ledig["meldt"],
-            vacated_on=ledig.get("fraflyttet"), ready_on=ledig.get("klar_til_innflytting"),
-            readiness=ENGINE_TO_READINESS[ledig["status"]],
-            monthly_rent=ledig.get("husleie_per_maned"), reference=ledig["id"], **extra)
+        return vacancies.report_vacancy(self.ctx('konsulent.anne'),
+            commands.parse(commands.ReportVacancy, home_id=home_id, reported_on=ledig['meldt'],
+                           vacated_on=ledig.get('fraflyttet'), ready_on=ledig.get('klar_til_innflytting'),
+                           readiness=ENGINE_TO_READINESS[ledig['status']],
+                           monthly_rent=ledig.get('husleie_per_maned'), reference=ledig['id'], **extra))
 
 
 def _jsonable(value):
@@ -217,17 +224,22 @@ def seed_demo(session: Session, rules: CompiledRules | None = None) -> bool:
     lade = demo.example(EXAMPLES / "sak-1-lade.yaml", dt.date(2026, 11, 28))
     sverresgate = demo.example(EXAMPLES / "sak-2-sammensetning.yaml", dt.date(2026, 11, 28))
     anne = demo.ctx("konsulent.anne")
-    units.add_unit(anne, unit_id=SAUPSTAD["id"], name=SAUPSTAD["navn"], profile=SAUPSTAD["profile"])
-    saupstad_homes = [units.add_home(demo.ctx("konsulent.anne"), unit_id=SAUPSTAD["id"], address=a, facts=f)
+    units.add_unit(anne, commands.parse(commands.AddUnit, unit_id=SAUPSTAD['id'], name=SAUPSTAD['navn'],
+                                        profile=SAUPSTAD['profile']))
+    saupstad_homes = [units.add_home(demo.ctx('konsulent.anne'), SAUPSTAD['id'],
+        commands.parse(commands.AddHome, address=a, facts=f))
                       for a, f in SAUPSTAD["homes"]]
     for code, facts in SAUPSTAD["residents"]:
-        units.add_resident(demo.ctx("konsulent.anne"), unit_id=SAUPSTAD["id"], code=code, facts=facts)
-    lade_101 = units.add_home(demo.ctx("konsulent.anne"), unit_id="lade-botiltak", address="Lade allé 12, leil. 101",
-                              facts={"rom": 1, "areal_m2": 34, "etasje": 1, "heis": False,
-                                     "rullestoltilpasset": False, "egen_inngang": True})
-    units.add_home(demo.ctx("konsulent.anne"), unit_id="sverresgate-botiltak", address="Sverresgate 4, leil. 22",
-                   facts={"rom": 1, "areal_m2": 30, "etasje": 2, "heis": False, "rullestoltilpasset": False,
-                          "egen_inngang": False})
+        units.add_resident(demo.ctx('konsulent.anne'), SAUPSTAD['id'],
+            commands.parse(commands.AddResident, code=code, facts=facts))
+    lade_101 = units.add_home(demo.ctx('konsulent.anne'), 'lade-botiltak',
+        commands.parse(commands.AddHome, address='Lade allé 12, leil. 101',
+                       facts={'rom': 1, 'areal_m2': 34, 'etasje': 1, 'heis': False,
+                              'rullestoltilpasset': False, 'egen_inngang': True}))
+    units.add_home(demo.ctx('konsulent.anne'), 'sverresgate-botiltak',
+        commands.parse(commands.AddHome, address='Sverresgate 4, leil. 22',
+                       facts={'rom': 1, 'areal_m2': 30, 'etasje': 2, 'heis': False,
+                              'rullestoltilpasset': False, 'egen_inngang': False}))
     demo.bind_unit_leaders()
     for code, name, office, born, received, groups, changes in EXTRA_APPLICANTS:
         demo.applicant(code, name, office, born, received, groups, {**BASE_CHECKLIST, **changes})
@@ -243,25 +255,32 @@ def seed_demo(session: Session, rules: CompiledRules | None = None) -> bool:
     clock.at(dt.date(2026, 9, 14), 9)
     rec = recommendations.make_recommendation(demo.ctx("konsulent.anne"), done["id"])
     clock.at(dt.date(2026, 9, 14), 14)
-    recommendations.approve_recommendation(demo.ctx("konsulent.jonas"), rec["id"])
+    recommendations.approve_recommendation(demo.ctx('konsulent.jonas'), rec['vacancy_id'],
+        commands.parse(commands.ApproveRecommendation, recommendation_id=rec['id']))
     clock.at(dt.date(2026, 9, 16), 11)
-    consultation.unit_leader_respond(demo.ctx("leder.lade"), done["id"], response="enig")
+    consultation.unit_leader_respond(demo.ctx('leder.lade'), done['id'],
+        commands.parse(commands.UnitLeaderRespond, response='enig'))
     clock.at(dt.date(2026, 9, 17), 10)
     top = rec["result"]["candidates"][0]["id"]
-    decisions.decide(demo.ctx("konsulent.anne"), done["id"], candidate=top)
+    decisions.decide(demo.ctx('konsulent.anne'), done['id'], commands.parse(commands.Decide, candidate=top))
     clock.at(dt.date(2026, 9, 28), 8)
-    vacancies.update_readiness(demo.ctx("leder.lade"), done["id"], readiness="ready", ready_on="2026-09-28")
+    vacancies.update_readiness(demo.ctx('leder.lade'), done['id'],
+        commands.parse(commands.UpdateReadiness, readiness='ready', ready_on='2026-09-28'))
     clock.at(dt.date(2026, 9, 29), 9)
-    movein.book_viewing(demo.ctx("konsulent.anne"), done["id"], viewing_at="2026-10-02T13:00:00+02:00")
+    movein.book_viewing(demo.ctx('konsulent.anne'), done['id'], commands.parse(commands.BookViewing,
+                                                                               viewing_at='2026-10-02T13:00:00+02:00'))
     clock.at(dt.date(2026, 10, 5), 12)
-    movein.sign_contract(demo.ctx("konsulent.anne"), done["id"], signed_on="2026-10-05")
+    movein.sign_contract(demo.ctx('konsulent.anne'), done['id'], commands.parse(commands.SignContract,
+                                                                                signed_on='2026-10-05'))
     for step in ("housing_allowance_applied", "electricity_ordered"):
-        movein.complete_movein_step(demo.ctx("konsulent.anne"), done["id"], step=step, done_on="2026-10-05")
+        movein.complete_movein_step(demo.ctx('konsulent.anne'), done['id'],
+            commands.parse(commands.CompleteMoveinStep, step=step, done_on='2026-10-05'))
     clock.at(dt.date(2026, 10, 15), 10)
-    movein.register_move_in(demo.ctx("konsulent.anne"), done["id"], moved_in_on="2026-10-15")
+    movein.register_move_in(demo.ctx('konsulent.anne'), done['id'],
+        commands.parse(commands.RegisterMoveIn, moved_in_on='2026-10-15'))
     clock.at(dt.date(2026, 10, 20), 10)
-    movein.complete_movein_step(demo.ctx("konsulent.anne"), done["id"], step="address_reported",
-                                done_on="2026-10-20")
+    movein.complete_movein_step(demo.ctx('konsulent.anne'), done['id'],
+        commands.parse(commands.CompleteMoveinStep, step='address_reported', done_on='2026-10-20'))
 
     # LB-2026-041 (Lade): four nominations, checklists in place, waiting for the recommendation.
     clock.at(dt.date(2026, 11, 16), 8, 15)
@@ -280,18 +299,23 @@ def seed_demo(session: Session, rules: CompiledRules | None = None) -> bool:
     clock.at(dt.date(2026, 11, 24), 10)
     rec = recommendations.make_recommendation(demo.ctx("konsulent.anne"), disputed["id"])
     clock.at(dt.date(2026, 11, 24), 15)
-    recommendations.approve_recommendation(demo.ctx("konsulent.jonas"), rec["id"])
+    recommendations.approve_recommendation(demo.ctx('konsulent.jonas'), rec['vacancy_id'],
+        commands.parse(commands.ApproveRecommendation, recommendation_id=rec['id']))
     clock.at(dt.date(2026, 11, 26), 9, 30)
-    consultation.unit_leader_respond(demo.ctx("leder.sverresgate"), disputed["id"], response="innsigelse",
-                                     reason_code="atferd",
-                                     reason_text="Høy utageringsrisiko i et miljø med sårbare beboere.")
+    consultation.unit_leader_respond(demo.ctx('leder.sverresgate'), disputed['id'],
+        commands.parse(commands.UnitLeaderRespond, response='innsigelse', reason_code='atferd',
+                       reason_text='Høy utageringsrisiko i et miljø med sårbare beboere.'))
 
     # LB-2026-063 (Saupstad): just reported, being prepared.
     clock.at(dt.date(2026, 11, 25), 7, 45)
-    vacancies.report_vacancy(demo.ctx("leder.saupstad"), home_id=saupstad_homes[0]["id"], reported_on="2026-11-25",
-                             vacated_on="2026-11-24", readiness="being_prepared", monthly_rent=9900,
-                             reference="LB-2026-063", departing_resident="B-31",
-                             reason="Beboeren er flyttet til sykehjem.")
+    vacancies.report_vacancy(demo.ctx('leder.saupstad'), commands.parse(commands.ReportVacancy,
+                                                                        home_id=saupstad_homes[0]['id'],
+                                                                        reported_on='2026-11-25',
+                                                                        vacated_on='2026-11-24',
+                                                                        readiness='being_prepared', monthly_rent=9900,
+                                                                        reference='LB-2026-063',
+                                                                        departing_resident='B-31',
+                                                                        reason='Beboeren er flyttet til sykehjem.'))
     return True
 
 

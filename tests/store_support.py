@@ -23,6 +23,7 @@ from service.store.database import make_engine, make_session_factory, normalise_
 from service.demo import EXAMPLES, Demo, DemoClock
 from service.store.migrate import upgrade
 from service.store.models import Applicant, Base, Home, User
+from service.casework import commands
 
 AS_OF = dt.date(2026, 11, 28)
 LADE = EXAMPLES / "sak-1-lade.yaml"
@@ -164,10 +165,14 @@ LADE_NOMINEES = ["K-1187", "K-2210", "K-2031", "K-0954"]  # Midtbyen, Østbyen, 
 def report_lade(w: World) -> int:
     from service.casework import vacancies
     w.at("2026-11-16", 8, 15)
-    view = vacancies.report_vacancy(
-        w.ctx("leder.lade"), home_id=w.home_id(LADE_HOME), reported_on="2026-11-16", vacated_on="2026-11-14",
-        ready_on="2026-12-01", readiness="being_prepared", monthly_rent=9400, reference="LB-2026-041",
-        reason="Beboeren har flyttet til sykehjem.")
+    view = vacancies.report_vacancy(w.ctx('leder.lade'), commands.parse(commands.ReportVacancy,
+                                                                        home_id=w.home_id(LADE_HOME),
+                                                                        reported_on='2026-11-16',
+                                                                        vacated_on='2026-11-14',
+                                                                        ready_on='2026-12-01',
+                                                                        readiness='being_prepared', monthly_rent=9400,
+                                                                        reference='LB-2026-041',
+                                                                        reason='Beboeren har flyttet til sykehjem.'))
     return view["id"]
 
 
@@ -183,7 +188,8 @@ def recommend_and_approve(w: World, vacancy_id: int) -> dict:
     w.at("2026-11-28", 9)
     rec = recommendations.make_recommendation(w.ctx("konsulent.anne"), vacancy_id)
     w.at("2026-11-28", 14)
-    recommendations.approve_recommendation(w.ctx("konsulent.jonas"), rec["id"])
+    recommendations.approve_recommendation(w.ctx('konsulent.jonas'), rec['vacancy_id'],
+        commands.parse(commands.ApproveRecommendation, recommendation_id=rec['id']))
     return rec
 
 
@@ -194,7 +200,9 @@ def lade_to_decision(w: World) -> int:
     nominate_all(w, vacancy_id)
     rec = recommend_and_approve(w, vacancy_id)
     w.at("2026-11-30", 9)
-    consultation.unit_leader_respond(w.ctx("leder.lade"), vacancy_id, response="enig")
+    consultation.unit_leader_respond(w.ctx('leder.lade'), vacancy_id,
+        commands.parse(commands.UnitLeaderRespond, response='enig'))
     w.at("2026-11-30", 12)
-    decisions.decide(w.ctx("konsulent.anne"), vacancy_id, candidate=rec["result"]["candidates"][0]["id"])
+    decisions.decide(w.ctx('konsulent.anne'), vacancy_id, commands.parse(commands.Decide,
+                                                                         candidate=rec['result']['candidates'][0]['id']))
     return vacancy_id

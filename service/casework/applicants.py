@@ -17,8 +17,8 @@ from service.store.models import Applicant, JournalEntry, Nomination, User
 from service.domain import access
 from service.casework.context import Context, unit_of_work
 from service.domain.codes import ALLOCATION_TEAM, OFFICES, ApplicantStatus, Role
-from service.domain.errors import Forbidden, IllegalTransition, invalid
-from service.casework.inputs import Fields
+from service.domain.errors import Forbidden, IllegalTransition, Problems, invalid
+from service.casework.commands import RecordChecklist, RecordJournalChange, RegisterApplicant, checked_by_vocabulary
 from service.casework.views import iso
 
 
@@ -43,9 +43,9 @@ def _target_group_codes(ctx: Context) -> list[str]:
 
 
 @unit_of_work
-def register_applicant(ctx: Context, *, code: str, name: str, birth_date, application_received,
-                       target_groups: list[str], welfare_office: str | None = None) -> dict:
+def register_applicant(ctx: Context, command: RegisterApplicant) -> dict:
     """Put an applicant on a welfare office's waiting list (a caseworker: their own office)."""
+    welfare_office = command.welfare_office
     if ctx.role == Role.CASEWORKER:
         if welfare_office not in (None, ctx.actor.welfare_office):
             raise Forbidden("Du kan bare føre opp søkere på ditt eget kontors venteliste.",
@@ -54,23 +54,19 @@ def register_applicant(ctx: Context, *, code: str, name: str, birth_date, applic
     elif ctx.role not in ALLOCATION_TEAM:
         raise Forbidden("Søkere føres opp av saksbehandlerne ved helse- og velferdskontorene.",
                         action="register_applicant")
-    fields = Fields()
-    code = fields.text("code", code, required=True, max_length=40)
+    code, name, target_groups = command.code, command.name, command.target_groups
+    born, received = command.birth_date, command.application_received
+    problems = Problems(command)
+    if welfare_office is None and not any(p.path == "welfare_office" for p in command.problems):
+        problems.add("welfare_office", "påkrevd felt mangler")
     if code and ctx.session.scalar(select(Applicant.id).where(Applicant.code == code)) is not None:
-        fields.add("code", f"kandidat-id-en '{code}' er i bruk")
-    name = fields.text("name", name, required=True, max_length=200)
-    born = fields.date("birth_date", birth_date, required=True)
-    received = fields.date("application_received", application_received, required=True)
-    fields.code("welfare_office", welfare_office, OFFICES)
+        problems.add("code", f"kandidat-id-en '{code}' er i bruk")
     allowed = _target_group_codes(ctx)
-    if not isinstance(target_groups, list) or not target_groups:
-        fields.add("target_groups", "minst én målgruppe må oppgis")
-    else:
-        for i, group in enumerate(target_groups):
-            fields.code(f"target_groups[{i}]", group, allowed)
-    if born and received and received < born:
-        fields.add("application_received", "søknaden kan ikke være mottatt før søkeren ble født")
-    fields.check()
+    for i, group in enumerate(target_groups or []):
+        if group not in allowed:
+            problems.add(f"target_groups[{i}]",
+                         f"{group!r} er ikke en av de tillatte verdiene: {', '.join(allowed)}")
+    problems.check()
     applicant = Applicant(code=code, name=name, birth_date=born, welfare_office=welfare_office,
                           application_received=received, target_groups=list(target_groups),
                           status=ApplicantStatus.WAITING.value, registered_at=ctx.now())
@@ -179,23 +175,22 @@ def _append(ctx: Context, applicant: Applicant, kind: str, checklist: dict, chan
 
 
 @unit_of_work
-def record_checklist(ctx: Context, applicant_id: int, checklist: dict, note: str | None = None) -> dict:
+def record_checklist(ctx: Context, applicant_id: int, command: RecordChecklist) -> dict:
     """A complete checklist (sjekkliste) as a new journal entry."""
     applicant = ctx.get(Applicant, applicant_id, "Søkeren")
     _may_document(ctx, applicant, "record_checklist")
-    fields = Fields()
-    if not isinstance(checklist, dict):
-        fields.add("checklist", "sjekklisten må være et oppslag (felt: verdi)")
-        fields.check()
-    checked = fields.model("checklist", ctx.compiled_rules().case_models.Sjekkliste, checklist)
-    note = fields.text("note", note, max_length=5000)
-    fields.check()
+    command.check("checklist")
+    problems = Problems(command)
+    checked = checked_by_vocabulary(problems, "checklist", ctx.compiled_rules().case_models.Sjekkliste,
+                                    command.checklist)
+    problems.check()
+    note = command.note
     entry = _append(ctx, applicant, "checklist", checked, None, note)
     return _journal_view(ctx, entry)
 
 
 @unit_of_work
-def record_journal_change(ctx: Context, applicant_id: int, changes: dict, note: str) -> dict:
+def record_journal_change(ctx: Context, applicant_id: int, command: RecordJournalChange) -> dict:
     """Changed fields as a new journal entry (boligjournal); `null` removes an optional field.
 
     The note says why (new information, a changed situation); the complete
@@ -206,18 +201,17 @@ def record_journal_change(ctx: Context, applicant_id: int, changes: dict, note: 
     latest = latest_entry(ctx, applicant.id)
     if latest is None:
         raise IllegalTransition(f"{applicant.code} har ingen sjekkliste ennå; før sjekklisten først.")
-    fields = Fields()
-    if not isinstance(changes, dict) or not changes:
-        raise invalid("changes", "oppgi minst ett felt som er endret")
-    note = fields.text("note", note, required=True, max_length=5000)
+    command.check("changes")
+    changes, note = command.changes, command.note
     merged = dict(latest.checklist)
     for name, value in changes.items():
         if value is None:
             merged.pop(name, None)
         else:
             merged[name] = value
-    checked = fields.model("changes", ctx.compiled_rules().case_models.Sjekkliste, merged)
-    fields.check()
+    problems = Problems(command)
+    checked = checked_by_vocabulary(problems, "changes", ctx.compiled_rules().case_models.Sjekkliste, merged)
+    problems.check()
     real_changes = {k: checked.get(k) for k in changes if latest.checklist.get(k) != checked.get(k)}
     if not real_changes:
         raise invalid("changes", "endringene er like det som allerede står i sjekklisten")

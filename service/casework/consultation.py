@@ -13,16 +13,16 @@ from sqlalchemy import select
 from service.store.models import ConsultationMeeting, UnitLeaderResponse, Vacancy
 
 from service.casework.context import OSLO, Context, unit_of_work
-from service.domain.codes import ALLOCATION_TEAM, MEETING_OUTCOMES, OBJECTION_REASONS, Response, Role, Stage, require_stage
-from service.domain.errors import Forbidden, IllegalTransition
-from service.casework.inputs import Fields
+from service.casework.commands import OpenConsultation, RecordMeeting, UnitLeaderRespond
+from service.domain.codes import ALLOCATION_TEAM, MEETING_OUTCOMES, OBJECTION_REASONS, Response, Role, Stage
+from service.domain.errors import Forbidden, IllegalTransition, Problems
+from service.domain.steps import require_step
 from service.casework.recommendations import presentation
 from service.casework.views import meeting_view, response_view
 
 
 @unit_of_work
-def unit_leader_respond(ctx: Context, vacancy_id: int, *, response: str, reason_code: str | None = None,
-                        reason_text: str | None = None, preferred_candidate: str | None = None) -> dict:
+def unit_leader_respond(ctx: Context, vacancy_id: int, command: UnitLeaderRespond) -> dict:
     """The unit leader agrees with the presented candidate(s) or objects with a coded reason.
 
     When two candidates of equal standing are presented, `preferred_candidate`
@@ -32,19 +32,15 @@ def unit_leader_respond(ctx: Context, vacancy_id: int, *, response: str, reason_
     if ctx.role != Role.UNIT_LEADER or vacancy.home.unit_id not in ctx.actor.unit_ids:
         raise Forbidden("Bare lederen for botiltaket kan svare på innstillingen.", action="unit_leader_respond",
                         vacancy_id=vacancy.id)
-    require_stage("unit_leader_respond", vacancy.stage)
+    require_step("unit_leader_respond", vacancy.stage)
     shown = presentation(ctx, vacancy)
-    fields = Fields()
-    fields.code("response", response, [r.value for r in Response])
-    if response == Response.OBJECT.value:
-        fields.code("reason_code", reason_code, OBJECTION_REASONS)
-    elif reason_code is not None:
-        fields.add("reason_code", "en begrunnelseskode hører bare til en innsigelse")
-    reason_text = fields.text("reason_text", reason_text, required=reason_code == "annet", max_length=5000)
+    response, reason_code = command.response, command.reason_code
+    reason_text, preferred_candidate = command.reason_text, command.preferred_candidate
+    problems = Problems(command)
     if preferred_candidate is not None and preferred_candidate not in shown.presented:
-        fields.add("preferred_candidate", f"'{preferred_candidate}' er ikke blant kandidatene som er lagt fram "
-                                          f"({', '.join(shown.presented)})")
-    fields.check()
+        problems.add("preferred_candidate", f"'{preferred_candidate}' er ikke blant kandidatene som er lagt fram "
+                                            f"({', '.join(shown.presented)})")
+    problems.check()
     row = UnitLeaderResponse(vacancy_id=vacancy.id, recommendation_id=shown.recommendation.id,
                              presented=shown.presented, response=response, reason_code=reason_code,
                              reason_text=reason_text, preferred_candidate=preferred_candidate,
@@ -64,36 +60,21 @@ def unit_leader_respond(ctx: Context, vacancy_id: int, *, response: str, reason_
     return response_view(row)
 
 
-def _participants(fields: Fields, participants) -> list[dict]:
-    out = []
-    if not isinstance(participants, list):
-        fields.add("participants", "deltakerne må være en liste")
-        return out
-    for i, p in enumerate(participants):
-        if not isinstance(p, dict):
-            fields.add(f"participants[{i}]", "hver deltaker oppgis med navn og rolle")
-            continue
-        unknown = set(p) - {"name", "role"}
-        for key in sorted(unknown):
-            fields.add(f"participants[{i}].{key}", f"ukjent felt '{key}'")
-        name = fields.text(f"participants[{i}].name", p.get("name"), required=True, max_length=200)
-        role = fields.text(f"participants[{i}].role", p.get("role"), required=True, max_length=200)
-        out.append({"name": name, "role": role})
-    return out
+def _participants(command: OpenConsultation | RecordMeeting) -> list[dict]:
+    return [p.model_dump() for p in command.participants]
 
 
 @unit_of_work
-def open_consultation(ctx: Context, vacancy_id: int, *, scheduled_for=None, participants=None) -> dict:
+def open_consultation(ctx: Context, vacancy_id: int, command: OpenConsultation) -> dict:
     """The consultant calls a consultation meeting with the caseworker, the unit leader and others
     (oppfølgingstjenesten, spesialisthelsetjenesten)."""
     vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
     ctx.require_role(ALLOCATION_TEAM, "Drøftingsmøtet kalles inn av boligkonsulenten.", action="open_consultation",
                      vacancy_id=vacancy.id)
-    require_stage("open_consultation", vacancy.stage)
-    fields = Fields()
-    when = fields.moment("scheduled_for", scheduled_for)
-    people = _participants(fields, participants or [])
-    fields.check()
+    require_step("open_consultation", vacancy.stage)
+    command.check()
+    when = command.scheduled_for
+    people = _participants(command)
     meeting = ConsultationMeeting(vacancy_id=vacancy.id, opened_by=ctx.actor.id, opened_at=ctx.now(),
                                   scheduled_for=when, participants=people)
     ctx.session.add(meeting)
@@ -106,26 +87,21 @@ def open_consultation(ctx: Context, vacancy_id: int, *, scheduled_for=None, part
 
 
 @unit_of_work
-def record_meeting(ctx: Context, vacancy_id: int, *, participants, minutes: str, outcome: str,
-                   held_on=None) -> dict:
+def record_meeting(ctx: Context, vacancy_id: int, command: RecordMeeting) -> dict:
     """Minutes (referat) and outcome of the consultation meeting: `enighet` or `uenighet`."""
     vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
     ctx.require_role(ALLOCATION_TEAM, "Referatet føres av boligkonsulenten.", action="record_meeting",
                      vacancy_id=vacancy.id)
-    require_stage("record_meeting", vacancy.stage)
+    require_step("record_meeting", vacancy.stage)
     meeting = ctx.session.scalar(select(ConsultationMeeting).where(ConsultationMeeting.vacancy_id == vacancy.id,
                                                                    ConsultationMeeting.outcome.is_(None))
                                  .order_by(ConsultationMeeting.id.desc()).limit(1))
     if meeting is None:
         raise IllegalTransition("Det er ikke kalt inn til noe drøftingsmøte.")
-    fields = Fields()
-    people = _participants(fields, participants)
-    if isinstance(participants, list) and not participants:
-        fields.add("participants", "før opp hvem som deltok")
-    minutes = fields.text("minutes", minutes, required=True, max_length=50_000)
-    fields.code("outcome", outcome, MEETING_OUTCOMES)
-    held = fields.date("held_on", held_on) or ctx.today()
-    fields.check()
+    command.check()
+    people = _participants(command)
+    minutes, outcome = command.minutes, command.outcome
+    held = command.held_on or ctx.today()
     meeting.participants, meeting.minutes, meeting.outcome, meeting.held_on = people, minutes, outcome, held
     meeting.recorded_by, meeting.recorded_at = ctx.actor.id, ctx.now()
     vacancy.stage = Stage.AGREED.value if outcome == "enighet" else Stage.DISPUTED.value

@@ -16,20 +16,19 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import CompiledRules
+from service.casework.commands import Command
 from service.store.database import begin_write
 from service.store.models import AuditEntry, User, Vacancy, VacancyEvent
 
-from service.domain.codes import Role
-from service.domain.errors import Forbidden, IllegalTransition, NotFound
+from service.domain.codes import OSLO, Role
+from service.domain.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
 
-OSLO = ZoneInfo("Europe/Oslo")
 CONCURRENT_CHANGE = ("Saken ble endret av noen andre samtidig. Last den inn på nytt og prøv igjen.")
 
 
@@ -139,6 +138,7 @@ def unit_of_work(fn: F) -> F:
         begin_write(session)
         try:
             result = fn(ctx, *args, **kwargs)
+            _refuse_bad_commands(args, kwargs)
             session.commit()
             return result
         except Forbidden as exc:
@@ -158,6 +158,13 @@ def unit_of_work(fn: F) -> F:
             raise
 
     return wrapper  # type: ignore[return-value]
+
+
+def _refuse_bad_commands(args: tuple, kwargs: dict) -> None:
+    """A command with bad values is never carried out, even by a function that forgot to check it."""
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, Command) and value.problems:
+            raise InvalidInput(value.problems)
 
 
 def is_unique_violation(exc: IntegrityError) -> bool:

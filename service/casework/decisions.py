@@ -14,17 +14,16 @@ from service.store.models import ConsultationMeeting, Decision, DeclinedOffer, V
 
 from service.casework import notifications
 from service.casework.context import Context, unit_of_work
-from service.domain.codes import (ALLOCATION_TEAM, DECLINE_REASONS, OVERRIDE_REASONS, NominationStatus, Role, Stage,
-                     require_stage)
-from service.domain.errors import Forbidden, IllegalTransition
-from service.casework.inputs import Fields
+from service.casework.commands import Decide, DeclineOffer
+from service.domain.codes import ALLOCATION_TEAM, DECLINE_REASONS, OVERRIDE_REASONS, NominationStatus, Role, Stage
+from service.domain.errors import Forbidden, IllegalTransition, Problems
+from service.domain.steps import require_step
 from service.casework.recommendations import presentation
 from service.casework.views import decision_view, declined_view
 
 
 @unit_of_work
-def decide(ctx: Context, vacancy_id: int, *, candidate: str, override_code: str | None = None,
-           override_text: str | None = None) -> dict:
+def decide(ctx: Context, vacancy_id: int, command: Decide) -> dict:
     """Allocate the home to `candidate` (a candidate code from the approved recommendation)."""
     vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
     ctx.require_role(ALLOCATION_TEAM, "Vedtak om tildeling fattes av boligtildelingen.", action="decide",
@@ -32,21 +31,20 @@ def decide(ctx: Context, vacancy_id: int, *, candidate: str, override_code: str 
     if vacancy.stage == Stage.DISPUTED.value and ctx.role != Role.HEAD_OF_ALLOCATION:
         raise Forbidden("Det er fortsatt uenighet etter drøftingsmøtet: avdelingslederen avgjør saken.",
                         action="decide", vacancy_id=vacancy.id)
-    require_stage("decide", vacancy.stage)
+    require_step("decide", vacancy.stage)
     shown = presentation(ctx, vacancy)
-    fields = Fields()
-    if candidate not in shown.order:
-        fields.add("candidate", f"'{candidate}' er ikke blant kandidatene som kan tildeles boligen "
-                                f"({', '.join(shown.order) or 'ingen'})")
-        fields.check()
-    if candidate != shown.top:
-        fields.code("override_code", override_code, OVERRIDE_REASONS)
-        override_text = fields.text("override_text", override_text, required=override_code == "annet",
-                                    max_length=5000)
-    elif override_code is not None:
-        fields.add("override_code", f"{candidate} er høyest rangert; det trengs ingen begrunnelse for å velge "
-                                    f"en annen")
-    fields.check()
+    candidate, override_code, override_text = command.candidate, command.override_code, command.override_text
+    problems = Problems(command)
+    if candidate is not None and candidate not in shown.order:
+        problems.add("candidate", f"'{candidate}' er ikke blant kandidatene som kan tildeles boligen "
+                                  f"({', '.join(shown.order) or 'ingen'})")
+        problems.check()
+    if candidate != shown.top and override_code is None and candidate is not None:
+        problems.add("override_code", "påkrevd felt mangler")
+    elif candidate == shown.top and override_code is not None:
+        problems.add("override_code", f"{candidate} er høyest rangert; det trengs ingen begrunnelse for å velge "
+                                      f"en annen")
+    problems.check()
     entry = next(c for c in shown.recommendation.result["candidates"] if c["id"] == candidate)
     if entry.get("needs_consultation") and ctx.session.scalar(
             select(ConsultationMeeting.id).where(ConsultationMeeting.vacancy_id == vacancy.id,
@@ -83,7 +81,7 @@ def current_decision(ctx: Context, vacancy: Vacancy) -> Decision | None:
 
 
 @unit_of_work
-def decline_offer(ctx: Context, vacancy_id: int, *, reason_code: str, reason_text: str | None = None) -> dict:
+def decline_offer(ctx: Context, vacancy_id: int, command: DeclineOffer) -> dict:
     """The applicant turns the offer down: the reason is kept, the next ranked candidate moves up.
 
     The vacancy goes back to the unit leader with the next candidate (and any of
@@ -96,11 +94,9 @@ def decline_offer(ctx: Context, vacancy_id: int, *, reason_code: str, reason_tex
     if ctx.role not in ALLOCATION_TEAM and not own_office:
         raise Forbidden("Bare boligtildelingen eller søkerens eget kontor kan registrere at søkeren takker nei.",
                         action="decline_offer", vacancy_id=vacancy.id)
-    require_stage("decline_offer", vacancy.stage)
-    fields = Fields()
-    fields.code("reason_code", reason_code, DECLINE_REASONS)
-    reason_text = fields.text("reason_text", reason_text, required=reason_code == "annet", max_length=5000)
-    fields.check()
+    require_step("decline_offer", vacancy.stage)
+    command.check()
+    reason_code, reason_text = command.reason_code, command.reason_text
     declined = DeclinedOffer(decision_id=decision.id, vacancy_id=vacancy.id, applicant_id=decision.applicant_id,
                              reason_code=reason_code, reason_text=reason_text, recorded_by=ctx.actor.id,
                              recorded_at=ctx.now())

@@ -16,10 +16,10 @@ from service.casework import notifications
 from service.casework.applicants import age_on, latest_entry
 from service.casework.context import OSLO, Context, unit_of_work
 from service.casework.decisions import current_decision
-from service.domain.codes import (AFTER_CONTRACT_STEPS, ALLOCATION_TEAM, MOVEIN_LABELS, ApplicantStatus, MoveInStep, Readiness,
-                     Stage, require_stage)
-from service.domain.errors import IllegalTransition
-from service.casework.inputs import Fields
+from service.casework.commands import BookViewing, CompleteMoveinStep, RegisterMoveIn, SignContract
+from service.domain.codes import ALLOCATION_TEAM, MOVEIN_LABELS, ApplicantStatus, MoveInStep, Readiness, Stage
+from service.domain.errors import IllegalTransition, Problems
+from service.domain.steps import require_step
 from service.casework.views import movein_view
 
 
@@ -43,17 +43,15 @@ def _record(ctx: Context, vacancy: Vacancy, step: MoveInStep, *, done_on=None, s
 
 
 @unit_of_work
-def book_viewing(ctx: Context, vacancy_id: int, *, viewing_at, note: str | None = None) -> dict:
+def book_viewing(ctx: Context, vacancy_id: int, command: BookViewing) -> dict:
     """Step 10: the home is ready; a viewing is booked with the applicant; the unit leader is told."""
     vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
     _team(ctx, vacancy, "book_viewing")
-    require_stage("book_viewing", vacancy.stage)
+    require_step("book_viewing", vacancy.stage)
     if vacancy.readiness != Readiness.READY.value:
         raise IllegalTransition("Boligen er ikke meldt klar til innflytting ennå; visning avtales når den er klar.")
-    fields = Fields()
-    when = fields.moment("viewing_at", viewing_at, required=True)
-    note = fields.text("note", note, max_length=2000)
-    fields.check()
+    command.check()
+    when, note = command.viewing_at, command.note
     row = _record(ctx, vacancy, MoveInStep.VIEWING_BOOKED, scheduled_for=when, note=note)
     vacancy.stage = Stage.VIEWING_BOOKED.value
     decision = current_decision(ctx, vacancy)
@@ -65,15 +63,13 @@ def book_viewing(ctx: Context, vacancy_id: int, *, viewing_at, note: str | None 
 
 
 @unit_of_work
-def sign_contract(ctx: Context, vacancy_id: int, *, signed_on=None, note: str | None = None) -> dict:
+def sign_contract(ctx: Context, vacancy_id: int, command: SignContract) -> dict:
     """Step 11: the lease is signed at the contract meeting."""
     vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
     _team(ctx, vacancy, "sign_contract")
-    require_stage("sign_contract", vacancy.stage)
-    fields = Fields()
-    signed = fields.date("signed_on", signed_on) or ctx.today()
-    note = fields.text("note", note, max_length=2000)
-    fields.check()
+    require_step("sign_contract", vacancy.stage)
+    command.check()
+    signed, note = command.signed_on or ctx.today(), command.note
     row = _record(ctx, vacancy, MoveInStep.CONTRACT_SIGNED, done_on=signed, note=note)
     vacancy.stage = Stage.CONTRACT_SIGNED.value
     decision = current_decision(ctx, vacancy)
@@ -83,16 +79,13 @@ def sign_contract(ctx: Context, vacancy_id: int, *, signed_on=None, note: str | 
 
 
 @unit_of_work
-def complete_movein_step(ctx: Context, vacancy_id: int, *, step: str, done_on=None, note: str | None = None) -> dict:
+def complete_movein_step(ctx: Context, vacancy_id: int, command: CompleteMoveinStep) -> dict:
     """After the contract: bostøtte applied, electricity ordered, address reported (any order)."""
     vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
     _team(ctx, vacancy, "complete_movein_step")
-    require_stage("complete_movein_step", vacancy.stage)
-    fields = Fields()
-    fields.code("step", step, [s.value for s in AFTER_CONTRACT_STEPS])
-    done = fields.date("done_on", done_on) or ctx.today()
-    note = fields.text("note", note, max_length=2000)
-    fields.check()
+    require_step("complete_movein_step", vacancy.stage)
+    command.check()
+    step, done, note = command.step, command.done_on or ctx.today(), command.note
     the_step = MoveInStep(step)
     row = _record(ctx, vacancy, the_step, done_on=done, note=note)
     decision = current_decision(ctx, vacancy)
@@ -102,7 +95,7 @@ def complete_movein_step(ctx: Context, vacancy_id: int, *, step: str, done_on=No
 
 
 @unit_of_work
-def register_move_in(ctx: Context, vacancy_id: int, *, moved_in_on=None) -> dict:
+def register_move_in(ctx: Context, vacancy_id: int, command: RegisterMoveIn) -> dict:
     """The new tenant has moved in: the vacancy ends, the vacant days stop counting.
 
     The tenant is added to the unit's residents under a new anonymous code, with
@@ -110,12 +103,13 @@ def register_move_in(ctx: Context, vacancy_id: int, *, moved_in_on=None) -> dict
     """
     vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
     _team(ctx, vacancy, "register_move_in")
-    require_stage("register_move_in", vacancy.stage)
-    fields = Fields()
-    moved_in = fields.date("moved_in_on", moved_in_on) or ctx.today()
+    require_step("register_move_in", vacancy.stage)
+    command.check()
+    moved_in = command.moved_in_on or ctx.today()
+    problems = Problems()
     if vacancy.vacated_on and moved_in < vacancy.vacated_on:
-        fields.add("moved_in_on", "innflytting kan ikke registreres før boligen ble fraflyttet")
-    fields.check()
+        problems.add("moved_in_on", "innflytting kan ikke registreres før boligen ble fraflyttet")
+    problems.check()
     decision = current_decision(ctx, vacancy)
     applicant = decision.applicant
     vacancy.stage = Stage.MOVED_IN.value

@@ -13,9 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from service.store.models import Applicant, Nomination, Vacancy
 
 from service.casework.context import Context, is_unique_violation, unit_of_work
-from service.domain.codes import ApplicantStatus, NominationStatus, Role, require_stage
-from service.domain.errors import Forbidden, IllegalTransition
-from service.casework.inputs import Fields
+from service.casework.commands import Nominate, WithdrawNomination
+from service.domain.codes import ApplicantStatus, NominationStatus, Role
+from service.domain.errors import Forbidden, IllegalTransition, NotFound
+from service.domain.steps import require_step
 from service.casework.views import nomination_view
 
 
@@ -25,10 +26,11 @@ def _office_taken(office: str, reference: str | None) -> IllegalTransition:
 
 
 @unit_of_work
-def nominate(ctx: Context, vacancy_id: int, applicant_id: int) -> dict:
+def nominate(ctx: Context, vacancy_id: int, command: Nominate) -> dict:
     """A caseworker nominates one applicant from their own office's waiting list."""
     vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
-    applicant = ctx.get(Applicant, applicant_id, "Søkeren")
+    command.check()
+    applicant = ctx.get(Applicant, command.applicant_id, "Søkeren")
     if ctx.role != Role.CASEWORKER:
         raise Forbidden("Kandidater nomineres av saksbehandlerne ved helse- og velferdskontorene.",
                         action="nominate", vacancy_id=vacancy.id, applicant_id=applicant.id)
@@ -36,7 +38,7 @@ def nominate(ctx: Context, vacancy_id: int, applicant_id: int) -> dict:
     if applicant.welfare_office != office:
         raise Forbidden("Du kan bare nominere søkere fra ventelisten ved ditt eget kontor.",
                         action="nominate", vacancy_id=vacancy.id, applicant_id=applicant.id)
-    require_stage("nominate", vacancy.stage)
+    require_step("nominate", vacancy.stage)
     if applicant.status != ApplicantStatus.WAITING.value:
         raise IllegalTransition(f"{applicant.code} står ikke lenger på ventelisten.")
     taken = ctx.session.scalar(select(Nomination.id).where(Nomination.vacancy_id == vacancy.id,
@@ -60,19 +62,21 @@ def nominate(ctx: Context, vacancy_id: int, applicant_id: int) -> dict:
 
 
 @unit_of_work
-def withdraw_nomination(ctx: Context, nomination_id: int, reason: str | None = None) -> dict:
+def withdraw_nomination(ctx: Context, vacancy_id: int, command: WithdrawNomination) -> dict:
     """The office withdraws its nomination (possible until the recommendation is made)."""
-    nomination = ctx.get(Nomination, nomination_id, "Nominasjonen")
-    vacancy = nomination.vacancy
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    command.check("nomination_id")
+    nomination = ctx.get(Nomination, command.nomination_id, "Nominasjonen")
+    if nomination.vacancy_id != vacancy.id:
+        raise NotFound("Nominasjonen finnes ikke for denne boligen.")
     if ctx.role != Role.CASEWORKER or ctx.actor.welfare_office != nomination.welfare_office:
         raise Forbidden("Bare det nominerende kontoret kan trekke tilbake nominasjonen.",
                         action="withdraw_nomination", vacancy_id=vacancy.id, applicant_id=nomination.applicant_id)
     if nomination.status != NominationStatus.ACTIVE.value:
         raise IllegalTransition("Nominasjonen er ikke aktiv.")
-    require_stage("withdraw_nomination", vacancy.stage)
-    fields = Fields()
-    reason = fields.text("reason", reason, max_length=2000)
-    fields.check()
+    require_step("withdraw_nomination", vacancy.stage)
+    command.check()
+    reason = command.reason
     nomination.status = NominationStatus.WITHDRAWN.value
     nomination.closed_by, nomination.closed_at, nomination.close_reason = ctx.actor.id, ctx.now(), reason
     ctx.event(vacancy, "nomination_withdrawn",

@@ -21,9 +21,10 @@ from service.store.rules_archive import RulesVersionMissing, archive, compiled_v
 from service.casework import notifications
 from service.casework.applicants import age_on, latest_entry
 from service.casework.context import Context, unit_of_work
-from service.domain.codes import ALLOCATION_TEAM, READINESS_ENGINE_CODES, NominationStatus, Readiness, Role, Stage, require_stage
-from service.domain.errors import Forbidden, IllegalTransition, InvalidInput
-from service.casework.inputs import Fields
+from service.casework.commands import ApproveRecommendation, MakeRecommendation, ReturnRecommendation
+from service.domain.codes import ALLOCATION_TEAM, READINESS_ENGINE_CODES, NominationStatus, Readiness, Role, Stage
+from service.domain.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
+from service.domain.steps import require_step
 from service.casework.views import recommendation_header
 
 
@@ -64,12 +65,12 @@ def build_case(ctx: Context, vacancy: Vacancy, as_of: dt.date) -> dict:
 
 
 @unit_of_work
-def make_recommendation(ctx: Context, vacancy_id: int) -> dict:
+def make_recommendation(ctx: Context, vacancy_id: int, command: MakeRecommendation | None = None) -> dict:
     """Rank the active nominees and store the recommendation (innstilling) as a snapshot."""
     vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
     ctx.require_role(ALLOCATION_TEAM, "Innstillingen skrives av en boligkonsulent.", action="make_recommendation",
                      vacancy_id=vacancy.id)
-    require_stage("make_recommendation", vacancy.stage)
+    require_step("make_recommendation", vacancy.stage)
     if not any(n.status == NominationStatus.ACTIVE.value for n in vacancy.nominations):
         raise IllegalTransition("Det er ingen aktive nominasjoner å rangere.")
     rules = ctx.compiled_rules()
@@ -101,29 +102,32 @@ def _latest(ctx: Context, vacancy: Vacancy) -> Recommendation | None:
                               .order_by(Recommendation.id.desc()).limit(1))
 
 
-def _second_pair_of_eyes(ctx: Context, rec: Recommendation, action: str) -> Vacancy:
-    vacancy = ctx.get(Vacancy, rec.vacancy_id, "Den ledige boligen")
+def _second_pair_of_eyes(ctx: Context, vacancy_id: int, command: ApproveRecommendation | ReturnRecommendation,
+                         action: str) -> tuple[Vacancy, Recommendation]:
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    command.check("recommendation_id")
+    rec = ctx.get(Recommendation, command.recommendation_id, "Innstillingen")
+    if rec.vacancy_id != vacancy.id:
+        raise NotFound("Innstillingen finnes ikke for denne boligen.")
     ctx.require_role(ALLOCATION_TEAM, "Innstillingen godkjennes av en boligkonsulent.", action=action,
                      vacancy_id=vacancy.id)
     if rec.author_id == ctx.actor.id:
         raise Forbidden("Innstillingen må godkjennes av en annen boligkonsulent enn den som skrev den "
                         "(fire øyne).", action=action, vacancy_id=vacancy.id)
-    require_stage(action, vacancy.stage)
+    require_step(action, vacancy.stage)
     latest = _latest(ctx, vacancy)
     if latest is None or latest.id != rec.id or ctx.session.scalar(
             select(RecommendationApproval.id).where(RecommendationApproval.recommendation_id == rec.id)):
         raise IllegalTransition("Denne innstillingen er allerede behandlet.")
-    return vacancy
+    return vacancy, rec
 
 
 @unit_of_work
-def approve_recommendation(ctx: Context, recommendation_id: int, note: str | None = None) -> dict:
+def approve_recommendation(ctx: Context, vacancy_id: int, command: ApproveRecommendation) -> dict:
     """The second consultant approves (fire øyne); the recommended are presented to the unit leader."""
-    rec = ctx.get(Recommendation, recommendation_id, "Innstillingen")
-    vacancy = _second_pair_of_eyes(ctx, rec, "approve_recommendation")
-    fields = Fields()
-    note = fields.text("note", note, max_length=5000)
-    fields.check()
+    vacancy, rec = _second_pair_of_eyes(ctx, vacancy_id, command, "approve_recommendation")
+    command.check()
+    note = command.note
     ctx.session.add(RecommendationApproval(recommendation_id=rec.id, approver_id=ctx.actor.id, approved=True,
                                            note=note, decided_at=ctx.now()))
     vacancy.stage = Stage.APPROVED.value
@@ -136,16 +140,14 @@ def approve_recommendation(ctx: Context, recommendation_id: int, note: str | Non
 
 
 @unit_of_work
-def return_recommendation(ctx: Context, recommendation_id: int, note: str) -> dict:
+def return_recommendation(ctx: Context, vacancy_id: int, command: ReturnRecommendation) -> dict:
     """The second consultant sends the recommendation back; the vacancy is open again.
 
     The returned recommendation stays stored; a new one is written later.
     """
-    rec = ctx.get(Recommendation, recommendation_id, "Innstillingen")
-    vacancy = _second_pair_of_eyes(ctx, rec, "return_recommendation")
-    fields = Fields()
-    note = fields.text("note", note, required=True, max_length=5000)
-    fields.check()
+    vacancy, rec = _second_pair_of_eyes(ctx, vacancy_id, command, "return_recommendation")
+    command.check()
+    note = command.note
     ctx.session.add(RecommendationApproval(recommendation_id=rec.id, approver_id=ctx.actor.id, approved=False,
                                            note=note, decided_at=ctx.now()))
     vacancy.stage = Stage.OPEN.value

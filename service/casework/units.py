@@ -13,8 +13,8 @@ from service.store.models import Home, Resident, Unit
 
 from service.casework.context import Context, unit_of_work
 from service.domain.codes import ALLOCATION_TEAM, Role
-from service.domain.errors import Forbidden
-from service.casework.inputs import Fields
+from service.domain.errors import Forbidden, Problems
+from service.casework.commands import AddHome, AddResident, AddUnit, UpdateServiceProfile, checked_by_vocabulary
 from service.casework.views import home_view, unit_view
 
 MANAGE = ALLOCATION_TEAM | {Role.ADMIN}
@@ -28,23 +28,19 @@ def _may_manage(ctx: Context, unit_id: str | None, action: str) -> None:
     raise Forbidden("Bare boligtildelingen og botiltakets egen leder kan endre botiltaket.", action=action)
 
 
-def validate_profile(ctx: Context, fields: Fields, unit_id: str, name: str, profile: dict, path: str) -> dict:
+def validate_profile(ctx: Context, problems: Problems, unit_id: str, name: str, profile: dict, path: str) -> dict:
     """The service profile (bemanning, aktiviteter, måltider, leder ...) against the vocabulary."""
-    if not isinstance(profile, dict):
-        fields.add(path, "tjenesteprofilen må være et oppslag (nøkkel: verdi)")
-        return {}
-    checked = fields.model(path, ctx.compiled_rules().case_models.Botiltak, {**profile, "id": unit_id, "navn": name})
+    checked = checked_by_vocabulary(problems, path, ctx.compiled_rules().case_models.Botiltak,
+                                    {**profile, "id": unit_id, "navn": name})
     if checked is None:
         return {}
     checked.pop("id"), checked.pop("navn")
     return checked
 
 
-def validate_home_facts(ctx: Context, fields: Fields, address: str, facts: dict, path: str) -> dict:
-    if not isinstance(facts, dict):
-        fields.add(path, "boligens opplysninger må være et oppslag (nøkkel: verdi)")
-        return {}
-    checked = fields.model(path, ctx.compiled_rules().case_models.Bolig, {**facts, "adresse": address})
+def validate_home_facts(ctx: Context, problems: Problems, address: str, facts: dict, path: str) -> dict:
+    checked = checked_by_vocabulary(problems, path, ctx.compiled_rules().case_models.Bolig,
+                                    {**facts, "adresse": address})
     if checked is None:
         return {}
     checked.pop("adresse")
@@ -52,18 +48,18 @@ def validate_home_facts(ctx: Context, fields: Fields, address: str, facts: dict,
 
 
 @unit_of_work
-def add_unit(ctx: Context, *, unit_id: str, name: str, profile: dict) -> dict:
+def add_unit(ctx: Context, command: AddUnit) -> dict:
     """Register a unit (botiltak) with its service profile."""
     if ctx.role not in MANAGE:
         raise Forbidden("Bare boligtildelingen kan registrere botiltak.", action="add_unit")
-    fields = Fields()
-    if not unit_id or not unit_id.replace("-", "").isalnum() or unit_id != unit_id.lower():
-        fields.add("unit_id", "id-en kan bare ha små bokstaver, tall og bindestrek, f.eks. lade-botiltak")
-    elif ctx.session.get(Unit, unit_id) is not None:
-        fields.add("unit_id", f"botiltaket '{unit_id}' finnes allerede")
-    name = fields.text("name", name, required=True, max_length=200)
-    checked = validate_profile(ctx, fields, unit_id, name or "", profile, "profile")
-    fields.check()
+    unit_id, name = command.unit_id, command.name
+    problems = Problems(command)
+    if unit_id and ctx.session.get(Unit, unit_id) is not None:
+        problems.add("unit_id", f"botiltaket '{unit_id}' finnes allerede")
+    checked = {}
+    if command.profile is not None:
+        checked = validate_profile(ctx, problems, unit_id or "-", name or "-", command.profile, "profile")
+    problems.check()
     unit = Unit(id=unit_id, name=name, profile=checked, created_at=ctx.now())
     ctx.session.add(unit)
     ctx.audit("unit_added", unit_id=unit_id)
@@ -71,28 +67,30 @@ def add_unit(ctx: Context, *, unit_id: str, name: str, profile: dict) -> dict:
 
 
 @unit_of_work
-def update_service_profile(ctx: Context, unit_id: str, profile: dict) -> dict:
+def update_service_profile(ctx: Context, unit_id: str, command: UpdateServiceProfile) -> dict:
     """The unit leader's answer about the service offer (step 2): staffing, activities, meals."""
     unit = ctx.get(Unit, unit_id, "Botiltaket")
     _may_manage(ctx, unit.id, "update_service_profile")
-    fields = Fields()
-    checked = validate_profile(ctx, fields, unit.id, unit.name, profile, "profile")
-    fields.check()
+    command.check()
+    problems = Problems()
+    checked = validate_profile(ctx, problems, unit.id, unit.name, command.profile, "profile")
+    problems.check()
     unit.profile = checked
     ctx.audit("service_profile_updated", unit_id=unit.id)
     return unit_view(unit)
 
 
 @unit_of_work
-def add_home(ctx: Context, *, unit_id: str, address: str, facts: dict) -> dict:
+def add_home(ctx: Context, unit_id: str, command: AddHome) -> dict:
     unit = ctx.get(Unit, unit_id, "Botiltaket")
     _may_manage(ctx, unit.id, "add_home")
-    fields = Fields()
-    address = fields.text("address", address, required=True, max_length=200)
-    if address and ctx.session.scalar(select(Home.id).where(Home.address == address)) is not None:
-        fields.add("address", f"boligen '{address}' er registrert fra før")
-    checked = validate_home_facts(ctx, fields, address or "", facts, "facts")
-    fields.check()
+    command.check("facts")
+    address = command.address
+    problems = Problems(command)
+    if ctx.session.scalar(select(Home.id).where(Home.address == address)) is not None:
+        problems.add("address", f"boligen '{address}' er registrert fra før")
+    checked = validate_home_facts(ctx, problems, address, command.facts, "facts")
+    problems.check()
     home = Home(unit_id=unit.id, address=address, facts=checked)
     ctx.session.add(home)
     ctx.session.flush()
@@ -101,17 +99,18 @@ def add_home(ctx: Context, *, unit_id: str, address: str, facts: dict) -> dict:
 
 
 @unit_of_work
-def add_resident(ctx: Context, *, unit_id: str, code: str, facts: dict, moved_in_on=None) -> dict:
+def add_resident(ctx: Context, unit_id: str, command: AddResident) -> dict:
     """Register a current resident, anonymised (a code and the facts composition rules use)."""
     unit = ctx.get(Unit, unit_id, "Botiltaket")
     _may_manage(ctx, unit.id, "add_resident")
-    fields = Fields()
-    code = fields.text("code", code, required=True, max_length=40)
-    if code and ctx.session.scalar(select(Resident.id).where(Resident.code == code)) is not None:
-        fields.add("code", f"beboer-id-en '{code}' er i bruk")
-    moved_in = fields.date("moved_in_on", moved_in_on)
-    checked = fields.model("facts", ctx.compiled_rules().case_models.Beboer, {**(facts or {}), "id": code or "-"})
-    fields.check()
+    command.check("facts")
+    code, moved_in = command.code, command.moved_in_on
+    problems = Problems(command)
+    if ctx.session.scalar(select(Resident.id).where(Resident.code == code)) is not None:
+        problems.add("code", f"beboer-id-en '{code}' er i bruk")
+    checked = checked_by_vocabulary(problems, "facts", ctx.compiled_rules().case_models.Beboer,
+                                    {**command.facts, "id": code})
+    problems.check()
     checked.pop("id")
     resident = Resident(code=code, unit_id=unit.id, facts=checked, moved_in_on=moved_in)
     ctx.session.add(resident)

@@ -14,9 +14,10 @@ from service.store.models import (ConsultationMeeting, Decision, DeclinedOffer, 
 
 from service.domain import access
 from service.casework.context import Context, unit_of_work
-from service.domain.codes import ALLOCATION_TEAM, READINESS_LABELS, Readiness, Role, Stage, require_stage
-from service.domain.errors import Forbidden, IllegalTransition
-from service.casework.inputs import Fields
+from service.casework.commands import ReportVacancy, StageFilter, UpdateReadiness, parse
+from service.domain.codes import ALLOCATION_TEAM, READINESS_LABELS, Readiness, Role, Stage
+from service.domain.errors import Forbidden, IllegalTransition, Problems
+from service.domain.steps import require_step
 from service.domain.metrics import metrics_from_timeline
 from service.casework.units import validate_profile
 from service.casework.views import (decision_view, declined_view, event_view, meeting_view, movein_view, nomination_view,
@@ -28,44 +29,38 @@ def _load(ctx: Context, vacancy_id: int) -> Vacancy:
 
 
 @unit_of_work
-def report_vacancy(ctx: Context, *, home_id: int, reported_on=None, vacated_on=None, ready_on=None,
-                   readiness: str = Readiness.VACATED.value, monthly_rent: int | None = None,
-                   reason: str | None = None, reference: str | None = None, service_profile: dict | None = None,
-                   departing_resident: str | None = None) -> dict:
+def report_vacancy(ctx: Context, command: ReportVacancy) -> dict:
     """Step 1 (melding om ledig bolig), with the unit's service profile (step 2) if it changed.
 
     The unit's leader reports (or the allocation team on its behalf). `reported_on`
     defaults to today. `departing_resident` (a resident code) is marked as moved out
     on `vacated_on`, so the composition rules see the unit as it will be.
     """
-    home = ctx.get(Home, home_id, "Boligen")
+    command.check("home_id")
+    home = ctx.get(Home, command.home_id, "Boligen")
     unit = home.unit
     if not access.may_act_for_unit(ctx.actor, unit.id):
         raise Forbidden("Bare botiltakets egen leder eller boligtildelingen kan melde boligen ledig.",
                         action="report_vacancy")
-    fields = Fields()
-    reported = fields.date("reported_on", reported_on) or ctx.today()
-    vacated = fields.date("vacated_on", vacated_on)
-    ready = fields.date("ready_on", ready_on)
-    fields.code("readiness", readiness, [r.value for r in Readiness])
-    rent = fields.amount("monthly_rent", monthly_rent)
-    reason = fields.text("reason", reason, max_length=2000)
-    reference = fields.text("reference", reference, max_length=40)
-    if vacated and ready and ready < vacated:
-        fields.add("ready_on", "boligen kan ikke være klar før den er fraflyttet")
+    reported = command.reported_on or ctx.today()
+    vacated, ready, readiness = command.vacated_on, command.ready_on, command.readiness
+    rent, reason, reference = command.monthly_rent, command.reason, command.reference
+    departing_resident = command.departing_resident
+    problems = Problems(command)
     if reference and ctx.session.scalar(select(Vacancy.id).where(Vacancy.reference == reference)):
-        fields.add("reference", f"referansen '{reference}' er i bruk")
+        problems.add("reference", f"referansen '{reference}' er i bruk")
     profile = None
-    if service_profile is not None:
-        profile = validate_profile(ctx, fields, unit.id, unit.name, service_profile, "service_profile")
+    if command.service_profile is not None:
+        profile = validate_profile(ctx, problems, unit.id, unit.name, command.service_profile, "service_profile")
     resident = None
     if departing_resident:
         resident = ctx.session.scalar(select(Resident).where(Resident.code == departing_resident,
                                                              Resident.unit_id == unit.id,
                                                              Resident.moved_out_on.is_(None)))
         if resident is None:
-            fields.add("departing_resident", f"botiltaket har ingen nåværende beboer med id '{departing_resident}'")
-    fields.check()
+            problems.add("departing_resident",
+                         f"botiltaket har ingen nåværende beboer med id '{departing_resident}'")
+    problems.check()
     in_progress = ctx.session.scalar(select(Vacancy).where(Vacancy.home_id == home.id,
                                                            Vacancy.stage != Stage.MOVED_IN.value))
     if in_progress is not None:
@@ -92,22 +87,23 @@ def report_vacancy(ctx: Context, *, home_id: int, reported_on=None, vacated_on=N
 
 
 @unit_of_work
-def update_readiness(ctx: Context, vacancy_id: int, *, readiness: str, vacated_on=None, ready_on=None) -> dict:
+def update_readiness(ctx: Context, vacancy_id: int, command: UpdateReadiness) -> dict:
     """The unit tells how far the home is: fraflyttet, under klargjøring, klar (with dates)."""
     vacancy = _load(ctx, vacancy_id)
     if not access.may_act_for_unit(ctx.actor, vacancy.home.unit_id):
         raise Forbidden("Bare botiltakets egen leder eller boligtildelingen kan endre boligens status.",
                         action="update_readiness", vacancy_id=vacancy.id)
-    require_stage("update_readiness", vacancy.stage)
-    fields = Fields()
-    fields.code("readiness", readiness, [r.value for r in Readiness])
-    vacated = fields.date("vacated_on", vacated_on) or vacancy.vacated_on
-    ready = fields.date("ready_on", ready_on) or vacancy.ready_on
+    require_step("update_readiness", vacancy.stage)
+    command.check()
+    readiness = command.readiness
+    vacated = command.vacated_on or vacancy.vacated_on
+    ready = command.ready_on or vacancy.ready_on
     if readiness == Readiness.READY.value and ready is None:
         ready = ctx.today()
+    problems = Problems()
     if vacated and ready and ready < vacated:
-        fields.add("ready_on", "boligen kan ikke være klar før den er fraflyttet")
-    fields.check()
+        problems.add("ready_on", "boligen kan ikke være klar før den er fraflyttet")
+    problems.check()
     vacancy.readiness, vacancy.vacated_on, vacancy.ready_on = readiness, vacated, ready
     ctx.event(vacancy, "readiness_updated", f"Boligen er {READINESS_LABELS[Readiness(readiness)]}.",
               readiness=readiness, vacated_on=vacated, ready_on=ready)
@@ -141,9 +137,7 @@ def list_vacancies(ctx: Context, stage: str | None = None) -> list[dict]:
                         action="list_vacancies")
     query = select(Vacancy).order_by(Vacancy.reported_on.desc(), Vacancy.id.desc())
     if stage is not None:
-        fields = Fields()
-        fields.code("stage", stage, [s.value for s in Stage])
-        fields.check()
+        stage = parse(StageFilter, stage=stage).stage
         query = query.where(Vacancy.stage == stage)
     out = []
     for vacancy in ctx.session.scalars(query):

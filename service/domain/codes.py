@@ -1,6 +1,7 @@
 """The routine's vocabulary: roles, the stages of a vacancy, coded reasons, move-in steps.
 
-Standard library only. The store (ORM) imports these codes; nothing here knows
+Standard library only. The store (ORM) imports these codes; the steps that move a
+vacancy from stage to stage are in service/domain/steps.py; nothing here knows
 about the database or the web. Codes are stable identifiers stored in the
 database; every label is the bokmål text a user reads.
 
@@ -26,8 +27,10 @@ next ranked candidate presented, or to `open` when nobody is left.
 from __future__ import annotations
 
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
-from service.domain.errors import IllegalTransition
+#: Where the cases are handled: dates and moments without a time zone are Norwegian time.
+OSLO = ZoneInfo("Europe/Oslo")
 
 #: The four health and welfare offices (helse- og velferdskontor, HVK) that keep waiting lists.
 OFFICES = ("Midtbyen", "Østbyen", "Lerkendal", "Heimdal")
@@ -184,57 +187,5 @@ AFTER_CONTRACT_STEPS = (MoveInStep.HOUSING_ALLOWANCE_APPLIED, MoveInStep.ELECTRI
                         MoveInStep.ADDRESS_REPORTED)
 
 
-# -- which step is allowed in which stage -----------------------------------------------
-
-#: action -> (bokmål verb phrase, the stages it is allowed in)
-ACTIONS: dict[str, tuple[str, frozenset[Stage]]] = {
-    "nominate": ("nominere kandidater", frozenset({Stage.OPEN})),
-    "withdraw_nomination": ("trekke tilbake en nominasjon", frozenset({Stage.OPEN})),
-    "make_recommendation": ("skrive innstilling", frozenset({Stage.OPEN})),
-    "approve_recommendation": ("godkjenne innstillingen", frozenset({Stage.RECOMMENDED})),
-    "return_recommendation": ("sende innstillingen tilbake", frozenset({Stage.RECOMMENDED})),
-    "unit_leader_respond": ("svare på innstillingen", frozenset({Stage.APPROVED})),
-    "open_consultation": ("kalle inn til drøftingsmøte", frozenset({Stage.APPROVED, Stage.OBJECTED, Stage.AGREED})),
-    "record_meeting": ("føre referat fra drøftingsmøtet", frozenset({Stage.IN_CONSULTATION})),
-    "decide": ("fatte vedtak", frozenset({Stage.AGREED, Stage.DISPUTED})),
-    "decline_offer": ("registrere at søkeren takker nei",
-                      frozenset({Stage.DECIDED, Stage.VIEWING_BOOKED})),
-    "book_viewing": ("avtale visning", frozenset({Stage.DECIDED})),
-    "sign_contract": ("registrere signert kontrakt", frozenset({Stage.VIEWING_BOOKED})),
-    "complete_movein_step": ("registrere steg i innflyttingen",
-                             frozenset({Stage.CONTRACT_SIGNED, Stage.MOVED_IN})),
-    "register_move_in": ("registrere innflytting", frozenset({Stage.CONTRACT_SIGNED})),
-    "update_readiness": ("endre boligens status", frozenset(Stage) - {Stage.MOVED_IN}),
-}
-
-# Clearer words for the mistakes people actually make.
-_SPECIFIC = {
-    ("decide", Stage.OPEN): "Vedtak kan ikke fattes før det er skrevet en innstilling.",
-    ("decide", Stage.RECOMMENDED): "Vedtak kan ikke fattes før innstillingen er godkjent av en annen "
-                                   "boligkonsulent (fire øyne).",
-    ("decide", Stage.APPROVED): "Vedtak kan ikke fattes før enhetslederen har svart på innstillingen.",
-    ("decide", Stage.OBJECTED): "Enhetslederen har innsigelse: kall inn til drøftingsmøte før vedtak.",
-    ("decide", Stage.IN_CONSULTATION): "Vedtak kan ikke fattes før referatet fra drøftingsmøtet er ført.",
-    ("nominate", Stage.DECIDED): "Boligen er allerede tildelt; det kan ikke nomineres flere kandidater.",
-    ("withdraw_nomination", Stage.RECOMMENDED): "Innstillingen er skrevet; nominasjonen kan ikke lenger "
-                                                "trekkes tilbake.",
-    ("book_viewing", Stage.CONTRACT_SIGNED): "Kontrakten er allerede signert.",
-}
-
-
 def stage_label(stage: str) -> str:
     return STAGE_LABELS.get(Stage(stage), stage)
-
-
-def require_stage(action: str, stage: str) -> None:
-    """Raise IllegalTransition (bokmål) unless `action` is allowed in `stage`."""
-    verb, allowed = ACTIONS[action]
-    current = Stage(stage)
-    if current in allowed:
-        return
-    specific = _SPECIFIC.get((action, current))
-    if specific is None and action == "nominate" and current not in UNDECIDED:
-        specific = _SPECIFIC[("nominate", Stage.DECIDED)]
-    if specific is None and action == "withdraw_nomination" and current != Stage.OPEN:
-        specific = _SPECIFIC[("withdraw_nomination", Stage.RECOMMENDED)]
-    raise IllegalTransition(specific or f"Kan ikke {verb} nå: saken har status «{STAGE_LABELS[current]}».")

@@ -61,3 +61,23 @@ class InvalidInput(CaseworkError):
 def invalid(path: str, message: str) -> InvalidInput:
     """Shorthand for one bad field."""
     return InvalidInput(Problem(path=path, message=message))
+
+
+class Problems:
+    """What is wrong with a request: the problems its values had (`source.problems`, from a command)
+    and what the casework finds beyond them (a reference in use, a candidate not presented),
+    collected so that one answer names every bad field."""
+
+    def __init__(self, source=None):
+        self.items: list[Problem] = list(getattr(source, "problems", None) or [])
+
+    def add(self, path: str, message: str) -> None:
+        self.items.append(Problem(path=path, message=message))
+
+    def extend(self, problems: list[Problem]) -> None:
+        self.items.extend(problems)
+
+    def check(self) -> None:
+        """Raise InvalidInput if anything was found."""
+        if self.items:
+            raise InvalidInput(self.items)

@@ -9,7 +9,6 @@ loaded bundle must have the same hash.
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 import threading
 from collections import OrderedDict
@@ -20,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import CompiledRules, Rulebook, load_rules
-from engine.rules import FILES
+from engine.rules import FILES, content_hash
 
 from service.store.models import RulesBundle, RulesBundleFile
 
@@ -36,13 +35,8 @@ def bundle_files(book: Rulebook) -> dict[str, str]:
     the archive must hold exactly the files that were used.
     """
     folder = Path(book.folder)
-    contents: dict[str, bytes] = {}
-    digest = hashlib.sha256()
-    for name in FILES:
-        data = (folder / name).read_bytes()
-        digest.update(name.encode() + b"\0" + data + b"\0")
-        contents[name] = data
-    if digest.hexdigest() != book.content_hash:
+    contents = {name: (folder / name).read_bytes() for name in FILES}
+    if content_hash(contents) != book.content_hash:
         raise RulesVersionMissing(
             f"Regelfilene i {folder} er endret etter at regelverket ble lastet; last regelverket på nytt.")
     return {name: data.decode("utf-8") for name, data in contents.items()}

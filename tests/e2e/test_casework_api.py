@@ -31,16 +31,17 @@ def nominate_all(api, vacancy_id: int) -> dict:
     out = {}
     for i, (caseworker, code) in enumerate(NOMINEES.items()):
         api.at(f"2026-11-{18 + i}", 11)
-        out[code] = api.ok("POST", f"/vacancies/{vacancy_id}/nominations", {"applicant_id": ids[code]},
+        out[code] = api.ok("POST", f"/vacancies/{vacancy_id}/nominate", {"applicant_id": ids[code]},
                            as_=caseworker, status=201)
     return out
 
 
 def recommend_and_approve(api, vacancy_id: int) -> dict:
     api.at("2026-11-28", 9)
-    rec = api.ok("POST", f"/vacancies/{vacancy_id}/recommendation", as_="konsulent.anne", status=201)
+    rec = api.ok("POST", f"/vacancies/{vacancy_id}/make-recommendation", as_="konsulent.anne", status=201)
     api.at("2026-11-28", 14)
-    api.ok("POST", f"/recommendations/{rec['id']}/approve", {"note": "Gjennomgått."}, as_="konsulent.jonas")
+    api.ok("POST", f"/vacancies/{vacancy_id}/approve-recommendation", {"recommendation_id": rec["id"],
+                                                                          "note": "Gjennomgått."}, as_="konsulent.jonas")
     return rec
 
 
@@ -91,43 +92,43 @@ def test_a_vacancy_goes_from_report_to_signed_contract_through_objection_meeting
 
     # Steps 7-8: the unit leader objects; a consultation meeting; disagreement remains.
     api.at("2026-11-30", 9)
-    objection = api.ok("POST", f"/vacancies/{vacancy_id}/unit-leader-response",
+    objection = api.ok("POST", f"/vacancies/{vacancy_id}/unit-leader-respond",
                        {"response": "innsigelse", "reason_code": "sammensetning"}, as_="leder.lade", status=201)
     assert objection["presented"] == ["K-2210", "K-2031"]
     api.at("2026-11-30", 10)
-    meeting = api.ok("POST", f"/vacancies/{vacancy_id}/consultation",
+    meeting = api.ok("POST", f"/vacancies/{vacancy_id}/open-consultation",
                      {"scheduled_for": "2026-12-02T13:00:00", "participants": PARTICIPANTS[:2]},
                      as_="konsulent.anne", status=201)
     assert meeting["scheduled_for"] == "2026-12-02T13:00:00+01:00"  # no time zone given: Oslo time
     api.at("2026-12-02", 15)
-    minutes = api.ok("POST", f"/vacancies/{vacancy_id}/consultation/minutes",
+    minutes = api.ok("POST", f"/vacancies/{vacancy_id}/record-meeting",
                      {"participants": PARTICIPANTS, "minutes": "Botiltaket mener sammensetningen blir krevende.",
                       "outcome": "uenighet"}, as_="konsulent.anne")
     assert minutes["outcome"] == "uenighet" and len(minutes["participants"]) == 4
 
     # Step 9: only the head of allocation decides now; another than the top needs a coded reason.
-    refused = api.post(f"/vacancies/{vacancy_id}/decision", {"candidate": "K-2210"}, as_="konsulent.anne")
+    refused = api.post(f"/vacancies/{vacancy_id}/decide", {"candidate": "K-2210"}, as_="konsulent.anne")
     assert refused.status_code == 403 and "avdelingslederen" in refused.get_json()["feil"]
     api.at("2026-12-03", 9)
-    missing = api.post(f"/vacancies/{vacancy_id}/decision", {"candidate": "K-2031"}, as_="avdelingsleder.siri")
+    missing = api.post(f"/vacancies/{vacancy_id}/decide", {"candidate": "K-2031"}, as_="avdelingsleder.siri")
     assert missing.status_code == 422
     assert [p["path"] for p in missing.get_json()["problemer"]] == ["override_code"]
-    decision = api.ok("POST", f"/vacancies/{vacancy_id}/decision",
+    decision = api.ok("POST", f"/vacancies/{vacancy_id}/decide",
                       {"candidate": "K-2031", "override_code": "likeverdig"}, as_="avdelingsleder.siri", status=201)
     assert decision["top_candidate"] == "K-2210" and decision["override_code"] == "likeverdig"
 
     # Steps 10-11: ready, viewing, contract, and the after-contract checklist.
     api.at("2026-12-03", 9, 20)
-    api.ok("POST", f"/vacancies/{vacancy_id}/readiness", {"readiness": "ready", "ready_on": "2026-12-03"},
+    api.ok("POST", f"/vacancies/{vacancy_id}/update-readiness", {"readiness": "ready", "ready_on": "2026-12-03"},
            as_="leder.lade")
     api.at("2026-12-03", 10)
-    api.ok("POST", f"/vacancies/{vacancy_id}/viewing", {"viewing_at": "2026-12-04T12:00:00"}, as_="konsulent.anne")
+    api.ok("POST", f"/vacancies/{vacancy_id}/book-viewing", {"viewing_at": "2026-12-04T12:00:00"}, as_="konsulent.anne")
     api.at("2026-12-07", 10)
-    contract = api.ok("POST", f"/vacancies/{vacancy_id}/contract", {"signed_on": "2026-12-07"},
+    contract = api.ok("POST", f"/vacancies/{vacancy_id}/sign-contract", {"signed_on": "2026-12-07"},
                       as_="konsulent.anne")
     assert contract["step"] == "contract_signed"
     for step in ("housing_allowance_applied", "electricity_ordered", "address_reported"):
-        api.ok("POST", f"/vacancies/{vacancy_id}/movein-steps", {"step": step}, as_="konsulent.anne")
+        api.ok("POST", f"/vacancies/{vacancy_id}/complete-movein-step", {"step": step}, as_="konsulent.anne")
 
     detail = api.ok("GET", f"/vacancies/{vacancy_id}", as_="konsulent.anne")
     assert detail["stage"] == "contract_signed"
@@ -158,9 +159,9 @@ def test_a_vacancy_goes_from_report_to_signed_contract_through_objection_meeting
 def test_deciding_before_the_recommendation_is_approved_is_409_and_changes_nothing(api, casework_app):
     vacancy_id = report_lade(api)
     nominate_all(api, vacancy_id)
-    api.ok("POST", f"/vacancies/{vacancy_id}/recommendation", as_="konsulent.anne", status=201)
+    api.ok("POST", f"/vacancies/{vacancy_id}/make-recommendation", as_="konsulent.anne", status=201)
     before = snapshot(casework_app, skip=())
-    answer = api.post(f"/vacancies/{vacancy_id}/decision", {"candidate": "K-2210"}, as_="konsulent.anne")
+    answer = api.post(f"/vacancies/{vacancy_id}/decide", {"candidate": "K-2210"}, as_="konsulent.anne")
     assert answer.status_code == 409 and answer.get_json()["feil"]
     assert snapshot(casework_app, skip=()) == before
 
@@ -169,37 +170,40 @@ def test_nominating_on_an_allocated_vacancy_is_409_and_changes_nothing(api, case
     vacancy_id = report_lade(api)
     nominated = nominate_all(api, vacancy_id)
     recommend_and_approve(api, vacancy_id)
-    api.ok("POST", f"/vacancies/{vacancy_id}/unit-leader-response", {"response": "enig"}, as_="leder.lade")
-    api.ok("POST", f"/vacancies/{vacancy_id}/decision", {"candidate": "K-2210"}, as_="konsulent.anne")
-    api.ok("POST", f"/nominations/{nominated['K-1187']['id']}/withdraw", status=409, as_="hvk.midtbyen")
+    api.ok("POST", f"/vacancies/{vacancy_id}/unit-leader-respond", {"response": "enig"}, as_="leder.lade")
+    api.ok("POST", f"/vacancies/{vacancy_id}/decide", {"candidate": "K-2210"}, as_="konsulent.anne")
+    api.ok("POST", f"/vacancies/{vacancy_id}/withdraw-nomination",
+           {"nomination_id": nominated['K-1187']['id']}, status=409, as_="hvk.midtbyen")
     other = api.applicant_id("K-3003")
     before = snapshot(casework_app, skip=())
-    answer = api.post(f"/vacancies/{vacancy_id}/nominations", {"applicant_id": other}, as_="hvk.heimdal")
+    answer = api.post(f"/vacancies/{vacancy_id}/nominate", {"applicant_id": other}, as_="hvk.heimdal")
     assert answer.status_code == 409 and "tildelt" in answer.get_json()["feil"]
     assert snapshot(casework_app, skip=()) == before
 
 
 def test_a_second_nomination_from_the_same_office_is_409_until_the_first_is_withdrawn(api, casework_app):
     vacancy_id = report_lade(api)
-    first = api.ok("POST", f"/vacancies/{vacancy_id}/nominations", {"applicant_id": api.applicant_id("K-0954")},
+    first = api.ok("POST", f"/vacancies/{vacancy_id}/nominate", {"applicant_id": api.applicant_id("K-0954")},
                    as_="hvk.heimdal", status=201)
     other = api.applicant_id("K-3003")
     before = snapshot(casework_app, skip=())
-    answer = api.post(f"/vacancies/{vacancy_id}/nominations", {"applicant_id": other}, as_="hvk.heimdal")
+    answer = api.post(f"/vacancies/{vacancy_id}/nominate", {"applicant_id": other}, as_="hvk.heimdal")
     assert answer.status_code == 409
     assert "Heimdal helse- og velferdskontor har allerede en aktiv nominasjon" in answer.get_json()["feil"]
     assert snapshot(casework_app, skip=()) == before
     # Withdrawing and replacing is allowed until the recommendation is made.
-    api.ok("POST", f"/nominations/{first['id']}/withdraw", {"reason": "Feil kandidat."}, as_="hvk.heimdal")
-    api.ok("POST", f"/vacancies/{vacancy_id}/nominations", {"applicant_id": other}, as_="hvk.heimdal", status=201)
+    api.ok("POST", f"/vacancies/{vacancy_id}/withdraw-nomination", {"nomination_id": first["id"],
+                                                                       "reason": "Feil kandidat."}, as_="hvk.heimdal")
+    api.ok("POST", f"/vacancies/{vacancy_id}/nominate", {"applicant_id": other}, as_="hvk.heimdal", status=201)
 
 
 def test_approving_your_own_recommendation_is_403_audited_and_changes_nothing_else(api, casework_app):
     vacancy_id = report_lade(api)
     nominate_all(api, vacancy_id)
-    rec = api.ok("POST", f"/vacancies/{vacancy_id}/recommendation", as_="konsulent.anne", status=201)
+    rec = api.ok("POST", f"/vacancies/{vacancy_id}/make-recommendation", as_="konsulent.anne", status=201)
     before = snapshot(casework_app)
-    answer = api.post(f"/recommendations/{rec['id']}/approve", as_="konsulent.anne")
+    answer = api.post(f"/vacancies/{vacancy_id}/approve-recommendation", {"recommendation_id": rec["id"]},
+                      as_="konsulent.anne")
     assert answer.status_code == 403 and "fire øyne" in answer.get_json()["feil"]
     assert snapshot(casework_app) == before
     denied = audit_rows(casework_app, "outcome = 'denied' AND action = 'approve_recommendation'")
@@ -225,7 +229,7 @@ def test_a_caseworker_reading_another_offices_candidate_gets_403_and_the_attempt
 
 def test_another_offices_caseworker_cannot_nominate_your_applicant(api):
     vacancy_id = report_lade(api)
-    answer = api.post(f"/vacancies/{vacancy_id}/nominations", {"applicant_id": api.applicant_id("K-1187")},
+    answer = api.post(f"/vacancies/{vacancy_id}/nominate", {"applicant_id": api.applicant_id("K-1187")},
                       as_="hvk.heimdal")
     assert answer.status_code == 403
 
@@ -234,7 +238,7 @@ def test_another_offices_caseworker_cannot_nominate_your_applicant(api):
 
 def test_an_unknown_field_in_a_body_is_422_naming_the_field(api):
     vacancy_id = report_lade(api)
-    answer = api.post(f"/vacancies/{vacancy_id}/nominations", {"applicant_id": 1, "kontor": "Heimdal"},
+    answer = api.post(f"/vacancies/{vacancy_id}/nominate", {"applicant_id": 1, "kontor": "Heimdal"},
                       as_="hvk.heimdal")
     assert answer.status_code == 422
     assert [p["path"] for p in answer.get_json()["problemer"]] == ["kontor"]
@@ -260,8 +264,8 @@ def test_a_body_that_is_not_json_is_415(api):
 
 @pytest.mark.parametrize("method, path", [
     ("GET", "/vacancies"), ("POST", "/vacancies"), ("GET", "/vacancies/1"), ("GET", "/vacancies/1/timeline"),
-    ("POST", "/vacancies/1/nominations"), ("GET", "/applicants/1"), ("POST", "/recommendations/1/approve"),
-    ("POST", "/vacancies/1/decision"), ("GET", "/me"),
+    ("POST", "/vacancies/1/nominate"), ("GET", "/applicants/1"), ("POST", "/vacancies/1/approve-recommendation"),
+    ("POST", "/vacancies/1/decide"), ("GET", "/me"),
 ])
 def test_without_a_login_or_token_the_casework_answers_401_in_bokmal(api, method, path):
     answer = api.client.open("/api/v1" + path, method=method, json={} if method == "POST" else None)
@@ -295,12 +299,12 @@ def test_a_person_logs_in_with_a_password_uses_the_cookie_and_logs_out(api, case
 
 def test_openapi_describes_every_casework_route_with_its_body_schema(api):
     doc = api.client.get("/openapi.json").get_json()
-    post = doc["paths"]["/api/v1/vacancies/{vacancy_id}/nominations"]["post"]
+    post = doc["paths"]["/api/v1/vacancies/{vacancy_id}/nominate"]["post"]
     ref = post["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     schema = doc["components"]["schemas"][ref.rsplit("/", 1)[1]]
     assert schema["additionalProperties"] is False and schema["required"] == ["applicant_id"]
     assert set(post["responses"]) >= {"201", "401", "403", "404", "409", "422"}
-    for path in ("/api/v1/vacancies/{vacancy_id}/decision", "/api/v1/vacancies/{vacancy_id}/timeline",
-                 "/api/v1/recommendations/{recommendation_id}/approve", "/api/v1/login",
+    for path in ("/api/v1/vacancies/{vacancy_id}/decide", "/api/v1/vacancies/{vacancy_id}/timeline",
+                 "/api/v1/vacancies/{vacancy_id}/approve-recommendation", "/api/v1/login",
                  "/api/v1/vacancies/{vacancy_id}/metrics", "/api/v1/applicants/{applicant_id}/checklist"):
         assert path in doc["paths"], path

@@ -18,7 +18,7 @@ def test_a_stored_recommendation_reranks_identically_after_the_rules_change(tmp_
     api = Api(app.test_client(), clock)
     vacancy_id = report_lade(api)
     nominate_all(api, vacancy_id)
-    rec = api.ok("POST", f"/vacancies/{vacancy_id}/recommendation", as_="konsulent.anne", status=201)
+    rec = api.ok("POST", f"/vacancies/{vacancy_id}/make-recommendation", as_="konsulent.anne", status=201)
 
     text = (rules_copy / "prioritering.yaml").read_text(encoding="utf-8")
     (rules_copy / "prioritering.yaml").write_text(text.replace("    navn: I midlertidig bolig\n    poeng: 20",

@@ -38,7 +38,7 @@ def race(base: str) -> dict:
         ids.append(applicant["id"])
     barrier = threading.Barrier(THREADS)
     answers: list = [None] * THREADS
-    url = f"{base}/api/v1/vacancies/{vacancy['id']}/nominations"
+    url = f"{base}/api/v1/vacancies/{vacancy['id']}/nominate"
 
     def attempt(i: int) -> None:
         barrier.wait()

@@ -148,12 +148,12 @@ def test_a_field_added_to_the_vocabulary_appears_in_the_checklist_form(tmp_path,
 def test_a_refused_step_shows_the_message_next_to_the_field(app):
     pages = Pages(app)
     pages.login("leder.sverresgate")
-    response = pages.post("/ledige-boliger/3/readiness", {"readiness": "ready", "vacated_on": "2026-11-20",
+    response = pages.post("/ledige-boliger/3/update-readiness", {"readiness": "ready", "vacated_on": "2026-11-20",
                                                           "ready_on": "2026-11-01"})
 
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert re.search(r'id="readiness-ready-on-feil">.*kan ikke være klar før den er fraflyttet', html)
+    assert re.search(r'id="update-readiness-ready-on-feil">.*kan ikke være klar før den er fraflyttet', html)
     assert 'value="2026-11-01"' in html
 
 
@@ -187,7 +187,7 @@ def test_a_post_without_the_form_token_is_refused(app):
     pages = Pages(app)
     pages.login("konsulent.anne")
 
-    assert pages.client.post("/ledige-boliger/2/recommend", data={}).status_code == 400
+    assert pages.client.post("/ledige-boliger/2/make-recommendation", data={}).status_code == 400
 
 
 def test_pages_need_a_login(app):

@@ -174,7 +174,7 @@ def test_one_vacancy_from_report_to_signed_contract_through_the_pages(browser, s
     leader.page.get_by_role("radio", name="Innsigelse").check()
     leader.page.get_by_label("Utdyping").fill("Vi har ikke nattbemanning nok til to nye med stort behov.")
     leader.submit("Send svaret")
-    assert "påkrevd felt mangler" in leader.page.locator("#respond-reason-code-feil").inner_text()
+    assert "påkrevd felt mangler" in leader.page.locator("#unit-leader-respond-reason-code-feil").inner_text()
     assert leader.page.get_by_label("Utdyping").input_value().startswith("Vi har ikke nattbemanning")
     assert leader.page.get_by_role("radio", name="Innsigelse").is_checked()
     leader.page.get_by_label("Begrunnelse for innsigelsen").select_option("tjenester")
@@ -252,17 +252,17 @@ def test_one_vacancy_from_report_to_signed_contract_through_the_pages(browser, s
     # Step 11 after the contract: housing allowance, electricity, then moving in; the case is closed.
     anne.page.go_back()
     anne.page.get_by_label("Steg", exact=True).select_option(label="søknad om bostøtte sendt")
-    assert "ÅÅÅÅ-MM-DD" in anne.page.locator("#movein_step-done-on-hjelp").inner_text()
+    assert "ÅÅÅÅ-MM-DD" in anne.page.locator("#complete-movein-step-done-on-hjelp").inner_text()
     anne.page.get_by_label("Dato", exact=True).fill("2026-12-03")
     anne.submit("Registrer steget")
     assert "Steget er registrert." in anne.flash()
-    assert anne.page.locator("#movein_step-step option", has_text="søknad om bostøtte sendt").count() == 0
+    assert anne.page.locator("#complete-movein-step-step option", has_text="søknad om bostøtte sendt").count() == 0
     anne.page.get_by_label("Steg", exact=True).select_option(label="strøm bestilt")
     anne.submit("Registrer steget")
     assert "Steget er registrert." in anne.flash()
     anne.page.get_by_label("Innflyttet dato").fill("2026-11-20")  # before the home was vacated: refused
     anne.submit("Registrer innflytting")
-    assert "fraflyttet" in anne.page.locator("#move_in-moved-in-on-feil").inner_text()
+    assert "fraflyttet" in anne.page.locator("#register-move-in-moved-in-on-feil").inner_text()
     assert anne.page.get_by_label("Innflyttet dato").input_value() == "2026-11-20"
     anne.page.get_by_label("Innflyttet dato").fill("2026-12-05")
     anne.submit("Registrer innflytting")

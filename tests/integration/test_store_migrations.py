@@ -13,6 +13,7 @@ from service.store.migrate import current_revision, head_revision, upgrade
 from service.store.models import APPEND_ONLY_TABLES, Base
 from service.casework import decisions
 from store_support import lade_to_decision, report_lade, world, world_template  # noqa: F401
+from service.casework import commands
 
 
 def test_upgrade_creates_the_schema_in_a_new_sqlite_file_and_can_run_again(tmp_path):
@@ -43,7 +44,8 @@ def test_the_default_database_is_a_file_in_the_instance_folder(monkeypatch, tmp_
 @pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
 def test_append_only_tables_refuse_update_and_delete(world, table):
     vacancy_id = lade_to_decision(world)  # a row in every append-only table
-    decisions.decline_offer(world.ctx("konsulent.anne"), vacancy_id, reason_code="boligen")
+    decisions.decline_offer(world.ctx('konsulent.anne'), vacancy_id,
+        commands.parse(commands.DeclineOffer, reason_code='boligen'))
     with world.engine.connect() as connection:
         assert connection.execute(text(f"SELECT count(*) FROM {table}")).scalar() > 0
     for statement in (f"UPDATE {table} SET {_a_column(world, table)} = {_a_column(world, table)}",

@@ -19,6 +19,7 @@ from service.casework import IllegalTransition, nominations
 from service.casework.context import Context
 from service.store.models import Applicant, Nomination, User
 from store_support import World, postgres_world, report_lade, world, world_template  # noqa: F401
+from service.casework import commands
 
 THREADS = 50
 
@@ -43,7 +44,7 @@ def race(w: World, threads: int = THREADS) -> dict:
             ctx = Context(session=session, actor=session.get(User, caseworker_id), clock=w.clock, rules=w.rules)
             session.commit()  # give the connection back to the pool while waiting for the others
             barrier.wait()
-            nominations.nominate(ctx, vacancy_id, ids[i])
+            nominations.nominate(ctx, vacancy_id, commands.parse(commands.Nominate, applicant_id=ids[i]))
             outcomes[i] = "ok"
         except IllegalTransition as exc:
             outcomes[i] = exc

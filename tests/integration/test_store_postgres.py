@@ -14,6 +14,7 @@ from sqlalchemy.exc import DatabaseError
 from service.casework import decisions, movein, recommendations, vacancies
 from service.store.models import Base
 from store_support import lade_to_decision, postgres_world  # noqa: F401
+from service.casework import commands
 
 
 def test_on_postgresql_the_models_and_migrations_agree_and_the_audit_log_is_append_only(postgres_world):
@@ -29,13 +30,17 @@ def test_on_postgresql_the_models_and_migrations_agree_and_the_audit_log_is_appe
 def test_on_postgresql_a_vacancy_goes_to_a_signed_contract_and_reranks_identically(postgres_world):
     w = postgres_world
     vacancy_id = lade_to_decision(w)
-    decisions.decline_offer(w.ctx("hvk.ostbyen"), vacancy_id, reason_code="beliggenhet")
+    decisions.decline_offer(w.ctx('hvk.ostbyen'), vacancy_id, commands.parse(commands.DeclineOffer,
+                                                                             reason_code='beliggenhet'))
     from service.casework import consultation
-    consultation.unit_leader_respond(w.ctx("leder.lade"), vacancy_id, response="enig")
-    decisions.decide(w.ctx("konsulent.anne"), vacancy_id, candidate="K-2031")
-    vacancies.update_readiness(w.ctx("leder.lade"), vacancy_id, readiness="ready")
-    movein.book_viewing(w.ctx("konsulent.anne"), vacancy_id, viewing_at="2026-12-02T12:00:00")
-    movein.sign_contract(w.ctx("konsulent.anne"), vacancy_id)
+    consultation.unit_leader_respond(w.ctx('leder.lade'), vacancy_id,
+        commands.parse(commands.UnitLeaderRespond, response='enig'))
+    decisions.decide(w.ctx('konsulent.anne'), vacancy_id, commands.parse(commands.Decide, candidate='K-2031'))
+    vacancies.update_readiness(w.ctx('leder.lade'), vacancy_id, commands.parse(commands.UpdateReadiness,
+                                                                               readiness='ready'))
+    movein.book_viewing(w.ctx('konsulent.anne'), vacancy_id, commands.parse(commands.BookViewing,
+                                                                            viewing_at='2026-12-02T12:00:00'))
+    movein.sign_contract(w.ctx('konsulent.anne'), vacancy_id, commands.parse(commands.SignContract))
     detail = vacancies.get_vacancy(w.ctx("konsulent.anne"), vacancy_id)
     assert detail["stage"] == "contract_signed"
     again = recommendations.rerank(w.ctx("konsulent.jonas"), detail["recommendations"][0]["id"])

@@ -9,6 +9,7 @@ from service.casework import Forbidden, applicants, recommendations, vacancies
 from service.domain import access
 from service.store.models import AuditEntry
 from store_support import nominate_all, recommend_and_approve, report_lade, world, world_template  # noqa: F401
+from service.casework import commands
 
 
 def test_a_caseworker_reading_another_offices_candidate_is_refused_and_the_attempt_is_audited(world):
@@ -59,8 +60,9 @@ def test_a_unit_leader_sees_only_shareable_fields_of_their_units_nominees(world)
 def test_without_consent_the_unit_leader_sees_no_checklist_fields(world):
     w = world
     vacancy_id = report_lade(w)
-    applicants.record_journal_change(w.ctx("hvk.midtbyen"), w.applicant_id("K-1187"), {"samtykke_deling": False},
-                                     note="Søkeren trakk samtykket.")
+    applicants.record_journal_change(w.ctx('hvk.midtbyen'), w.applicant_id('K-1187'),
+        commands.parse(commands.RecordJournalChange, changes={'samtykke_deling': False},
+                       note='Søkeren trakk samtykket.'))
     nominate_all(w, vacancy_id, ["K-1187"])
     view = applicants.get_candidate(w.ctx("leder.lade"), w.applicant_id("K-1187"))
     assert view["consent_to_share"] is False and view["checklist_shared"] is None
@@ -100,9 +102,11 @@ def test_only_the_units_own_leader_or_the_team_reports_a_vacancy(world):
     from store_support import LADE_HOME
     w = world
     with pytest.raises(Forbidden):
-        vacancies.report_vacancy(w.ctx("leder.sverresgate"), home_id=w.home_id(LADE_HOME))
+        vacancies.report_vacancy(w.ctx('leder.sverresgate'), commands.parse(commands.ReportVacancy,
+                                                                            home_id=w.home_id(LADE_HOME)))
     with pytest.raises(Forbidden):
-        vacancies.report_vacancy(w.ctx("hvk.midtbyen"), home_id=w.home_id(LADE_HOME))
+        vacancies.report_vacancy(w.ctx('hvk.midtbyen'), commands.parse(commands.ReportVacancy,
+                                                                       home_id=w.home_id(LADE_HOME)))
 
 
 class _Actor:

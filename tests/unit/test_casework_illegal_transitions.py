@@ -7,6 +7,7 @@ import pytest
 from service.casework import IllegalTransition, consultation, decisions, movein, nominations, recommendations
 from store_support import (lade_to_decision, nominate_all, recommend_and_approve, report_lade,  # noqa: F401
                            world, world_template)
+from service.casework import commands
 
 
 def _open_with_nominees(w):
@@ -29,38 +30,46 @@ def _approved(w):
 
 def _objected(w):
     vacancy_id = _approved(w)
-    consultation.unit_leader_respond(w.ctx("leder.lade"), vacancy_id, response="innsigelse", reason_code="atferd")
+    consultation.unit_leader_respond(w.ctx('leder.lade'), vacancy_id,
+        commands.parse(commands.UnitLeaderRespond, response='innsigelse', reason_code='atferd'))
     return vacancy_id
 
 
 def _contract_signed(w):
     from service.casework import vacancies
     vacancy_id = lade_to_decision(w)
-    vacancies.update_readiness(w.ctx("leder.lade"), vacancy_id, readiness="ready")
-    movein.book_viewing(w.ctx("konsulent.anne"), vacancy_id, viewing_at="2026-12-02T12:00:00")
-    movein.sign_contract(w.ctx("konsulent.anne"), vacancy_id)
+    vacancies.update_readiness(w.ctx('leder.lade'), vacancy_id, commands.parse(commands.UpdateReadiness,
+                                                                               readiness='ready'))
+    movein.book_viewing(w.ctx('konsulent.anne'), vacancy_id, commands.parse(commands.BookViewing,
+                                                                            viewing_at='2026-12-02T12:00:00'))
+    movein.sign_contract(w.ctx('konsulent.anne'), vacancy_id, commands.parse(commands.SignContract))
     return vacancy_id
 
 
 def _electricity_ordered(w):
     vacancy_id = _contract_signed(w)
-    movein.complete_movein_step(w.ctx("konsulent.anne"), vacancy_id, step="electricity_ordered")
+    movein.complete_movein_step(w.ctx('konsulent.anne'), vacancy_id,
+        commands.parse(commands.CompleteMoveinStep, step='electricity_ordered'))
     return vacancy_id
 
 
 CASES = {
     # name: (build the state, the illegal step, words the message must contain)
     "deciding before any recommendation": (
-        _open_with_nominees, lambda w, v: decisions.decide(w.ctx("konsulent.anne"), v, candidate="K-2210"),
+        _open_with_nominees, lambda w, v: decisions.decide(w.ctx('konsulent.anne'), v,
+            commands.parse(commands.Decide, candidate='K-2210')),
         "før det er skrevet en innstilling"),
     "deciding before the four-eyes approval": (
-        _recommended, lambda w, v: decisions.decide(w.ctx("konsulent.anne"), v, candidate="K-2210"),
+        _recommended, lambda w, v: decisions.decide(w.ctx('konsulent.anne'), v,
+            commands.parse(commands.Decide, candidate='K-2210')),
         "fire øyne"),
     "deciding before the unit leader answered": (
-        _approved, lambda w, v: decisions.decide(w.ctx("konsulent.anne"), v, candidate="K-2210"),
+        _approved, lambda w, v: decisions.decide(w.ctx('konsulent.anne'), v,
+            commands.parse(commands.Decide, candidate='K-2210')),
         "enhetslederen har svart"),
     "deciding over an objection without a meeting": (
-        _objected, lambda w, v: decisions.decide(w.ctx("avdelingsleder.siri"), v, candidate="K-2210"),
+        _objected, lambda w, v: decisions.decide(w.ctx('avdelingsleder.siri'), v,
+            commands.parse(commands.Decide, candidate='K-2210')),
         "drøftingsmøte"),
     "nominating on an allocated vacancy": (
         lade_to_decision, lambda w, v: w.demo().nominate(v, "K-3001"), "allerede tildelt"),
@@ -73,34 +82,41 @@ CASES = {
         _recommended, lambda w, v: recommendations.make_recommendation(w.ctx("konsulent.anne"), v),
         "innstilling venter på godkjenning"),
     "approving twice": (
-        _approved, lambda w, v: recommendations.approve_recommendation(w.ctx("konsulent.jonas"), 1),
+        _approved, lambda w, v: recommendations.approve_recommendation(
+            w.ctx("konsulent.jonas"), v, commands.parse(commands.ApproveRecommendation, recommendation_id=1)),
         "Kan ikke godkjenne innstillingen nå"),
     "the unit leader answering before the approval": (
-        _recommended, lambda w, v: consultation.unit_leader_respond(w.ctx("leder.lade"), v, response="enig"),
+        _recommended, lambda w, v: consultation.unit_leader_respond(w.ctx('leder.lade'), v,
+            commands.parse(commands.UnitLeaderRespond, response='enig')),
         "Kan ikke svare på innstillingen nå"),
     "minutes for a meeting never called": (
-        _objected, lambda w, v: consultation.record_meeting(
-            w.ctx("konsulent.anne"), v, participants=[{"name": "A", "role": "b"}], minutes="x", outcome="enighet"),
+        _objected, lambda w, v: consultation.record_meeting(w.ctx('konsulent.anne'), v,
+            commands.parse(commands.RecordMeeting, participants=[{'name': 'A', 'role': 'b'}], minutes='x',
+                           outcome='enighet')),
         "Kan ikke føre referat"),
     "booking a viewing before the decision": (
-        _approved, lambda w, v: movein.book_viewing(w.ctx("konsulent.anne"), v, viewing_at="2026-12-02T12:00:00"),
+        _approved, lambda w, v: movein.book_viewing(w.ctx('konsulent.anne'), v,
+            commands.parse(commands.BookViewing, viewing_at='2026-12-02T12:00:00')),
         "Kan ikke avtale visning nå"),
     "signing the contract before the viewing": (
-        lade_to_decision, lambda w, v: movein.sign_contract(w.ctx("konsulent.anne"), v),
+        lade_to_decision, lambda w, v: movein.sign_contract(w.ctx('konsulent.anne'), v,
+            commands.parse(commands.SignContract)),
         "Kan ikke registrere signert kontrakt nå"),
     "after-contract steps before the contract": (
-        lade_to_decision, lambda w, v: movein.complete_movein_step(w.ctx("konsulent.anne"), v,
-                                                                   step="electricity_ordered"),
+        lade_to_decision, lambda w, v: movein.complete_movein_step(w.ctx('konsulent.anne'), v,
+            commands.parse(commands.CompleteMoveinStep, step='electricity_ordered')),
         "Kan ikke registrere steg i innflyttingen nå"),
     "declining after the contract is signed": (
-        _contract_signed, lambda w, v: decisions.decline_offer(w.ctx("konsulent.anne"), v, reason_code="boligen"),
+        _contract_signed, lambda w, v: decisions.decline_offer(w.ctx('konsulent.anne'), v,
+            commands.parse(commands.DeclineOffer, reason_code='boligen')),
         "Kan ikke registrere at søkeren takker nei nå"),
     "withdrawing after the recommendation": (
-        _recommended, lambda w, v: nominations.withdraw_nomination(w.ctx("hvk.midtbyen"), 1),
+        _recommended, lambda w, v: nominations.withdraw_nomination(
+            w.ctx("hvk.midtbyen"), v, commands.parse(commands.WithdrawNomination, nomination_id=1)),
         "kan ikke lenger trekkes tilbake"),
     "the same after-contract step twice": (
-        _electricity_ordered, lambda w, v: movein.complete_movein_step(w.ctx("konsulent.anne"), v,
-                                                                       step="electricity_ordered"),
+        _electricity_ordered, lambda w, v: movein.complete_movein_step(w.ctx('konsulent.anne'), v,
+            commands.parse(commands.CompleteMoveinStep, step='electricity_ordered')),
         "allerede registrert"),
 }
 

@@ -7,6 +7,7 @@ import pytest
 from service.casework import (Forbidden, IllegalTransition, InvalidInput, applicants, consultation, decisions,
                               movein, recommendations, vacancies)
 from store_support import (LADE_NOMINEES, nominate_all, report_lade, world, world_template)  # noqa: F401
+from service.casework import commands
 
 
 def test_a_vacancy_goes_from_notice_to_signed_contract_through_objection_meeting_and_head_decision(world):
@@ -25,8 +26,9 @@ def test_a_vacancy_goes_from_notice_to_signed_contract_through_objection_meeting
     nominate_all(w, vacancy_id)
     assert vacancies.list_open_vacancies(w.ctx("hvk.midtbyen"))[0]["own_nomination"]["candidate"] == "K-1187"
     w.at("2026-11-25", 10)
-    change = applicants.record_journal_change(w.ctx("hvk.heimdal"), w.applicant_id("K-0954"),
-                                              {"onsker_fellesskap": False}, note="Søkeren har ombestemt seg.")
+    change = applicants.record_journal_change(w.ctx('hvk.heimdal'), w.applicant_id('K-0954'),
+        commands.parse(commands.RecordJournalChange, changes={'onsker_fellesskap': False},
+                       note='Søkeren har ombestemt seg.'))
     assert change["seq"] == 2 and change["changes"] == {"onsker_fellesskap": False}
 
     # Step 6: a consultant ranks; the same consultant may not approve (four eyes); a second one does.
@@ -35,40 +37,44 @@ def test_a_vacancy_goes_from_notice_to_signed_contract_through_objection_meeting
     assert [c["id"] for c in rec["result"]["candidates"]] == ["K-2210", "K-2031", "K-0954", "K-1187"]
     w.at("2026-11-28", 11)
     with pytest.raises(Forbidden, match="fire øyne"):
-        recommendations.approve_recommendation(w.ctx("konsulent.anne"), rec["id"])
+        recommendations.approve_recommendation(w.ctx('konsulent.anne'), rec['vacancy_id'],
+            commands.parse(commands.ApproveRecommendation, recommendation_id=rec['id']))
     assert w.count("audit_log", "outcome = 'denied' AND action = 'approve_recommendation'") == 1
     w.at("2026-11-28", 14)
-    approved = recommendations.approve_recommendation(w.ctx("konsulent.jonas"), rec["id"])
+    approved = recommendations.approve_recommendation(w.ctx('konsulent.jonas'), rec['vacancy_id'],
+        commands.parse(commands.ApproveRecommendation, recommendation_id=rec['id']))
     assert approved["presented"] == ["K-2210", "K-2031"]  # equal standing: both are presented
 
     # Step 7-8: the unit leader objects; a meeting is called and held; disagreement remains.
     w.at("2026-11-30", 9)
-    objection = consultation.unit_leader_respond(w.ctx("leder.lade"), vacancy_id, response="innsigelse",
-                                                 reason_code="sammensetning")
+    objection = consultation.unit_leader_respond(w.ctx('leder.lade'), vacancy_id,
+        commands.parse(commands.UnitLeaderRespond, response='innsigelse', reason_code='sammensetning'))
     assert objection["reason_label"] == "sammensetningen av beboergruppen blir ikke god"
     with pytest.raises(IllegalTransition, match="drøftingsmøte"):
-        decisions.decide(w.ctx("konsulent.anne"), vacancy_id, candidate="K-2210")
+        decisions.decide(w.ctx('konsulent.anne'), vacancy_id, commands.parse(commands.Decide, candidate='K-2210'))
     w.at("2026-11-30", 10)
-    consultation.open_consultation(w.ctx("konsulent.anne"), vacancy_id, scheduled_for="2026-12-02T13:00:00",
-                                   participants=[{"name": "Kari Nordmann", "role": "enhetsleder"}])
+    consultation.open_consultation(w.ctx('konsulent.anne'), vacancy_id,
+        commands.parse(commands.OpenConsultation, scheduled_for='2026-12-02T13:00:00',
+                       participants=[{'name': 'Kari Nordmann', 'role': 'enhetsleder'}]))
     w.at("2026-12-02", 15)
-    meeting = consultation.record_meeting(
-        w.ctx("konsulent.anne"), vacancy_id, outcome="uenighet", minutes="Botiltaket mener ...",
-        participants=[{"name": "Anne Berg", "role": "boligkonsulent"},
-                      {"name": "Kari Nordmann", "role": "enhetsleder"},
-                      {"name": "Omar Haddad", "role": "saksbehandler, Østbyen"},
-                      {"name": "Dr. Eva Lind", "role": "spesialisthelsetjenesten"}])
+    meeting = consultation.record_meeting(w.ctx('konsulent.anne'), vacancy_id,
+        commands.parse(commands.RecordMeeting, outcome='uenighet', minutes='Botiltaket mener ...',
+                       participants=[{'name': 'Anne Berg', 'role': 'boligkonsulent'},
+                                     {'name': 'Kari Nordmann', 'role': 'enhetsleder'},
+                                     {'name': 'Omar Haddad', 'role': 'saksbehandler, Østbyen'},
+                                     {'name': 'Dr. Eva Lind', 'role': 'spesialisthelsetjenesten'}]))
     assert meeting["outcome_label"] == "fortsatt uenighet: avdelingslederen avgjør"
 
     # The head of allocation decides; choosing the second needs a coded reason.
     with pytest.raises(Forbidden, match="avdelingslederen"):
-        decisions.decide(w.ctx("konsulent.anne"), vacancy_id, candidate="K-2210")
+        decisions.decide(w.ctx('konsulent.anne'), vacancy_id, commands.parse(commands.Decide, candidate='K-2210'))
     w.at("2026-12-03", 9)
     with pytest.raises(InvalidInput) as missing_reason:
-        decisions.decide(w.ctx("avdelingsleder.siri"), vacancy_id, candidate="K-2031")
+        decisions.decide(w.ctx('avdelingsleder.siri'), vacancy_id,
+            commands.parse(commands.Decide, candidate='K-2031'))
     assert [p.path for p in missing_reason.value.problems] == ["override_code"]
-    decision = decisions.decide(w.ctx("avdelingsleder.siri"), vacancy_id, candidate="K-2031",
-                                override_code="likeverdig")
+    decision = decisions.decide(w.ctx('avdelingsleder.siri'), vacancy_id,
+        commands.parse(commands.Decide, candidate='K-2031', override_code='likeverdig'))
     assert decision["top_candidate"] == "K-2210" and decision["welfare_office"] == "Lerkendal"
     with pytest.raises(IllegalTransition, match="allerede tildelt"):
         w.demo().nominate(vacancy_id, "K-3003")
@@ -87,15 +93,21 @@ def test_a_vacancy_goes_from_notice_to_signed_contract_through_objection_meeting
     # Steps 10-11: ready, viewing, contract, the after-contract checklist.
     w.at("2026-12-03", 9, 10)
     with pytest.raises(IllegalTransition, match="ikke meldt klar"):
-        movein.book_viewing(w.ctx("konsulent.anne"), vacancy_id, viewing_at="2026-12-04T12:00:00")
+        movein.book_viewing(w.ctx('konsulent.anne'), vacancy_id, commands.parse(commands.BookViewing,
+                                                                                viewing_at='2026-12-04T12:00:00'))
     w.at("2026-12-03", 9, 20)
-    vacancies.update_readiness(w.ctx("leder.lade"), vacancy_id, readiness="ready", ready_on="2026-12-03")
+    vacancies.update_readiness(w.ctx('leder.lade'), vacancy_id, commands.parse(commands.UpdateReadiness,
+                                                                               readiness='ready',
+                                                                               ready_on='2026-12-03'))
     w.at("2026-12-03", 10)
-    movein.book_viewing(w.ctx("konsulent.anne"), vacancy_id, viewing_at="2026-12-04T12:00:00")
+    movein.book_viewing(w.ctx('konsulent.anne'), vacancy_id, commands.parse(commands.BookViewing,
+                                                                            viewing_at='2026-12-04T12:00:00'))
     w.at("2026-12-07", 10)
-    movein.sign_contract(w.ctx("konsulent.anne"), vacancy_id, signed_on="2026-12-07")
+    movein.sign_contract(w.ctx('konsulent.anne'), vacancy_id, commands.parse(commands.SignContract,
+                                                                             signed_on='2026-12-07'))
     for step in ("housing_allowance_applied", "electricity_ordered", "address_reported"):
-        movein.complete_movein_step(w.ctx("konsulent.anne"), vacancy_id, step=step)
+        movein.complete_movein_step(w.ctx('konsulent.anne'), vacancy_id,
+            commands.parse(commands.CompleteMoveinStep, step=step))
 
     detail = vacancies.get_vacancy(w.ctx("konsulent.anne"), vacancy_id)
     assert detail["stage"] == "contract_signed"
@@ -127,11 +139,14 @@ def test_the_tenant_moving_in_ends_the_vacancy_and_joins_the_residents(world):
     from store_support import lade_to_decision
     w = world
     vacancy_id = lade_to_decision(w)
-    vacancies.update_readiness(w.ctx("leder.lade"), vacancy_id, readiness="ready")
-    movein.book_viewing(w.ctx("konsulent.anne"), vacancy_id, viewing_at="2026-12-01T12:00:00+01:00")
-    movein.sign_contract(w.ctx("konsulent.anne"), vacancy_id)
+    vacancies.update_readiness(w.ctx('leder.lade'), vacancy_id, commands.parse(commands.UpdateReadiness,
+                                                                               readiness='ready'))
+    movein.book_viewing(w.ctx('konsulent.anne'), vacancy_id, commands.parse(commands.BookViewing,
+                                                                            viewing_at='2026-12-01T12:00:00+01:00'))
+    movein.sign_contract(w.ctx('konsulent.anne'), vacancy_id, commands.parse(commands.SignContract))
     w.at("2026-12-10")
-    moved = movein.register_move_in(w.ctx("konsulent.anne"), vacancy_id, moved_in_on="2026-12-10")
+    moved = movein.register_move_in(w.ctx('konsulent.anne'), vacancy_id,
+        commands.parse(commands.RegisterMoveIn, moved_in_on='2026-12-10'))
     assert moved["stage"] == "moved_in"
     metrics = vacancies.vacancy_metrics(w.ctx("konsulent.anne"), vacancy_id)
     assert metrics["vacant_days"] == 26 and metrics["still_vacant"] is False
@@ -146,7 +161,8 @@ def test_the_tenant_moving_in_ends_the_vacancy_and_joins_the_residents(world):
         assert s.scalar(select(Applicant.status).where(Applicant.code == "K-2210")) == "housed"
     # The home can be reported vacant again once the case is closed.
     w.at("2027-03-01")
-    again = vacancies.report_vacancy(w.ctx("leder.lade"), home_id=w.home_id("Lade allé 12, leil. 103"))
+    again = vacancies.report_vacancy(w.ctx('leder.lade'), commands.parse(commands.ReportVacancy,
+                                                                         home_id=w.home_id('Lade allé 12, leil. 103')))
     assert again["reference"].startswith("LB-2027-")
 
 
@@ -156,13 +172,17 @@ def test_a_declined_offer_keeps_the_reason_and_moves_the_next_candidate_up(world
     vacancy_id = lade_to_decision(w)  # decided for K-2210
     w.at("2026-12-01")
     with pytest.raises(InvalidInput) as no_text:
-        decisions.decline_offer(w.ctx("hvk.ostbyen"), vacancy_id, reason_code="annet")
+        decisions.decline_offer(w.ctx('hvk.ostbyen'), vacancy_id,
+            commands.parse(commands.DeclineOffer, reason_code='annet'))
     assert no_text.value.problems[0].path == "reason_text"
-    declined = decisions.decline_offer(w.ctx("hvk.ostbyen"), vacancy_id, reason_code="beliggenhet")
+    declined = decisions.decline_offer(w.ctx('hvk.ostbyen'), vacancy_id,
+        commands.parse(commands.DeclineOffer, reason_code='beliggenhet'))
     assert declined["candidate"] == "K-2210" and declined["stage"] == "approved"
     assert declined["presented"] == ["K-2031"]
-    consultation.unit_leader_respond(w.ctx("leder.lade"), vacancy_id, response="enig")
-    decision = decisions.decide(w.ctx("konsulent.anne"), vacancy_id, candidate="K-2031")  # now the top: no reason
+    consultation.unit_leader_respond(w.ctx('leder.lade'), vacancy_id,
+        commands.parse(commands.UnitLeaderRespond, response='enig'))
+    decision = decisions.decide(w.ctx('konsulent.anne'), vacancy_id,
+        commands.parse(commands.Decide, candidate='K-2031'))  # now the top: no reason
     assert decision["override_code"] is None
     detail = vacancies.get_vacancy(w.ctx("konsulent.anne"), vacancy_id)
     assert [(d["candidate"], d["status"]) for d in detail["decisions"]] == [("K-2210", "declined"),
@@ -178,13 +198,15 @@ def test_withdrawing_frees_the_office_to_nominate_someone_else_until_the_recomme
     with pytest.raises(IllegalTransition, match="allerede en aktiv nominasjon"):
         demo.nominate(vacancy_id, "K-3001")
     from service.casework import nominations
-    nominations.withdraw_nomination(w.ctx("hvk.midtbyen"), first["id"], reason="Søkeren er innlagt.")
+    nominations.withdraw_nomination(w.ctx('hvk.midtbyen'), first['vacancy_id'],
+        commands.parse(commands.WithdrawNomination, nomination_id=first['id'], reason='Søkeren er innlagt.'))
     second = demo.nominate(vacancy_id, "K-3001")
     assert second["candidate"] == "K-3001"
     nominate_all(w, vacancy_id, ["K-2210"])
     recommendations.make_recommendation(w.ctx("konsulent.anne"), vacancy_id)
     with pytest.raises(IllegalTransition, match="kan ikke lenger trekkes tilbake"):
-        nominations.withdraw_nomination(w.ctx("hvk.midtbyen"), second["id"])
+        nominations.withdraw_nomination(w.ctx('hvk.midtbyen'), second['vacancy_id'],
+            commands.parse(commands.WithdrawNomination, nomination_id=second['id']))
 
 
 def test_a_returned_recommendation_opens_the_vacancy_again_and_is_kept(world):
@@ -192,10 +214,13 @@ def test_a_returned_recommendation_opens_the_vacancy_again_and_is_kept(world):
     vacancy_id = report_lade(w)
     nominate_all(w, vacancy_id)
     rec = recommendations.make_recommendation(w.ctx("konsulent.anne"), vacancy_id)
-    recommendations.return_recommendation(w.ctx("konsulent.jonas"), rec["id"], note="Sjekk K-1187 sin sjekkliste.")
+    recommendations.return_recommendation(w.ctx('konsulent.jonas'), rec['vacancy_id'],
+        commands.parse(commands.ReturnRecommendation, recommendation_id=rec['id'],
+                       note='Sjekk K-1187 sin sjekkliste.'))
     assert vacancies.get_vacancy(w.ctx("konsulent.anne"), vacancy_id)["stage"] == "open"
     second = recommendations.make_recommendation(w.ctx("konsulent.jonas"), vacancy_id)
-    recommendations.approve_recommendation(w.ctx("konsulent.anne"), second["id"])
+    recommendations.approve_recommendation(w.ctx('konsulent.anne'), second['vacancy_id'],
+        commands.parse(commands.ApproveRecommendation, recommendation_id=second['id']))
     assert [r["id"] for r in vacancies.get_vacancy(w.ctx("konsulent.anne"), vacancy_id)["recommendations"]] == [
         rec["id"], second["id"]]
 
@@ -203,14 +228,19 @@ def test_a_returned_recommendation_opens_the_vacancy_again_and_is_kept(world):
 def test_a_candidate_the_composition_rules_flag_needs_a_meeting_before_the_decision(world):
     from store_support import SVERRESGATE_HOME
     w = world
-    view = vacancies.report_vacancy(w.ctx("leder.sverresgate"), home_id=w.home_id(SVERRESGATE_HOME),
-                                    reported_on="2026-11-20", vacated_on="2026-11-19", readiness="ready",
-                                    monthly_rent=8100)
+    view = vacancies.report_vacancy(w.ctx('leder.sverresgate'), commands.parse(commands.ReportVacancy,
+                                                                               home_id=w.home_id(SVERRESGATE_HOME),
+                                                                               reported_on='2026-11-20',
+                                                                               vacated_on='2026-11-19',
+                                                                               readiness='ready', monthly_rent=8100))
     nominate_all(w, view["id"], ["K-3001", "K-3002", "K-3003"])
     rec = recommendations.make_recommendation(w.ctx("konsulent.anne"), view["id"])
-    recommendations.approve_recommendation(w.ctx("konsulent.jonas"), rec["id"])
-    consultation.unit_leader_respond(w.ctx("leder.sverresgate"), view["id"], response="enig")
+    recommendations.approve_recommendation(w.ctx('konsulent.jonas'), rec['vacancy_id'],
+        commands.parse(commands.ApproveRecommendation, recommendation_id=rec['id']))
+    consultation.unit_leader_respond(w.ctx('leder.sverresgate'), view['id'],
+        commands.parse(commands.UnitLeaderRespond, response='enig'))
     with pytest.raises(IllegalTransition, match="krever drøftingsmøte"):
-        decisions.decide(w.ctx("konsulent.anne"), view["id"], candidate="K-3002")
+        decisions.decide(w.ctx('konsulent.anne'), view['id'], commands.parse(commands.Decide, candidate='K-3002'))
     with pytest.raises(InvalidInput, match="ikke blant kandidatene"):
-        decisions.decide(w.ctx("konsulent.anne"), view["id"], candidate="K-3001")  # blocked by the rules
+        decisions.decide(w.ctx('konsulent.anne'), view['id'], commands.parse(commands.Decide,
+                                                                             candidate='K-3001'))  # blocked by the rules

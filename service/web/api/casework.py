@@ -1,30 +1,70 @@
-"""The allocation routine over HTTP: one POST per transition, GETs for overviews and a person's data.
+"""The allocation routine over HTTP: `/api/v1/units`, `/vacancies`, `/applicants`, `/recommendations`.
 
-Each view reads the body into its model, builds the request's casework context (401
-without a login or token) and calls one casework function; the casework's named
-errors become 404/403/409/422 in errors.py. Reads of a person's data are audited by
-the casework functions themselves.
+Each step of the routine on a vacancy is `POST /api/v1/vacancies/{vacancy_id}/<step>`,
+generated from the step table (service/domain/steps.py): the body is the step's
+command (service/casework/commands.py) and the casework function of the same
+name does it. Each view reads the body into its model, builds the request's
+casework context (401 without a login or token) and calls one casework function;
+the casework's named errors become 404/403/409/422 in service/web/errors.py.
+Reads of a person's data are audited by the casework functions themselves.
 """
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from flask import Blueprint, request
 
+from service.casework import (applicants, commands, consultation, decisions, movein, nominations, recommendations,
+                              units, vacancies)
+from service.domain.steps import STEPS, Step
+from service.web.api.operations import operation, parse_body, respond
+from service.web.api.schemas import (ApplicantOut, DecisionOut, DeclinedOut, EventOut, JournalEntryOut, MeetingOut,
+                                     MetricsOut, MovedInOut, MoveInStepOut, NominationOut, RecommendationOut,
+                                     UnitLeaderResponseOut, UnitOut, VacancyOut)
 from service.web.auth import casework_context, require_login
-from service.casework import applicants, consultation, decisions, movein, nominations, recommendations, units, vacancies
-from service.web.api.operations import body_args, operation, parse_body, respond
-from service.web.api.schemas import (ApplicantOut, ChecklistBody, ConsultationBody, ContractBody, DecisionBody,
-                              DecisionOut, DeclineBody, DeclinedOut, EventOut, JournalBody, JournalEntryOut,
-                              MeetingOut, MetricsOut, MinutesBody, MovedInOut, MoveInBody, MoveInStepBody,
-                              MoveInStepOut, NominateBody, NominationOut, NoteBody, ReadinessBody, ReasonBody,
-                              RecommendationOut, RegisterApplicantBody, ReportVacancyBody, ReturnBody,
-                              UnitLeaderResponseBody, UnitLeaderResponseOut, UnitOut, VacancyOut, ViewingBody)
 
 bp = Blueprint("casework", __name__, url_prefix="/api/v1")
 bp.before_request(require_login)  # 401 before anything else, the body included
 
 WRITE_ERRORS = (401, 403, 404, 409, 422)
 VACANCY = "/vacancies/<int:vacancy_id>"
+
+#: step -> (the casework function that does it, what it answers, the status of a success)
+STEP_HANDLERS: dict[str, tuple[Callable, Any, int]] = {
+    "nominate": (nominations.nominate, NominationOut, 201),
+    "withdraw_nomination": (nominations.withdraw_nomination, NominationOut, 200),
+    "make_recommendation": (recommendations.make_recommendation, RecommendationOut, 201),
+    "approve_recommendation": (recommendations.approve_recommendation, RecommendationOut, 200),
+    "return_recommendation": (recommendations.return_recommendation, RecommendationOut, 200),
+    "unit_leader_respond": (consultation.unit_leader_respond, UnitLeaderResponseOut, 201),
+    "open_consultation": (consultation.open_consultation, MeetingOut, 201),
+    "record_meeting": (consultation.record_meeting, MeetingOut, 200),
+    "decide": (decisions.decide, DecisionOut, 201),
+    "decline_offer": (decisions.decline_offer, DeclinedOut, 201),
+    "book_viewing": (movein.book_viewing, MoveInStepOut, 201),
+    "sign_contract": (movein.sign_contract, MoveInStepOut, 201),
+    "complete_movein_step": (movein.complete_movein_step, MoveInStepOut, 201),
+    "register_move_in": (movein.register_move_in, MovedInOut, 200),
+    "update_readiness": (vacancies.update_readiness, VacancyOut, 200),
+}
+
+
+def _step_view(step: Step) -> Callable:
+    function, answer, status = STEP_HANDLERS[step.name]
+    command = commands.STEP_COMMANDS[step.name]
+
+    def view(vacancy_id: int):
+        body = parse_body(command)
+        return respond(function(casework_context(), vacancy_id, body), answer, status)
+
+    view.__name__ = step.name
+    view.__doc__ = step.summary
+    return operation(bp, "POST", f"{VACANCY}/{step.segment}", summary=step.summary, body=command,
+                     response=answer, status=status, errors=WRITE_ERRORS)(view)
+
+
+STEP_VIEWS = {step.name: _step_view(step) for step in STEPS}
 
 
 # -- units and homes ---------------------------------------------------------------------------
@@ -37,11 +77,11 @@ def list_units():
 
 # -- vacancies (steps 1-3) -------------------------------------------------------------------
 
-@operation(bp, "POST", "/vacancies", summary="Meld en bolig ledig (steg 1-2)", body=ReportVacancyBody,
+@operation(bp, "POST", "/vacancies", summary="Meld en bolig ledig (steg 1-2)", body=commands.ReportVacancy,
            response=VacancyOut, status=201, errors=WRITE_ERRORS)
 def report_vacancy():
-    body = parse_body(ReportVacancyBody)
-    return respond(vacancies.report_vacancy(casework_context(), **body_args(body)), VacancyOut, 201)
+    body = parse_body(commands.ReportVacancy)
+    return respond(vacancies.report_vacancy(casework_context(), body), VacancyOut, 201)
 
 
 @operation(bp, "GET", "/vacancies", summary="Oversikt over ledige boliger (steg 3)", response=list[VacancyOut],
@@ -63,13 +103,6 @@ def get_vacancy(vacancy_id: int):
     return respond(vacancies.get_vacancy(casework_context(), vacancy_id), VacancyOut)
 
 
-@operation(bp, "POST", VACANCY + "/readiness", summary="Boligens status: fraflyttet, under klargjøring, klar",
-           body=ReadinessBody, response=VacancyOut, errors=WRITE_ERRORS)
-def update_readiness(vacancy_id: int):
-    body = parse_body(ReadinessBody)
-    return respond(vacancies.update_readiness(casework_context(), vacancy_id, **body_args(body)), VacancyOut)
-
-
 @operation(bp, "GET", VACANCY + "/timeline", summary="Sakens tidslinje: hva, hvem, når", response=list[EventOut])
 def timeline(vacancy_id: int):
     return respond(vacancies.timeline(casework_context(), vacancy_id), list[EventOut])
@@ -79,23 +112,6 @@ def timeline(vacancy_id: int):
            response=MetricsOut)
 def metrics(vacancy_id: int):
     return respond(vacancies.vacancy_metrics(casework_context(), vacancy_id), MetricsOut)
-
-
-# -- nominations (step 4) --------------------------------------------------------------------
-
-@operation(bp, "POST", VACANCY + "/nominations", summary="Nominer kontorets ene kandidat (steg 4)",
-           body=NominateBody, response=NominationOut, status=201, errors=WRITE_ERRORS)
-def nominate(vacancy_id: int):
-    body = parse_body(NominateBody)
-    return respond(nominations.nominate(casework_context(), vacancy_id, body.applicant_id), NominationOut, 201)
-
-
-@operation(bp, "POST", "/nominations/<int:nomination_id>/withdraw", summary="Trekk tilbake nominasjonen",
-           body=ReasonBody, response=NominationOut, errors=WRITE_ERRORS)
-def withdraw_nomination(nomination_id: int):
-    body = parse_body(ReasonBody)
-    return respond(nominations.withdraw_nomination(casework_context(), nomination_id, **body_args(body)),
-                   NominationOut)
 
 
 # -- applicants, checklist, housing journal (step 5) ------------------------------------------
@@ -109,11 +125,11 @@ def waiting_list():
     return respond(applicants.list_waiting_list(casework_context(), office), list[ApplicantOut])
 
 
-@operation(bp, "POST", "/applicants", summary="Før opp en søker på ventelisten", body=RegisterApplicantBody,
+@operation(bp, "POST", "/applicants", summary="Før opp en søker på ventelisten", body=commands.RegisterApplicant,
            response=ApplicantOut, status=201, errors=WRITE_ERRORS)
 def register_applicant():
-    body = parse_body(RegisterApplicantBody)
-    return respond(applicants.register_applicant(casework_context(), **body_args(body)), ApplicantOut, 201)
+    body = parse_body(commands.RegisterApplicant)
+    return respond(applicants.register_applicant(casework_context(), body), ApplicantOut, 201)
 
 
 @operation(bp, "GET", "/applicants/<int:applicant_id>",
@@ -124,29 +140,21 @@ def get_candidate(applicant_id: int):
 
 
 @operation(bp, "POST", "/applicants/<int:applicant_id>/checklist", summary="Før sjekklisten (steg 5)",
-           body=ChecklistBody, response=JournalEntryOut, status=201, errors=WRITE_ERRORS)
+           body=commands.RecordChecklist, response=JournalEntryOut, status=201, errors=WRITE_ERRORS)
 def record_checklist(applicant_id: int):
-    body = parse_body(ChecklistBody)
-    return respond(applicants.record_checklist(casework_context(), applicant_id, **body_args(body)),
-                   JournalEntryOut, 201)
+    body = parse_body(commands.RecordChecklist)
+    return respond(applicants.record_checklist(casework_context(), applicant_id, body), JournalEntryOut, 201)
 
 
 @operation(bp, "POST", "/applicants/<int:applicant_id>/journal",
-           summary="Endring i sjekklisten som ny journalføring (boligjournal)", body=JournalBody,
+           summary="Endring i sjekklisten som ny journalføring (boligjournal)", body=commands.RecordJournalChange,
            response=JournalEntryOut, status=201, errors=WRITE_ERRORS)
 def record_journal_change(applicant_id: int):
-    body = parse_body(JournalBody)
-    return respond(applicants.record_journal_change(casework_context(), applicant_id, **body_args(body)),
-                   JournalEntryOut, 201)
+    body = parse_body(commands.RecordJournalChange)
+    return respond(applicants.record_journal_change(casework_context(), applicant_id, body), JournalEntryOut, 201)
 
 
-# -- recommendation and four eyes (step 6) -----------------------------------------------------
-
-@operation(bp, "POST", VACANCY + "/recommendation", summary="Skriv innstillingen: ranger de nominerte (steg 6)",
-           response=RecommendationOut, status=201, errors=WRITE_ERRORS)
-def make_recommendation(vacancy_id: int):
-    return respond(recommendations.make_recommendation(casework_context(), vacancy_id), RecommendationOut, 201)
-
+# -- a stored recommendation ------------------------------------------------------------------
 
 @operation(bp, "GET", "/recommendations/<int:recommendation_id>",
            summary="Innstillingen slik du har tilgang til å se den (logges)", response=RecommendationOut)
@@ -154,97 +162,7 @@ def get_recommendation(recommendation_id: int):
     return respond(recommendations.get_recommendation(casework_context(), recommendation_id), RecommendationOut)
 
 
-@operation(bp, "POST", "/recommendations/<int:recommendation_id>/approve",
-           summary="Godkjenn innstillingen (fire øyne: ikke den som skrev den)", body=NoteBody,
-           response=RecommendationOut, errors=WRITE_ERRORS)
-def approve_recommendation(recommendation_id: int):
-    body = parse_body(NoteBody)
-    return respond(recommendations.approve_recommendation(casework_context(), recommendation_id,
-                                                          **body_args(body)), RecommendationOut)
-
-
-@operation(bp, "POST", "/recommendations/<int:recommendation_id>/return",
-           summary="Send innstillingen tilbake; saken åpnes igjen", body=ReturnBody, response=RecommendationOut,
-           errors=WRITE_ERRORS)
-def return_recommendation(recommendation_id: int):
-    body = parse_body(ReturnBody)
-    return respond(recommendations.return_recommendation(casework_context(), recommendation_id,
-                                                         **body_args(body)), RecommendationOut)
-
-
 @operation(bp, "POST", "/recommendations/<int:recommendation_id>/rerank",
            summary="Ranger lagret inndata på nytt med lagret regelverksversjon", errors=WRITE_ERRORS)
 def rerank(recommendation_id: int):
     return respond(recommendations.rerank(casework_context(), recommendation_id))
-
-
-# -- the unit leader and the consultation meeting (steps 7-8) ------------------------------------
-
-@operation(bp, "POST", VACANCY + "/unit-leader-response", summary="Enhetslederen er enig eller har innsigelse (steg 7)",
-           body=UnitLeaderResponseBody, response=UnitLeaderResponseOut, status=201, errors=WRITE_ERRORS)
-def unit_leader_response(vacancy_id: int):
-    body = parse_body(UnitLeaderResponseBody)
-    return respond(consultation.unit_leader_respond(casework_context(), vacancy_id, **body_args(body)),
-                   UnitLeaderResponseOut, 201)
-
-
-@operation(bp, "POST", VACANCY + "/consultation", summary="Kall inn til drøftingsmøte (steg 8)",
-           body=ConsultationBody, response=MeetingOut, status=201, errors=WRITE_ERRORS)
-def open_consultation(vacancy_id: int):
-    body = parse_body(ConsultationBody)
-    return respond(consultation.open_consultation(casework_context(), vacancy_id, **body_args(body)),
-                   MeetingOut, 201)
-
-
-@operation(bp, "POST", VACANCY + "/consultation/minutes", summary="Referat og utfall av drøftingsmøtet",
-           body=MinutesBody, response=MeetingOut, errors=WRITE_ERRORS)
-def record_meeting(vacancy_id: int):
-    body = parse_body(MinutesBody)
-    return respond(consultation.record_meeting(casework_context(), vacancy_id, **body_args(body)), MeetingOut)
-
-
-# -- decision and declined offers (step 9) ------------------------------------------------------
-
-@operation(bp, "POST", VACANCY + "/decision", summary="Vedtak om tildeling (steg 9)", body=DecisionBody,
-           response=DecisionOut, status=201, errors=WRITE_ERRORS)
-def decide(vacancy_id: int):
-    body = parse_body(DecisionBody)
-    return respond(decisions.decide(casework_context(), vacancy_id, **body_args(body)), DecisionOut, 201)
-
-
-@operation(bp, "POST", VACANCY + "/decline", summary="Søkeren takker nei; neste kandidat rykker opp",
-           body=DeclineBody, response=DeclinedOut, status=201, errors=WRITE_ERRORS)
-def decline(vacancy_id: int):
-    body = parse_body(DeclineBody)
-    return respond(decisions.decline_offer(casework_context(), vacancy_id, **body_args(body)), DeclinedOut, 201)
-
-
-# -- moving in (steps 10-11) ---------------------------------------------------------------------
-
-@operation(bp, "POST", VACANCY + "/viewing", summary="Visning avtalt (steg 10)", body=ViewingBody,
-           response=MoveInStepOut, status=201, errors=WRITE_ERRORS)
-def book_viewing(vacancy_id: int):
-    body = parse_body(ViewingBody)
-    return respond(movein.book_viewing(casework_context(), vacancy_id, **body_args(body)), MoveInStepOut, 201)
-
-
-@operation(bp, "POST", VACANCY + "/contract", summary="Kontrakten er signert (steg 11)", body=ContractBody,
-           response=MoveInStepOut, status=201, errors=WRITE_ERRORS)
-def sign_contract(vacancy_id: int):
-    body = parse_body(ContractBody)
-    return respond(movein.sign_contract(casework_context(), vacancy_id, **body_args(body)), MoveInStepOut, 201)
-
-
-@operation(bp, "POST", VACANCY + "/movein-steps", summary="Bostøtte søkt, strøm bestilt, ny adresse meldt",
-           body=MoveInStepBody, response=MoveInStepOut, status=201, errors=WRITE_ERRORS)
-def movein_step(vacancy_id: int):
-    body = parse_body(MoveInStepBody)
-    return respond(movein.complete_movein_step(casework_context(), vacancy_id, **body_args(body)),
-                   MoveInStepOut, 201)
-
-
-@operation(bp, "POST", VACANCY + "/move-in", summary="Den nye leieren har flyttet inn; saken avsluttes",
-           body=MoveInBody, response=MovedInOut, errors=WRITE_ERRORS)
-def move_in(vacancy_id: int):
-    body = parse_body(MoveInBody)
-    return respond(movein.register_move_in(casework_context(), vacancy_id, **body_args(body)), MovedInOut)

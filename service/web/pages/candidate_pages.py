@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from service.casework import Forbidden, InvalidInput, NotFound, applicants
+from service.casework import Forbidden, InvalidInput, NotFound, applicants, commands
 from service.domain.codes import ALLOCATION_TEAM, OFFICES, Role
 from service.domain.errors import CaseworkError
 from service.web.rules import current_rules
@@ -76,12 +76,14 @@ def save_checklist(applicant_id: int):
         person = applicants.get_candidate(ctx, applicant_id)
         current = person.get("checklist")
         if current is None:
-            applicants.record_checklist(ctx, applicant_id, checklist, note=note)
+            applicants.record_checklist(ctx, applicant_id, commands.parse(commands.RecordChecklist,
+                                                                        checklist=checklist, note=note))
             flash("Sjekklisten er ført.")
         else:
             names = [f.name for f in fields]
             changes = {name: checklist.get(name) for name in names if checklist.get(name) != current.get(name)}
-            applicants.record_journal_change(ctx, applicant_id, changes, note or "")
+            applicants.record_journal_change(ctx, applicant_id, commands.parse(
+                commands.RecordJournalChange, changes=changes, note=note))
             flash("Endringen er ført i boligjournalen.")
     except NotFound as exc:
         abort(404, exc.message)
@@ -116,11 +118,10 @@ def register_applicant():
     groups = values.get("target_groups", [])
     groups = groups if isinstance(groups, list) else [groups]
     try:
-        person = applicants.register_applicant(
-            ctx, code=values.get("code", ""), name=values.get("name", ""),
-            birth_date=values.get("birth_date", ""), application_received=values.get("application_received", ""),
-            target_groups=groups,
-            welfare_office=None if ctx.role == Role.CASEWORKER else (values.get("welfare_office") or None))
+        person = applicants.register_applicant(ctx, commands.parse(
+            commands.RegisterApplicant, {**{name: values.get(name) for name in NEW_FIELDS}, "target_groups": groups,
+                                         "welfare_office": None if ctx.role == Role.CASEWORKER
+                                         else values.get("welfare_office")}))
     except Forbidden as exc:
         abort(403, exc.message)
     except CaseworkError as exc:

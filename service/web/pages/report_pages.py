@@ -15,7 +15,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from engine.errors import Problem
-from service.casework import CaseworkError, Forbidden, IllegalTransition, InvalidInput, units, vacancies
+from service.casework import CaseworkError, Forbidden, IllegalTransition, InvalidInput, commands, units, vacancies
 from service.domain import access
 from service.domain.codes import ALLOCATION_TEAM, READINESS_LABELS, Readiness, Role, Stage
 from service.web.rules import current_rules
@@ -145,12 +145,9 @@ def report_vacancy():
         if problems:  # the form itself could not be read: nothing is sent to the casework
             raise InvalidInput(problems + ([rent_problem] if rent_problem else []))
         try:
-            created = vacancies.report_vacancy(
-                ctx, home_id=int(home), reported_on=blank(values.get("reported_on")),
-                vacated_on=blank(values.get("vacated_on")), ready_on=blank(values.get("ready_on")),
-                readiness=values.get("readiness", ""), monthly_rent=rent, reason=blank(values.get("reason")),
-                departing_resident=blank(values.get("departing_resident")),
-                service_profile=profile if changed else None)
+            created = vacancies.report_vacancy(ctx, commands.parse(commands.ReportVacancy, {
+                **{name: values.get(name) for name in VACANCY_FIELDS}, "home_id": home, "monthly_rent": rent,
+                "service_profile": profile if changed else None}))
         except InvalidInput as exc:
             raise InvalidInput(([rent_problem] if rent_problem else []) + exc.problems) from None
         except IllegalTransition as exc:

@@ -14,14 +14,15 @@ from collections import Counter
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from service.casework import (CaseworkError, Forbidden, NotFound, applicants, consultation, decisions, movein,
-                              nominations, recommendations, units, vacancies)
+from service.casework import (CaseworkError, Forbidden, NotFound, applicants, commands, consultation, decisions,
+                              movein, nominations, recommendations, units, vacancies)
 from service.domain.codes import (AFTER_CONTRACT_STEPS, ALLOCATION_TEAM, DECLINE_REASONS, MEETING_OUTCOMES,
                                      MOVEIN_LABELS, OBJECTION_REASONS, OVERRIDE_REASONS, READINESS_LABELS,
                                      STAGE_LABELS, Readiness, Role, Stage)
+from service.domain.steps import BY_SEGMENT, Situation, offered_steps
 from service.web.rules import current_rules
 
-from service.web.pages.web import FormState, blank, bp, context, failed, login_required, submitted_values
+from service.web.pages.web import FormState, bp, context, failed, login_required, submitted_values
 
 TEAM = ALLOCATION_TEAM
 
@@ -101,42 +102,23 @@ def _decidable(rec: dict | None, view: dict) -> list[dict]:
     return [c for c in rec["result"]["candidates"] if c["eligible"] and c["id"] in active]
 
 
+def situation(ctx, view: dict, rec: dict | None) -> Situation:
+    """What the step table needs to know to offer forms: this person's part in this case."""
+    role, unit_id = ctx.role, view["unit"]["id"]
+    active = [n for n in view.get("nominations", []) if n["status"] == "active"]
+    decided = any(d["status"] == "current" for d in view.get("decisions", []))
+    return Situation(
+        role=role, stage=Stage(view["stage"]),
+        leads_unit=role == Role.UNIT_LEADER and unit_id in ctx.actor.unit_ids,
+        own_office_nominated=role == Role.CASEWORKER and bool(active),  # a caseworker sees their own only
+        any_active_nomination=bool(active),
+        wrote_recommendation=bool(rec) and rec.get("author_id") == ctx.actor.id,
+        own_nominee_decided=role == Role.CASEWORKER and decided)
+
+
 def actions_for(ctx, view: dict, rec: dict | None) -> set[str]:
-    """The forms to show: those that fit the user's role and the case's stage."""
-    role, stage = ctx.role, Stage(view["stage"])
-    unit_id = view["unit"]["id"]
-    out: set[str] = set()
-    if role == Role.CASEWORKER:
-        own = [n for n in view.get("nominations", []) if n["status"] == "active"]
-        if stage == Stage.OPEN:
-            out.add("withdraw" if own else "nominate")
-        decision = next((d for d in view.get("decisions", []) if d["status"] == "current"), None)
-        if decision and stage in (Stage.DECIDED, Stage.VIEWING_BOOKED):
-            out.add("decline")
-    if role in TEAM:
-        if stage == Stage.OPEN and any(n["status"] == "active" for n in view.get("nominations", [])):
-            out.add("recommend")
-        if stage == Stage.RECOMMENDED and rec and rec.get("author_id") != ctx.actor.id:
-            out |= {"approve", "return"}
-        if stage in (Stage.APPROVED, Stage.OBJECTED, Stage.AGREED):
-            out.add("consult")
-        if stage == Stage.IN_CONSULTATION:
-            out.add("minutes")
-        if stage == Stage.AGREED or (stage == Stage.DISPUTED and role == Role.HEAD_OF_ALLOCATION):
-            out.add("decide")
-        if stage == Stage.DECIDED:
-            out |= {"viewing", "decline"}
-        if stage == Stage.VIEWING_BOOKED:
-            out |= {"contract", "decline"}
-        if stage in (Stage.CONTRACT_SIGNED, Stage.MOVED_IN):
-            out.add("movein_step")
-        if stage == Stage.CONTRACT_SIGNED:
-            out.add("move_in")
-    if role == Role.UNIT_LEADER and unit_id in ctx.actor.unit_ids and stage == Stage.APPROVED:
-        out.add("respond")
-    if (role in TEAM or (role == Role.UNIT_LEADER and unit_id in ctx.actor.unit_ids)) and stage != Stage.MOVED_IN:
-        out.add("readiness")
-    return out
+    """The forms to show: the steps the table offers this person in this case."""
+    return {step.name for step in offered_steps(situation(ctx, view, rec))}
 
 
 def render_vacancy(vacancy_id: int, state: FormState | None = None):
@@ -178,7 +160,7 @@ def vacancy(vacancy_id: int):
     return render_vacancy(vacancy_id)
 
 
-# -- the actions: one POST each -------------------------------------------------------------------
+# -- the steps: one POST each, parsed into the step's command --------------------------------------
 
 def _participants(text: str | None) -> list[dict]:
     """One participant a line: 'Navn, rolle'."""
@@ -190,98 +172,66 @@ def _participants(text: str | None) -> list[dict]:
     return out
 
 
+def _reason_only_for_objection(form: dict) -> dict:
+    """The reason list is on the form for both answers; it counts only with an objection."""
+    if form.get("response") != "innsigelse":
+        form = {**form, "reason_code": None}
+    return form
+
+
+#: How a form differs from the step's JSON body, where it does.
+FORM_ADAPTERS = {
+    "open_consultation": lambda form: {**form, "participants": _participants(form.get("participants"))},
+    "record_meeting": lambda form: {**form, "participants": _participants(form.get("participants"))},
+    "unit_leader_respond": _reason_only_for_objection,
+}
+
+#: step -> (the casework function, the message after it was done)
+STEP_FUNCTIONS = {
+    "nominate": (nominations.nominate, "Kandidaten er nominert."),
+    "withdraw_nomination": (nominations.withdraw_nomination, "Nominasjonen er trukket tilbake."),
+    "make_recommendation": (recommendations.make_recommendation,
+                            "Innstillingen er skrevet. En annen boligkonsulent må godkjenne den."),
+    "approve_recommendation": (recommendations.approve_recommendation,
+                               "Innstillingen er godkjent og lagt fram for enhetslederen."),
+    "return_recommendation": (recommendations.return_recommendation,
+                              "Innstillingen er sendt tilbake; saken er åpen igjen."),
+    "unit_leader_respond": (consultation.unit_leader_respond, "Svaret ditt er registrert."),
+    "open_consultation": (consultation.open_consultation, "Drøftingsmøtet er kalt inn."),
+    "record_meeting": (consultation.record_meeting, "Referatet fra drøftingsmøtet er ført."),
+    "decide": (decisions.decide, "Vedtaket er fattet. Vedtaksbrevene kan skrives ut."),
+    "decline_offer": (decisions.decline_offer, "Det er registrert at søkeren takket nei."),
+    "update_readiness": (vacancies.update_readiness, "Boligens status er oppdatert."),
+    "book_viewing": (movein.book_viewing, "Visningen er avtalt. Enhetslederen får beskjed på e-post."),
+    "sign_contract": (movein.sign_contract, "Kontrakten er registrert som signert."),
+    "complete_movein_step": (movein.complete_movein_step, "Steget er registrert."),
+    "register_move_in": (movein.register_move_in, "Innflyttingen er registrert; saken er avsluttet."),
+}
+
+# A form that names its own record (a nomination, a recommendation): not finding it is the form's error.
+NAMES_A_RECORD = {"nominate", "withdraw_nomination", "approve_recommendation", "return_recommendation"}
+
+
 def _first_part(path: str) -> str:
     return re.sub(r"\[\d+\].*$", "", path)
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return value
-
-
-# action -> (fields on the form, how to call the casework, the message on success)
-def _do(action: str, ctx, vacancy_id: int, f: dict):
-    if action == "nominate":
-        applicant = blank(f.get("applicant_id"))
-        if applicant is None:
-            from service.domain.errors import invalid
-            raise invalid("applicant_id", "velg en søker fra ventelisten")
-        nominations.nominate(ctx, vacancy_id, _int(applicant))
-        return "Kandidaten er nominert."
-    if action == "withdraw":
-        nominations.withdraw_nomination(ctx, _int(f.get("nomination_id")), reason=blank(f.get("reason")))
-        return "Nominasjonen er trukket tilbake."
-    if action == "recommend":
-        recommendations.make_recommendation(ctx, vacancy_id)
-        return "Innstillingen er skrevet. En annen boligkonsulent må godkjenne den."
-    if action == "approve":
-        recommendations.approve_recommendation(ctx, _int(f.get("recommendation_id")), note=blank(f.get("note")))
-        return "Innstillingen er godkjent og lagt fram for enhetslederen."
-    if action == "return":
-        recommendations.return_recommendation(ctx, _int(f.get("recommendation_id")), note=f.get("note", ""))
-        return "Innstillingen er sendt tilbake; saken er åpen igjen."
-    if action == "respond":
-        consultation.unit_leader_respond(ctx, vacancy_id, response=f.get("response", ""),
-                                         reason_code=blank(f.get("reason_code")) if f.get("response") == "innsigelse"
-                                         else None,
-                                         reason_text=blank(f.get("reason_text")),
-                                         preferred_candidate=blank(f.get("preferred_candidate")))
-        return "Svaret ditt er registrert."
-    if action == "consult":
-        consultation.open_consultation(ctx, vacancy_id, scheduled_for=blank(f.get("scheduled_for")),
-                                       participants=_participants(f.get("participants")))
-        return "Drøftingsmøtet er kalt inn."
-    if action == "minutes":
-        consultation.record_meeting(ctx, vacancy_id, participants=_participants(f.get("participants")),
-                                    minutes=f.get("minutes", ""), outcome=f.get("outcome", ""),
-                                    held_on=blank(f.get("held_on")))
-        return "Referatet fra drøftingsmøtet er ført."
-    if action == "decide":
-        decisions.decide(ctx, vacancy_id, candidate=f.get("candidate", ""),
-                         override_code=blank(f.get("override_code")), override_text=blank(f.get("override_text")))
-        return "Vedtaket er fattet. Vedtaksbrevene kan skrives ut."
-    if action == "decline":
-        decisions.decline_offer(ctx, vacancy_id, reason_code=f.get("reason_code", ""),
-                                reason_text=blank(f.get("reason_text")))
-        return "Det er registrert at søkeren takket nei."
-    if action == "readiness":
-        vacancies.update_readiness(ctx, vacancy_id, readiness=f.get("readiness", ""),
-                                   vacated_on=blank(f.get("vacated_on")), ready_on=blank(f.get("ready_on")))
-        return "Boligens status er oppdatert."
-    if action == "viewing":
-        movein.book_viewing(ctx, vacancy_id, viewing_at=blank(f.get("viewing_at")), note=blank(f.get("note")))
-        return "Visningen er avtalt. Enhetslederen får beskjed på e-post."
-    if action == "contract":
-        movein.sign_contract(ctx, vacancy_id, signed_on=blank(f.get("signed_on")), note=blank(f.get("note")))
-        return "Kontrakten er registrert som signert."
-    if action == "movein_step":
-        movein.complete_movein_step(ctx, vacancy_id, step=f.get("step", ""), done_on=blank(f.get("done_on")))
-        return "Steget er registrert."
-    if action == "move_in":
-        movein.register_move_in(ctx, vacancy_id, moved_in_on=blank(f.get("moved_in_on")))
-        return "Innflyttingen er registrert; saken er avsluttet."
-    abort(404)
-
-
-ACTIONS = ("nominate", "withdraw", "recommend", "approve", "return", "respond", "consult", "minutes", "decide",
-           "decline", "readiness", "viewing", "contract", "movein_step", "move_in")
-
-
-@bp.post("/ledige-boliger/<int:vacancy_id>/<action>")
+@bp.post("/ledige-boliger/<int:vacancy_id>/<segment>")
 @login_required
-def act(vacancy_id: int, action: str):
-    if action not in ACTIONS:
+def act(vacancy_id: int, segment: str):
+    step = BY_SEGMENT.get(segment)
+    if step is None:
         abort(404)
+    function, done = STEP_FUNCTIONS[step.name]
     values = submitted_values()
+    form = FORM_ADAPTERS.get(step.name, dict)(values)
     try:
-        message = _do(action, context(), vacancy_id, values)
+        function(context(), vacancy_id, commands.parse(commands.STEP_COMMANDS[step.name], form))
     except CaseworkError as exc:
-        if isinstance(exc, NotFound) and action not in ("nominate", "withdraw", "approve", "return"):
+        if isinstance(exc, NotFound) and step.name not in NAMES_A_RECORD:
             abort(404, exc.message)
-        return render_vacancy(vacancy_id, failed(action, exc, values, rename=_first_part))
-    flash(message)
+        return render_vacancy(vacancy_id, failed(step.name, exc, values, rename=_first_part))
+    flash(done)
     return redirect(url_for("pages.vacancy", vacancy_id=vacancy_id))
 
 
