@@ -19,7 +19,10 @@ from .rules import FILES, Rulebook
 from .scenarios import ScenarioSpec
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+# The checkout's schemas/ (the one `rules schema` rewrites); in a plain install the copy the wheel ships.
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / (
+    "schemas" if (Path(__file__).resolve().parent.parent / "pyproject.toml").is_file()
+    else "boligtildeling_data/schemas")
 
 
 def schema_name(rules_file: str) -> str:

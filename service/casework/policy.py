@@ -1,9 +1,9 @@
 """What policy staff do in the service: list the drafts, try a draft on past cases.
 
 Shared by the JSON API (`/api/v1/rules/...`) and the policy pages (`/regelverk`).
-Drafts live as complete rules folders under RULES_DRAFTS_DIR (default
-`regelutkast/` in the working folder), one subfolder per draft; only their
-names travel in requests, never paths. The impact analysis reads the stored
+Drafts live as complete rules folders under RULES_DRAFTS_DIR (default:
+`regelutkast/` beside the rules folder in a checkout, else in the instance
+folder), one subfolder per draft; only their names travel in requests, never paths. The impact analysis reads the stored
 recommendations (people's data), so running it is restricted and audited.
 """
 
@@ -15,6 +15,7 @@ from engine import RulesError, load_rules
 from engine.impact import ImpactReport, analyse_impact
 from engine.library import RulesLibrary
 from service.casework.context import Context
+from service.config import INSTALLED_DATA, instance_dir
 from service.domain.codes import Role
 from service.domain.errors import NotFound
 from service.reports.impact_report import cases_from_store
@@ -25,8 +26,14 @@ DEFAULT_DRAFTS = "regelutkast"
 
 
 def drafts_dir(configured: str | Path | None, rules_dir: str | Path) -> Path:
-    """RULES_DRAFTS_DIR if configured, else `regelutkast/` beside the rules folder."""
-    return Path(configured) if configured else Path(rules_dir).resolve().parent / DEFAULT_DRAFTS
+    """RULES_DRAFTS_DIR if configured; else `regelutkast/` beside the rules folder, unless that folder is
+    the copy a plain install ships (never written to), when the drafts go in the instance folder."""
+    if configured:
+        return Path(configured)
+    rules = Path(rules_dir).resolve()
+    if rules.is_relative_to(INSTALLED_DATA.resolve()):
+        return instance_dir() / DEFAULT_DRAFTS
+    return rules.parent / DEFAULT_DRAFTS
 
 
 def list_drafts(folder: Path) -> list[str]:

@@ -11,7 +11,7 @@ from engine import BoligtildelingError, CompiledRules
 from engine.lint import lint
 from engine.yaml_source import shown_path
 from service.cli.common import RULES_OPTION, date_option, fail, load_bundle, load_library
-from service.config import default_rules_dir
+from service.config import default_rules_dir, schema_out_dir
 
 
 @click.group(help="Regelverket: kontroller og vis.")
@@ -70,7 +70,11 @@ def rules_schema(out_dir, rules_dir):
     from engine import schemas
 
     book = load_bundle(rules_dir or default_rules_dir())
-    for path in schemas.write(book, out_dir or schemas.SCHEMA_DIR):
+    try:
+        folder = out_dir or schema_out_dir()
+    except BoligtildelingError as exc:
+        fail(exc)
+    for path in schemas.write(book, folder):
         click.echo(f"skrev {path}")
 
 

@@ -2,7 +2,10 @@
 
 The migrations live in `service/store/migrations/`; there is no alembic.ini to
 keep in step: the configuration is built here, so the app, the CLI and the
-tests all migrate the same way.
+tests all migrate the same way. A plain install carries the folder as package
+data (pyproject.toml: env.py, versions/*.py and script.py.mako), so the path
+below holds there too; if a packaging mistake left it out, starting says so
+instead of failing inside Alembic.
 """
 
 from __future__ import annotations
@@ -15,12 +18,16 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from engine.errors import BoligtildelingError
 from service.store.database import make_engine, normalise_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(database_url: str | None = None, engine: Engine | None = None) -> Config:
+    if not (MIGRATIONS_DIR / "env.py").is_file():
+        raise BoligtildelingError(f"Databasemigreringene mangler i installasjonen (fant ikke "
+                                  f"{MIGRATIONS_DIR / 'env.py'}). Installer pakken på nytt.")
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if engine is not None:
