@@ -1,31 +1,42 @@
 """The one place that knows durable_rules: compile conditions, match facts.
 
 Our condition language is the source of truth; durable_rules' JSON is a compile
-target, so the evaluator stays replaceable. What we learned (see
-shared/durable_rules-notes.md, verified here):
+target, so the evaluator stays replaceable. What we rely on and work around,
+each with the tests that pin it, is in docs/durable_rules.md; in short:
 
 - durable_rules has no `$not`: negation is pushed down to the comparisons
   (De Morgan), and "missing value" is spelled out with `$nex`, so a negated
-  comparison is true when the field has no value, as the language promises.
+  comparison is true when the field has no value, as the language promises
+  (a key whose value is null would satisfy neither, so None is left out of facts).
 - The C core has no locks: every call into it holds `_ENGINE_LOCK`.
 - `Host` starts polling threads and round-trips the whole session state as JSON
   after every fired action. We drive the same engine module that `Host` wraps
   (`durable_rules_engine`: create_ruleset / assert_fact / start_action_for_state
-  / complete_and_start_action / delete_state), which is ~5x faster per candidate
-  and starts no threads. Actions are only "rule X matched fact Y"; we collect
-  the names in a set (a rule with `$or` fires once per true branch).
+  / complete_and_start_action / delete_state), which starts no threads and was
+  about 4x faster per candidate in a one-off comparison (no benchmark in
+  benchmarks/ compares the two; benchmarks/rank_benchmark.py measures this path).
+  Actions are only "rule X matched fact Y"; we collect the names in a set (a rule
+  with `$or` fires once per true branch).
 - A registered ruleset cannot change: a new rules version compiles to a new
   ruleset under a fresh name; the old one is deleted when no one uses it.
-- Every rule is guarded by `$ex` on a marker only our facts carry, so no rule
-  can match the session's own state and loop.
+- Every rule is guarded by `$ex` on a marker only our facts of its scope carry,
+  so no rule can match the session's own state fact (which `Host` would re-assert
+  after every action, looping) or a fact of the other scope.
 - Deleting a session in which no action ever ran crashes the C core; each
   session therefore starts with a fact that fires a bookkeeping rule.
+- A fact equal to one already in the session is refused (code 2) and fires
+  nothing: `match` asserts each distinct fact once and numbers them (`_nr`).
+- A condition that expands past the core's limits is refused with a bare code
+  (113); `_culprits` finds the rules it refuses. Numbers with an exponent
+  (1e+16, 1e-05) cannot be read at all: engine/numbers.py keeps them out.
 - A fact carries only the keys some condition reads (`FactShape`): a key no
   rule mentions cannot change any match, and building, encoding and parsing
-  the ~80 unused fields was most of the cost outside the C core. Facts that
-  come out identical within one call are asserted once and the result is
-  shared (a projection of 5,000 candidates as residents has a handful of
-  distinct shapes); every distinct fact is still evaluated by durable_rules.
+  the unused fields (over a third of a candidate's keys under the shipped
+  rules) was most of the cost outside the C core when it was measured with
+  benchmarks/rank_benchmark.py --profile. Facts that come out identical within
+  one call are asserted once and the result is shared (a projection of 5,000
+  candidates as residents has a handful of distinct shapes); every distinct
+  fact is still evaluated by durable_rules.
 """
 
 from __future__ import annotations
@@ -47,8 +58,8 @@ _sessions = itertools.count(1)
 SCOPE_MARKERS = {"kandidat": "_kandidat", "beboer": "_beboer"}
 # durable_rules frees a session's action buffers in delete_state, but only a fired
 # action ever allocates them: deleting a session in which no rule fired aborts the
-# process (free(): invalid pointer). Every session therefore opens with a fact
-# that fires this rule, whose id is never reported.
+# process (free(): invalid pointer, or a segmentation fault). Every session therefore
+# opens with a fact that fires this rule, whose id is never reported.
 SESSION_MARKER = "_sesjon"
 SESSION_RULE = "#sesjon"
 
@@ -298,7 +309,7 @@ class DurableRules:
         `{"<rule id>": {"m": <fact>}}`; rule ids never contain a quote (they are
         [a-z0-9_] or our own `#antall:<field name>`), so the id is read from the
         front of the text instead of decoding the whole fact again (a third of
-        the matching time at 5,000 candidates).
+        the matching time at 5,000 candidates, benchmarks/rank_benchmark.py).
         """
         result = _core.assert_fact(self._handle, text)
         if result[0] != 0:  # 1: no rule matched; no points is a valid outcome

@@ -1,10 +1,15 @@
-"""From a validated case to the facts rules are evaluated on.
+"""From a validated case to the facts rules are evaluated on, as dicts by dotted path.
 
 Each candidate is seen together with the vacancy: its own fields
 (`kandidat.*`, `sjekkliste.*`), the home and unit (`ledig_bolig.*`, `bolig.*`,
-`botiltak.*`) and the computed values (`beregnet.*`). Months since a date are
-computed here (durable_rules has no date arithmetic); counts over residents are
-computed from per-resident rule matches (it has no aggregates either).
+`botiltak.*`) and the computed values (`beregnet.*`). Each resident is a fact of
+its own (`beboer.*`), and so is each candidate as they would count among the
+residents after moving in (`candidate_as_resident`).
+
+durable_rules has no date arithmetic and no aggregates, so the computed values
+are added in Python by `CompiledRules` (engine/ranking.py): months since a date
+with `months_between` (`_add_months`), counts over residents from per-resident
+rule matches (`_add_counts_many`).
 """
 
 from __future__ import annotations

@@ -23,7 +23,10 @@ BUNDLE_MARKER = "regelverk.yaml"
 
 
 class RulesLibrary:
-    """All rules versions of a folder; compiled on first use and kept (compiling costs milliseconds)."""
+    """All rules versions of a folder; compiled on first use and kept.
+
+    Compiling costs milliseconds (benchmarks/rank_benchmark.py prints it).
+    """
 
     def __init__(self, versions: list[Rulebook]):
         self.versions = sorted(versions, key=lambda b: b.effective_from)

@@ -9,6 +9,8 @@ but should not be published:
 - two rules of the same kind that hold for exactly the same cases (duplicates);
 - a blocking rule that only ever blocks candidates another one blocks already
   (shadowed: a note, since two reasons may be wanted);
+- a rule durable_rules refuses to compile, e.g. a condition nested past its
+  limits (error 113, docs/durable_rules.md), named with its file and line;
 - fields declared in the vocabulary that no rule uses (a note, not an error).
 
 "Can never hold" and "the same cases" are decided by evaluating the conditions
@@ -16,7 +18,7 @@ with the production evaluator (durable_rules) on every combination of the
 values that matter: each field's allowed values, "not filled in" where a case
 may leave it empty, and each number a rule compares with, one below and one
 above. Conditions over more combinations than `MAX_COMBINATIONS` are not
-judged (and say so).
+judged: they are still compiled, but get no finding either way.
 """
 
 from __future__ import annotations

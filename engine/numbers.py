@@ -8,9 +8,13 @@ LARGEST_NUMBER = 10**12
 def plain_number(value):
     """Finite, below 10^12 in absolute value, at most four decimals; else ValueError (bokmål).
 
-    durable_rules' JSON reader does not understand exponents (1e+16, 1e-05), and no
-    real checklist, home attribute or rule threshold needs them; refusing beats
-    silently rounding.
+    durable_rules' JSON reader refuses an exponent after a mantissa without a
+    decimal point (error 204), which is how Python writes large and small floats
+    (1e+16, 1e-05); within these bounds Python never writes an exponent. No real
+    checklist, home attribute or rule threshold needs more; refusing beats silently
+    rounding. Used for every number in a case (engine/case.py) and for the
+    thresholds of over/minst/under/hoyst (engine/conditions.py); see
+    docs/durable_rules.md.
     """
     if value != value or abs(value) >= LARGEST_NUMBER:
         raise ValueError(f"{value!r} er utenfor gyldig område (et endelig tall, høyst 1 000 000 000 000 i absoluttverdi)")

@@ -24,8 +24,9 @@ and line; a scenario that runs but does not get what it expects is returned as
 a failed `ScenarioOutcome` whose messages state expected and actual value.
 
 Rules: a scenario's own `regler` (relative to the file) wins; otherwise the
-`rules_dir` given to the runner; otherwise `$BOLIGTILDELING_RULES`, otherwise
-the project's `rules/` folder. Each rules folder is compiled once per run.
+`rules_dir` given to the runner; otherwise `default_rules_dir()` (engine/rules.py:
+`$BOLIGTILDELING_RULES`, else the project's `rules/` folder). Each rules folder
+is compiled once per run.
 """
 
 from __future__ import annotations

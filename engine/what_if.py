@@ -4,9 +4,11 @@ For a nominee below the top, try every change of one documented checklist
 fact (a yes/no flipped, a choice changed), then every pair, and so on up to
 `max_changes`, and report the first, smallest set whose change would make them
 rank first. Every variant is ranked by the same engine and rules as the real
-case, all variants of one nominee in a single evaluation. When no such set
-exists (typically because a block rests on the home or the unit, not on the
-applicant's documented needs), the answer says "none possible" and why.
+case; all variants of one nominee with the same number of changes are ranked
+together, in one `rank_valid` of the case with them in the nominee's place.
+When no such set exists (typically because a block rests on the home or the
+unit, not on the applicant's documented needs), the answer says "none possible"
+and why.
 
 Consent (`samtykke_*`) is not a fact about need and is never changed.
 """
