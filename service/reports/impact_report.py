@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import html
+import functools
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pandas as pd
 
 from engine import read_case_file
@@ -217,50 +219,36 @@ def write_csv(report: ImpactReport, path: Path) -> None:
 
 
 # -- HTML ------------------------------------------------------------------------------------------
+#
+# The page is templates/impact.html (texts, layout, inline CSS) with the pieces in
+# templates/impact_macros.html (tables, SVG bar chart). Everything a template shows is
+# worked out here first: which rows, the labels, signed and Norwegian-formatted numbers,
+# the chart's geometry. Case ids, candidate ids, labels and messages are user input; the
+# environment autoescapes every value, in HTML as in the SVG's <title> and <text>.
+
+TEMPLATES = Path(__file__).with_name("templates")
+GAINED_COLOUR = "#2e7d32"
+LOST_COLOUR = "#c62828"
+NO_CANDIDATE = "(ingen)"
+
 
 def render_html(report: ImpactReport, draft: Rulebook | None = None) -> str:
     """A self-contained page: summary, charts (inline SVG), the tables by group and the changed cases."""
     s = report.summary
     labels = _Labels(draft)
     cases = report.cases
-    top_changed = cases[cases["top_changed"]]
-    order_changed = cases[cases["order_changed"]]
-    parts = [
-        "<!doctype html>",
-        '<html lang="nb"><head><meta charset="utf-8">',
-        f"<title>Konsekvensanalyse: {_e(s.draft['label'])}</title>",
-        f"<style>{_CSS}</style></head><body>",
-        "<h1>Konsekvensanalyse av regelverksutkast</h1>",
-        f"<p>Utkast <strong>{_e(s.draft['label'])}</strong> (innholdshash <code>{_e(s.draft['content_hash'][:12])}"
-        "</code>) sammenlignet med regelverket som gjaldt på hver saks vurderingsdato.</p>",
-        "<h2>Sammendrag</h2>",
-        _summary_table(report),
-        "<h2>Hvem rykker opp og ned</h2>",
-        "<h3>Etter målgruppe</h3>",
-        bar_chart(report.by_target_group, "target_group", labels.group, "Kandidater som rykker opp og ned, "
-                  "etter målgruppe"),
-        "<h3>Etter helse- og velferdskontor</h3>",
-        bar_chart(report.by_office, "welfare_office", labels.office, "Kandidater som rykker opp og ned, "
-                  "etter helse- og velferdskontor"),
-        "<h2>Etter målgruppe</h2>",
-        "<p>En kandidat med flere målgrupper telles under hver av dem.</p>",
-        _aggregate_table(report.by_target_group, "target_group", "Målgruppe", labels.group),
-        "<h2>Etter helse- og velferdskontor</h2>",
-        _aggregate_table(report.by_office, "welfare_office", "Helse- og velferdskontor", labels.office),
-        f"<h2>Saker der førstekandidaten endres ({len(top_changed)})</h2>",
-        _case_table(top_changed, report),
-        f"<h2>Saker der rekkefølgen endres ({len(order_changed)})</h2>",
-        _case_table(order_changed, report),
-    ]
-    if len(report.errors):
-        parts += [f"<h2>Saker som ikke kunne vurderes ({len(report.errors)})</h2>",
-                  "<table><thead><tr><th>Sak</th><th>Feil</th></tr></thead><tbody>"]
-        parts += [f"<tr><td>{_e(r.case_id)}</td><td><pre>{_e(r.message)}</pre></td></tr>"
-                  for r in report.errors.head(HTML_ROW_LIMIT).itertuples()]
-        parts.append("</tbody></table>")
-        parts.append(_limit_note(len(report.errors)))
-    parts.append("</body></html>")
-    return "\n".join(p for p in parts if p)
+    return _environment().get_template("impact.html").render(
+        draft_label=s.draft["label"],
+        content_hash=s.draft["content_hash"][:12],
+        summary=_summary(report),
+        group_chart=_chart(report.by_target_group, "target_group", labels.group),
+        office_chart=_chart(report.by_office, "welfare_office", labels.office),
+        by_group=_aggregate_rows(report.by_target_group, "target_group", labels.group),
+        by_office=_aggregate_rows(report.by_office, "welfare_office", labels.office),
+        top_changed=_case_rows(cases[cases["top_changed"]], report),
+        order_changed=_case_rows(cases[cases["order_changed"]], report),
+        errors=_error_rows(report.errors),
+    )
 
 
 def write_html(report: ImpactReport, path: Path, draft: Rulebook | None = None) -> None:
@@ -269,33 +257,23 @@ def write_html(report: ImpactReport, path: Path, draft: Rulebook | None = None) 
 
 
 def bar_chart(frame: pd.DataFrame, key: str, label=str, title: str = "") -> str:
-    """Horizontal grouped bars: per group, candidates moving up (green) and down (red). Inline SVG."""
-    if frame.empty:
-        return "<p>Ingen kandidater å vise.</p>"
-    rows = list(frame[[key, "gained", "lost"]].itertuples(index=False))
-    biggest = max([max(int(g), int(lo)) for _, g, lo in rows] + [1])
-    label_w, bar_w, bar_h, gap, top = 220, 360, 14, 12, 34
-    height = top + len(rows) * (2 * bar_h + gap) + 10
-    width = label_w + bar_w + 60
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" aria-label="{_e(title)}">',
-           f"<title>{_e(title)}</title>",
-           f'<rect x="{label_w}" y="6" width="12" height="12" fill="#2e7d32"/>'
-           f'<text x="{label_w + 16}" y="16" font-size="12">rykker opp</text>',
-           f'<rect x="{label_w + 110}" y="6" width="12" height="12" fill="#c62828"/>'
-           f'<text x="{label_w + 126}" y="16" font-size="12">rykker ned</text>']
-    y = top
-    for name, gained, lost in rows:
-        out.append(f'<text x="{label_w - 8}" y="{y + bar_h + 4}" font-size="12" text-anchor="end">'
-                   f"{_e(label(name))}</text>")
-        for value, colour, offset in ((int(gained), "#2e7d32", 0), (int(lost), "#c62828", bar_h)):
-            w = round(bar_w * value / biggest, 1)
-            out.append(f'<rect x="{label_w}" y="{y + offset}" width="{w}" height="{bar_h - 2}" fill="{colour}">'
-                       f"<title>{_e(label(name))}: {value} {'opp' if colour == '#2e7d32' else 'ned'}</title></rect>")
-            out.append(f'<text x="{label_w + w + 4}" y="{y + offset + bar_h - 4}" font-size="11">{value}</text>')
-        y += 2 * bar_h + gap
-    out.append("</svg>")
-    return "\n".join(out)
+    """One chart on its own, for a caller that composes its own page; the report uses the same macro."""
+    return str(_macros().bar_chart(_chart(frame, key, label), title))
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    """Standalone, not Flask's: the CLI renders the report with no app around it.
+
+    Autoescape is on for every template (the values are user input); StrictUndefined makes a
+    misspelt name in a template fail the render instead of leaving a silent gap in the report.
+    """
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def _macros():
+    return _environment().get_template("impact_macros.html").module
 
 
 class _Labels:
@@ -315,78 +293,150 @@ class _Labels:
         return self.vocabulary.label_of_value("kandidat.hvk", code)
 
 
-def _summary_table(report: ImpactReport) -> str:
+@dataclass(frozen=True)
+class _Summary:
+    """The summary's values as printed; the row headings are the template's."""
+
+    evaluated: str
+    order_changed: str
+    top_changed: str
+    moved: str
+    failed: str
+    versions_before: str
+    seconds: str
+
+
+def _summary(report: ImpactReport) -> _Summary:
     s = report.summary
     n = s.cases_evaluated
-    pct = (lambda k: f" ({100 * k / n:.1f} %)".replace(".", ",")) if n else (lambda k: "")
+
+    def share(k: int) -> str:
+        return f"{k} ({_decimal(100 * k / n, 1)} %)" if n else str(k)
+
     before = "; ".join(f"{v['label']} (gjelder fra {v['effective_from']}): {v['cases']} saker"
-                       for v in s.versions_before) or "ingen"
-    rows = [
-        ("Saker vurdert", f"{n} av {s.cases_total}"),
-        ("Saker der rekkefølgen endres", f"{s.cases_order_changed}{pct(s.cases_order_changed)}"),
-        ("Saker der førstekandidaten endres", f"{s.cases_top_changed}{pct(s.cases_top_changed)}"),
-        ("Kandidater som rykker opp / ned", f"{s.candidates_gained} / {s.candidates_lost} av {s.candidates}"),
-        ("Saker som ikke kunne vurderes", str(s.cases_failed)),
-        ("Regelverk før", before),
-        ("Tid brukt", f"{s.seconds:.2f} s".replace(".", ",")),
-    ]
-    body = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
-    return f'<table class="summary"><tbody>{body}</tbody></table>'
+                       for v in s.versions_before)
+    return _Summary(
+        evaluated=f"{n} av {s.cases_total}",
+        order_changed=share(s.cases_order_changed),
+        top_changed=share(s.cases_top_changed),
+        moved=f"{s.candidates_gained} / {s.candidates_lost} av {s.candidates}",
+        failed=str(s.cases_failed),
+        versions_before=before or "ingen",
+        seconds=f"{_decimal(s.seconds, 2)} s",
+    )
 
 
-def _aggregate_table(frame: pd.DataFrame, key: str, heading: str, label) -> str:
-    head = (f"<tr><th>{_e(heading)}</th><th>Kandidater</th><th>Saker</th><th>Rykker opp</th><th>Rykker ned</th>"
-            "<th>Uendret</th><th>Blir førstekandidat</th><th>Mister førsteplassen</th><th>Poengendring i sum</th>"
-            "<th>Poengendring i snitt</th></tr>")
-    body = "".join(
-        f"<tr><td>{_e(label(r[key]))}</td><td>{r['candidates']}</td><td>{r['cases']}</td><td>{r['gained']}</td>"
-        f"<td>{r['lost']}</td><td>{r['unchanged']}</td><td>{r['became_top']}</td><td>{r['lost_top']}</td>"
-        f"<td>{r['score_delta_sum']:+d}</td><td>{_signed(r['score_delta_mean'])}</td></tr>"
-        for r in frame.to_dict("records"))
-    return f"<table><thead>{head}</thead><tbody>{body}</tbody></table>"
+@dataclass(frozen=True)
+class _Rows:
+    """The rows a table shows (at most HTML_ROW_LIMIT) and how many there were: the rest are in the CSV."""
+
+    rows: list[tuple]
+    total: int
+    limit: int
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > self.limit
 
 
-def _case_table(cases: pd.DataFrame, report: ImpactReport) -> str:
-    if cases.empty:
-        return "<p>Ingen.</p>"
+def _aggregate_rows(frame: pd.DataFrame, key: str, label) -> list[tuple]:
+    return [(label(r[key]), r["candidates"], r["cases"], r["gained"], r["lost"], r["unchanged"], r["became_top"],
+             r["lost_top"], f"{r['score_delta_sum']:+d}", _signed(r["score_delta_mean"]))
+            for r in frame.to_dict("records")]
+
+
+def _case_rows(cases: pd.DataFrame, report: ImpactReport) -> _Rows:
     shown = cases.head(HTML_ROW_LIMIT)
-    deltas = report.candidates[report.candidates["case_id"].isin(shown["case_id"])
-                               & (report.candidates["score_delta"] != 0)]
-    score_changes: dict[str, str] = {}
-    for case_id, candidate, delta in zip(deltas["case_id"], deltas["candidate_id"], deltas["score_delta"]):
-        score_changes[case_id] = (score_changes[case_id] + ", " if case_id in score_changes else "") \
-            + f"{candidate} {int(delta):+d}"
-    head = ("<tr><th>Sak</th><th>Vurderingsdato</th><th>Førstekandidat før → etter</th><th>Rekkefølge før</th>"
-            "<th>Rekkefølge etter</th><th>Rykker opp</th><th>Rykker ned</th><th>Poengendringer</th></tr>")
-    body = "".join(
-        f"<tr><td>{_e(r.case_id)}</td><td>{r.as_of.isoformat()}</td>"
-        f"<td>{_e(r.top_before or '(ingen)')} → {_e(r.top_after or '(ingen)')}</td>"
-        f"<td>{_e(r.order_before)}</td><td>{_e(r.order_after)}</td><td>{_e(r.who_gains)}</td>"
-        f"<td>{_e(r.who_loses)}</td><td>{_e(score_changes.get(r.case_id, ''))}</td></tr>"
-        for r in shown.itertuples())
-    return f"<table><thead>{head}</thead><tbody>{body}</tbody></table>{_limit_note(len(cases))}"
+    changes = _score_changes(report.candidates, shown["case_id"])
+    rows = [(r.case_id, r.as_of.isoformat(), f"{r.top_before or NO_CANDIDATE} → {r.top_after or NO_CANDIDATE}",
+             r.order_before, r.order_after, r.who_gains, r.who_loses, changes.get(r.case_id, ""))
+            for r in shown.itertuples()]
+    return _Rows(rows, len(cases), HTML_ROW_LIMIT)
 
 
-def _limit_note(n: int) -> str:
-    if n <= HTML_ROW_LIMIT:
-        return ""
-    return f"<p>Viser de første {HTML_ROW_LIMIT} av {n}; alle står i CSV-filen.</p>"
+def _score_changes(candidates: pd.DataFrame, case_ids: pd.Series) -> dict[str, str]:
+    """Per case, the candidates whose score the draft changes, as 'K-1 +12, K-2 -5' (in candidate order)."""
+    changed = candidates[candidates["case_id"].isin(case_ids) & (candidates["score_delta"] != 0)]
+    by_case: dict[str, list[str]] = {}
+    for case_id, candidate, delta in zip(changed["case_id"], changed["candidate_id"], changed["score_delta"]):
+        by_case.setdefault(case_id, []).append(f"{candidate} {int(delta):+d}")
+    return {case_id: ", ".join(parts) for case_id, parts in by_case.items()}
+
+
+def _error_rows(errors: pd.DataFrame) -> _Rows:
+    rows = [(r.case_id, r.message) for r in errors.head(HTML_ROW_LIMIT).itertuples()]
+    return _Rows(rows, len(errors), HTML_ROW_LIMIT)
+
+
+# The bar chart: per group two bars, candidates moving up and down, scaled to the largest count.
+
+@dataclass(frozen=True)
+class _Bar:
+    y: int
+    width: float
+    height: int
+    colour: str
+    word: str  # "opp" or "ned", for the legend and the tooltip
+    value: int
+    value_x: float
+    value_y: int
+
+
+@dataclass(frozen=True)
+class _ChartRow:
+    label: str
+    label_y: int
+    bars: tuple[_Bar, ...]
+
+
+@dataclass(frozen=True)
+class _LegendItem:
+    x: int
+    text_x: int
+    colour: str
+    word: str
+
+
+@dataclass(frozen=True)
+class _Chart:
+    width: int
+    height: int
+    bar_x: int
+    label_x: int
+    legend: tuple[_LegendItem, ...]
+    rows: tuple[_ChartRow, ...]
+
+
+_SERIES = (("gained", "opp", GAINED_COLOUR), ("lost", "ned", LOST_COLOUR))
+_LABEL_W, _BAR_W, _BAR_H, _GAP, _TOP = 220, 360, 14, 12, 34
+_LEGEND_STEP = 110
+
+
+def _chart(frame: pd.DataFrame, key: str, label=str) -> _Chart | None:
+    """The geometry of one chart (None when there is nothing to draw: the template says so in words)."""
+    if frame.empty:
+        return None
+    counts = [(label(r[key]), [int(r[column]) for column, _, _ in _SERIES]) for r in frame.to_dict("records")]
+    biggest = max([max(values) for _, values in counts] + [1])
+    rows, y = [], _TOP
+    for name, values in counts:
+        bars = []
+        for i, ((_, word, colour), value) in enumerate(zip(_SERIES, values)):
+            width = round(_BAR_W * value / biggest, 1)
+            offset = i * _BAR_H
+            bars.append(_Bar(y=y + offset, width=width, height=_BAR_H - 2, colour=colour, word=word, value=value,
+                             value_x=_LABEL_W + width + 4, value_y=y + offset + _BAR_H - 4))
+        rows.append(_ChartRow(label=name, label_y=y + _BAR_H + 4, bars=tuple(bars)))
+        y += len(_SERIES) * _BAR_H + _GAP
+    legend = tuple(_LegendItem(x=_LABEL_W + i * _LEGEND_STEP, text_x=_LABEL_W + i * _LEGEND_STEP + 16,
+                               colour=colour, word=word) for i, (_, word, colour) in enumerate(_SERIES))
+    return _Chart(width=_LABEL_W + _BAR_W + 60, height=_TOP + len(rows) * (len(_SERIES) * _BAR_H + _GAP) + 10,
+                  bar_x=_LABEL_W, label_x=_LABEL_W - 8, legend=legend, rows=tuple(rows))
+
+
+def _decimal(x: float, places: int) -> str:
+    return f"{x:.{places}f}".replace(".", ",")
 
 
 def _signed(x: float) -> str:
     return f"{x:+.2f}".replace(".", ",")
-
-
-def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
-
-
-_CSS = """
-body { font-family: system-ui, sans-serif; margin: 2rem; max-width: 75rem; color: #1b1b1b; }
-table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; }
-th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
-thead th { background: #f0f0f0; }
-table.summary th { background: #f7f7f7; font-weight: 600; }
-pre { margin: 0; white-space: pre-wrap; }
-svg { display: block; margin: 0.5rem 0 1rem; }
-"""
