@@ -1,30 +1,68 @@
-"""Pausing Python's cyclic garbage collector during a large evaluation.
+"""Pausing Python's cyclic garbage collector during a large evaluation, where the process is ours.
 
 Ranking thousands of candidates (or re-ranking thousands of past cases) builds
 many short-lived dicts that hold no reference cycles; the cyclic collector
-walks all live objects again and again meanwhile (measured: a tenth of a
-5,000-candidate ranking, a third of an impact analysis). Reference counting
-still frees everything; the collector only runs later.
+walks all live objects again and again meanwhile (benchmarks/rank_benchmark.py
+measures what the pause saves). Reference counting still frees everything; the
+collector only runs later.
 
-Thread-safe in the sense that matters: a pause only re-enables the collector if
-it was enabled when the pause began, so overlapping pauses end with it enabled.
+The collector is one switch for the whole process, so a pause inside one
+request of a threaded web server would pause it for every other request too,
+and for as long as the longest overlapping pause. That is why the engine never
+pauses on its own in a process it does not own: `CompiledRules.rank_valid`
+and `analyse_impact` run with the collector as the caller left it. The callers
+that own their process wrap the work: `boligtildeling rank`, the impact
+analysis' worker processes (engine/impact.py `_init_worker`) and the
+benchmarks. The web service never pauses.
+
+Nested and overlapping pauses (threads included) are counted under a lock:
+the first one in remembers whether the collector was enabled and turns it
+off; only the last one out turns it back on, and only if it was on before.
+Code that calls gc.enable()/gc.disable() itself inside a pause is on its own.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import threading
+
+_lock = threading.Lock()
+_depth = 0  # pauses in progress in this process
+_restore = False  # whether the collector was enabled when the outermost pause began
+
+
+def _begin() -> None:
+    global _depth, _restore
+    with _lock:
+        if _depth == 0:
+            _restore = gc.isenabled()
+            gc.disable()
+        _depth += 1
+
+
+def _end() -> None:
+    global _depth
+    with _lock:
+        _depth -= 1
+        if _depth == 0 and _restore:
+            gc.enable()
+
+
+def pauses_in_progress() -> int:
+    """How many pauses are open now (0 when the collector is as its owner left it)."""
+    with _lock:
+        return _depth
 
 
 @contextlib.contextmanager
 def paused_gc(when: bool = True):
+    """The cyclic collector off for the block (process-wide; see the module docstring for who may)."""
     if not when:
         yield
         return
-    enabled = gc.isenabled()
-    gc.disable()
+    _begin()
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        _end()

@@ -5,8 +5,9 @@
 `cases` are (case_id, case data, as_of) triples: a stored recommendation's input
 and date, or a case file. Each case is ranked under the version in force on its
 as-of date ("før") and under the draft ("etter"), on the same date, through the
-same durable_rules evaluator as production (`CompiledRules.rank_brief`, proved
-equal to `rank_valid` in tests/integration/test_impact.py). The answer is pandas
+same durable_rules evaluator as production (`CompiledRules.candidate_facts` and
+`rank_facts`, the two halves of `rank_brief`, which
+tests/integration/test_impact.py proves equal to `rank_valid`). The answer is pandas
 tables: one row per case and candidate, one per case, the same aggregated by
 target group (kandidat.malgrupper, one row per group a candidate belongs to) and
 by welfare office (kandidat.hvk), and a summary.
@@ -18,7 +19,11 @@ Speed: cases are ranked in chunks (durable_rules' per-fact cost grows with the
 size of a session), each chunk under both versions; with `workers` > 1 the
 chunks are spread over processes, each compiling its own rules (durable_rules'
 state is per process). When the draft has the same vocabulary as the version in
-force, a case is validated and its facts are built once for both.
+force, a case is validated and its facts are built once for both. The worker
+processes are ours and run with the cyclic garbage collector off; in the
+calling process it is left as the caller set it, since the web service calls
+this inside a request (a caller that owns its process may wrap the call in
+`engine.gc_pause.paused_gc`).
 """
 
 from __future__ import annotations
@@ -38,7 +43,6 @@ import pandas as pd
 from .case import validate_case
 from .durable_adapter import DurableRules
 from .errors import BoligtildelingError
-from .gc_pause import paused_gc
 from .library import RulesLibrary
 from .ranking import CompiledRules
 from .rules import Rulebook
@@ -128,27 +132,26 @@ def analyse_impact(cases: Iterable[PastCase | tuple], current: RulesLibrary | Ru
     rows: list[tuple] = []
     case_rows: list[tuple] = []
     errors: list[tuple[str, str]] = []
-    with paused_gc():
-        if workers == 1:
-            evaluator = _ChunkEvaluator(library, draft, compiled=library.compiled)
-            for chunk in chunks:
-                r, c, e = evaluator(chunk)
+    if workers == 1:
+        evaluator = _ChunkEvaluator(library, draft, compiled=library.compiled)
+        for chunk in chunks:
+            r, c, e = evaluator(chunk)
+            rows += r
+            case_rows += c
+            errors += e
+    else:
+        method = _start_method()
+        # A forked worker already has the cases (the parent's memory): it is sent only
+        # where its chunk starts and ends, not 10,000 pickled cases.
+        tasks = [(i, i + chunk_size) for i in range(0, len(items), chunk_size)] if method == "fork" else chunks
+        with concurrent.futures.ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context(method), initializer=_init_worker,
+                initargs=(library.versions, draft, items if method == "fork" else None)) as pool:
+            for r, c, e in pool.map(_run_chunk, tasks, chunksize=2):
                 rows += r
                 case_rows += c
                 errors += e
-        else:
-            method = _start_method()
-            # A forked worker already has the cases (the parent's memory): it is sent only
-            # where its chunk starts and ends, not 10,000 pickled cases.
-            tasks = [(i, i + chunk_size) for i in range(0, len(items), chunk_size)] if method == "fork" else chunks
-            with concurrent.futures.ProcessPoolExecutor(
-                    workers, mp_context=multiprocessing.get_context(method), initializer=_init_worker,
-                    initargs=(library.versions, draft, items if method == "fork" else None)) as pool:
-                for r, c, e in pool.map(_run_chunk, tasks, chunksize=2):
-                    rows += r
-                    case_rows += c
-                    errors += e
-        report = _tables(rows, case_rows, errors, library, draft, len(items))
+    report = _tables(rows, case_rows, errors, library, draft, len(items))
     report.summary.seconds = time.perf_counter() - start
     report.summary.workers = workers
     return report

@@ -1,8 +1,9 @@
 """Rank a case under a rules bundle, explaining every point (the priority key at work).
 
 `CompiledRules` is built once per rules version (compiling to durable_rules
-costs milliseconds, validating the case model is per request) and is safe to
-share between threads.
+costs milliseconds, benchmarks/rank_benchmark.py; validating the case model is
+per request) and is safe to share between threads (every call into durable_rules
+holds one lock, engine/durable_adapter.py).
 """
 
 from __future__ import annotations
@@ -14,13 +15,11 @@ from . import facts as fact_builder
 from .case import CaseModels, case_hash, validate_case
 from .conditions import AllOf, Comparison, describe
 from .durable_adapter import DurableRules
-from .gc_pause import paused_gc
 from .result import Difference, Finding, RankingResult, RulesVersion, ScoreItem, UnmetCriterion
 from .rules import PerUnitPoints, Rulebook
 from .texts import Template
 from .yaml_source import SourceDocument
 
-LARGE_CASE = 500  # candidates; from here on the cyclic garbage collector is paused (engine/gc_pause.py)
 COUNT_PREFIX = "#antall:"  # cannot clash with a policy rule id (ids are [a-z0-9_])
 
 
@@ -88,11 +87,11 @@ class CompiledRules:
         return result
 
     def rank_valid(self, case: dict, as_of: dt.date) -> RankingResult:
-        """Rank a case already validated by `validate_case` (the result of `rank` without validation)."""
-        with paused_gc(len(case["kandidater"]) >= LARGE_CASE):
-            return self._rank_valid(case, as_of)
+        """Rank a case already validated by `validate_case` (the result of `rank` without validation).
 
-    def _rank_valid(self, case: dict, as_of: dt.date) -> RankingResult:
+        The cyclic garbage collector is left as the caller set it: pausing it is a
+        process-wide decision, for callers that own the process (engine/gc_pause.py).
+        """
         book = self.book
         shared = fact_builder.vacancy_values(case)
         candidates = [fact_builder.candidate_values(c, shared) for c in case["kandidater"]]
@@ -141,7 +140,8 @@ class CompiledRules:
         All cases' facts go through the same durable_rules evaluator, but in one
         `match` call per scope instead of two per case: a case's facts never see
         another case's (every rule matches one fact), so the sessions can be shared.
-        Used by the impact analysis (engine/impact.py), which ranks thousands of cases.
+        The impact analysis (engine/impact.py), which ranks thousands of cases, calls
+        its two halves, `candidate_facts` and `rank_facts`, to share facts between versions.
         """
         return self.rank_facts(self.candidate_facts(cases))
 

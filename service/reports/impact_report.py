@@ -169,6 +169,7 @@ def run_impact(draft_dir: Path, rules_dir: Path, cases_path: Path | None = None,
     unreadable cases file).
     """
     from engine import load_rules
+    from engine.gc_pause import paused_gc
     from engine.impact import analyse_impact, default_workers
     from engine.library import RulesLibrary
 
@@ -180,7 +181,8 @@ def run_impact(draft_dir: Path, rules_dir: Path, cases_path: Path | None = None,
         cases, problems = cases_from_path(cases_path, as_of or dt.date.today())
     if workers is None:
         workers = default_workers() if len(cases) >= 1000 else 1  # a pool costs more than it saves on a few cases
-    report = analyse_impact(cases, library, draft, workers=workers)
+    with paused_gc():  # the command's own process: no other request to slow down
+        report = analyse_impact(cases, library, draft, workers=workers)
     return add_load_problems(report, problems), draft
 
 

@@ -18,7 +18,11 @@ EXTENSION_KEY = "boligtildeling.rules"
 
 
 def init_app(app: Flask) -> RulesHolder:
-    """Load and compile every rules version in RULES_DIR at start-up (RulesError if any is invalid)."""
+    """Load and compile every rules version in RULES_DIR at start-up (RulesError if any is invalid).
+
+    RULES_CHECK_SECONDS (default 2.0) bounds how often a request hashes the
+    folder to look for changes; 0 makes every request look (tests do).
+    """
     holder = RulesHolder(app.config["RULES_DIR"], app.config.get("RULES_CHECK_SECONDS", 2.0))
     app.extensions[EXTENSION_KEY] = holder
     return holder
