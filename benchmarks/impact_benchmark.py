@@ -37,7 +37,7 @@ from engine.case import validate_case  # noqa: E402
 from engine.impact import PastCase, analyse_impact, default_workers  # noqa: E402
 from engine.library import RulesLibrary  # noqa: E402
 from service.reports.impact_report import render_html, write_csv  # noqa: E402
-from tests.case_factory import random_case  # noqa: E402
+from tests.support.cases import random_case  # noqa: E402
 
 N_CASES = 10_000
 TARGET_S = 5.0

@@ -1,4 +1,9 @@
-"""Shared fixtures: the real rules folder, the example cases, a compiled rules bundle."""
+"""Shared fixtures: the real rules folder, the example cases, a compiled rules bundle.
+
+The store fixtures (`world`, `world_template`, `postgres_world`) come from
+tests/support/store.py, registered here for every folder; helpers in
+tests/support/ are imported by name.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,9 @@ from pathlib import Path
 import pytest
 
 from engine import CompiledRules, load_rules
+from engine.lint import lint
+
+pytest_plugins = ["support.store"]
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "rules"
@@ -33,3 +41,20 @@ def rules_copy(tmp_path):
     target = tmp_path / "rules"
     shutil.copytree(RULES_DIR, target)
     return target
+
+
+@pytest.fixture
+def edited(rules_copy, monkeypatch):
+    """Edit a copy of rules/ (shown as `rules/<file>`) and return the lint errors and the edited line."""
+    monkeypatch.chdir(rules_copy.parent)
+
+    def edit(file: str, old: str, new: str):
+        path = rules_copy / file
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, old
+        line = text[:text.index(old)].count("\n") + 1
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        errors = [f for f in lint(load_rules("rules")) if f.severity == "feil"]
+        return errors, line
+
+    return edit

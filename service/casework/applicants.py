@@ -16,7 +16,7 @@ from service.store.models import Applicant, JournalEntry, Nomination, User
 
 from service.domain import access
 from service.casework.context import Context, unit_of_work
-from service.domain.codes import ALLOCATION_TEAM, OFFICES, ApplicantStatus, Role
+from service.domain.codes import ALLOCATION_TEAM, ApplicantStatus, Role
 from service.domain.errors import Forbidden, IllegalTransition, Problems, invalid
 from service.casework.commands import RecordChecklist, RecordJournalChange, RegisterApplicant, checked_by_vocabulary
 from service.casework.views import iso

@@ -40,7 +40,7 @@ def parse(model: type[C], data: Mapping[str, Any] | None = None, /, **fields: An
     the vocabulary does not know) and refuses the request with every problem in
     one answer; a command with problems is never carried out (see unit_of_work).
     """
-    values = {**(data or {}), **fields}
+    values = {**data, **fields} if isinstance(data, Mapping) else (data if data is not None else fields)
     try:
         return model.model_validate(values)
     except ValidationError as exc:

@@ -7,7 +7,6 @@ else the SQLite file in the instance folder (migrated first, so a new one works)
 from __future__ import annotations
 
 from contextlib import contextmanager
-from pathlib import Path
 
 import click
 from sqlalchemy import func, select

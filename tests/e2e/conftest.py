@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
 
+from service.demo import DemoClock
+from service.domain.codes import OSLO
 from service.web.app import create_app
+from support.http import Api, casework_config, give_logins, serve
+from support.store import build_world
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES_DIR = ROOT / "rules"
@@ -35,14 +41,6 @@ def live_server(app):
 
 
 # -- the casework over HTTP: a store with people, units and waiting lists ---------------------
-
-import datetime as dt  # noqa: E402
-import shutil  # noqa: E402
-
-from casework_support import Api, casework_config, give_logins, serve  # noqa: E402
-from service.casework.context import OSLO  # noqa: E402
-from service.demo import DemoClock  # noqa: E402
-from store_support import build_world  # noqa: E402
 
 
 @pytest.fixture(scope="session")

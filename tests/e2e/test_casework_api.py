@@ -3,68 +3,22 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, text
 
-LADE_HOME = "Lade allé 12, leil. 103"
-NOMINEES = {"hvk.midtbyen": "K-1187", "hvk.ostbyen": "K-2210", "hvk.lerkendal": "K-2031", "hvk.heimdal": "K-0954"}
+from support.http import home_id, nominate_all, recommend_and_approve, report_lade
+from support.store import LADE_HOME, audit_rows as store_audit_rows, snapshot as store_snapshot
+
 PARTICIPANTS = [{"name": "Anne Berg", "role": "boligkonsulent"}, {"name": "Kari Nordmann", "role": "enhetsleder"},
                 {"name": "Omar Haddad", "role": "saksbehandler, Østbyen"},
                 {"name": "Dr. Eva Lind", "role": "spesialisthelsetjenesten"}]
 
 
-def home_id(api, address: str) -> int:
-    units = api.ok("GET", "/units", as_="konsulent.anne")
-    return next(h["id"] for u in units for h in u["homes"] if h["address"] == address)
-
-
-def report_lade(api) -> int:
-    api.at("2026-11-16", 8, 15)
-    vacancy = api.ok("POST", "/vacancies", {
-        "home_id": home_id(api, LADE_HOME), "reported_on": "2026-11-16", "vacated_on": "2026-11-14",
-        "ready_on": "2026-12-01", "readiness": "being_prepared", "monthly_rent": 9400, "reference": "LB-2026-041",
-        "reason": "Beboeren har flyttet til sykehjem."}, as_="leder.lade", status=201)
-    return vacancy["id"]
-
-
-def nominate_all(api, vacancy_id: int) -> dict:
-    ids = {code: api.applicant_id(code) for code in NOMINEES.values()}
-    out = {}
-    for i, (caseworker, code) in enumerate(NOMINEES.items()):
-        api.at(f"2026-11-{18 + i}", 11)
-        out[code] = api.ok("POST", f"/vacancies/{vacancy_id}/nominate", {"applicant_id": ids[code]},
-                           as_=caseworker, status=201)
-    return out
-
-
-def recommend_and_approve(api, vacancy_id: int) -> dict:
-    api.at("2026-11-28", 9)
-    rec = api.ok("POST", f"/vacancies/{vacancy_id}/make-recommendation", as_="konsulent.anne", status=201)
-    api.at("2026-11-28", 14)
-    api.ok("POST", f"/vacancies/{vacancy_id}/approve-recommendation", {"recommendation_id": rec["id"],
-                                                                          "note": "Gjennomgått."}, as_="konsulent.jonas")
-    return rec
-
-
 def snapshot(app, skip=("audit_log",)) -> dict:
-    """Every row of every table but the audit log: to show that a refused step changed nothing."""
-    from service.store.models import Base
-    engine = create_engine(app.config["DATABASE_URL"])
-    try:
-        with engine.connect() as connection:
-            return {t.name: connection.execute(t.select().order_by(*t.primary_key.columns)).all()
-                    for t in Base.metadata.sorted_tables if t.name not in skip}
-    finally:
-        engine.dispose()
+    """Every row of every table but the audit log (by default): to show that a refused step changed nothing."""
+    return store_snapshot(app.config["DATABASE_URL"], skip=skip)
 
 
 def audit_rows(app, where: str) -> list:
-    engine = create_engine(app.config["DATABASE_URL"])
-    try:
-        with engine.connect() as connection:
-            return connection.execute(text(f"SELECT actor_username, action, outcome, applicant_id, detail "
-                                           f"FROM audit_log WHERE {where} ORDER BY id")).all()
-    finally:
-        engine.dispose()
+    return store_audit_rows(app.config["DATABASE_URL"], where)
 
 
 def test_a_vacancy_goes_from_report_to_signed_contract_through_objection_meeting_and_head_decision(api):

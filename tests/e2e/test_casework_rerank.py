@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import shutil
 
-from casework_support import Api, casework_config
+from support.http import Api, casework_config
 from service.web.app import create_app
-from test_casework_api import nominate_all, report_lade
+from support.http import nominate_all, report_lade
 
 
 def test_a_stored_recommendation_reranks_identically_after_the_rules_change(tmp_path, casework_template, clock,

@@ -9,16 +9,14 @@ from __future__ import annotations
 import threading
 import time
 
-import pytest
 
-from casework_support import casework_config, give_logins, http, serve, token_for
+from support.http import casework_config, give_logins, http, serve, token_for
 from service.web.app import create_app
 from service.cli.serve import serving_app
 from service.demo import DEMO_PASSWORD
-from store_support import postgres_world  # noqa: F401
+from support.store import LADE_HOME
 
 THREADS = 50
-LADE_HOME = "Lade allé 12, leil. 103"
 
 
 def race(base: str) -> dict:
@@ -49,7 +47,8 @@ def race(base: str) -> dict:
     for t in workers:
         t.start()
     for t in workers:
-        t.join(timeout=120)
+        t.join(timeout=120)  # a guard against a hang, not a speed limit
+        assert not t.is_alive(), "a client never got its answer"
     elapsed = time.perf_counter() - started
     status, detail = http("GET", f"{base}/api/v1/vacancies/{vacancy['id']}", token=consultant)
     return {"answers": answers, "detail": detail, "elapsed": elapsed}

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from pages_support import Pages, applicant_id, applicants_by_office, demo_app
+from support.pages import Pages, applicant_id, applicants_by_office, demo_app
 
 VACANCIES = range(1, 5)  # the demo's four vacancies
 
@@ -229,7 +229,7 @@ def _checklist_form(html: str) -> dict:
 
 @pytest.fixture
 def rules_copy(tmp_path):
-    from pages_support import RULES_DIR
+    from support.pages import RULES_DIR
 
     target = tmp_path / "rules"
     shutil.copytree(RULES_DIR, target)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from casework_support import serve
-from pages_support import applicants_by_office, demo_app
+from support.http import serve
+from support.pages import applicants_by_office, demo_app
 from service.demo import DEMO_PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -67,7 +67,7 @@ class Person:
 
     def __init__(self, browser, url: str, username: str):
         self.context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
-        self.context.set_default_timeout(10_000)
+        self.context.set_default_timeout(30_000)  # a guard against a hang, not a speed limit
         self.page = self.context.new_page()
         self.url = url
         page = self.page

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from pages_support import Pages, demo_app
+from support.pages import Pages, demo_app
 
 REPORT = "/ledige-boliger/meld-ledig"
 SAUPSTAD = "saupstad-bofellesskap"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from pages_support import Pages, demo_app
+from support.pages import Pages, demo_app
 from service.store.models import AuditEntry
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,8 +19,8 @@ from engine.case import validate_case
 from engine.impact import NO_GROUP, PastCase, analyse_impact
 from engine.library import RulesLibrary
 from service.cli import main
-from store_support import recommend_and_approve, nominate_all, report_lade, world, world_template  # noqa: F401
-from tests.case_factory import random_case
+from support.store import recommend_and_approve, nominate_all, report_lade
+from tests.support.cases import random_case
 
 ROOT = Path(__file__).resolve().parents[2]
 N_CASES = 300

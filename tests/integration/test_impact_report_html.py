@@ -23,7 +23,7 @@ from engine.impact import PastCase, analyse_impact
 from engine.library import RulesLibrary
 from service.reports import impact_report
 from service.reports.impact_report import add_load_problems, bar_chart, render_html
-from tests.case_factory import random_case
+from tests.support.cases import random_case
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = "<script>alert(1)</script>"

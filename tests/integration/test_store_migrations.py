@@ -12,7 +12,7 @@ from service.store.database import database_url, make_engine
 from service.store.migrate import current_revision, head_revision, upgrade
 from service.store.models import APPEND_ONLY_TABLES, Base
 from service.casework import decisions
-from store_support import lade_to_decision, report_lade, world, world_template  # noqa: F401
+from support.store import lade_to_decision, report_lade
 from service.casework import commands
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from service.casework import IllegalTransition, nominations
 from service.casework.context import Context
 from service.store.models import Applicant, Nomination, User
-from store_support import World, postgres_world, report_lade, world, world_template  # noqa: F401
+from support.store import World, report_lade
 from service.casework import commands
 
 THREADS = 50
@@ -58,7 +58,8 @@ def race(w: World, threads: int = THREADS) -> dict:
     for t in workers:
         t.start()
     for t in workers:
-        t.join(timeout=120)
+        t.join(timeout=120)  # a guard against a hang, not a speed limit
+        assert not t.is_alive(), "a client never got its answer"
     elapsed = time.perf_counter() - started
     with w.sessions() as s:
         active = s.scalars(select(Nomination).where(Nomination.vacancy_id == vacancy_id,

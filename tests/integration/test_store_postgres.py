@@ -13,7 +13,7 @@ from sqlalchemy.exc import DatabaseError
 
 from service.casework import decisions, movein, recommendations, vacancies
 from service.store.models import Base
-from store_support import lade_to_decision, postgres_world  # noqa: F401
+from support.store import lade_to_decision
 from service.casework import commands
 
 

@@ -11,7 +11,7 @@ import yaml
 from engine import CompiledRules, load_rules
 from service.casework import recommendations
 from service.store.rules_archive import compiled_version
-from store_support import nominate_all, report_lade, world, world_template  # noqa: F401
+from support.store import nominate_all, report_lade
 
 
 def test_a_stored_recommendation_reranks_identically_after_the_rules_folder_changes(world, tmp_path):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine import CaseError, CompiledRules, parse_case_text, read_case_file
-from reference_evaluator import ReferenceRules
+from support.reference_evaluator import ReferenceRules
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("sak-*.yaml"))

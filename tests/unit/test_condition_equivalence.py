@@ -15,12 +15,12 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-from case_factory import random_case
+from support.cases import random_case
 from engine import CompiledRules, RulesError, load_rules
 from engine import conditions as cond_lang
 from engine.conditions import Condition
 from engine.durable_adapter import DurableRules
-from reference_evaluator import ReferenceRules
+from support.reference_evaluator import ReferenceRules
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = dt.date(2026, 11, 28)

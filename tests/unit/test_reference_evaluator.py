@@ -10,7 +10,7 @@ import pytest
 from pydantic import TypeAdapter
 
 from engine.conditions import Condition
-from reference_evaluator import ReferenceRules, holds
+from support.reference_evaluator import ReferenceRules, holds
 
 CONDITION = TypeAdapter(Condition)
 

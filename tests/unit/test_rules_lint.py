@@ -1,30 +1,10 @@
-"""Lint: valid rules that are still wrong policy are refused by `rules check`, with file and line."""
+"""Lint: valid rules that are still wrong policy are refused, with file and line (the command: tests/e2e)."""
 
 from __future__ import annotations
 
-import pytest
-from click.testing import CliRunner
 
 from engine import load_rules
 from engine.lint import lint
-from service.cli import main
-
-
-@pytest.fixture
-def edited(rules_copy, monkeypatch):
-    """Edit a copy of rules/ (shown as `rules/<file>`) and return the lint errors and the edited line."""
-    monkeypatch.chdir(rules_copy.parent)
-
-    def edit(file: str, old: str, new: str):
-        path = rules_copy / file
-        text = path.read_text(encoding="utf-8")
-        assert text.count(old) == 1, old
-        line = text[:text.index(old)].count("\n") + 1
-        path.write_text(text.replace(old, new), encoding="utf-8")
-        errors = [f for f in lint(load_rules("rules")) if f.severity == "feil"]
-        return errors, line
-
-    return edit
 
 
 def test_the_shipped_rules_have_no_lint_errors(rulebook):
@@ -65,22 +45,6 @@ def test_a_duplicate_criterion_is_an_error(edited):
                           "    betingelse: {ikke: {felt: sjekkliste.akutt_fare, er_ikke: true}}\n")
     assert [(e.problem.rule_id, str(e.problem).split(": ", 2)[2]) for e in errors] == [
         ("akutt_fare", "gjelder for nøyaktig de samme sakene som kriterium 'omsorgsgiver_svikter' (duplikat)")]
-
-
-def test_rules_check_exits_1_on_a_lint_error_and_names_file_and_line(edited):
-    edited("egnethet.yaml", "        - {felt: botiltak.bemanning.natt, er: false}\n",
-           "        - {felt: botiltak.bemanning.natt, er: false}\n        - {felt: botiltak.bemanning.natt, er: true}\n")
-    result = CliRunner().invoke(main, ["rules", "check", "rules"])
-    assert result.exit_code == 1
-    assert "rules/egnethet.yaml:" in result.output
-    assert "kontroll 'dognbemanning_uten_nattbemanning': betingelsen kan aldri være oppfylt" in result.output
-
-
-def test_rules_check_mentions_fields_no_rule_uses_without_failing():
-    result = CliRunner().invoke(main, ["rules", "check"])
-    assert result.exit_code == 0, result.output
-    assert "merknad: " in result.output
-    assert "feltet 'bolig.areal_m2' brukes ikke av noen regel" in result.output
 
 
 def test_a_condition_too_complex_for_the_engine_is_an_error_naming_file_line_and_rule(edited):

@@ -1,36 +1,16 @@
-"""The scenario runner: expected-against-actual messages, invalid files, the CLI and the pytest plugin."""
+"""The scenario runner: expected-against-actual messages, invalid files (the CLI and the plugin: tests/e2e)."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import engine.scenarios as scenarios
+from support.scenario_files import SAK_1, SAK_2, SCENARIOS_DIR, scenario_on, write
 from engine import ScenarioError
 from engine.scenarios import RulesCache, run_file, run_folder
-from service.cli import main
 
-ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS_DIR = ROOT / "scenarios"
-SAK_1 = ROOT / "examples" / "sak-1-lade.yaml"
-SAK_2 = ROOT / "examples" / "sak-2-sammensetning.yaml"
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
-    return path
-
-
-def scenario_on(case: Path, forventet: str, extra: str = "") -> str:
-    return (f"navn: Et scenario\nvurderingsdato: 2026-11-28\nsak_fil: {case}\n{extra}"
-            f"forventet:\n{textwrap.indent(textwrap.dedent(forventet).strip(), '  ')}\n")
 
 
 def only_problem(exc: pytest.ExceptionInfo) -> str:
@@ -228,39 +208,3 @@ def test_shipped_scenarios_have_names_and_descriptions():
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert "\nbeskrivelse:" in text, path.name
-
-
-def test_cli_exits_0_on_the_shipped_scenarios():
-    result = CliRunner().invoke(main, ["scenarios", "run", str(SCENARIOS_DIR)])
-    assert result.exit_code == 0, result.output
-    assert "OK   " in result.output and " 0 failed" in result.output
-
-
-def test_cli_exits_1_and_explains_a_failing_scenario(tmp_path):
-    write(tmp_path, "feil.yaml", scenario_on(SAK_1, "poeng: {K-2210: 70}"))
-    write(tmp_path, "ok.yaml", scenario_on(SAK_1, "poeng: {K-2210: 65}"))
-    result = CliRunner().invoke(main, ["scenarios", "run", str(tmp_path)])
-    assert result.exit_code == 1
-    assert "FEIL" in result.output and "feil.yaml: Et scenario" in result.output
-    assert "- K-2210: forventet 70 poeng, men fikk 65" in result.output
-    assert "1 passed, 1 failed" in result.output
-
-
-def test_cli_exits_1_with_file_and_line_on_an_invalid_scenario(tmp_path):
-    write(tmp_path, "ugyldig.yaml", scenario_on(SAK_1, "poeng: {K-2210: 65}", extra="ukjent: 1\n"))
-    result = CliRunner().invoke(main, ["scenarios", "run", str(tmp_path)])
-    assert result.exit_code == 1
-    assert "ugyldig.yaml:4: ukjent: ukjent felt 'ukjent'" in result.stderr
-
-
-def test_pytest_plugin_reports_file_name_and_messages_without_traceback(tmp_path):
-    shutil.copy(SCENARIOS_DIR / "conftest.py", tmp_path / "conftest.py")
-    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
-    write(tmp_path, "feil.yaml", scenario_on(SAK_1, "poeng: {K-2210: 70}"))
-    write(tmp_path, "ok.yaml", scenario_on(SAK_1, "poeng: {K-2210: 65}"))
-    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-W", "error", str(tmp_path)],
-                         cwd=tmp_path, capture_output=True, text=True)
-    assert run.returncode == 1, run.stdout + run.stderr
-    assert "1 failed, 1 passed" in run.stdout
-    assert "feil.yaml: Et scenario\n  - K-2210: forventet 70 poeng, men fikk 65" in run.stdout
-    assert "Traceback" not in run.stdout and "def runtest" not in run.stdout

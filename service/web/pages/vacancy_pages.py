@@ -18,7 +18,7 @@ from service.casework import (CaseworkError, Forbidden, NotFound, applicants, co
                               movein, nominations, recommendations, units, vacancies)
 from service.domain.codes import (AFTER_CONTRACT_STEPS, ALLOCATION_TEAM, DECLINE_REASONS, MEETING_OUTCOMES,
                                      MOVEIN_LABELS, OBJECTION_REASONS, OVERRIDE_REASONS, READINESS_LABELS,
-                                     STAGE_LABELS, Readiness, Role, Stage)
+                                     STAGE_LABELS, Role, Stage)
 from service.domain.steps import BY_SEGMENT, Situation, offered_steps
 from service.web.rules import current_rules
 

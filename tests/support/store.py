@@ -2,9 +2,13 @@
 
 A template database (migrated, demo users without passwords, the Lade and
 Sverresgate examples with their residents and applicants) is built once per
-session; each test gets its own copy of the file. Import the fixtures you use:
+session; each test gets its own copy of the file. The fixtures (`world_template`,
+`world`, `postgres_world`) are registered for the whole suite by `pytest_plugins`
+in tests/conftest.py; the helpers are imported by name.
 
-    from store_support import world  # noqa: F401
+The Lade case (one vacancy, four nominees) is the common course of the store and
+HTTP tests; its data is here once (LADE_REPORT, LADE_NOMINEES), the HTTP version
+of its steps in support/http.py.
 """
 
 from __future__ import annotations
@@ -85,12 +89,7 @@ class World:
 
     def snapshot(self) -> dict:
         """Every row of every table: to show that a refused step changed nothing."""
-        out = {}
-        with self.engine.connect() as connection:
-            for table in Base.metadata.sorted_tables:
-                rows = connection.execute(table.select().order_by(*table.primary_key.columns)).all()
-                out[table.name] = [tuple(r) for r in rows]
-        return out
+        return snapshot(self.url)
 
     def count(self, table: str, where: str = "1=1") -> int:
         with self.engine.connect() as connection:
@@ -157,22 +156,42 @@ def postgres_world(compiled):
         admin.dispose()
 
 
+def snapshot(url: str, skip: tuple[str, ...] = ()) -> dict:
+    """Every row of every table (but `skip`) of the database at `url`: to show that a refused step changed nothing."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return {t.name: [tuple(r) for r in connection.execute(t.select().order_by(*t.primary_key.columns))]
+                    for t in Base.metadata.sorted_tables if t.name not in skip}
+    finally:
+        engine.dispose()
+
+
+def audit_rows(url: str, where: str) -> list:
+    """The audit log's rows matching `where` (SQL), oldest first."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(f"SELECT actor_username, action, outcome, applicant_id, detail "
+                                           f"FROM audit_log WHERE {where} ORDER BY id")).all()
+    finally:
+        engine.dispose()
+
+
 # -- common course of a case ---------------------------------------------------------------
 
 LADE_NOMINEES = ["K-1187", "K-2210", "K-2031", "K-0954"]  # Midtbyen, Østbyen, Lerkendal, Heimdal
+LADE_CASEWORKERS = ["hvk.midtbyen", "hvk.ostbyen", "hvk.lerkendal", "hvk.heimdal"]
+LADE_REPORT = {"reported_on": "2026-11-16", "vacated_on": "2026-11-14", "ready_on": "2026-12-01",
+               "readiness": "being_prepared", "monthly_rent": 9400, "reference": "LB-2026-041",
+               "reason": "Beboeren har flyttet til sykehjem."}
 
 
 def report_lade(w: World) -> int:
     from service.casework import vacancies
     w.at("2026-11-16", 8, 15)
-    view = vacancies.report_vacancy(w.ctx('leder.lade'), commands.parse(commands.ReportVacancy,
-                                                                        home_id=w.home_id(LADE_HOME),
-                                                                        reported_on='2026-11-16',
-                                                                        vacated_on='2026-11-14',
-                                                                        ready_on='2026-12-01',
-                                                                        readiness='being_prepared', monthly_rent=9400,
-                                                                        reference='LB-2026-041',
-                                                                        reason='Beboeren har flyttet til sykehjem.'))
+    view = vacancies.report_vacancy(w.ctx("leder.lade"), commands.parse(
+        commands.ReportVacancy, LADE_REPORT, home_id=w.home_id(LADE_HOME)))
     return view["id"]
 
 

@@ -22,6 +22,7 @@ from service.casework.context import OSLO
 from service.store.database import make_engine, make_session_factory
 from service.demo import DEMO_PASSWORD
 from service.store.models import ApiToken, User
+from support.store import LADE_CASEWORKERS, LADE_HOME, LADE_NOMINEES, LADE_REPORT
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
 
@@ -115,3 +116,37 @@ class Api:
         """Look an applicant up on the waiting list, as the allocation team."""
         rows = self.ok("GET", "/applicants", as_="konsulent.anne")
         return next(a["id"] for a in rows if a["code"] == code)
+
+
+# -- the Lade case over HTTP (its data: support/store.py) -------------------------------------
+
+def home_id(api: Api, address: str) -> int:
+    units = api.ok("GET", "/units", as_="konsulent.anne")
+    return next(h["id"] for u in units for h in u["homes"] if h["address"] == address)
+
+
+def report_lade(api: Api) -> int:
+    api.at("2026-11-16", 8, 15)
+    vacancy = api.ok("POST", "/vacancies", {**LADE_REPORT, "home_id": home_id(api, LADE_HOME)},
+                     as_="leder.lade", status=201)
+    return vacancy["id"]
+
+
+def nominate_all(api: Api, vacancy_id: int) -> dict:
+    """Each office's caseworker nominates its Lade nominee, a day apart; the nominations by candidate."""
+    ids = {code: api.applicant_id(code) for code in LADE_NOMINEES}
+    out = {}
+    for i, (caseworker, code) in enumerate(zip(LADE_CASEWORKERS, LADE_NOMINEES)):
+        api.at(f"2026-11-{18 + i}", 11)
+        out[code] = api.ok("POST", f"/vacancies/{vacancy_id}/nominate", {"applicant_id": ids[code]},
+                           as_=caseworker, status=201)
+    return out
+
+
+def recommend_and_approve(api: Api, vacancy_id: int) -> dict:
+    api.at("2026-11-28", 9)
+    rec = api.ok("POST", f"/vacancies/{vacancy_id}/make-recommendation", as_="konsulent.anne", status=201)
+    api.at("2026-11-28", 14)
+    api.ok("POST", f"/vacancies/{vacancy_id}/approve-recommendation",
+           {"recommendation_id": rec["id"], "note": "Gjennomgått."}, as_="konsulent.jonas")
+    return rec

@@ -6,7 +6,7 @@ import pytest
 
 from service.casework import (Forbidden, IllegalTransition, InvalidInput, applicants, consultation, decisions,
                               movein, recommendations, vacancies)
-from store_support import (LADE_NOMINEES, nominate_all, report_lade, world, world_template)  # noqa: F401
+from support.store import nominate_all, report_lade
 from service.casework import commands
 
 
@@ -136,7 +136,7 @@ def test_a_vacancy_goes_from_notice_to_signed_contract_through_objection_meeting
 
 
 def test_the_tenant_moving_in_ends_the_vacancy_and_joins_the_residents(world):
-    from store_support import lade_to_decision
+    from support.store import lade_to_decision
     w = world
     vacancy_id = lade_to_decision(w)
     vacancies.update_readiness(w.ctx('leder.lade'), vacancy_id, commands.parse(commands.UpdateReadiness,
@@ -167,7 +167,7 @@ def test_the_tenant_moving_in_ends_the_vacancy_and_joins_the_residents(world):
 
 
 def test_a_declined_offer_keeps_the_reason_and_moves_the_next_candidate_up(world):
-    from store_support import lade_to_decision
+    from support.store import lade_to_decision
     w = world
     vacancy_id = lade_to_decision(w)  # decided for K-2210
     w.at("2026-12-01")
@@ -226,7 +226,7 @@ def test_a_returned_recommendation_opens_the_vacancy_again_and_is_kept(world):
 
 
 def test_a_candidate_the_composition_rules_flag_needs_a_meeting_before_the_decision(world):
-    from store_support import SVERRESGATE_HOME
+    from support.store import SVERRESGATE_HOME
     w = world
     view = vacancies.report_vacancy(w.ctx('leder.sverresgate'), commands.parse(commands.ReportVacancy,
                                                                                home_id=w.home_id(SVERRESGATE_HOME),

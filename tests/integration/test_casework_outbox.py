@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from service.store.models import OutboxMessage
 from service.store.outbox import SmtpConfig, deliver_outbox
-from store_support import lade_to_decision, world, world_template  # noqa: F401
+from support.store import lade_to_decision
 
 
 class FakeSMTP:

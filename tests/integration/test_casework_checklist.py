@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from service.casework import Forbidden, IllegalTransition, InvalidInput, applicants
-from store_support import world, world_template  # noqa: F401
 from service.casework import commands
 
 

@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from service.casework import Forbidden, InvalidInput, accounts
 from service.store.models import ApiToken, User
-from store_support import world, world_template  # noqa: F401
 
 
 def test_an_admin_creates_a_caseworker_who_logs_in_with_a_hashed_password(world):

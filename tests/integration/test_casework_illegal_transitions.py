@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service.casework import IllegalTransition, consultation, decisions, movein, nominations, recommendations
-from store_support import (lade_to_decision, nominate_all, recommend_and_approve, report_lade,  # noqa: F401
-                           world, world_template)
+from support.store import lade_to_decision, nominate_all, recommend_and_approve, report_lade
 from service.casework import commands
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from service.casework import Forbidden, applicants, recommendations, vacancies
 from service.domain import access
 from service.store.models import AuditEntry
-from store_support import nominate_all, recommend_and_approve, report_lade, world, world_template  # noqa: F401
+from support.store import nominate_all, recommend_and_approve, report_lade
 from service.casework import commands
 
 
@@ -99,7 +99,7 @@ def test_the_timeline_is_for_the_team_the_unit_and_the_nominating_offices(world)
 
 
 def test_only_the_units_own_leader_or_the_team_reports_a_vacancy(world):
-    from store_support import LADE_HOME
+    from support.store import LADE_HOME
     w = world
     with pytest.raises(Forbidden):
         vacancies.report_vacancy(w.ctx('leder.sverresgate'), commands.parse(commands.ReportVacancy,
