@@ -45,6 +45,7 @@ from service.domain.codes import READINESS_ENGINE_CODES, Role
 from service.config import default_rules_dir, examples_dir
 from service.store.models import Applicant, Home, Unit, User
 from service.casework import commands
+from service.store.unit_of_work import SqlUnitOfWork
 
 DEMO_PASSWORD = "demo-passord"
 ENGINE_TO_READINESS = {code: readiness.value for readiness, code in READINESS_ENGINE_CODES.items()}
@@ -136,7 +137,7 @@ class Demo:
 
     def ctx(self, username: str) -> Context:
         user = self.session.scalar(select(User).where(User.username == username))
-        return Context(session=self.session, actor=user, clock=self.clock, rules=self.rules)
+        return Context(uow=SqlUnitOfWork(self.session), actor=user, clock=self.clock, rules=self.rules)
 
     def users(self, password: str | None = DEMO_PASSWORD) -> None:
         """The demo users; all share one hash of `password` (hashing is slow on purpose). None: no login."""

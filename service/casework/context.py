@@ -1,4 +1,4 @@
-"""The context of one request: session (unit of work), actor, clock, current rules.
+"""The context of one request: the unit of work, actor, clock, current rules.
 
 Every public casework function takes a `Context` first and is decorated with
 `@unit_of_work`: it commits when the function returns and rolls back when it
@@ -8,6 +8,10 @@ attempt is then written to the audit log in a transaction of its own.
 Each write records a timeline event (tidslinje) and an audit entry
 (revisjonslogg) through `Context.event`; a read of a person's data records an
 audit entry through `Context.audit`.
+
+The transaction itself is the store's (`ctx.uow`, service/store/unit_of_work.py:
+begin, commit, rollback, and whether an error means someone else came first);
+this module knows no SQL, so tests/unit checks these rules with a fake.
 """
 
 from __future__ import annotations
@@ -15,16 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
-from typing import Any, Callable, TypeVar
-
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
+from typing import Any, Callable, Protocol, TypeVar
 
 from engine import CompiledRules
 from service.casework.commands import Command
-from service.store.database import begin_write
-from service.store.models import AuditEntry, User, Vacancy, VacancyEvent
 
 from service.domain.codes import OSLO, Role
 from service.domain.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
@@ -36,28 +34,40 @@ def system_clock() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+class UnitOfWork(Protocol):
+    """What the casework needs of a transaction (the store's SqlUnitOfWork; a fake in tests/unit)."""
+
+    session: Any  # what the casework functions query through
+
+    def begin(self) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+    def lost_race(self, exc: BaseException) -> bool: ...
+    def record_audit(self, **row: Any) -> None: ...
+    def record_event(self, vacancy: Any, *, at: dt.datetime, actor_id: int, actor_name: str, kind: str,
+                     text: str, data: dict) -> int: ...
+
+
 @dataclass
 class Context:
     """Who does what, when, under which rules.
 
-    `actor` must be a `User` loaded in `session`; `clock` returns an aware
+    `uow` is the unit of work (its `session` is what the casework queries);
+    `actor` must be a `User` loaded in that session; `clock` returns an aware
     datetime; `rules` is the current compiled rules bundle (needed to validate
     checklists, to filter what a unit leader sees and to rank). `request_info`
     (say the client address and how the user logged in) goes into every audit entry.
     """
 
-    session: Session
-    actor: User
+    uow: UnitOfWork
+    actor: Any  # a service.store.models.User
     clock: Callable[[], dt.datetime] = system_clock
     rules: CompiledRules | None = None
     request_info: dict[str, Any] = field(default_factory=dict)
 
-    @classmethod
-    def for_user_id(cls, session: Session, user_id: int, **kwargs) -> "Context":
-        user = session.get(User, user_id)
-        if user is None or not user.active:
-            raise NotFound("Brukeren finnes ikke eller er deaktivert.")
-        return cls(session=session, actor=user, **kwargs)
+    @property
+    def session(self):
+        return self.uow.session
 
     # -- time -------------------------------------------------------------------------
     def now(self) -> dt.datetime:
@@ -95,20 +105,17 @@ class Context:
     # -- records ----------------------------------------------------------------------
     def audit(self, action: str, /, *, vacancy_id: int | None = None, applicant_id: int | None = None,
               audit_outcome: str = "ok", **detail) -> None:
-        self.session.add(AuditEntry(
+        self.uow.record_audit(
             at=self.now(), actor_id=self.actor.id, actor_username=self.actor.username, action=action,
             outcome=audit_outcome, vacancy_id=vacancy_id, applicant_id=applicant_id,
-            detail=_jsonable({**detail, "request": self.request_info or None})))
+            detail=_jsonable({**detail, "request": self.request_info or None}))
 
-    def event(self, vacancy: Vacancy, kind: str, text: str, /, *, applicant_id: int | None = None,
-              **data) -> None:
+    def event(self, vacancy, kind: str, text: str, /, *, applicant_id: int | None = None, **data) -> None:
         """A step in the vacancy's timeline, and the matching audit entry."""
-        if vacancy.id is None:
-            self.session.flush()
         data = _jsonable(data)
-        self.session.add(VacancyEvent(vacancy_id=vacancy.id, at=self.now(), actor_id=self.actor.id,
-                                      actor_name=self.actor.display_name, kind=kind, text=text, data=data))
-        self.audit(kind, vacancy_id=vacancy.id, applicant_id=applicant_id, **data)
+        vacancy_id = self.uow.record_event(vacancy, at=self.now(), actor_id=self.actor.id,
+                                           actor_name=self.actor.display_name, kind=kind, text=text, data=data)
+        self.audit(kind, vacancy_id=vacancy_id, applicant_id=applicant_id, **data)
 
 
 def _jsonable(value):
@@ -128,33 +135,28 @@ def unit_of_work(fn: F) -> F:
     """Commit when `fn` returns, roll back when it raises; audit refused attempts.
 
     A lost race (the vacancy's version moved on, or a unique index refused a
-    row) becomes IllegalTransition: the other request won, this one changed nothing.
-    Any other constraint failure is a bug and propagates as it is.
+    row: `uow.lost_race`) becomes IllegalTransition: the other request won, this
+    one changed nothing. Any other failure propagates as it is. A command that
+    still has problems is refused rather than committed.
     """
 
     @functools.wraps(fn)
     def wrapper(ctx: Context, *args, **kwargs):
-        session = ctx.session
-        begin_write(session)
+        uow = ctx.uow
+        uow.begin()
         try:
             result = fn(ctx, *args, **kwargs)
             _refuse_bad_commands(args, kwargs)
-            session.commit()
+            uow.commit()
             return result
         except Forbidden as exc:
-            session.rollback()
+            uow.rollback()
             _record_refusal(ctx, fn.__name__, exc)
             raise
-        except StaleDataError as exc:
-            session.rollback()
-            raise IllegalTransition(CONCURRENT_CHANGE) from exc
-        except IntegrityError as exc:
-            session.rollback()
-            if is_unique_violation(exc):
+        except BaseException as exc:
+            uow.rollback()
+            if uow.lost_race(exc):
                 raise IllegalTransition(CONCURRENT_CHANGE) from exc
-            raise
-        except BaseException:
-            session.rollback()
             raise
 
     return wrapper  # type: ignore[return-value]
@@ -167,18 +169,12 @@ def _refuse_bad_commands(args: tuple, kwargs: dict) -> None:
             raise InvalidInput(value.problems)
 
 
-def is_unique_violation(exc: IntegrityError) -> bool:
-    """A UNIQUE constraint or index refused the row (SQLite's message; PostgreSQL's SQLSTATE 23505)."""
-    orig = exc.orig
-    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
-
-
 def _record_refusal(ctx: Context, function_name: str, exc: Forbidden) -> None:
-    begin_write(ctx.session)
+    ctx.uow.begin()
     try:
         ctx.audit(exc.action or function_name, vacancy_id=exc.vacancy_id, applicant_id=exc.applicant_id,
                   audit_outcome="denied", message=exc.message)
-        ctx.session.commit()
+        ctx.uow.commit()
     except Exception:  # an audit log that cannot be written is an error of its own
-        ctx.session.rollback()
+        ctx.uow.rollback()
         raise

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from service.store.models import Applicant, Nomination, Vacancy
+from service.store.unit_of_work import is_unique_violation
 
-from service.casework.context import Context, is_unique_violation, unit_of_work
+from service.casework.context import Context, unit_of_work
 from service.casework.commands import Nominate, WithdrawNomination
 from service.domain.codes import ApplicantStatus, NominationStatus, Role
 from service.domain.errors import Forbidden, IllegalTransition, NotFound

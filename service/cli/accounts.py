@@ -18,6 +18,7 @@ from service.domain.codes import OFFICES, ROLE_LABELS, Role
 from service.store.database import database_url, make_engine, make_session_factory, normalise_url
 from service.store.migrate import upgrade
 from service.store.models import User
+from service.store.unit_of_work import SqlUnitOfWork
 
 DATABASE_OPTION = click.option("--database-url", "url", default=None,
                                help="Databasen (standard: $DATABASE_URL, ellers SQLite-filen i instance/).")
@@ -80,7 +81,7 @@ def tokens_create(username, label, url):
             fail(f"Brukeren '{username}' finnes ikke eller er deaktivert.")
         session.commit()
         try:
-            issued = accounts.issue_token(Context(session=session, actor=user,
+            issued = accounts.issue_token(Context(uow=SqlUnitOfWork(session), actor=user,
                                                   request_info={"via": "kommandolinjen"}), label)
         except CaseworkError as exc:
             fail(str(exc))

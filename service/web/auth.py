@@ -23,6 +23,7 @@ from service.casework.context import OSLO, Context, system_clock
 from service.web.errors import ApiError
 from service.web.rules import rules_for
 from service.store.models import User
+from service.store.unit_of_work import SqlUnitOfWork
 from service.web.store import db_session
 
 SECRET_FILE = "secret_key"
@@ -99,4 +100,4 @@ def casework_context() -> Context:
     info = {"remote_addr": request.remote_addr, "auth": how, "method": request.method, "path": request.path}
     now = clock()
     rules = rules_for(now().astimezone(OSLO).date())  # the version in force on the casework's own today
-    return Context(session=db_session(), actor=user, clock=now, rules=rules, request_info=info)
+    return Context(uow=SqlUnitOfWork(db_session()), actor=user, clock=now, rules=rules, request_info=info)

@@ -13,6 +13,7 @@ from service.store.database import make_engine, make_session_factory
 from service.demo import DEMO_PASSWORD, seed_demo
 from service.store.migrate import upgrade
 from service.store.models import Applicant, User
+from service.store.unit_of_work import SqlUnitOfWork
 
 
 def test_seed_demo_fills_an_empty_database_once(tmp_path, compiled):
@@ -31,7 +32,7 @@ def test_seed_demo_fills_an_empty_database_once(tmp_path, compiled):
             assert offices == set(OFFICES)
             assert accounts.authenticate_password(s, "konsulent.anne", DEMO_PASSWORD).role == "consultant"
             anne = s.scalar(select(User).where(User.username == "konsulent.anne"))
-            listed = vacancies.list_vacancies(Context(session=s, actor=anne, rules=compiled))
+            listed = vacancies.list_vacancies(Context(uow=SqlUnitOfWork(s), actor=anne, rules=compiled))
         stages = {v["reference"]: v["stage"] for v in listed}
         assert stages == {"LB-2026-030": "moved_in", "LB-2026-041": "open", "LB-2026-057": "objected",
                           "LB-2026-063": "open"}

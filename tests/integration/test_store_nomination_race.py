@@ -20,6 +20,7 @@ from service.casework.context import Context
 from service.store.models import Applicant, Nomination, User
 from support.store import World, report_lade
 from service.casework import commands
+from service.store.unit_of_work import SqlUnitOfWork
 
 THREADS = 50
 
@@ -41,7 +42,7 @@ def race(w: World, threads: int = THREADS) -> dict:
     def attempt(i: int) -> None:
         session = w.sessions()
         try:
-            ctx = Context(session=session, actor=session.get(User, caseworker_id), clock=w.clock, rules=w.rules)
+            ctx = Context(uow=SqlUnitOfWork(session), actor=session.get(User, caseworker_id), clock=w.clock, rules=w.rules)
             session.commit()  # give the connection back to the pool while waiting for the others
             barrier.wait()
             nominations.nominate(ctx, vacancy_id, commands.parse(commands.Nominate, applicant_id=ids[i]))

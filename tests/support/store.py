@@ -28,6 +28,7 @@ from service.demo import EXAMPLES, Demo, DemoClock
 from service.store.migrate import upgrade
 from service.store.models import Applicant, Base, Home, User
 from service.casework import commands
+from service.store.unit_of_work import SqlUnitOfWork
 
 AS_OF = dt.date(2026, 11, 28)
 LADE = EXAMPLES / "sak-1-lade.yaml"
@@ -70,7 +71,7 @@ class World:
         session = self.session()
         user = session.scalar(select(User).where(User.username == username))
         assert user is not None, username
-        return Context(session=session, actor=user, clock=self.clock, rules=self.rules)
+        return Context(uow=SqlUnitOfWork(session), actor=user, clock=self.clock, rules=self.rules)
 
     def demo(self) -> Demo:
         return Demo(self.session(), self.rules, self.clock)
