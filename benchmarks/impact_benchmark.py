@@ -7,7 +7,7 @@
 Past cases: random but seeded and valid against rules/felter.yaml, four candidates and
 0-6 residents each, as-of dates spread over 2026. The draft is a copy of rules/ in which
 one criterion (homelessness) weighs 18 points instead of 30. Each case is ranked under
-the version in force and under the draft (`engine.impact.analyse_impact`, which uses
+the version in force and under the draft (`engine.policy.impact.analyse_impact`, which uses
 `CompiledRules.rank_brief`: the same durable_rules evaluator as production), and the
 pandas tables are built. Timed: from the list of case dicts to the finished report
 (validation included; reading the cases and writing CSV/HTML are timed separately).
@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from engine import load_rules  # noqa: E402
-from engine.case import validate_case  # noqa: E402
-from engine.impact import PastCase, analyse_impact, default_workers  # noqa: E402
-from engine.library import RulesLibrary  # noqa: E402
+from engine.language.case import validate_case  # noqa: E402
+from engine.policy.impact import PastCase, analyse_impact, default_workers  # noqa: E402
+from engine.evaluation.library import RulesLibrary  # noqa: E402
 from service.reports.impact_report import render_html, write_csv  # noqa: E402
 from tests.support.cases import random_case  # noqa: E402
 

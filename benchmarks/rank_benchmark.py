@@ -15,7 +15,7 @@ durable_rules.
 The engine leaves the cyclic garbage collector as it finds it (the web service
 never pauses it: it is one switch for the whole process). The table is timed
 that way; the last figure is the same durable ranking with the collector paused
-(`engine.gc_pause.paused_gc`, what `boligtildeling rank` does), to show what
+(`engine.evaluation.gc_pause.paused_gc`, what `boligtildeling rank` does), to show what
 the pause is worth where the process is ours. Both are timed in alternating
 rounds so drift in the machine's speed hits them alike.
 """
@@ -36,9 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from engine import CompiledRules, load_rules  # noqa: E402
-from engine.case import validate_case  # noqa: E402
-from engine.durable_adapter import DurableRules  # noqa: E402
-from engine.gc_pause import paused_gc  # noqa: E402
+from engine.language.case import validate_case  # noqa: E402
+from engine.evaluation.durable_adapter import DurableRules  # noqa: E402
+from engine.evaluation.gc_pause import paused_gc  # noqa: E402
 from tests.support.cases import random_case  # noqa: E402
 from tests.support.reference_evaluator import ReferenceRules  # noqa: E402
 

@@ -6,8 +6,8 @@ them and where the YAML files' relative references (`../schemas/...`,
 one (`package-dir`), so a wheel installs them side by side here, next to
 `engine` and `service`, and those references still hold.
 
-Nothing needs to import this package. `engine.rules.default_rules_dir`,
-`engine.schemas.SCHEMA_DIR` and `service.config` find the folders by path: the
+Nothing needs to import this package. `engine.language.rules.default_rules_dir`,
+`engine.policy.schemas.SCHEMA_DIR` and `service.config` find the folders by path: the
 checkout's own folders when the code runs from a checkout, so an edit there
 counts at once, else the copies in this folder.
 """

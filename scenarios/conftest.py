@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from engine.errors import BoligtildelingError
-from engine.scenarios import SCENARIO_SUFFIXES, RulesCache, ScenarioOutcome, run_file
+from engine.policy.scenarios import SCENARIO_SUFFIXES, RulesCache, ScenarioOutcome, run_file
 
 HERE = Path(__file__).resolve().parent
 RULES_CACHE = pytest.StashKey[RulesCache]()

@@ -10,7 +10,7 @@ the cookie key must outlive the working folder a command happens to run in,
 and `serve`, `users` and `tokens` must all find the same database.
 
     rules       $BOLIGTILDELING_RULES, else <checkout>/rules, else the shipped copy
-    schemas     engine.schemas.SCHEMA_DIR: <checkout>/schemas, else the shipped copy
+    schemas     engine.policy.schemas.SCHEMA_DIR: <checkout>/schemas, else the shipped copy
     examples    <checkout>/examples, else the shipped copy
     scenarios   <checkout>/scenarios, else the shipped copy
     instance    $BOLIGTILDELING_INSTANCE, else <checkout>/instance, else the platform's
@@ -28,10 +28,10 @@ import sys
 from pathlib import Path
 
 from engine.errors import BoligtildelingError
-from engine.rules import default_rules_dir
+from engine.language.rules import default_rules_dir
 
 _PACKAGES_ROOT = Path(__file__).resolve().parent.parent  # the checkout, or site-packages
-# The same test engine.rules.default_rules_dir and engine.schemas.SCHEMA_DIR make.
+# The same test engine.language.rules.default_rules_dir and engine.policy.schemas.SCHEMA_DIR make.
 CHECKOUT: Path | None = _PACKAGES_ROOT if (_PACKAGES_ROOT / "pyproject.toml").is_file() else None
 INSTALLED_DATA = _PACKAGES_ROOT / "boligtildeling_data"
 APP_NAME = "boligtildeling"
@@ -81,7 +81,7 @@ def schema_out_dir() -> Path:
         raise BoligtildelingError(
             "Oppgi med --out hvilken mappe JSON-skjemaene skal skrives til. Standardmappen schemas/ finnes "
             "bare i en utsjekking av prosjektet; skjemaene i den installerte pakken endres ikke.")
-    from engine.schemas import SCHEMA_DIR
+    from engine.policy.schemas import SCHEMA_DIR
 
     return SCHEMA_DIR
 

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine import CompiledRules, RulesError
-from engine.library import RulesLibrary
+from engine.evaluation.library import RulesLibrary
 
 log = logging.getLogger(__name__)
 

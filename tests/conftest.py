@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from engine import CompiledRules, load_rules
-from engine.lint import lint
+from engine.policy.lint import lint
 
 pytest_plugins = ["support.store"]
 

@@ -20,7 +20,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
                       ValidationInfo, WithJsonSchema, field_validator, model_validator)
 
 from engine.errors import Problem
-from engine.validation_messages import problems_from
+from engine.language.validation_messages import problems_from
 from service.domain.codes import (AFTER_CONTRACT_STEPS, DECLINE_REASONS, MEETING_OUTCOMES, OBJECTION_REASONS, OFFICES,
                                   OSLO, OVERRIDE_REASONS, Readiness, Response, Stage)
 from service.domain.errors import InvalidInput

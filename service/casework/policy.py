@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine import RulesError, load_rules
-from engine.impact import ImpactReport, analyse_impact
-from engine.library import RulesLibrary
+from engine.policy.impact import ImpactReport, analyse_impact
+from engine.evaluation.library import RulesLibrary
 from service.casework.context import Context
 from service.config import INSTALLED_DATA, instance_dir
 from service.domain.codes import Role

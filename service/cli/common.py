@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from engine import BoligtildelingError, load_rules
-from engine.library import RulesLibrary
+from engine.evaluation.library import RulesLibrary
 
 RULES_OPTION = click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None,
                             help="Regelmappen (standard: rules/ eller $BOLIGTILDELING_RULES).")

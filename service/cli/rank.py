@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from engine import BoligtildelingError, read_case_file
-from engine.gc_pause import paused_gc
-from engine.result import RankingResult
+from engine.evaluation.gc_pause import paused_gc
+from engine.evaluation.result import RankingResult
 from service.cli.common import RULES_OPTION, date_option, fail, load_library
 from service.config import default_rules_dir
 
@@ -28,7 +28,7 @@ def rank(case, rules_dir, as_json, as_of, what_if):
         compiled = library.compiled_for(as_of)  # the version in force on the as-of date
         data, doc = read_case_file(case)
         # This process is ours and ranks one case, so the cyclic collector may rest while it does
-        # (thousands of short-lived dicts, no cycles worth collecting; engine/gc_pause.py).
+        # (thousands of short-lived dicts, no cycles worth collecting; engine/evaluation/gc_pause.py).
         with paused_gc():
             result = compiled.rank(data, as_of, doc, what_if=what_if)
     except BoligtildelingError as exc:

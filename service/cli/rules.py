@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from engine import BoligtildelingError, CompiledRules
-from engine.lint import lint
-from engine.yaml_source import shown_path
+from engine.policy.lint import lint
+from engine.language.yaml_source import shown_path
 from service.cli.common import RULES_OPTION, date_option, fail, load_bundle, load_library
 from service.config import default_rules_dir, schema_out_dir
 
@@ -67,7 +67,7 @@ def rules_diff(before, after):
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None)
 @RULES_OPTION
 def rules_schema(out_dir, rules_dir):
-    from engine import schemas
+    from engine.policy import schemas
 
     book = load_bundle(rules_dir or default_rules_dir())
     try:

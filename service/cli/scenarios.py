@@ -21,7 +21,7 @@ def scenarios():
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 @RULES_OPTION
 def scenarios_run(directory, rules_dir):
-    from engine.scenarios import run_folder
+    from engine.policy.scenarios import run_folder
 
     folder = directory or scenarios_dir()
     try:

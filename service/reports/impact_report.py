@@ -12,7 +12,7 @@ Where past cases come from:
 - the store (`--from-store`): the latest recommendation (innstilling) of each
   vacancy, with its exact input case and its recommendation date.
 
-The analysis itself is engine/impact.py; here are only reading and rendering.
+The analysis itself is engine/policy/impact.py; here are only reading and rendering.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ import pandas as pd
 
 from engine import read_case_file
 from engine.errors import BoligtildelingError, CaseError, Problem
-from engine.impact import NO_GROUP, NO_OFFICE, ImpactReport, PastCase
-from engine.rules import Rulebook
+from engine.policy.impact import NO_GROUP, NO_OFFICE, ImpactReport, PastCase
+from engine.language.rules import Rulebook
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 DATE_KEYS = ("vurderingsdato", "as_of")
@@ -169,9 +169,9 @@ def run_impact(draft_dir: Path, rules_dir: Path, cases_path: Path | None = None,
     unreadable cases file).
     """
     from engine import load_rules
-    from engine.gc_pause import paused_gc
-    from engine.impact import analyse_impact, default_workers
-    from engine.library import RulesLibrary
+    from engine.evaluation.gc_pause import paused_gc
+    from engine.policy.impact import analyse_impact, default_workers
+    from engine.evaluation.library import RulesLibrary
 
     library = RulesLibrary.load(rules_dir)
     draft = load_rules(draft_dir)

@@ -11,8 +11,8 @@ from typing import Annotated, Literal, Optional, Union
 from pydantic import BaseModel, Field
 
 from engine import CompiledRules
-from engine.conditions import describe
-from engine.result import RulesVersion
+from engine.language.conditions import describe
+from engine.evaluation.result import RulesVersion
 
 
 class FixedPoints(BaseModel):

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import CompiledRules, Rulebook, load_rules
-from engine.rules import FILES, content_hash
+from engine.language.rules import FILES, content_hash
 
 from service.store.models import RulesBundle, RulesBundleFile
 

@@ -126,7 +126,7 @@ def test_the_wheel_carries_every_module_and_data_file_and_nothing_else(source, w
 
 
 def test_the_code_and_every_default_folder_come_from_the_install(run, site, elsewhere):
-    probe = ("import json, engine, service; from engine import schemas; from service import config; "
+    probe = ("import json, engine, service; from engine.policy import schemas; from service import config; "
              "from service.store import migrate; "
              "print(json.dumps({'service': service.__file__, 'engine': engine.__file__, "
              "'checkout': config.CHECKOUT and str(config.CHECKOUT), 'rules': str(config.default_rules_dir()), "

@@ -44,8 +44,8 @@ def test_a_session_in_which_rules_fire_completes_in_a_child_process():
 def test_a_session_in_which_no_rule_fires_does_not_crash():
     done = run_python("""
         from pydantic import TypeAdapter
-        from engine.conditions import Condition
-        from engine.durable_adapter import DurableRules
+        from engine.language.conditions import Condition
+        from engine.evaluation.durable_adapter import DurableRules
         rule = TypeAdapter(Condition).validate_python({"felt": "kandidat.alder", "under": 18})
         evaluator = DurableRules({"ung": ("kandidat", rule)}, lambda path: None)
         for _ in range(50):

@@ -15,9 +15,9 @@ import yaml
 from click.testing import CliRunner
 
 from engine import CompiledRules, RulesError, load_rules
-from engine.case import validate_case
-from engine.impact import NO_GROUP, PastCase, analyse_impact
-from engine.library import RulesLibrary
+from engine.language.case import validate_case
+from engine.policy.impact import NO_GROUP, PastCase, analyse_impact
+from engine.evaluation.library import RulesLibrary
 from service.cli import main
 from support.store import recommend_and_approve, nominate_all, report_lade
 from tests.support.cases import random_case

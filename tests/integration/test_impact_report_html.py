@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from engine import load_rules
-from engine.impact import PastCase, analyse_impact
-from engine.library import RulesLibrary
+from engine.policy.impact import PastCase, analyse_impact
+from engine.evaluation.library import RulesLibrary
 from service.reports import impact_report
 from service.reports.impact_report import add_load_problems, bar_chart, render_html
 from tests.support.cases import random_case

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from engine import RulesError
 from engine.errors import NoVersionInForce
-from engine.library import RulesLibrary
+from engine.evaluation.library import RulesLibrary
 from service.cli import main
 
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from engine import schemas
+from engine.policy import schemas
 from service.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]

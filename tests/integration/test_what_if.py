@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from engine import read_case_file
-from engine.case import validate_case
-from engine.what_if import _options, what_if_all
+from engine.language.case import validate_case
+from engine.evaluation.what_if import _options, what_if_all
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 AS_OF = dt.date(2026, 11, 28)

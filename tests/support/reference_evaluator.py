@@ -1,7 +1,7 @@
 """A reference evaluator of the condition language: small enough to be obviously right.
 
 It reads the condition model directly (no compilation, no durable_rules) and follows
-the semantics stated in `engine/conditions.py`:
+the semantics stated in `engine/language/conditions.py`:
 
 - a comparison with a field that has no value is false, so `ikke` of it is true;
 - `er_ikke`, `ikke_en_av` and `inneholder_ikke` are exactly `ikke` of `er`, `en_av`
@@ -10,7 +10,7 @@ the semantics stated in `engine/conditions.py`:
 - multiple-choice (flervalg) fields hold lists: `inneholder` asks for one value,
   `har_felles_med` for at least one value in common with another list field.
 
-It has the interface of `engine.durable_adapter.DurableRules`, so
+It has the interface of `engine.evaluation.durable_adapter.DurableRules`, so
 `CompiledRules(book, evaluator_factory=ReferenceRules)` ranks with it.
 """
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from engine.conditions import AllOf, AnyOf, Comparison, Not
+from engine.language.conditions import AllOf, AnyOf, Comparison, Not
 
 NEGATED = {"er_ikke": "er", "ikke_en_av": "en_av", "inneholder_ikke": "inneholder"}
 

@@ -17,9 +17,9 @@ from pydantic import TypeAdapter
 
 from support.cases import random_case
 from engine import CompiledRules, RulesError, load_rules
-from engine import conditions as cond_lang
-from engine.conditions import Condition
-from engine.durable_adapter import DurableRules
+from engine.language import conditions as cond_lang
+from engine.language.conditions import Condition
+from engine.evaluation.durable_adapter import DurableRules
 from support.reference_evaluator import ReferenceRules
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -93,3 +93,13 @@ def test_the_engine_knows_nothing_of_the_service_the_web_or_the_database():
     for path in (ROOT / "engine").rglob("*.py"):
         tops = {m.split(".")[0] for m in imports_of(path)}
         assert not tops & {"service", "flask", "werkzeug", "sqlalchemy", "alembic"}, path.name
+
+
+def test_the_engine_stands_in_layers_language_then_evaluation_then_policy_tools():
+    allowed = {"language": {"language"}, "evaluation": {"language", "evaluation"},
+               "policy": {"language", "evaluation", "policy"}}
+    for layer, may in allowed.items():
+        for path in (ROOT / "engine" / layer).glob("*.py"):
+            used = {m.split(".")[1] for m in imports_of(path)
+                    if m.startswith("engine.") and m.split(".")[1] in allowed}
+            assert used <= may, (path.relative_to(ROOT), used - may)

@@ -1,4 +1,4 @@
-"""The reference evaluator follows the semantics in engine/conditions.py, case by case.
+"""The reference evaluator follows the semantics in engine/language/conditions.py, case by case.
 
 These pin the reference down by hand, so the property tests that compare it with
 durable_rules compare against something known to be right.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from pydantic import TypeAdapter
 
-from engine.conditions import Condition
+from engine.language.conditions import Condition
 from support.reference_evaluator import ReferenceRules, holds
 
 CONDITION = TypeAdapter(Condition)

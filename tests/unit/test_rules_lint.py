@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 from engine import load_rules
-from engine.lint import lint
+from engine.policy.lint import lint
 
 
 def test_the_shipped_rules_have_no_lint_errors(rulebook):

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-import engine.scenarios as scenarios
+import engine.policy.scenarios as scenarios
 from support.scenario_files import SAK_1, SAK_2, SCENARIOS_DIR, scenario_on, write
 from engine import ScenarioError
-from engine.scenarios import RulesCache, run_file, run_folder
+from engine.policy.scenarios import RulesCache, run_file, run_folder
 
 
 

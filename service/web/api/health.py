@@ -7,7 +7,7 @@ from typing import Literal
 from flask import Blueprint
 from pydantic import BaseModel
 
-from engine.result import RulesVersion
+from engine.evaluation.result import RulesVersion
 
 from service.web.api.operations import operation
 from service.web.errors import json_response

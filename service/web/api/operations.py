@@ -19,7 +19,7 @@ from flask import Blueprint, Response, current_app, request
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from engine import Problem
-from engine.validation_messages import problems_from
+from engine.language.validation_messages import problems_from
 from service.web.errors import ApiError
 
 ATTRIBUTE = "api_operation"

@@ -10,7 +10,7 @@ from flask import Blueprint, current_app
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine import RulesError
-from engine.result import RulesVersion
+from engine.evaluation.result import RulesVersion
 from service.casework.policy import list_drafts, run_impact
 from service.reports.rules_listing import RulesListing, list_rules
 from service.web.api.operations import operation, parse_body

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.errors import Problem
-from engine.vocabulary import FieldSpec, Vocabulary
+from engine.language.vocabulary import FieldSpec, Vocabulary
 
 SECTION = "sjekkliste"
 YES, NO = "ja", "nei"

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Iterator, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictInt, Tag, model_validator
 
-from .numbers import plain_number  # noqa: E402
+from engine.language.numbers import plain_number  # noqa: E402
 
 Scalar = Union[StrictBool, StrictInt, float, str]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Problem
+from engine.errors import Problem
 
 Loc = tuple  # tuple[str | int, ...]
 

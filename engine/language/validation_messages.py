@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from .errors import Problem
-from .yaml_source import SourceDocument, format_loc
+from engine.errors import Problem
+from engine.language.yaml_source import SourceDocument, format_loc
 
 _TYPE_NAMES = {
     "int": "et heltall", "float": "et tall", "bool": "sann/usann (true/false)",

@@ -24,7 +24,7 @@ and line; a scenario that runs but does not get what it expects is returned as
 a failed `ScenarioOutcome` whose messages state expected and actual value.
 
 Rules: a scenario's own `regler` (relative to the file) wins; otherwise the
-`rules_dir` given to the runner; otherwise `default_rules_dir()` (engine/rules.py:
+`rules_dir` given to the runner; otherwise `default_rules_dir()` (engine/language/rules.py:
 `$BOLIGTILDELING_RULES`, else the project's `rules/` folder). Each rules folder
 is compiled once per run.
 """
@@ -42,12 +42,12 @@ from typing import Annotated, Any, Optional, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError, field_validator, model_validator
 
-from .errors import CaseError, Problem, ScenarioError
-from .ranking import CompiledRules
-from .result import CandidateResult, RankingResult
-from .rules import Rulebook, default_rules_dir, load_rules
-from .validation_messages import problems_from
-from .yaml_source import SourceDocument, YamlSyntaxError, format_loc, read_yaml_file, shown_path
+from engine.errors import CaseError, Problem, ScenarioError
+from engine.evaluation.ranking import CompiledRules
+from engine.evaluation.result import CandidateResult, RankingResult
+from engine.language.rules import Rulebook, default_rules_dir, load_rules
+from engine.language.validation_messages import problems_from
+from engine.language.yaml_source import SourceDocument, YamlSyntaxError, format_loc, read_yaml_file, shown_path
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 

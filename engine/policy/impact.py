@@ -23,7 +23,7 @@ force, a case is validated and its facts are built once for both. The worker
 processes are ours and run with the cyclic garbage collector off; in the
 calling process it is left as the caller set it, since the web service calls
 this inside a request (a caller that owns its process may wrap the call in
-`engine.gc_pause.paused_gc`).
+`engine.evaluation.gc_pause.paused_gc`).
 """
 
 from __future__ import annotations
@@ -40,12 +40,12 @@ from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
-from .case import validate_case
-from .durable_adapter import DurableRules
-from .errors import BoligtildelingError
-from .library import RulesLibrary
-from .ranking import CompiledRules
-from .rules import Rulebook
+from engine.language.case import validate_case
+from engine.evaluation.durable_adapter import DurableRules
+from engine.errors import BoligtildelingError
+from engine.evaluation.library import RulesLibrary
+from engine.evaluation.ranking import CompiledRules
+from engine.language.rules import Rulebook
 
 CHUNK_SIZE = 100  # cases per durable session; larger sessions cost more per fact
 NO_GROUP = "(ingen målgruppe)"

@@ -27,11 +27,11 @@ import itertools
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from . import conditions as cond_lang
-from .durable_adapter import DurableRules
-from .errors import Problem, RulesError
-from .rules import PerUnitPoints, Rulebook, _vocabulary_loc
-from .texts import PLACEHOLDER
+import engine.language.conditions as cond_lang
+from engine.evaluation.durable_adapter import DurableRules
+from engine.errors import Problem, RulesError
+from engine.language.rules import PerUnitPoints, Rulebook, _vocabulary_loc
+from engine.language.texts import PLACEHOLDER
 
 MAX_COMBINATIONS = 4096
 ENGINE_FIELDS = {"kandidat.id", "beboer.id"}  # used by the engine itself, not by rules

@@ -28,7 +28,7 @@ each with the tests that pin it, is in docs/durable_rules.md; in short:
   nothing: `match` asserts each distinct fact once and numbers them (`_nr`).
 - A condition that expands past the core's limits is refused with a bare code
   (113); `_culprits` finds the rules it refuses. Numbers with an exponent
-  (1e+16, 1e-05) cannot be read at all: engine/numbers.py keeps them out.
+  (1e+16, 1e-05) cannot be read at all: engine/language/numbers.py keeps them out.
 - A fact carries only the keys some condition reads (`FactShape`): a key no
   rule mentions cannot change any match, and building, encoding and parsing
   the unused fields (over a third of a candidate's keys under the shipped
@@ -48,8 +48,8 @@ from typing import Any, Iterable
 
 import durable_rules_engine as _core
 
-from .conditions import NEGATED_TWIN, AllOf, AnyOf, Comparison, Not
-from .errors import Problem, RulesError
+from engine.language.conditions import NEGATED_TWIN, AllOf, AnyOf, Comparison, Not
+from engine.errors import Problem, RulesError
 
 _ENGINE_LOCK = threading.Lock()
 _names = itertools.count(1)

@@ -12,8 +12,8 @@ def plain_number(value):
     decimal point (error 204), which is how Python writes large and small floats
     (1e+16, 1e-05); within these bounds Python never writes an exponent. No real
     checklist, home attribute or rule threshold needs more; refusing beats silently
-    rounding. Used for every number in a case (engine/case.py) and for the
-    thresholds of over/minst/under/hoyst (engine/conditions.py); see
+    rounding. Used for every number in a case (engine/language/case.py) and for the
+    thresholds of over/minst/under/hoyst (engine/language/conditions.py); see
     docs/durable_rules.md.
     """
     if value != value or abs(value) >= LARGEST_NUMBER:

@@ -7,7 +7,7 @@ its own (`beboer.*`), and so is each candidate as they would count among the
 residents after moving in (`candidate_as_resident`).
 
 durable_rules has no date arithmetic and no aggregates, so the computed values
-are added in Python by `CompiledRules` (engine/ranking.py): months since a date
+are added in Python by `CompiledRules` (engine/evaluation/ranking.py): months since a date
 with `months_between` (`_add_months`), counts over residents from per-resident
 rule matches (`_add_counts_many`).
 """

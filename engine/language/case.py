@@ -18,11 +18,11 @@ from pydantic import (AfterValidator, ConfigDict, Field, Strict, StrictBool, Str
                       ValidationError, create_model)
 from typing_extensions import Annotated
 
-from .errors import CaseError, Problem
-from .numbers import plain_number as _plain_number
-from .validation_messages import problems_from
-from .vocabulary import FieldSpec, Vocabulary
-from .yaml_source import SourceDocument, YamlSyntaxError, parse_yaml_text, read_yaml_file
+from engine.errors import CaseError, Problem
+from engine.language.numbers import plain_number as _plain_number
+from engine.language.validation_messages import problems_from
+from engine.language.vocabulary import FieldSpec, Vocabulary
+from engine.language.yaml_source import SourceDocument, YamlSyntaxError, parse_yaml_text, read_yaml_file
 
 _STRICT_INT = Annotated[int, Strict(), AfterValidator(_plain_number)]
 _PLAIN_FLOAT = Annotated[StrictFloat, AfterValidator(_plain_number)]

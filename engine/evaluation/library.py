@@ -14,10 +14,10 @@ import datetime as dt
 import threading
 from pathlib import Path
 
-from .errors import NoVersionInForce, Problem, RulesError
-from .ranking import CompiledRules
-from .rules import Rulebook, load_rules
-from .yaml_source import shown_path
+from engine.errors import NoVersionInForce, Problem, RulesError
+from engine.evaluation.ranking import CompiledRules
+from engine.language.rules import Rulebook, load_rules
+from engine.language.yaml_source import shown_path
 
 BUNDLE_MARKER = "regelverk.yaml"
 

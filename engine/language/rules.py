@@ -14,7 +14,7 @@ Loading either yields a complete, checked `Rulebook` or raises `RulesError`
 listing every problem with file and line; a half-valid bundle is never used.
 Loading does not compile: a condition durable_rules refuses (docs/durable_rules.md)
 is found when the bundle is compiled (`CompiledRules`) and by `rules check`
-(engine/lint.py), which names its file and line.
+(engine/policy/lint.py), which names its file and line.
 """
 
 from __future__ import annotations
@@ -29,13 +29,13 @@ from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
 
-from . import conditions as cond_lang
-from .conditions import Condition
-from .errors import Problem, RulesError
-from .texts import PLACEHOLDER
-from .validation_messages import problems_from
-from .vocabulary import DERIVED, Vocabulary, VocabularyFile
-from .yaml_source import SourceDocument, YamlSyntaxError, read_yaml_file, shown_path
+import engine.language.conditions as cond_lang
+from engine.language.conditions import Condition
+from engine.errors import Problem, RulesError
+from engine.language.texts import PLACEHOLDER
+from engine.language.validation_messages import problems_from
+from engine.language.vocabulary import DERIVED, Vocabulary, VocabularyFile
+from engine.language.yaml_source import SourceDocument, YamlSyntaxError, read_yaml_file, shown_path
 
 RULE_ID = r"^[a-z0-9][a-z0-9_]*$"
 TEMPLATE_EXTRAS = {"poeng", "verdi"}
@@ -163,7 +163,7 @@ def default_rules_dir() -> Path:
     configured = os.environ.get("BOLIGTILDELING_RULES")
     if configured:
         return Path(configured)
-    root = Path(__file__).resolve().parent.parent  # the checkout, or site-packages
+    root = Path(__file__).resolve().parents[2]  # the checkout, or site-packages
     if (root / "pyproject.toml").is_file():
         return root / "rules"
     return root / "boligtildeling_data" / "rules"

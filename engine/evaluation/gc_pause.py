@@ -12,7 +12,7 @@ and for as long as the longest overlapping pause. That is why the engine never
 pauses on its own in a process it does not own: `CompiledRules.rank_valid`
 and `analyse_impact` run with the collector as the caller left it. The callers
 that own their process wrap the work: `boligtildeling rank`, the impact
-analysis' worker processes (engine/impact.py `_init_worker`) and the
+analysis' worker processes (engine/policy/impact.py `_init_worker`) and the
 benchmarks. The web service never pauses.
 
 Nested and overlapping pauses (threads included) are counted under a lock:

@@ -153,7 +153,7 @@ class Vocabulary:
         return str(code)
 
 
-from .conditions import Condition  # noqa: E402  (mutual reference: counts hold conditions)
+from engine.language.conditions import Condition  # noqa: E402  (mutual reference: counts hold conditions)
 
 CountSpec.model_rebuild()
 DerivedSpec.model_rebuild()

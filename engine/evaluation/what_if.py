@@ -18,9 +18,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import itertools
-from .result import FactChange, RankingResult
-from .result import WhatWouldLift as WhatIf
-from .texts import format_value
+from engine.evaluation.result import FactChange, RankingResult
+from engine.evaluation.result import WhatWouldLift as WhatIf
+from engine.language.texts import format_value
 
 NOT_FACTS_PREFIX = "samtykke"
 VARIANT_SEPARATOR = "#hva-om-"

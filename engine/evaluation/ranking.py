@@ -3,7 +3,7 @@
 `CompiledRules` is built once per rules version (compiling to durable_rules
 costs milliseconds, benchmarks/rank_benchmark.py; validating the case model is
 per request) and is safe to share between threads (every call into durable_rules
-holds one lock, engine/durable_adapter.py).
+holds one lock, engine/evaluation/durable_adapter.py).
 """
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable, Sequence
 
-from . import facts as fact_builder
-from .case import CaseModels, case_hash, validate_case
-from .conditions import AllOf, Comparison, describe
-from .durable_adapter import DurableRules
-from .result import Difference, Finding, RankingResult, RulesVersion, ScoreItem, UnmetCriterion
-from .rules import PerUnitPoints, Rulebook
-from .texts import Template
-from .yaml_source import SourceDocument
+import engine.evaluation.facts as fact_builder
+from engine.language.case import CaseModels, case_hash, validate_case
+from engine.language.conditions import AllOf, Comparison, describe
+from engine.evaluation.durable_adapter import DurableRules
+from engine.evaluation.result import Difference, Finding, RankingResult, RulesVersion, ScoreItem, UnmetCriterion
+from engine.language.rules import PerUnitPoints, Rulebook
+from engine.language.texts import Template
+from engine.language.yaml_source import SourceDocument
 
 COUNT_PREFIX = "#antall:"  # cannot clash with a policy rule id (ids are [a-z0-9_])
 
@@ -74,13 +74,13 @@ class CompiledRules:
         """Validate `data` as a case and rank it; raises CaseError before evaluating anything.
 
         `what_if` adds, for each nominee below the first, the fewest checklist facts
-        that would have put them first (engine/what_if.py); it ranks many variants,
+        that would have put them first (engine/evaluation/what_if.py); it ranks many variants,
         so it is asked for, not done by default.
         """
         case = validate_case(data, self.case_models, doc)
         result = self.rank_valid(case, as_of or dt.date.today())
         if what_if:
-            from .what_if import what_if_all
+            from engine.evaluation.what_if import what_if_all
 
             for candidate_id, answer in what_if_all(self, case, result.as_of, result=result).items():
                 next(c for c in result.candidates if c.id == candidate_id).what_would_lift = answer
@@ -90,7 +90,7 @@ class CompiledRules:
         """Rank a case already validated by `validate_case` (the result of `rank` without validation).
 
         The cyclic garbage collector is left as the caller set it: pausing it is a
-        process-wide decision, for callers that own the process (engine/gc_pause.py).
+        process-wide decision, for callers that own the process (engine/evaluation/gc_pause.py).
         """
         book = self.book
         shared = fact_builder.vacancy_values(case)
@@ -140,7 +140,7 @@ class CompiledRules:
         All cases' facts go through the same durable_rules evaluator, but in one
         `match` call per scope instead of two per case: a case's facts never see
         another case's (every rule matches one fact), so the sessions can be shared.
-        The impact analysis (engine/impact.py), which ranks thousands of cases, calls
+        The impact analysis (engine/policy/impact.py), which ranks thousands of cases, calls
         its two halves, `candidate_facts` and `rank_facts`, to share facts between versions.
         """
         return self.rank_facts(self.candidate_facts(cases))

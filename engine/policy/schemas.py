@@ -14,14 +14,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .case import CaseModels
-from .rules import FILES, Rulebook
-from .scenarios import ScenarioSpec
+from engine.language.case import CaseModels
+from engine.language.rules import FILES, Rulebook
+from engine.policy.scenarios import ScenarioSpec
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # The checkout's schemas/ (the one `rules schema` rewrites); in a plain install the copy the wheel ships.
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / (
-    "schemas" if (Path(__file__).resolve().parent.parent / "pyproject.toml").is_file()
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / (
+    "schemas" if (Path(__file__).resolve().parents[2] / "pyproject.toml").is_file()
     else "boligtildeling_data/schemas")
 
 
