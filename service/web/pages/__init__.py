@@ -1,19 +1,23 @@
 """Pages for the people in the routine (bokmål, server-rendered, no JavaScript needed).
 
-One blueprint, `pages`, one module per subject:
+One blueprint, `pages`, one module per subject; the address says which:
 
-    web              login state, the request's casework context, CSRF, form errors
-    start            log in / out and the start page per role (what waits for you)
-    report_pages     report a vacancy (step 1) with the unit's service offer (step 2)
-    vacancy_pages    the vacancy overview (step 3), the vacancy page and its actions, the timeline
-    candidate_pages  the waiting list and the candidate page: checklist form and housing journal
-    letters          the decision letter (vedtak) per nominee, printable
-    policy_pages     the rules in words, versions side by side, a draft's impact (policy staff)
+    /logg-inn, /logg-ut, /                     start            log in / out, the start page per role
+    /ledige-boliger/meld-ledig                 report_pages     report a vacancy (step 1), the unit's offer (step 2)
+    /ledige-boliger, /ledige-boliger/{id},     vacancy_pages    the overview (step 3), the vacancy page, one POST
+    /ledige-boliger/{id}/<step>, .../tidslinje                  per step of the routine (named as in
+                                                                service/domain/steps.py), the timeline
+    /ledige-boliger/{id}/vedtaksbrev/{kode}    letters          the decision letter (vedtak) per nominee
+    /sokere, /sokere/ny, /sokere/{id}          candidate_pages  waiting list, new applicant, checklist, journal
+    /regelverk, .../endringer, .../konsekvens  policy_pages     the rules in words, versions side by side, impact
+
+    web              login state, the request's casework context, CSRF, form state
     checklist_form   the checklist form generated from the field vocabulary in rules/
     formatting       Jinja filters: dates, booleans and codes in bokmål
 
-The pages call the same casework functions as the API with the same context,
-so access rules, units of work and audit entries are the same.
+The pages read their forms into the casework's commands, the same models as the
+API's bodies, and call the same casework functions with the same context, so
+limits, access rules, units of work and audit entries are the same.
 """
 
 from __future__ import annotations
