@@ -213,6 +213,11 @@ def _check_value(value, field, where) -> list[tuple[tuple, str]]:
         return [(where, f"'{field.path}' er sann/usann, men sammenlignes med {value!r}")]
     if field.is_number and (isinstance(value, bool) or not isinstance(value, (int, float))):
         return [(where, f"'{field.path}' er et tall, men sammenlignes med {value!r}")]
+    if field.is_number:
+        try:
+            plain_number(value)  # er/en_av take numbers too; durable_rules cannot read 1e+20 (docs/durable_rules.md)
+        except ValueError as exc:
+            return [(where, str(exc))]
     if t == "tekst" and not isinstance(value, str):
         return [(where, f"'{field.path}' er tekst, men sammenlignes med {value!r}")]
     if field.spec is not None:

@@ -75,6 +75,14 @@ def test_a_value_outside_the_allowed_values_is_refused(broken):
         "for 'sjekkliste.tjenestebehov' (tillatt: ingen, ambulant, dag, dag_kveld, dognbemanning)"]
 
 
+def test_a_number_durable_rules_cannot_read_is_refused_in_a_list_of_values_too(broken):
+    problems, line = broken("egnethet.yaml", "- {felt: bolig.etasje, over: 1}",
+                            "- {felt: bolig.etasje, en_av: [2, 1.0e+20]}")
+    assert [str(p) for p in problems] == [
+        f"rules/egnethet.yaml:{line}: kontroll 'trapper_uten_heis': 1e+20 er utenfor gyldig område (et endelig tall, "
+        "høyst 1 000 000 000 000 i absoluttverdi)"]
+
+
 def test_an_unknown_key_in_a_rule_is_refused(broken):
     problems, line = broken("sammensetning.yaml", "    utfall: drofting\n    begrunnelse: >-\n      Søkeren har {sj",
                             "    utfall: drofting\n    vekt: 3\n    begrunnelse: >-\n      Søkeren har {sj")
