@@ -14,16 +14,13 @@ from sqlalchemy import func, select
 
 from service.store.models import Applicant, JournalEntry, Nomination, User
 
-from service.domain import access
+from service.domain import access, dates
+from service.domain.dates import age_on
 from service.casework.context import Context, unit_of_work
 from service.domain.codes import ALLOCATION_TEAM, ApplicantStatus, Role
 from service.domain.errors import Forbidden, IllegalTransition, Problems, invalid
 from service.casework.commands import RecordChecklist, RecordJournalChange, RegisterApplicant, checked_by_vocabulary
 from service.casework.views import iso
-
-
-def age_on(birth_date: dt.date, day: dt.date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 def shareable_fields(ctx: Context) -> list[str]:
@@ -61,6 +58,8 @@ def register_applicant(ctx: Context, command: RegisterApplicant) -> dict:
         problems.add("welfare_office", "påkrevd felt mangler")
     if code and ctx.session.scalar(select(Applicant.id).where(Applicant.code == code)) is not None:
         problems.add("code", f"kandidat-id-en '{code}' er i bruk")
+    dates.plausible_birth_date(problems, "birth_date", born, ctx.today())
+    dates.not_in_future(problems, "application_received", received, ctx.today(), "mottatt dato")
     allowed = _target_group_codes(ctx)
     for i, group in enumerate(target_groups or []):
         if group not in allowed:

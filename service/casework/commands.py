@@ -8,15 +8,18 @@ free, is the candidate in the recommendation, is the checklist valid under the
 vocabulary in force).
 
 Blank text (as an empty form field sends it) counts as not given. Dates are
-ÅÅÅÅ-MM-DD; a moment without a time zone is Norwegian time.
+ÅÅÅÅ-MM-DD or DD.MM.ÅÅÅÅ; a moment without a time zone is Norwegian time; no date
+of the routine is before 2000. Whether a date is in the future or before the step
+it follows needs today and the case: the casework checks that (service/domain/dates.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Iterable, Mapping, Optional, TypeVar
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError,
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError,
                       ValidationInfo, WithJsonSchema, field_validator, model_validator)
 
 from engine.errors import Problem
@@ -94,6 +97,20 @@ def RequiredText(max_length: int, description: str | None = None):  # noqa: N802
                      Field(description=description, json_schema_extra={"maxLength": max_length, "minLength": 1})]
 
 
+NORWEGIAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+NORWEGIAN_MOMENT = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s+(?:kl\.?\s*)?(\d{1,2})[:.](\d{2}))?")
+EARLIEST = dt.date(2000, 1, 1)  # no step of the routine is dated before this
+
+
+def _iso_or_norwegian_day(text: str) -> dt.date:
+    """ÅÅÅÅ-MM-DD, or DD.MM.ÅÅÅÅ as people write it in Norway."""
+    found = NORWEGIAN_DATE.fullmatch(text.strip())
+    if found:
+        day, month, year = map(int, found.groups())
+        return dt.date(year, month, day)
+    return dt.date.fromisoformat(text.strip())
+
+
 def _day(value: Any) -> Any:
     if _blank(value):
         raise ValueError("påkrevd felt mangler")
@@ -102,13 +119,20 @@ def _day(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(str(value)) if isinstance(value, str) else _refuse_day(value)
+        return _iso_or_norwegian_day(value) if isinstance(value, str) else _refuse_day(value)
     except ValueError:
         _refuse_day(value)
 
 
 def _refuse_day(value: Any):
-    raise ValueError(f"{value!r} er ikke en dato på formen ÅÅÅÅ-MM-DD")
+    raise ValueError(f"{value!r} er ikke en dato på formen ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ")
+
+
+def _in_the_routine(value: dt.date) -> dt.date:
+    moment_day = value.date() if isinstance(value, dt.datetime) else value
+    if moment_day < EARLIEST:
+        raise ValueError(f"{moment_day.strftime('%d.%m.%Y')} er for tidlig (tidligst {EARLIEST.strftime('%d.%m.%Y')})")
+    return value
 
 
 def _moment(value: Any) -> Any:
@@ -120,9 +144,15 @@ def _moment(value: Any) -> Any:
         try:
             if not isinstance(value, str):
                 raise ValueError(value)
-            moment = dt.datetime.fromisoformat(value)
+            found = NORWEGIAN_MOMENT.fullmatch(value.strip())
+            if found:
+                day, month, year, hour, minute = (int(g) if g else 0 for g in found.groups())
+                moment = dt.datetime(year, month, day, hour, minute)
+            else:
+                moment = dt.datetime.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError(f"{value!r} er ikke et tidspunkt på formen ÅÅÅÅ-MM-DDTtt:mm") from None
+            raise ValueError(f"{value!r} er ikke et tidspunkt på formen ÅÅÅÅ-MM-DDTtt:mm "
+                             f"eller DD.MM.ÅÅÅÅ tt:mm") from None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=OSLO)
 
 
@@ -155,7 +185,10 @@ def _code(allowed: Iterable[str]):
 
 
 Day = Annotated[dt.date, BeforeValidator(_day), WithJsonSchema({"type": "string", "format": "date"})]
-Moment = Annotated[dt.datetime, BeforeValidator(_moment),
+#: A date in the routine (reported, held, signed, moved in ...): not before 2000.
+RoutineDay = Annotated[dt.date, BeforeValidator(_day), AfterValidator(_in_the_routine),
+                       WithJsonSchema({"type": "string", "format": "date"})]
+Moment = Annotated[dt.datetime, BeforeValidator(_moment), AfterValidator(_in_the_routine),
                    WithJsonSchema({"type": "string", "format": "date-time",
                                    "description": "Uten tidssone: norsk tid."})]
 Id = Annotated[int, BeforeValidator(_whole_number(1, MAX_ID)),
@@ -215,9 +248,9 @@ class ReportVacancy(Command):
     """Melding om ledig bolig (steg 1), med botiltakets tjenestetilbud (steg 2) hvis det er endret."""
 
     home_id: Id = Field(description="Boligen som er ledig.")
-    reported_on: Optional[Day] = Field(None, description="Meldt dato (standard: i dag).")
-    vacated_on: Optional[Day] = Field(None, description="Fraflyttet dato.")
-    ready_on: Optional[Day] = Field(None, description="Klar til innflytting.")
+    reported_on: Optional[RoutineDay] = Field(None, description="Meldt dato (standard: i dag).")
+    vacated_on: Optional[RoutineDay] = Field(None, description="Fraflyttet dato.")
+    ready_on: Optional[RoutineDay] = Field(None, description="Klar til innflytting.")
     readiness: Code(READINESS, "fraflyttet / under klargjøring / klar.") = Readiness.VACATED.value
     monthly_rent: Optional[Kroner] = Field(None, description="Husleie per måned i kroner.")
     reason: Text(2000, "Hvorfor boligen er ledig.") = None
@@ -244,8 +277,8 @@ class UpdateReadiness(Command):
     """Hvor langt boligen er kommet: fraflyttet, under klargjøring, klar."""
 
     readiness: Code(READINESS, "fraflyttet / under klargjøring / klar.")
-    vacated_on: Optional[Day] = None
-    ready_on: Optional[Day] = None
+    vacated_on: Optional[RoutineDay] = None
+    ready_on: Optional[RoutineDay] = None
 
 
 class StageFilter(Command):
@@ -284,7 +317,7 @@ class RegisterApplicant(Command):
     code: RequiredText(40, "Kandidat-id, f.eks. K-1187.")
     name: RequiredText(200)
     birth_date: Day
-    application_received: Day
+    application_received: RoutineDay
     target_groups: list[Annotated[str, BeforeValidator(_text(80, True))]] = Field(
         description="Målgruppene (koder fra felter.yaml).")
     welfare_office: Optional[Code(OFFICES, "Kontoret (en saksbehandler: sitt eget).")] = None
@@ -389,15 +422,17 @@ class Participant(Command):
 
 
 class OpenConsultation(Command):
-    """Innkalling til drøftingsmøte (steg 8)."""
+    """Innkalling til drøftingsmøte (steg 8): tidspunkt og hvem som kalles inn."""
 
-    scheduled_for: Optional[Moment] = None
-    participants: list[Participant] = Field(default_factory=list)
+    scheduled_for: Moment = Field(description="Tidspunkt (uten tidssone: norsk tid).")
+    participants: list[Participant]
 
     @field_validator("participants", mode="before")
     @classmethod
-    def _none_is_empty(cls, value):
-        return [] if value is None else value
+    def _someone_called(cls, value):
+        if value is None or value == []:
+            raise ValueError("før opp hvem som kalles inn")
+        return value
 
 
 class RecordMeeting(Command):
@@ -406,7 +441,7 @@ class RecordMeeting(Command):
     participants: list[Participant]
     minutes: RequiredText(50_000)
     outcome: Code(MEETING_OUTCOMES, "enighet eller uenighet (da avgjør avdelingslederen).")
-    held_on: Optional[Day] = None
+    held_on: Optional[RoutineDay] = None
 
     @field_validator("participants", mode="before")
     @classmethod
@@ -455,7 +490,7 @@ class BookViewing(Command):
 class SignContract(Command):
     """Kontrakten er signert (steg 11)."""
 
-    signed_on: Optional[Day] = None
+    signed_on: Optional[RoutineDay] = None
     note: Text(2000) = None
 
 
@@ -464,14 +499,14 @@ class CompleteMoveinStep(Command):
 
     step: Code([s.value for s in AFTER_CONTRACT_STEPS],
                "housing_allowance_applied, electricity_ordered eller address_reported.")
-    done_on: Optional[Day] = None
+    done_on: Optional[RoutineDay] = None
     note: Text(2000) = None
 
 
 class RegisterMoveIn(Command):
     """Den nye leieren har flyttet inn."""
 
-    moved_in_on: Optional[Day] = None
+    moved_in_on: Optional[RoutineDay] = None
 
 
 # -- units, homes and residents (set up by the allocation team) -------------------------------------
@@ -508,7 +543,7 @@ class AddResident(Command):
 
     code: RequiredText(40)
     facts: dict[str, Any] = Field(default_factory=dict)
-    moved_in_on: Optional[Day] = None
+    moved_in_on: Optional[RoutineDay] = None
 
     @field_validator("facts", mode="before")
     @classmethod

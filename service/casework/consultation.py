@@ -15,6 +15,7 @@ from service.store.models import ConsultationMeeting, UnitLeaderResponse, Vacanc
 from service.casework.context import OSLO, Context, unit_of_work
 from service.casework.commands import OpenConsultation, RecordMeeting, UnitLeaderRespond
 from service.domain.codes import ALLOCATION_TEAM, MEETING_OUTCOMES, OBJECTION_REASONS, Response, Role, Stage
+from service.domain import dates
 from service.domain.errors import Forbidden, IllegalTransition, Problems
 from service.domain.steps import require_step
 from service.casework.recommendations import presentation
@@ -102,6 +103,11 @@ def record_meeting(ctx: Context, vacancy_id: int, command: RecordMeeting) -> dic
     people = _participants(command)
     minutes, outcome = command.minutes, command.outcome
     held = command.held_on or ctx.today()
+    problems = Problems()
+    dates.not_in_future(problems, "held_on", held, ctx.today(), "møtedatoen")
+    dates.not_before(problems, "held_on", held, meeting.opened_at.astimezone(OSLO).date(), "møtedatoen",
+                     "møtet ble kalt inn")
+    problems.check()
     meeting.participants, meeting.minutes, meeting.outcome, meeting.held_on = people, minutes, outcome, held
     meeting.recorded_by, meeting.recorded_at = ctx.actor.id, ctx.now()
     vacancy.stage = Stage.AGREED.value if outcome == "enighet" else Stage.DISPUTED.value

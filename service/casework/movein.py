@@ -18,6 +18,7 @@ from service.casework.context import OSLO, Context, unit_of_work
 from service.casework.decisions import current_decision
 from service.casework.commands import BookViewing, CompleteMoveinStep, RegisterMoveIn, SignContract
 from service.domain.codes import ALLOCATION_TEAM, MOVEIN_LABELS, ApplicantStatus, MoveInStep, Readiness, Stage
+from service.domain import dates
 from service.domain.errors import IllegalTransition, Problems
 from service.domain.steps import require_step
 from service.casework.views import movein_view
@@ -26,6 +27,16 @@ from service.casework.views import movein_view
 def _team(ctx: Context, vacancy: Vacancy, action: str) -> None:
     ctx.require_role(ALLOCATION_TEAM, "Innflyttingen følges opp av boligkonsulenten.", action=action,
                      vacancy_id=vacancy.id)
+
+
+def _day_of(ctx: Context, vacancy: Vacancy, step: MoveInStep):
+    """The date a step of the current decision was done (a viewing: its day in Norway), or None."""
+    decision = current_decision(ctx, vacancy)
+    row = ctx.session.scalar(select(MoveInStepRecord).where(MoveInStepRecord.decision_id == decision.id,
+                                                            MoveInStepRecord.step == step.value))
+    if row is None:
+        return None
+    return row.done_on or (row.scheduled_for.astimezone(OSLO).date() if row.scheduled_for else None)
 
 
 def _record(ctx: Context, vacancy: Vacancy, step: MoveInStep, *, done_on=None, scheduled_for=None,
@@ -52,6 +63,12 @@ def book_viewing(ctx: Context, vacancy_id: int, command: BookViewing) -> dict:
         raise IllegalTransition("Boligen er ikke meldt klar til innflytting ennå; visning avtales når den er klar.")
     command.check()
     when, note = command.viewing_at, command.note
+    decision = current_decision(ctx, vacancy)
+    problems = Problems()
+    day = when.astimezone(OSLO).date()
+    dates.not_before(problems, "viewing_at", day, decision.decided_on, "visningen", "vedtaket")
+    dates.not_before(problems, "viewing_at", day, vacancy.ready_on, "visningen", "boligen er klar")
+    problems.check()
     row = _record(ctx, vacancy, MoveInStep.VIEWING_BOOKED, scheduled_for=when, note=note)
     vacancy.stage = Stage.VIEWING_BOOKED.value
     decision = current_decision(ctx, vacancy)
@@ -70,6 +87,11 @@ def sign_contract(ctx: Context, vacancy_id: int, command: SignContract) -> dict:
     require_step("sign_contract", vacancy.stage)
     command.check()
     signed, note = command.signed_on or ctx.today(), command.note
+    problems = Problems()
+    dates.not_in_future(problems, "signed_on", signed, ctx.today(), "signert dato")
+    dates.not_before(problems, "signed_on", signed, current_decision(ctx, vacancy).decided_on, "signert dato",
+                     "vedtaket")
+    problems.check()
     row = _record(ctx, vacancy, MoveInStep.CONTRACT_SIGNED, done_on=signed, note=note)
     vacancy.stage = Stage.CONTRACT_SIGNED.value
     decision = current_decision(ctx, vacancy)
@@ -86,6 +108,11 @@ def complete_movein_step(ctx: Context, vacancy_id: int, command: CompleteMoveinS
     require_step("complete_movein_step", vacancy.stage)
     command.check()
     step, done, note = command.step, command.done_on or ctx.today(), command.note
+    problems = Problems()
+    dates.not_in_future(problems, "done_on", done, ctx.today(), "datoen")
+    dates.not_before(problems, "done_on", done, _day_of(ctx, vacancy, MoveInStep.CONTRACT_SIGNED), "datoen",
+                     "kontrakten ble signert")
+    problems.check()
     the_step = MoveInStep(step)
     row = _record(ctx, vacancy, the_step, done_on=done, note=note)
     decision = current_decision(ctx, vacancy)
@@ -109,6 +136,9 @@ def register_move_in(ctx: Context, vacancy_id: int, command: RegisterMoveIn) -> 
     problems = Problems()
     if vacancy.vacated_on and moved_in < vacancy.vacated_on:
         problems.add("moved_in_on", "innflytting kan ikke registreres før boligen ble fraflyttet")
+    dates.not_in_future(problems, "moved_in_on", moved_in, ctx.today(), "innflyttingsdatoen")
+    dates.not_before(problems, "moved_in_on", moved_in, _day_of(ctx, vacancy, MoveInStep.CONTRACT_SIGNED),
+                     "innflyttingsdatoen", "kontrakten ble signert")
     problems.check()
     decision = current_decision(ctx, vacancy)
     applicant = decision.applicant

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from service.store.models import (ConsultationMeeting, Decision, DeclinedOffer, Home, MoveInStepRecord, Nomination,
                                   Recommendation, Resident, UnitLeaderResponse, Vacancy, VacancyEvent)
 
-from service.domain import access
+from service.domain import access, dates
 from service.casework.context import Context, unit_of_work
 from service.casework.commands import ReportVacancy, StageFilter, UpdateReadiness, parse
 from service.domain.codes import ALLOCATION_TEAM, READINESS_LABELS, Readiness, Role, Stage
@@ -47,6 +47,7 @@ def report_vacancy(ctx: Context, command: ReportVacancy) -> dict:
     rent, reason, reference = command.monthly_rent, command.reason, command.reference
     departing_resident = command.departing_resident
     problems = Problems(command)
+    dates.not_in_future(problems, "reported_on", reported, ctx.today(), "meldt dato")
     if reference and ctx.session.scalar(select(Vacancy.id).where(Vacancy.reference == reference)):
         problems.add("reference", f"referansen '{reference}' er i bruk")
     profile = None

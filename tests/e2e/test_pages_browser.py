@@ -11,6 +11,8 @@ in its help text; the test checks that hint.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import os
 import re
 from pathlib import Path
@@ -212,6 +214,8 @@ def test_one_vacancy_from_report_to_signed_contract_through_the_pages(browser, s
     anne.page.get_by_label("Tidspunkt for visningen").fill("2026-12-02T10:30")
     anne.submit("Avtal visning")
     assert "Visningen er avtalt" in anne.flash()
+    clock = app.config["CLOCK"]
+    clock.at(dt.date(2026, 12, 3))  # the day after the viewing: a contract is not signed in the future
     anne.open_vacancy_from_start("Visning avtalt: registrer kontrakten", ref)
     anne.page.get_by_label("Signert dato").fill("2026-12-03")
     anne.submit("Registrer signert kontrakt")
@@ -264,7 +268,10 @@ def test_one_vacancy_from_report_to_signed_contract_through_the_pages(browser, s
     anne.submit("Registrer innflytting")
     assert "fraflyttet" in anne.page.locator("#register-move-in-moved-in-on-feil").inner_text()
     assert anne.page.get_by_label("Innflyttet dato").input_value() == "2026-11-20"
-    anne.page.get_by_label("Innflyttet dato").fill("2026-12-05")
+    anne.page.get_by_label("Innflyttet dato").fill("2026-12-05")  # still in the future on 3 December: refused
+    anne.submit("Registrer innflytting")
+    assert "i fremtiden" in anne.page.locator("#register-move-in-moved-in-on-feil").inner_text()
+    clock.at(dt.date(2026, 12, 5))
     anne.submit("Registrer innflytting")
     assert "Innflyttingen er registrert" in anne.flash()
     assert "innflyttet" in anne.page.locator(".status").inner_text()

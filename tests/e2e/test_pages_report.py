@@ -190,7 +190,7 @@ def test_a_new_applicant_with_bad_input_is_refused_next_to_the_fields_and_keeps_
     pages = Pages(app)
     pages.login("hvk.lerkendal")
 
-    response = pages.post("/sokere/ny", {"code": "K-1500", "name": "Rune Berg", "birth_date": "3.4.1991",
+    response = pages.post("/sokere/ny", {"code": "K-1500", "name": "Rune Berg", "birth_date": "31.02.1991",
                                          "application_received": ""})
 
     html = response.get_data(as_text=True)
@@ -200,5 +200,5 @@ def test_a_new_applicant_with_bad_input_is_refused_next_to_the_fields_and_keeps_
     assert "ÅÅÅÅ-MM-DD" in errors["birth-date"]
     assert "påkrevd" in errors["application-received"]
     assert "minst én målgruppe" in errors["target-groups"]
-    assert 'value="Rune Berg"' in html and 'value="3.4.1991"' in html
+    assert 'value="Rune Berg"' in html and 'value="31.02.1991"' in html
     assert "Rune Berg" not in pages.get("/sokere").get_data(as_text=True)

@@ -228,6 +228,7 @@ def test_a_returned_recommendation_opens_the_vacancy_again_and_is_kept(world):
 def test_a_candidate_the_composition_rules_flag_needs_a_meeting_before_the_decision(world):
     from support.store import SVERRESGATE_HOME
     w = world
+    w.at("2026-11-20", 9)  # the day it is reported
     view = vacancies.report_vacancy(w.ctx('leder.sverresgate'), commands.parse(commands.ReportVacancy,
                                                                                home_id=w.home_id(SVERRESGATE_HOME),
                                                                                reported_on='2026-11-20',

@@ -38,7 +38,7 @@ def test_each_bad_value_is_named_by_its_field_in_bokmal():
                     application_received="2026-03-01", target_groups=[], welfare_office="Sentrum") == {
         "code": "må fylles ut",
         "name": "teksten er for lang (høyst 200 tegn)",
-        "birth_date": "'1980-13-01' er ikke en dato på formen ÅÅÅÅ-MM-DD",
+        "birth_date": "'1980-13-01' er ikke en dato på formen ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ",
         "target_groups": "minst én målgruppe må oppgis",
         "welfare_office": "'Sentrum' er ikke en av de tillatte verdiene: Midtbyen, Østbyen, Lerkendal, Heimdal",
     }
@@ -50,8 +50,8 @@ def test_rules_between_fields_hold_when_a_field_is_left_out():
     assert problems(commands.UnitLeaderRespond, response="innsigelse") == {"reason_code": "påkrevd felt mangler"}
     assert problems(commands.UnitLeaderRespond, response="enig", reason_code="atferd") == {
         "reason_code": "en begrunnelseskode hører bare til en innsigelse"}
-    assert problems(commands.RegisterApplicant, code="K-1", name="A", birth_date="1990-01-01",
-                    application_received="1989-12-31", target_groups=["rus"]) == {
+    assert problems(commands.RegisterApplicant, code="K-1", name="A", birth_date="2004-01-01",
+                    application_received="2003-12-31", target_groups=["rus"]) == {
         "application_received": "søknaden kan ikke være mottatt før søkeren ble født"}
 
 
@@ -91,3 +91,19 @@ def test_the_casework_adds_its_own_findings_to_the_commands_problems_in_one_answ
 def test_a_body_that_is_not_a_mapping_is_refused_as_a_whole():
     with pytest.raises(InvalidInput):
         commands.parse(commands.Decide, ["K-1"])
+
+
+def test_a_date_may_be_written_as_in_norway_and_a_day_that_does_not_exist_is_refused():
+    assert commands.parse(commands.SignContract, signed_on="3.4.2026").signed_on == dt.date(2026, 4, 3)
+    assert commands.parse(commands.BookViewing, viewing_at="02.12.2026 kl. 10:30").viewing_at == dt.datetime(
+        2026, 12, 2, 10, 30, tzinfo=OSLO)
+    assert problems(commands.SignContract, signed_on="31.02.2026") == {
+        "signed_on": "'31.02.2026' er ikke en dato på formen ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ"}
+
+
+def test_no_date_of_the_routine_is_before_2000_and_a_meeting_needs_a_time_and_people():
+    assert problems(commands.RegisterMoveIn, moved_in_on="1999-12-31") == {
+        "moved_in_on": "31.12.1999 er for tidlig (tidligst 01.01.2000)"}
+    assert problems(commands.OpenConsultation, scheduled_for="2026-12-02T13:00", participants=[]) == {
+        "participants": "før opp hvem som kalles inn"}
+    assert set(problems(commands.OpenConsultation)) == {"scheduled_for", "participants"}

@@ -20,13 +20,19 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from engine import Problem
 from engine.language.validation_messages import problems_from
+from service.casework.commands import Command
+from service.casework.commands import parse as parse_command
 from service.web.errors import ApiError
 
 ATTRIBUTE = "api_operation"
 
 
 def parse_body(model: type[BaseModel]) -> BaseModel:
-    """The request's JSON body as `model`; an empty body counts as `{}`."""
+    """The request's JSON body as `model`; an empty body counts as `{}`.
+
+    A casework command with bad values is handed on with its problems (commands.parse),
+    so the casework adds what only it can see and one 422 names every bad field.
+    """
     raw = request.get_data(cache=True)
     if not raw.strip():
         data: Any = {}
@@ -38,6 +44,8 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
             data = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise ApiError(400, "Innholdet kan ikke leses som JSON", [Problem(path="", message=str(exc))])
+    if issubclass(model, Command):
+        return parse_command(model, data)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
