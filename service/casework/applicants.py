@@ -8,7 +8,6 @@ vocabulary in rules/felter.yaml through the engine's generated model.
 
 from __future__ import annotations
 
-import datetime as dt
 
 from sqlalchemy import func, select
 

@@ -57,6 +57,7 @@ def unit_leader_respond(ctx: Context, vacancy_id: int, command: UnitLeaderRespon
         vacancy.stage = Stage.OBJECTED.value
         text = f"Enhetslederen har innsigelse: {OBJECTION_REASONS[reason_code]}."
     ctx.event(vacancy, "unit_leader_responded", text, response=response, reason_code=reason_code,
+              reason_text=reason_text,
               presented=shown.presented, preferred_candidate=preferred_candidate, response_id=row.id)
     return response_view(row)
 

@@ -68,6 +68,7 @@ def decide(ctx: Context, vacancy_id: int, command: Decide) -> dict:
     if decision.override_code:
         text = text[:-1] + f", ikke høyest rangerte {shown.top}: {OVERRIDE_REASONS[decision.override_code]}."
     ctx.event(vacancy, "decided", text, applicant_id=nomination.applicant_id, decision_id=decision.id,
+              override_text=decision.override_text,
               candidate=candidate, top_candidate=shown.top, override_code=decision.override_code, decided_on=today,
               by_role=ctx.role.value)
     notifications.decision_to_office(ctx, vacancy, nomination.welfare_office, candidate)
@@ -114,7 +115,7 @@ def decline_offer(ctx: Context, vacancy_id: int, command: DeclineOffer) -> dict:
     ctx.event(vacancy, "offer_declined", f"{decision.candidate_code} takket nei ({DECLINE_REASONS[reason_code]}). "
                                          + nxt,
               applicant_id=decision.applicant_id, decision_id=decision.id, candidate=decision.candidate_code,
-              reason_code=reason_code, presented=shown.presented)
+              reason_code=reason_code, reason_text=reason_text, presented=shown.presented)
     notifications.offer_declined(ctx, vacancy, nomination.welfare_office, decision.candidate_code, shown.presented)
     return {**declined_view(declined, decision.candidate_code), "stage": vacancy.stage,
             "presented": shown.presented}

@@ -83,5 +83,5 @@ def withdraw_nomination(ctx: Context, vacancy_id: int, command: WithdrawNominati
     ctx.event(vacancy, "nomination_withdrawn",
               f"{nomination.welfare_office} trakk tilbake nominasjonen av {nomination.applicant.code}.",
               applicant_id=nomination.applicant_id, candidate=nomination.applicant.code,
-              welfare_office=nomination.welfare_office, nomination_id=nomination.id)
+              welfare_office=nomination.welfare_office, nomination_id=nomination.id, reason=reason)
     return nomination_view(nomination)

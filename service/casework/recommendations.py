@@ -134,7 +134,7 @@ def approve_recommendation(ctx: Context, vacancy_id: int, command: ApproveRecomm
     shown = presentation(ctx, vacancy)
     ctx.event(vacancy, "approved", f"Innstillingen er godkjent av {ctx.actor.display_name} (fire øyne). "
                                    f"Legges fram for enhetslederen: {', '.join(shown.presented)}.",
-              recommendation_id=rec.id, presented=shown.presented)
+              recommendation_id=rec.id, presented=shown.presented, note=note)
     notifications.recommendation_to_unit(ctx, vacancy, shown.presented)
     return {**recommendation_header(rec), "presented": shown.presented, "stage": vacancy.stage}
 
@@ -153,7 +153,7 @@ def return_recommendation(ctx: Context, vacancy_id: int, command: ReturnRecommen
     vacancy.stage = Stage.OPEN.value
     ctx.event(vacancy, "recommendation_returned",
               f"Innstillingen er sendt tilbake av {ctx.actor.display_name}; saken er åpen igjen.",
-              recommendation_id=rec.id)
+              recommendation_id=rec.id, note=note)
     return {**recommendation_header(rec), "stage": vacancy.stage}
 
 
@@ -203,8 +203,9 @@ def get_recommendation(ctx: Context, recommendation_id: int) -> dict:
     approval = ctx.session.scalar(select(RecommendationApproval)
                                   .where(RecommendationApproval.recommendation_id == rec.id))
     view["approval"] = None if approval is None else {
-        "approved": approval.approved, "approver_id": approval.approver_id, "note": approval.note,
-        "at": approval.decided_at.isoformat()}
+        "approved": approval.approved, "approver_id": approval.approver_id, "at": approval.decided_at.isoformat(),
+        # the four-eyes note is the team's own: why it was approved or sent back
+        "note": approval.note if ctx.role in ALLOCATION_TEAM else None}
     candidates = rec.result["candidates"]
     if ctx.role in ALLOCATION_TEAM:
         view.update(result=rec.result, input=rec.input, scope="full")

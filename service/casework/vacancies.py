@@ -181,7 +181,7 @@ def timeline(ctx: Context, vacancy_id: int) -> list[dict]:
     events = ctx.session.scalars(select(VacancyEvent).where(VacancyEvent.vacancy_id == vacancy.id)
                                  .order_by(VacancyEvent.at, VacancyEvent.id)).all()
     ctx.audit("read_timeline", vacancy_id=vacancy.id)
-    views = [event_view(e) for e in events]
+    views = [_with_note(ctx, vacancy, event_view(e)) for e in events]
     if ctx.role == Role.CASEWORKER:
         others = {n.applicant.code for n in vacancy.nominations if n.welfare_office != ctx.actor.welfare_office}
         views = [_without_codes(v, others) for v in views]
@@ -189,6 +189,27 @@ def timeline(ctx: Context, vacancy_id: int) -> list[dict]:
 
 
 OTHER_CANDIDATE = "[annet kontors kandidat]"
+
+#: What people typed with a step (a reason, a note), kept in the event's data.
+NOTE_KEYS = ("note", "reason", "reason_text", "override_text")
+
+
+def _with_note(ctx: Context, vacancy: Vacancy, view: dict) -> dict:
+    """The event with what was typed with it (`note`), for those who may read it.
+
+    The allocation team reads every note; an office reads what was typed about its own
+    nomination (a withdrawal, a declined offer); a unit leader the reason they gave
+    themselves. For everyone else the typed text is left out of the event.
+    """
+    data = dict(view.get("data") or {})
+    typed = next((data[k] for k in NOTE_KEYS if data.get(k)), None)
+    own_office = ctx.role == Role.CASEWORKER and data.get("welfare_office") == ctx.actor.welfare_office
+    own_unit = ctx.role == Role.UNIT_LEADER and view["kind"] == "unit_leader_responded" and \
+        vacancy.home.unit_id in ctx.actor.unit_ids
+    if ctx.role in ALLOCATION_TEAM or own_office or own_unit:
+        return {**view, "note": typed}
+    kept = {k: v for k, v in data.items() if k not in NOTE_KEYS} if view.get("data") is not None else None
+    return {**view, "data": kept, "note": None}
 
 
 def _without_codes(view: dict, codes: set[str]) -> dict:
@@ -217,7 +238,9 @@ def get_vacancy(ctx: Context, vacancy_id: int) -> dict:
     nominations = vacancy.nominations
     if ctx.role == Role.CASEWORKER:
         nominations = [n for n in nominations if n.welfare_office == ctx.actor.welfare_office]
-    view["nominations"] = [nomination_view(n) for n in nominations]
+    view["nominations"] = [{**nomination_view(n), "reason": n.close_reason} if (
+        n.status == "withdrawn" and (ctx.role in ALLOCATION_TEAM or ctx.role == Role.CASEWORKER))
+        else nomination_view(n) for n in nominations]  # why an office withdrew: the team's and the office's
     recs = session.scalars(select(Recommendation).where(Recommendation.vacancy_id == vacancy.id)
                            .order_by(Recommendation.id)).all()
     view["recommendations"] = [recommendation_header(r) for r in recs]

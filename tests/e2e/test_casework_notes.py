@@ -1,0 +1,68 @@
+"""Nothing typed is lost: notes and reasons are kept with the step and shown to those who may read them."""
+
+from __future__ import annotations
+
+from support.http import nominate_all, recommend_and_approve, report_lade
+from support.pages import Pages
+
+
+def _recommended(api) -> tuple[int, dict]:
+    vacancy_id = report_lade(api)
+    nominate_all(api, vacancy_id)
+    api.at("2026-11-28", 9)
+    rec = api.ok("POST", f"/vacancies/{vacancy_id}/make-recommendation", as_="konsulent.anne", status=201)
+    return vacancy_id, rec
+
+
+def test_the_reason_for_sending_a_recommendation_back_is_in_the_timeline_and_on_the_vacancy_page(api, casework_app):
+    vacancy_id, rec = _recommended(api)
+    api.at("2026-11-28", 14)
+    api.ok("POST", f"/vacancies/{vacancy_id}/return-recommendation",
+           {"recommendation_id": rec["id"], "note": "Sjekk bosituasjonen til K-1187 en gang til."},
+           as_="konsulent.jonas")
+
+    events = api.ok("GET", f"/vacancies/{vacancy_id}/timeline", as_="konsulent.anne")
+    returned = next(e for e in events if e["kind"] == "recommendation_returned")
+    assert returned["note"] == "Sjekk bosituasjonen til K-1187 en gang til."
+
+    pages = Pages(casework_app)
+    pages.login("konsulent.anne")
+    html = pages.get(f"/ledige-boliger/{vacancy_id}").get_data(as_text=True)
+    assert "Sendt tilbake" in html and "«Sjekk bosituasjonen til K-1187 en gang til.»" in html
+    timeline = pages.get(f"/ledige-boliger/{vacancy_id}/tidslinje").get_data(as_text=True)
+    assert "«Sjekk bosituasjonen til K-1187 en gang til.»" in timeline
+
+
+def test_the_teams_notes_are_not_shown_to_the_unit_or_other_offices(api):
+    vacancy_id = report_lade(api)
+    nominate_all(api, vacancy_id)
+    recommend_and_approve(api, vacancy_id)  # approved with the note "Gjennomgått."
+
+    for reader in ("leder.lade", "hvk.heimdal"):
+        approved = next(e for e in api.ok("GET", f"/vacancies/{vacancy_id}/timeline", as_=reader)
+                        if e["kind"] == "approved")
+        assert approved["note"] is None and "note" not in (approved["data"] or {}), reader
+    team = next(e for e in api.ok("GET", f"/vacancies/{vacancy_id}/timeline", as_="konsulent.anne")
+                if e["kind"] == "approved")
+    assert team["note"] == "Gjennomgått."
+    rec_id = api.ok("GET", f"/vacancies/{vacancy_id}", as_="konsulent.anne")["recommendations"][-1]["id"]
+    assert api.ok("GET", f"/recommendations/{rec_id}", as_="leder.lade")["approval"]["note"] is None
+    assert api.ok("GET", f"/recommendations/{rec_id}", as_="konsulent.jonas")["approval"]["note"] == "Gjennomgått."
+
+
+def test_an_offices_withdrawal_reason_is_kept_for_the_office_and_the_team(api):
+    vacancy_id = report_lade(api)
+    nominated = nominate_all(api, vacancy_id)
+    api.ok("POST", f"/vacancies/{vacancy_id}/withdraw-nomination",
+           {"nomination_id": nominated["K-0954"]["id"], "reason": "Søkeren er innlagt."}, as_="hvk.heimdal")
+
+    for reader in ("hvk.heimdal", "konsulent.anne"):
+        nomination = next(n for n in api.ok("GET", f"/vacancies/{vacancy_id}", as_=reader)["nominations"]
+                          if n["candidate"] == "K-0954")
+        assert nomination["reason"] == "Søkeren er innlagt.", reader
+        withdrawn = next(e for e in api.ok("GET", f"/vacancies/{vacancy_id}/timeline", as_=reader)
+                         if e["kind"] == "nomination_withdrawn")
+        assert withdrawn["note"] == "Søkeren er innlagt.", reader
+    leader_view = next(e for e in api.ok("GET", f"/vacancies/{vacancy_id}/timeline", as_="leder.lade")
+                       if e["kind"] == "nomination_withdrawn")
+    assert leader_view["note"] is None
