@@ -36,6 +36,8 @@ class Situation:
     any_active_nomination: bool = False
     wrote_recommendation: bool = False       # the author of the recommendation waiting for approval
     own_nominee_decided: bool = False        # a caseworker whose office's nominee got the current decision
+    home_ready: bool = False                 # the unit has reported the home ready to move into
+    movein_steps_left: bool = False          # after-contract steps not yet registered
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ STEPS: tuple[Step, ...] = (
     Step("unit_leader_respond", "svare på innstillingen", "Enhetslederen er enig eller har innsigelse (steg 7)",
          frozenset({Stage.APPROVED}), UNIT_LEADER, lambda s: s.leads_unit),
     Step("open_consultation", "kalle inn til drøftingsmøte", "Kall inn til drøftingsmøte (steg 8)",
-         frozenset({Stage.APPROVED, Stage.OBJECTED, Stage.AGREED}), TEAM),
+         frozenset({Stage.OBJECTED, Stage.AGREED}), TEAM),  # once the unit leader has answered
     Step("record_meeting", "føre referat fra drøftingsmøtet", "Referat og utfall av drøftingsmøtet",
          frozenset({Stage.IN_CONSULTATION}), TEAM),
     Step("decide", "fatte vedtak", "Vedtak om tildeling (steg 9)",
@@ -87,12 +89,13 @@ STEPS: tuple[Step, ...] = (
     Step("decline_offer", "registrere at søkeren takker nei", "Søkeren takker nei; neste kandidat rykker opp",
          frozenset({Stage.DECIDED, Stage.VIEWING_BOOKED}), TEAM | CASEWORKER,
          lambda s: s.role != Role.CASEWORKER or s.own_nominee_decided),
-    Step("book_viewing", "avtale visning", "Visning avtalt (steg 10)", frozenset({Stage.DECIDED}), TEAM),
+    Step("book_viewing", "avtale visning", "Visning avtalt (steg 10)", frozenset({Stage.DECIDED}), TEAM,
+         lambda s: s.home_ready),
     Step("sign_contract", "registrere signert kontrakt", "Kontrakten er signert (steg 11)",
          frozenset({Stage.VIEWING_BOOKED}), TEAM),
     Step("complete_movein_step", "registrere steg i innflyttingen",
          "Bostøtte søkt, strøm bestilt, ny adresse meldt",
-         frozenset({Stage.CONTRACT_SIGNED, Stage.MOVED_IN}), TEAM),
+         frozenset({Stage.CONTRACT_SIGNED, Stage.MOVED_IN}), TEAM, lambda s: s.movein_steps_left),
     Step("register_move_in", "registrere innflytting", "Den nye leieren har flyttet inn; saken avsluttes",
          frozenset({Stage.CONTRACT_SIGNED}), TEAM),
     Step("update_readiness", "endre boligens status", "Boligens status: fraflyttet, under klargjøring, klar",
@@ -115,6 +118,7 @@ _SPECIFIC = {
     ("withdraw_nomination", Stage.RECOMMENDED): "Innstillingen er skrevet; nominasjonen kan ikke lenger "
                                                 "trekkes tilbake.",
     ("book_viewing", Stage.CONTRACT_SIGNED): "Kontrakten er allerede signert.",
+    ("open_consultation", Stage.APPROVED): "Drøftingsmøte kalles inn når enhetslederen har svart på innstillingen.",
 }
 
 

@@ -234,3 +234,13 @@ def rules_copy(tmp_path):
     target = tmp_path / "rules"
     shutil.copytree(RULES_DIR, target)
     return target
+
+
+def test_a_closed_case_offers_no_actions_and_an_objection_offers_the_meeting(app):
+    pages = Pages(app)
+    pages.login("konsulent.anne")
+
+    closed = pages.get("/ledige-boliger/1").get_data(as_text=True)  # LB-2026-030, moved in, every step done
+    assert "innflyttet" in closed and "Hva du kan gjøre nå" not in closed
+    objected = pages.get("/ledige-boliger/3").get_data(as_text=True)  # LB-2026-057: the unit leader objected
+    assert "Kall inn til drøftingsmøte" in objected

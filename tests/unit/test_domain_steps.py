@@ -63,8 +63,9 @@ def test_a_caseworker_may_register_a_declined_offer_only_for_their_own_nominee()
     assert offered(role=Role.CASEWORKER, stage=Stage.DECIDED) == set()
 
 
-def test_nothing_but_the_after_contract_steps_is_offered_once_the_tenant_has_moved_in():
-    assert offered(role=Role.CONSULTANT, stage=Stage.MOVED_IN) == {"complete_movein_step"}
+def test_nothing_but_the_after_contract_steps_left_is_offered_once_the_tenant_has_moved_in():
+    assert offered(role=Role.CONSULTANT, stage=Stage.MOVED_IN, movein_steps_left=True) == {"complete_movein_step"}
+    assert offered(role=Role.CONSULTANT, stage=Stage.MOVED_IN) == set()  # a closed case offers nothing
     assert offered(role=Role.POLICY_OFFICER, stage=Stage.OPEN, any_active_nomination=True) == set()
 
 
@@ -73,3 +74,12 @@ def test_the_glossary_names_every_step():
 
     glossary = (Path(__file__).resolve().parents[2] / "docs" / "glossary.md").read_text(encoding="utf-8")
     assert [s.name for s in STEPS if f"`{s.name}`" not in glossary] == []
+
+
+def test_a_viewing_is_offered_once_the_home_is_ready_and_a_meeting_once_the_unit_leader_has_answered():
+    assert "book_viewing" not in offered(role=Role.CONSULTANT, stage=Stage.DECIDED)
+    assert "book_viewing" in offered(role=Role.CONSULTANT, stage=Stage.DECIDED, home_ready=True)
+    assert "open_consultation" not in offered(role=Role.CONSULTANT, stage=Stage.APPROVED)
+    assert "open_consultation" in offered(role=Role.CONSULTANT, stage=Stage.OBJECTED)
+    with pytest.raises(IllegalTransition, match="når enhetslederen har svart"):
+        require_step("open_consultation", Stage.APPROVED.value)

@@ -18,7 +18,7 @@ from service.casework import (CaseworkError, Forbidden, NotFound, applicants, co
                               movein, nominations, recommendations, units, vacancies)
 from service.domain.codes import (AFTER_CONTRACT_STEPS, ALLOCATION_TEAM, DECLINE_REASONS, MEETING_OUTCOMES,
                                      MOVEIN_LABELS, OBJECTION_REASONS, OVERRIDE_REASONS, READINESS_LABELS,
-                                     STAGE_LABELS, Role, Stage)
+                                     STAGE_LABELS, Readiness, Role, Stage)
 from service.domain.steps import BY_SEGMENT, Situation, offered_steps
 from service.web.rules import current_rules
 
@@ -113,7 +113,10 @@ def situation(ctx, view: dict, rec: dict | None) -> Situation:
         own_office_nominated=role == Role.CASEWORKER and bool(active),  # a caseworker sees their own only
         any_active_nomination=bool(active),
         wrote_recommendation=bool(rec) and rec.get("author_id") == ctx.actor.id,
-        own_nominee_decided=role == Role.CASEWORKER and decided)
+        own_nominee_decided=role == Role.CASEWORKER and decided,
+        home_ready=view["readiness"] == Readiness.READY.value,
+        movein_steps_left=bool(set(s.value for s in AFTER_CONTRACT_STEPS)
+                               - {s["step"] for s in view.get("movein_steps", [])}))
 
 
 def actions_for(ctx, view: dict, rec: dict | None) -> set[str]:
