@@ -17,7 +17,8 @@ from service.casework.applicants import age_on, latest_entry
 from service.casework.context import OSLO, Context, unit_of_work
 from service.casework.decisions import current_decision
 from service.casework.commands import BookViewing, CompleteMoveinStep, RegisterMoveIn, SignContract
-from service.domain.codes import ALLOCATION_TEAM, MOVEIN_LABELS, ApplicantStatus, MoveInStep, Readiness, Stage
+from service.domain.codes import (ALLOCATION_TEAM, MOVEIN_LABELS, ApplicantStatus, MoveInStep, NominationStatus,
+                                  Readiness, Stage)
 from service.domain import dates
 from service.domain.errors import IllegalTransition, Problems
 from service.domain.steps import require_step
@@ -37,6 +38,21 @@ def _day_of(ctx: Context, vacancy: Vacancy, step: MoveInStep):
     if row is None:
         return None
     return row.done_on or (row.scheduled_for.astimezone(OSLO).date() if row.scheduled_for else None)
+
+
+def _close_the_others(ctx: Context, vacancy: Vacancy, decision) -> None:
+    """The decision stands once the lease is signed: every other nomination ends as 'ikke tildelt'.
+
+    Their applicants stay on their office's waiting list, free to be nominated elsewhere.
+    """
+    for nomination in vacancy.nominations:
+        if nomination.status == NominationStatus.ACTIVE.value and nomination.id != decision.nomination_id:
+            nomination.status = NominationStatus.NOT_ALLOCATED.value
+            nomination.closed_by, nomination.closed_at = ctx.actor.id, ctx.now()
+            ctx.event(vacancy, "nomination_not_allocated",
+                      f"Nominasjonen av {nomination.applicant.code} ({nomination.welfare_office}) er avsluttet: "
+                      f"ikke tildelt.", applicant_id=nomination.applicant_id, candidate=nomination.applicant.code,
+                      welfare_office=nomination.welfare_office, nomination_id=nomination.id)
 
 
 def _record(ctx: Context, vacancy: Vacancy, step: MoveInStep, *, done_on=None, scheduled_for=None,
@@ -97,6 +113,7 @@ def sign_contract(ctx: Context, vacancy_id: int, command: SignContract) -> dict:
     decision = current_decision(ctx, vacancy)
     ctx.event(vacancy, "contract_signed", f"Leiekontrakten er signert av {decision.candidate_code}.",
               applicant_id=decision.applicant_id, signed_on=signed)
+    _close_the_others(ctx, vacancy, decision)
     return movein_view(row)
 
 
@@ -145,6 +162,9 @@ def register_move_in(ctx: Context, vacancy_id: int, command: RegisterMoveIn) -> 
     vacancy.stage = Stage.MOVED_IN.value
     vacancy.moved_in_on = moved_in
     applicant.status = ApplicantStatus.HOUSED.value
+    _close_the_others(ctx, vacancy, decision)  # already done at the contract; a guard
+    decision.nomination.status = NominationStatus.ALLOCATED.value
+    decision.nomination.closed_by, decision.nomination.closed_at = ctx.actor.id, ctx.now()
     resident = _new_resident(ctx, vacancy, applicant, moved_in)
     ctx.event(vacancy, "moved_in", f"{decision.candidate_code} flyttet inn {moved_in.strftime('%d.%m.%Y')}.",
               applicant_id=applicant.id, moved_in_on=moved_in, resident=resident.code)

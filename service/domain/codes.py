@@ -116,6 +116,17 @@ class NominationStatus(StrEnum):
     ACTIVE = "active"          # aktiv
     WITHDRAWN = "withdrawn"    # trukket tilbake av kontoret
     DECLINED = "declined"      # søkeren takket nei til tilbudet
+    NOT_ALLOCATED = "not_allocated"  # ikke tildelt: a decision for another nominee stands (contract signed)
+    ALLOCATED = "allocated"    # tildelt: the nominee has moved in; the case is closed
+
+
+NOMINATION_LABELS = {
+    NominationStatus.ACTIVE: "aktiv",
+    NominationStatus.WITHDRAWN: "trukket tilbake",
+    NominationStatus.DECLINED: "takket nei",
+    NominationStatus.NOT_ALLOCATED: "ikke tildelt",
+    NominationStatus.ALLOCATED: "tildelt, innflyttet",
+}
 
 
 class ApplicantStatus(StrEnum):

@@ -93,7 +93,11 @@ def test_a_vacancy_goes_from_report_to_signed_contract_through_objection_meeting
     assert [e["kind"] for e in events] == [
         "reported", "nominated", "nominated", "nominated", "nominated", "checklist_recorded", "recommended",
         "approved", "unit_leader_responded", "consultation_opened", "meeting_recorded", "decided",
-        "readiness_updated", "viewing_booked", "contract_signed", "movein_step", "movein_step", "movein_step"]
+        "readiness_updated", "viewing_booked", "contract_signed",
+        "nomination_not_allocated", "nomination_not_allocated", "nomination_not_allocated",  # the decision stands
+        "movein_step", "movein_step", "movein_step"]
+    assert {n["candidate"]: n["status"] for n in detail["nominations"]} == {
+        "K-2031": "active", "K-1187": "not_allocated", "K-2210": "not_allocated", "K-0954": "not_allocated"}
     assert all(e["actor"] and e["at"] for e in events)
     assert [e["at"] for e in events] == sorted(e["at"] for e in events)
     actors = {e["kind"]: e["actor"] for e in events}

@@ -66,3 +66,22 @@ def test_an_offices_withdrawal_reason_is_kept_for_the_office_and_the_team(api):
     leader_view = next(e for e in api.ok("GET", f"/vacancies/{vacancy_id}/timeline", as_="leder.lade")
                        if e["kind"] == "nomination_withdrawn")
     assert leader_view["note"] is None
+
+
+def test_on_the_demo_the_moved_in_vacancy_has_no_active_nomination_and_the_others_are_not_allocated(tmp_path):
+    from support.pages import demo_app
+
+    app = demo_app(tmp_path)
+    pages = Pages(app)
+    pages.login("konsulent.anne")
+    [moved_in] = [v for v in pages.client.get("/api/v1/vacancies?stage=all").get_json() if v["stage"] == "moved_in"]
+    case = pages.client.get(f"/api/v1/vacancies/{moved_in['id']}").get_json()
+    chosen = case["decisions"][-1]["candidate"]
+
+    statuses = {n["candidate"]: n["status"] for n in case["nominations"]}
+
+    assert len(statuses) >= 2 and "active" not in statuses.values()
+    assert statuses.pop(chosen) == "allocated"
+    assert set(statuses.values()) == {"not_allocated"}
+    page = pages.get(f"/ledige-boliger/{moved_in['id']}").get_data(as_text=True)
+    assert page.count("ikke tildelt") >= len(statuses) and "tildelt, innflyttet" in page

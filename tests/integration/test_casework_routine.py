@@ -119,8 +119,9 @@ def test_a_vacancy_goes_from_notice_to_signed_contract_through_objection_meeting
     kinds = [e["kind"] for e in events]
     assert kinds == ["reported", "nominated", "nominated", "nominated", "nominated", "checklist_recorded",
                      "recommended", "approved", "unit_leader_responded", "consultation_opened", "meeting_recorded",
-                     "decided", "readiness_updated", "viewing_booked", "contract_signed", "movein_step",
-                     "movein_step", "movein_step"]
+                     "decided", "readiness_updated", "viewing_booked", "contract_signed",
+                     "nomination_not_allocated", "nomination_not_allocated", "nomination_not_allocated",
+                     "movein_step", "movein_step", "movein_step"]
     assert [e["at"] for e in events] == sorted(e["at"] for e in events)
     by_kind = {e["kind"]: e for e in events}
     assert by_kind["reported"]["actor"] == "Kari Nordmann"

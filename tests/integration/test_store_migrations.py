@@ -68,3 +68,48 @@ def test_a_home_has_at_most_one_vacancy_in_progress(world):
                 "INSERT INTO vacancies (home_id, stage, readiness, reported_on, reported_by, created_at, version) "
                 "SELECT home_id, 'open', 'vacated', reported_on, reported_by, created_at, 1 FROM vacancies "
                 f"WHERE id = {vacancy_id}"))
+
+
+def _downgrade_and_upgrade(engine) -> None:
+    from alembic import command
+
+    from service.store.migrate import alembic_config
+    command.downgrade(alembic_config(engine=engine), "0001")
+    assert current_revision(engine) == "0001"
+    upgrade(engine)
+
+
+def _nominations(engine) -> list:
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT id, vacancy_id, status FROM nominations ORDER BY id")).all()
+
+
+def _assert_migrates_down_and_up_keeping_every_row(w) -> None:
+    """0002 rebuilds the nominations table on SQLite: the rows, and the decisions pointing at them, stay."""
+    vacancy_id = lade_to_decision(w)
+    before = w.snapshot()
+    assert any(n[2] == "active" for n in _nominations(w.engine))
+
+    _downgrade_and_upgrade(w.engine)
+
+    assert current_revision(w.engine) == head_revision()
+    assert w.snapshot() == before
+    if w.engine.dialect.name == "sqlite":
+        with w.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    with w.engine.begin() as connection:  # the new status is allowed now
+        connection.execute(text("UPDATE nominations SET status = 'not_allocated' WHERE vacancy_id = :v "
+                                "AND status = 'active'"), {"v": vacancy_id})
+    with pytest.raises(DatabaseError):
+        with w.engine.begin() as connection:
+            connection.execute(text("UPDATE nominations SET status = 'ukjent' WHERE vacancy_id = :v"),
+                               {"v": vacancy_id})
+
+
+def test_the_not_allocated_migration_keeps_every_row_on_sqlite(world):
+    _assert_migrates_down_and_up_keeping_every_row(world)
+
+
+def test_the_not_allocated_migration_keeps_every_row_on_postgresql(postgres_world):
+    _assert_migrates_down_and_up_keeping_every_row(postgres_world)

@@ -17,7 +17,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from service.casework import (CaseworkError, Forbidden, NotFound, applicants, commands, consultation, decisions,
                               movein, nominations, recommendations, units, vacancies)
 from service.domain.codes import (AFTER_CONTRACT_STEPS, ALLOCATION_TEAM, DECLINE_REASONS, MEETING_OUTCOMES,
-                                     MOVEIN_LABELS, OBJECTION_REASONS, OVERRIDE_REASONS, READINESS_LABELS,
+                                     MOVEIN_LABELS, NOMINATION_LABELS, OBJECTION_REASONS, OVERRIDE_REASONS, READINESS_LABELS,
                                      STAGE_LABELS, Readiness, Role, Stage)
 from service.domain.steps import BY_SEGMENT, Situation, offered_steps
 from service.web.rules import current_rules
@@ -152,6 +152,7 @@ def render_vacancy(vacancy_id: int, state: FormState | None = None):
         decidable=_decidable(rec, view), presented=presented, objection_reasons=OBJECTION_REASONS,
         override_reasons=OVERRIDE_REASONS, decline_reasons=DECLINE_REASONS, meeting_outcomes=MEETING_OUTCOMES,
         readiness_labels={r.value: label for r, label in READINESS_LABELS.items()},
+        nomination_labels={n.value: label for n, label in NOMINATION_LABELS.items()},
         movein_steps=[(s.value, MOVEIN_LABELS[s]) for s in AFTER_CONTRACT_STEPS if s.value not in done_steps],
         target_groups=current_rules().book.vocabulary.get("kandidat.malgrupper").values or {})
     return page, state.status
