@@ -263,7 +263,7 @@ def seed_demo(session: Session, rules: CompiledRules | None = None) -> bool:
         commands.parse(commands.UnitLeaderRespond, response='enig'))
     clock.at(dt.date(2026, 9, 17), 10)
     top = rec["result"]["candidates"][0]["id"]
-    decisions.decide(demo.ctx('konsulent.anne'), done['id'], commands.parse(commands.Decide, candidate=top))
+    decisions.decide(demo.ctx('konsulent.jonas'), done['id'], commands.parse(commands.Decide, candidate=top))
     clock.at(dt.date(2026, 9, 28), 8)
     vacancies.update_readiness(demo.ctx('leder.lade'), done['id'],
         commands.parse(commands.UpdateReadiness, readiness='ready', ready_on='2026-09-28'))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from service.store.models import ConsultationMeeting, Decision, DeclinedOffer, Vacancy
+from service.store.models import ConsultationMeeting, Decision, DeclinedOffer, UnitLeaderResponse, Vacancy
 
 from service.casework import notifications
 from service.casework.context import Context, unit_of_work
@@ -33,15 +33,22 @@ def decide(ctx: Context, vacancy_id: int, command: Decide) -> dict:
                         action="decide", vacancy_id=vacancy.id)
     require_step("decide", vacancy.stage)
     shown = presentation(ctx, vacancy)
+    if shown.recommendation is not None and shown.recommendation.author_id == ctx.actor.id:
+        raise Forbidden("Den som skrev innstillingen kan ikke også fatte vedtaket; en annen i boligtildelingen "
+                        "gjør det.", action="decide", vacancy_id=vacancy.id)
     candidate, override_code, override_text = command.candidate, command.override_code, command.override_text
     problems = Problems(command)
     if candidate is not None and candidate not in shown.order:
         problems.add("candidate", f"'{candidate}' er ikke blant kandidatene som kan tildeles boligen "
                                   f"({', '.join(shown.order) or 'ingen'})")
         problems.check()
-    if candidate != shown.top and override_code is None and candidate is not None:
-        problems.add("override_code", "påkrevd felt mangler")
-    elif candidate == shown.top and override_code is not None:
+    preferred = unit_preference(ctx, vacancy, shown.recommendation)
+    against_preference = preferred is not None and candidate is not None and candidate != preferred
+    needs_reason = candidate != shown.top or against_preference
+    if needs_reason and override_code is None and candidate is not None:
+        problems.add("override_code", f"enhetslederen foretrekker {preferred} av de likeverdige; oppgi hvorfor "
+                                      f"en annen velges" if against_preference else "påkrevd felt mangler")
+    elif candidate == shown.top and not against_preference and override_code is not None:
         problems.add("override_code", f"{candidate} er høyest rangert; det trengs ingen begrunnelse for å velge "
                                       f"en annen")
     problems.check()
@@ -57,8 +64,8 @@ def decide(ctx: Context, vacancy_id: int, command: Decide) -> dict:
     today = ctx.today()
     decision = Decision(vacancy_id=vacancy.id, recommendation_id=shown.recommendation.id, nomination=nomination,
                         applicant_id=nomination.applicant_id, candidate_code=candidate, top_candidate_code=shown.top,
-                        override_code=override_code if candidate != shown.top else None,
-                        override_text=override_text if candidate != shown.top else None,
+                        override_code=override_code if needs_reason else None,
+                        override_text=override_text if needs_reason else None,
                         decided_by=ctx.actor.id, decided_at=ctx.now(), decided_on=today, status="current")
     ctx.session.add(decision)
     vacancy.stage = Stage.DECIDED.value
@@ -66,7 +73,9 @@ def decide(ctx: Context, vacancy_id: int, command: Decide) -> dict:
     ctx.session.flush()
     text = f"Vedtak: boligen er tildelt {candidate} ({nomination.welfare_office})."
     if decision.override_code:
-        text = text[:-1] + f", ikke høyest rangerte {shown.top}: {OVERRIDE_REASONS[decision.override_code]}."
+        passed_over = (f"ikke høyest rangerte {shown.top}" if candidate != shown.top
+                       else f"ikke {preferred}, som enhetslederen foretrakk")
+        text = text[:-1] + f", {passed_over}: {OVERRIDE_REASONS[decision.override_code]}."
     ctx.event(vacancy, "decided", text, applicant_id=nomination.applicant_id, decision_id=decision.id,
               override_text=decision.override_text,
               candidate=candidate, top_candidate=shown.top, override_code=decision.override_code, decided_on=today,
@@ -74,6 +83,16 @@ def decide(ctx: Context, vacancy_id: int, command: Decide) -> dict:
     notifications.decision_to_office(ctx, vacancy, nomination.welfare_office, candidate)
     notifications.decision_to_unit(ctx, vacancy, nomination.welfare_office, candidate)
     return decision_view(decision)
+
+
+def unit_preference(ctx: Context, vacancy: Vacancy, recommendation) -> str | None:
+    """Whom the unit leader preferred among candidates of equal standing, in their latest answer."""
+    if recommendation is None:
+        return None
+    return ctx.session.scalar(select(UnitLeaderResponse.preferred_candidate)
+                              .where(UnitLeaderResponse.vacancy_id == vacancy.id,
+                                     UnitLeaderResponse.recommendation_id == recommendation.id)
+                              .order_by(UnitLeaderResponse.id.desc()).limit(1))
 
 
 def current_decision(ctx: Context, vacancy: Vacancy) -> Decision | None:

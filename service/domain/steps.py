@@ -85,7 +85,7 @@ STEPS: tuple[Step, ...] = (
          frozenset({Stage.IN_CONSULTATION}), TEAM),
     Step("decide", "fatte vedtak", "Vedtak om tildeling (steg 9)",
          frozenset({Stage.AGREED, Stage.DISPUTED}), TEAM,
-         lambda s: s.stage != Stage.DISPUTED or s.role == Role.HEAD_OF_ALLOCATION),
+         lambda s: (s.stage != Stage.DISPUTED or s.role == Role.HEAD_OF_ALLOCATION) and not s.wrote_recommendation),
     Step("decline_offer", "registrere at søkeren takker nei", "Søkeren takker nei; neste kandidat rykker opp",
          frozenset({Stage.DECIDED, Stage.VIEWING_BOOKED}), TEAM | CASEWORKER,
          lambda s: s.role != Role.CASEWORKER or s.own_nominee_decided),

@@ -129,7 +129,7 @@ def test_nominating_on_an_allocated_vacancy_is_409_and_changes_nothing(api, case
     nominated = nominate_all(api, vacancy_id)
     recommend_and_approve(api, vacancy_id)
     api.ok("POST", f"/vacancies/{vacancy_id}/unit-leader-respond", {"response": "enig"}, as_="leder.lade")
-    api.ok("POST", f"/vacancies/{vacancy_id}/decide", {"candidate": "K-2210"}, as_="konsulent.anne")
+    api.ok("POST", f"/vacancies/{vacancy_id}/decide", {"candidate": "K-2210"}, as_="konsulent.jonas")
     api.ok("POST", f"/vacancies/{vacancy_id}/withdraw-nomination",
            {"nomination_id": nominated['K-1187']['id']}, status=409, as_="hvk.midtbyen")
     other = api.applicant_id("K-3003")

@@ -47,7 +47,7 @@ def decided(api):
     api.at("2026-11-30", 9)
     api.ok("POST", f"/vacancies/{vacancy_id}/unit-leader-respond", {"response": "enig"}, as_="leder.lade")
     api.at("2026-11-30", 12)
-    decision = api.ok("POST", f"/vacancies/{vacancy_id}/decide", {"candidate": "K-2210"}, as_="konsulent.anne")
+    decision = api.ok("POST", f"/vacancies/{vacancy_id}/decide", {"candidate": "K-2210"}, as_="konsulent.jonas")
     assert decision["decided_on"] == "2026-11-30"
     api.ok("POST", f"/vacancies/{vacancy_id}/update-readiness", {"readiness": "ready", "ready_on": "2026-12-01"},
            as_="leder.lade")

@@ -244,3 +244,16 @@ def test_a_closed_case_offers_no_actions_and_an_objection_offers_the_meeting(app
     assert "innflyttet" in closed and "Hva du kan gjøre nå" not in closed
     objected = pages.get("/ledige-boliger/3").get_data(as_text=True)  # LB-2026-057: the unit leader objected
     assert "Kall inn til drøftingsmøte" in objected
+
+
+def test_a_refused_step_whose_form_is_gone_still_shows_its_message_after_back_and_resubmit(app):
+    pages = Pages(app)
+    pages.login("hvk.midtbyen")
+    first = applicant_id(app, "K-1504")
+    assert pages.post("/ledige-boliger/4/nominate", {"applicant_id": first}).status_code == 302
+
+    again = pages.post("/ledige-boliger/4/nominate", {"applicant_id": first})  # Back, and the same form again
+
+    html = again.get_data(as_text=True)
+    assert again.status_code == 409
+    assert re.search(r'id="avvist-melding"><p>Midtbyen helse- og velferdskontor har allerede en aktiv nominasjon', html)

@@ -182,7 +182,7 @@ def test_a_declined_offer_keeps_the_reason_and_moves_the_next_candidate_up(world
     assert declined["presented"] == ["K-2031"]
     consultation.unit_leader_respond(w.ctx('leder.lade'), vacancy_id,
         commands.parse(commands.UnitLeaderRespond, response='enig'))
-    decision = decisions.decide(w.ctx('konsulent.anne'), vacancy_id,
+    decision = decisions.decide(w.ctx('konsulent.jonas'), vacancy_id,
         commands.parse(commands.Decide, candidate='K-2031'))  # now the top: no reason
     assert decision["override_code"] is None
     detail = vacancies.get_vacancy(w.ctx("konsulent.anne"), vacancy_id)
@@ -242,7 +242,7 @@ def test_a_candidate_the_composition_rules_flag_needs_a_meeting_before_the_decis
     consultation.unit_leader_respond(w.ctx('leder.sverresgate'), view['id'],
         commands.parse(commands.UnitLeaderRespond, response='enig'))
     with pytest.raises(IllegalTransition, match="krever drøftingsmøte"):
-        decisions.decide(w.ctx('konsulent.anne'), view['id'], commands.parse(commands.Decide, candidate='K-3002'))
+        decisions.decide(w.ctx('konsulent.jonas'), view['id'], commands.parse(commands.Decide, candidate='K-3002'))
     with pytest.raises(InvalidInput, match="ikke blant kandidatene"):
-        decisions.decide(w.ctx('konsulent.anne'), view['id'], commands.parse(commands.Decide,
-                                                                             candidate='K-3001'))  # blocked by the rules
+        decisions.decide(w.ctx('konsulent.jonas'), view['id'], commands.parse(commands.Decide,
+                                                                              candidate='K-3001'))  # blocked by the rules

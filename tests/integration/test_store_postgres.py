@@ -35,7 +35,7 @@ def test_on_postgresql_a_vacancy_goes_to_a_signed_contract_and_reranks_identical
     from service.casework import consultation
     consultation.unit_leader_respond(w.ctx('leder.lade'), vacancy_id,
         commands.parse(commands.UnitLeaderRespond, response='enig'))
-    decisions.decide(w.ctx('konsulent.anne'), vacancy_id, commands.parse(commands.Decide, candidate='K-2031'))
+    decisions.decide(w.ctx('konsulent.jonas'), vacancy_id, commands.parse(commands.Decide, candidate='K-2031'))
     vacancies.update_readiness(w.ctx('leder.lade'), vacancy_id, commands.parse(commands.UpdateReadiness,
                                                                                readiness='ready'))
     movein.book_viewing(w.ctx('konsulent.anne'), vacancy_id, commands.parse(commands.BookViewing,

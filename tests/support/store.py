@@ -223,6 +223,6 @@ def lade_to_decision(w: World) -> int:
     consultation.unit_leader_respond(w.ctx('leder.lade'), vacancy_id,
         commands.parse(commands.UnitLeaderRespond, response='enig'))
     w.at("2026-11-30", 12)
-    decisions.decide(w.ctx('konsulent.anne'), vacancy_id, commands.parse(commands.Decide,
+    decisions.decide(w.ctx('konsulent.jonas'), vacancy_id, commands.parse(commands.Decide,
                                                                          candidate=rec['result']['candidates'][0]['id']))
     return vacancy_id
