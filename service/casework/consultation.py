@@ -29,7 +29,7 @@ def unit_leader_respond(ctx: Context, vacancy_id: int, command: UnitLeaderRespon
     When two candidates of equal standing are presented, `preferred_candidate`
     may say which one the unit prefers (the decision is still the team's).
     """
-    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen", lock=True)
     if ctx.role != Role.UNIT_LEADER or vacancy.home.unit_id not in ctx.actor.unit_ids:
         raise Forbidden("Bare lederen for botiltaket kan svare på innstillingen.", action="unit_leader_respond",
                         vacancy_id=vacancy.id)
@@ -70,7 +70,7 @@ def _participants(command: OpenConsultation | RecordMeeting) -> list[dict]:
 def open_consultation(ctx: Context, vacancy_id: int, command: OpenConsultation) -> dict:
     """The consultant calls a consultation meeting with the caseworker, the unit leader and others
     (oppfølgingstjenesten, spesialisthelsetjenesten)."""
-    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen", lock=True)
     ctx.require_role(ALLOCATION_TEAM, "Drøftingsmøtet kalles inn av boligkonsulenten.", action="open_consultation",
                      vacancy_id=vacancy.id)
     require_step("open_consultation", vacancy.stage)
@@ -91,7 +91,7 @@ def open_consultation(ctx: Context, vacancy_id: int, command: OpenConsultation) 
 @unit_of_work
 def record_meeting(ctx: Context, vacancy_id: int, command: RecordMeeting) -> dict:
     """Minutes (referat) and outcome of the consultation meeting: `enighet` or `uenighet`."""
-    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen", lock=True)
     ctx.require_role(ALLOCATION_TEAM, "Referatet føres av boligkonsulenten.", action="record_meeting",
                      vacancy_id=vacancy.id)
     require_step("record_meeting", vacancy.stage)

@@ -96,8 +96,15 @@ class Context:
         return self.rules
 
     # -- lookups ----------------------------------------------------------------------
-    def get(self, model, key, what: str):
-        obj = self.session.get(model, key) if key is not None else None
+    def get(self, model, key, what: str, *, lock: bool = False):
+        """The row `key` of `model` (NotFound, in bokmål, naming `what`).
+
+        `lock` takes the row for this transaction (SELECT ... FOR UPDATE on PostgreSQL;
+        SQLite's writer already holds the whole database): every step on a vacancy
+        locks the vacancy first, so two steps on one case take turns and the second
+        sees what the first did.
+        """
+        obj = self.session.get(model, key, with_for_update=True if lock else None) if key is not None else None
         if obj is None:
             raise NotFound(f"{what} finnes ikke.")
         return obj

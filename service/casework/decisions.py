@@ -25,7 +25,7 @@ from service.casework.views import decision_view, declined_view
 @unit_of_work
 def decide(ctx: Context, vacancy_id: int, command: Decide) -> dict:
     """Allocate the home to `candidate` (a candidate code from the approved recommendation)."""
-    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen", lock=True)
     ctx.require_role(ALLOCATION_TEAM, "Vedtak om tildeling fattes av boligtildelingen.", action="decide",
                      vacancy_id=vacancy.id)
     if vacancy.stage == Stage.DISPUTED.value and ctx.role != Role.HEAD_OF_ALLOCATION:
@@ -107,7 +107,7 @@ def decline_offer(ctx: Context, vacancy_id: int, command: DeclineOffer) -> dict:
     The vacancy goes back to the unit leader with the next candidate (and any of
     equal standing with them); with nobody left it opens for nominations again.
     """
-    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen", lock=True)
     decision = current_decision(ctx, vacancy)
     own_office = (ctx.role == Role.CASEWORKER and decision is not None
                   and decision.nomination.welfare_office == ctx.actor.welfare_office)

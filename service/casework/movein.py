@@ -72,7 +72,7 @@ def _record(ctx: Context, vacancy: Vacancy, step: MoveInStep, *, done_on=None, s
 @unit_of_work
 def book_viewing(ctx: Context, vacancy_id: int, command: BookViewing) -> dict:
     """Step 10: the home is ready; a viewing is booked with the applicant; the unit leader is told."""
-    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen", lock=True)
     _team(ctx, vacancy, "book_viewing")
     require_step("book_viewing", vacancy.stage)
     if vacancy.readiness != Readiness.READY.value:
@@ -98,7 +98,7 @@ def book_viewing(ctx: Context, vacancy_id: int, command: BookViewing) -> dict:
 @unit_of_work
 def sign_contract(ctx: Context, vacancy_id: int, command: SignContract) -> dict:
     """Step 11: the lease is signed at the contract meeting."""
-    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen", lock=True)
     _team(ctx, vacancy, "sign_contract")
     require_step("sign_contract", vacancy.stage)
     command.check()
@@ -120,7 +120,7 @@ def sign_contract(ctx: Context, vacancy_id: int, command: SignContract) -> dict:
 @unit_of_work
 def complete_movein_step(ctx: Context, vacancy_id: int, command: CompleteMoveinStep) -> dict:
     """After the contract: bostøtte applied, electricity ordered, address reported (any order)."""
-    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen", lock=True)
     _team(ctx, vacancy, "complete_movein_step")
     require_step("complete_movein_step", vacancy.stage)
     command.check()
@@ -145,7 +145,7 @@ def register_move_in(ctx: Context, vacancy_id: int, command: RegisterMoveIn) -> 
     The tenant is added to the unit's residents under a new anonymous code, with
     the facts the composition rules use, so the next ranking sees the unit as it is.
     """
-    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen", lock=True)
     _team(ctx, vacancy, "register_move_in")
     require_step("register_move_in", vacancy.stage)
     command.check()

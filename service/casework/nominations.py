@@ -29,7 +29,7 @@ def _office_taken(office: str, reference: str | None) -> IllegalTransition:
 @unit_of_work
 def nominate(ctx: Context, vacancy_id: int, command: Nominate) -> dict:
     """A caseworker nominates one applicant from their own office's waiting list."""
-    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen", lock=True)
     command.check()
     applicant = ctx.get(Applicant, command.applicant_id, "Søkeren")
     if ctx.role != Role.CASEWORKER:
@@ -65,7 +65,7 @@ def nominate(ctx: Context, vacancy_id: int, command: Nominate) -> dict:
 @unit_of_work
 def withdraw_nomination(ctx: Context, vacancy_id: int, command: WithdrawNomination) -> dict:
     """The office withdraws its nomination (possible until the recommendation is made)."""
-    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen", lock=True)
     command.check("nomination_id")
     nomination = ctx.get(Nomination, command.nomination_id, "Nominasjonen")
     if nomination.vacancy_id != vacancy.id:

@@ -67,7 +67,7 @@ def build_case(ctx: Context, vacancy: Vacancy, as_of: dt.date) -> dict:
 @unit_of_work
 def make_recommendation(ctx: Context, vacancy_id: int, command: MakeRecommendation | None = None) -> dict:
     """Rank the active nominees and store the recommendation (innstilling) as a snapshot."""
-    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen", lock=True)
     ctx.require_role(ALLOCATION_TEAM, "Innstillingen skrives av en boligkonsulent.", action="make_recommendation",
                      vacancy_id=vacancy.id)
     require_step("make_recommendation", vacancy.stage)
@@ -104,7 +104,7 @@ def _latest(ctx: Context, vacancy: Vacancy) -> Recommendation | None:
 
 def _second_pair_of_eyes(ctx: Context, vacancy_id: int, command: ApproveRecommendation | ReturnRecommendation,
                          action: str) -> tuple[Vacancy, Recommendation]:
-    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen", lock=True)
     command.check("recommendation_id")
     rec = ctx.get(Recommendation, command.recommendation_id, "Innstillingen")
     if rec.vacancy_id != vacancy.id:

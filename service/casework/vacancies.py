@@ -24,8 +24,8 @@ from service.casework.views import (decision_view, declined_view, event_view, me
                     recommendation_header, response_view, vacancy_summary)
 
 
-def _load(ctx: Context, vacancy_id: int) -> Vacancy:
-    return ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+def _load(ctx: Context, vacancy_id: int, *, lock: bool = False) -> Vacancy:
+    return ctx.get(Vacancy, vacancy_id, "Den ledige boligen", lock=lock)
 
 
 @unit_of_work
@@ -37,7 +37,7 @@ def report_vacancy(ctx: Context, command: ReportVacancy) -> dict:
     on `vacated_on`, so the composition rules see the unit as it will be.
     """
     command.check("home_id")
-    home = ctx.get(Home, command.home_id, "Boligen")
+    home = ctx.get(Home, command.home_id, "Boligen", lock=True)  # two reports of one home take turns
     unit = home.unit
     if not access.may_act_for_unit(ctx.actor, unit.id):
         raise Forbidden("Bare botiltakets egen leder eller boligtildelingen kan melde boligen ledig.",
@@ -90,7 +90,7 @@ def report_vacancy(ctx: Context, command: ReportVacancy) -> dict:
 @unit_of_work
 def update_readiness(ctx: Context, vacancy_id: int, command: UpdateReadiness) -> dict:
     """The unit tells how far the home is: fraflyttet, under klargjøring, klar (with dates)."""
-    vacancy = _load(ctx, vacancy_id)
+    vacancy = _load(ctx, vacancy_id, lock=True)
     if not access.may_act_for_unit(ctx.actor, vacancy.home.unit_id):
         raise Forbidden("Bare botiltakets egen leder eller boligtildelingen kan endre boligens status.",
                         action="update_readiness", vacancy_id=vacancy.id)
