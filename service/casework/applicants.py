@@ -86,7 +86,7 @@ def list_waiting_list(ctx: Context, welfare_office: str | None = None) -> list[d
         query = query.where(Applicant.welfare_office == welfare_office)
     rows = ctx.session.scalars(query.order_by(Applicant.welfare_office, Applicant.application_received,
                                               Applicant.code)).all()
-    ctx.audit("read_waiting_list", welfare_office=welfare_office, count=len(rows))
+    ctx.audit_read("read_waiting_list", [a.id for a in rows], welfare_office=welfare_office, count=len(rows))
     return [_list_view(ctx, a) for a in rows]
 
 

@@ -117,6 +117,13 @@ class Context:
             outcome=audit_outcome, vacancy_id=vacancy_id, applicant_id=applicant_id,
             detail=_jsonable({**detail, "request": self.request_info or None}))
 
+    def audit_read(self, action: str, applicant_ids, /, *, vacancy_id: int | None = None, **detail) -> None:
+        """A read of people's data: one audit entry per applicant read (a list too), so the log
+        answers "who read applicant X" (GDPR art. 15); one entry without an applicant if none was."""
+        ids = sorted({i for i in applicant_ids if i is not None})
+        for applicant_id in ids or [None]:
+            self.audit(action, vacancy_id=vacancy_id, applicant_id=applicant_id, **detail)
+
     def event(self, vacancy, kind: str, text: str, /, *, applicant_id: int | None = None, **data) -> None:
         """A step in the vacancy's timeline, and the matching audit entry."""
         data = _jsonable(data)

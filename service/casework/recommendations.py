@@ -223,7 +223,9 @@ def get_recommendation(ctx: Context, recommendation_id: int) -> dict:
     else:
         raise Forbidden("Du har ikke tilgang til innstillingen.", action="read_recommendation",
                         vacancy_id=vacancy.id)
-    ctx.audit("read_recommendation", vacancy_id=vacancy.id, recommendation_id=rec.id, scope=view["scope"])
+    shown = {c["id"] for c in view.get("candidates") or view.get("result", {}).get("candidates", [])}
+    ctx.audit_read("read_recommendation", [n.applicant_id for n in vacancy.nominations if n.applicant.code in shown],
+                   vacancy_id=vacancy.id, recommendation_id=rec.id, scope=view["scope"])
     return view
 
 

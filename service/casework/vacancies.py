@@ -180,7 +180,9 @@ def timeline(ctx: Context, vacancy_id: int) -> list[dict]:
         raise Forbidden("Du har ikke tilgang til denne saken.", action="read_timeline", vacancy_id=vacancy.id)
     events = ctx.session.scalars(select(VacancyEvent).where(VacancyEvent.vacancy_id == vacancy.id)
                                  .order_by(VacancyEvent.at, VacancyEvent.id)).all()
-    ctx.audit("read_timeline", vacancy_id=vacancy.id)
+    ctx.audit_read("read_timeline", [n.applicant_id for n in vacancy.nominations
+                                     if ctx.role != Role.CASEWORKER or n.welfare_office == ctx.actor.welfare_office],
+                   vacancy_id=vacancy.id)
     views = [_with_note(ctx, vacancy, event_view(e)) for e in events]
     if ctx.role == Role.CASEWORKER:
         others = {n.applicant.code for n in vacancy.nominations if n.welfare_office != ctx.actor.welfare_office}
@@ -266,7 +268,7 @@ def get_vacancy(ctx: Context, vacancy_id: int) -> dict:
         select(MoveInStepRecord).where(MoveInStepRecord.vacancy_id == vacancy.id).order_by(MoveInStepRecord.id))]
     view["metrics"] = _metrics(ctx, vacancy)
     view["version"] = vacancy.version
-    ctx.audit("read_vacancy", vacancy_id=vacancy.id)
+    ctx.audit_read("read_vacancy", [n.applicant_id for n in nominations], vacancy_id=vacancy.id)
     return view
 
 

@@ -7,13 +7,14 @@
     users       create people who may log in             service/cli/accounts.py
     tokens      create API tokens                        service/cli/accounts.py
     outbox      deliver queued notices                   service/cli/outbox.py
+    audit       who read and changed an applicant's data service/cli/audit.py
 """
 
 from __future__ import annotations
 
 import click
 
-from service.cli import accounts, outbox, rank, rules, scenarios, serve
+from service.cli import accounts, audit, outbox, rank, rules, scenarios, serve
 
 
 @click.group(help="Beslutningsstøtte for tildeling av kommunale utleieboliger med tjenester.")
@@ -28,6 +29,7 @@ main.add_command(serve.serve)
 main.add_command(accounts.users)
 main.add_command(accounts.tokens)
 main.add_command(outbox.outbox)
+main.add_command(audit.audit)
 
 if __name__ == "__main__":
     main()

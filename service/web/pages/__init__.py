@@ -10,6 +10,7 @@ One blueprint, `pages`, one module per subject; the address says which:
     /ledige-boliger/{id}/vedtaksbrev/{kode}    letters          the decision letter (vedtak) per nominee
     /sokere, /sokere/ny, /sokere/{id}          candidate_pages  waiting list, new applicant, checklist, journal
     /regelverk, .../endringer, .../konsekvens  policy_pages     the rules in words, versions side by side, impact
+    /revisjon?soker={kode}                     audit_pages      who read and changed an applicant's data
 
     web              login state, the request's casework context, CSRF, form state
     checklist_form   the checklist form generated from the field vocabulary in rules/
@@ -23,6 +24,7 @@ limits, access rules, units of work and audit entries are the same.
 from __future__ import annotations
 
 from service.web.pages.web import bp
-from service.web.pages import candidate_pages, formatting, letters, policy_pages, report_pages, start, vacancy_pages  # noqa: E402,F401  (register routes)
+from service.web.pages import (audit_pages, candidate_pages, formatting, letters, policy_pages,  # noqa: E402,F401
+                               report_pages, start, vacancy_pages)  # (register routes)
 
 __all__ = ["bp"]
