@@ -17,12 +17,25 @@ from service.store.models import Applicant, AuditEntry
 
 AUDITORS = {Role.HEAD_OF_ALLOCATION, Role.ADMIN}
 
+#: The actions as a person reads them; an action not named here is shown by its code.
+ACTION_LABELS = {
+    "applicant_registered": "ført opp på ventelisten", "checklist_recorded": "sjekkliste ført",
+    "read_candidate": "leste søkerens opplysninger", "read_waiting_list": "leste ventelisten",
+    "read_vacancy": "leste saken", "read_timeline": "leste sakens tidslinje",
+    "read_recommendation": "leste innstillingen", "read_audit": "leste revisjonsloggen",
+    "nominated": "nominert", "nomination_withdrawn": "nominasjonen trukket tilbake",
+    "nomination_not_allocated": "nominasjonen avsluttet: ikke tildelt", "decided": "vedtak fattet",
+    "offer_declined": "takket nei", "viewing_booked": "visning avtalt", "contract_signed": "kontrakt signert",
+    "movein_step": "steg i innflyttingen", "moved_in": "flyttet inn",
+}
+
 
 def entries_for(session, applicant_id: int) -> list[dict]:
     """Every audit entry about the applicant, oldest first (for the CLI and the page)."""
     rows = session.scalars(select(AuditEntry).where(AuditEntry.applicant_id == applicant_id)
                            .order_by(AuditEntry.at, AuditEntry.id)).all()
-    return [{"at": r.at.isoformat(), "actor": r.actor_username, "action": r.action, "outcome": r.outcome,
+    return [{"at": r.at.isoformat(), "actor": r.actor_username, "action": r.action,
+             "label": ACTION_LABELS.get(r.action, r.action), "outcome": r.outcome,
              "vacancy_id": r.vacancy_id, "kind": "lest" if r.action.startswith("read_") else "endret"}
             for r in rows]
 

@@ -29,4 +29,4 @@ def audit_applicant(code, url):
     for e in entries:
         where = f" (sak {e['vacancy_id']})" if e["vacancy_id"] else ""
         denied = " AVVIST" if e["outcome"] == "denied" else ""
-        click.echo(f"{e['at']}  {e['actor']:<22} {e['kind']:<7} {e['action']}{where}{denied}")
+        click.echo(f"{e['at']}  {e['actor']:<22} {e['kind']:<7} {e['label']} [{e['action']}]{where}{denied}")
