@@ -80,7 +80,9 @@ def list_waiting_list(ctx: Context, welfare_office: str | None = None) -> list[d
     if ctx.role == Role.CASEWORKER and welfare_office is None:
         welfare_office = ctx.actor.welfare_office
     if not access.may_read_waiting_list(ctx.actor, welfare_office):
-        raise Forbidden("Du har bare tilgang til ventelisten ved ditt eget kontor.", action="read_waiting_list")
+        raise Forbidden("Du har bare tilgang til ventelisten ved ditt eget kontor." if ctx.role == Role.CASEWORKER
+                        else "Ventelistene er for saksbehandlerne ved kontorene og boligtildelingen.",
+                        action="read_waiting_list")
     query = select(Applicant).where(Applicant.status == ApplicantStatus.WAITING.value)
     if welfare_office is not None:
         query = query.where(Applicant.welfare_office == welfare_office)

@@ -257,3 +257,30 @@ def test_a_refused_step_whose_form_is_gone_still_shows_its_message_after_back_an
     html = again.get_data(as_text=True)
     assert again.status_code == 409
     assert re.search(r'id="avvist-melding"><p>Midtbyen helse- og velferdskontor har allerede en aktiv nominasjon', html)
+
+
+def test_saving_an_unchanged_checklist_says_so_in_plain_words(app):
+    pages = Pages(app)
+    pages.login("hvk.midtbyen")
+    aid = applicant_id(app, "K-1500")
+    form = _checklist_form(pages.get(f"/sokere/{aid}").get_data(as_text=True))
+
+    response = pages.post(f"/sokere/{aid}/sjekkliste", {**form, "note": "Ingen endring."})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Ingen felt er endret. Endre minst ett felt i sjekklisten før du lagrer." in html
+    assert "changes:" not in html
+
+
+def test_the_start_page_names_a_caseworkers_office_once_and_the_pages_have_an_icon(app):
+    pages = Pages(app)
+    pages.login("hvk.midtbyen")
+
+    html = pages.get("/").get_data(as_text=True)
+
+    assert "Du er logget inn som saksbehandler ved Midtbyen helse- og velferdskontor." in html
+    assert 'rel="icon" type="image/svg+xml" href="/static/favicon.svg"' in html
+    icon = pages.get("/static/favicon.svg")
+    icon.close()  # a static file is streamed: close it
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"

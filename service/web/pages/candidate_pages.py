@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
+from engine.errors import Problem
 from service.casework import Forbidden, InvalidInput, NotFound, applicants, commands
 from service.domain.codes import ALLOCATION_TEAM, OFFICES, Role
 from service.domain.errors import CaseworkError
@@ -82,6 +83,9 @@ def save_checklist(applicant_id: int):
         else:
             names = [f.name for f in fields]
             changes = {name: checklist.get(name) for name in names if checklist.get(name) != current.get(name)}
+            if not changes:
+                raise InvalidInput(Problem("", "Ingen felt er endret. Endre minst ett felt i sjekklisten før du "
+                                               "lagrer."))
             applicants.record_journal_change(ctx, applicant_id, commands.parse(
                 commands.RecordJournalChange, changes=changes, note=note))
             flash("Endringen er ført i boligjournalen.")
