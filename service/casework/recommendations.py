@@ -188,6 +188,23 @@ def presentation(ctx: Context, vacancy: Vacancy) -> Presentation:
     return Presentation(rec, order, presented)
 
 
+def changed_since(ctx: Context, vacancy: Vacancy, rec: Recommendation) -> dict[str, list[str]]:
+    """For each nominee still in the running: the checklist fields whose value now differs from what the
+    recommendation ranked (a journal change after it), so the team sees that the ranking may be stale."""
+    ranked = {c["id"]: c.get("sjekkliste", {}) for c in rec.input.get("kandidater", [])}
+    out: dict[str, list[str]] = {}
+    for nomination in vacancy.nominations:
+        code = nomination.applicant.code
+        if nomination.status != NominationStatus.ACTIVE.value or code not in ranked:
+            continue
+        entry = latest_entry(ctx, nomination.applicant_id)
+        now = dict(entry.checklist) if entry else {}
+        fields = sorted(k for k in set(now) | set(ranked[code]) if now.get(k) != ranked[code].get(k))
+        if fields:
+            out[code] = fields
+    return out
+
+
 @unit_of_work
 def get_recommendation(ctx: Context, recommendation_id: int) -> dict:
     """The recommendation as the actor may see it (audited: it holds people's data).
@@ -208,7 +225,7 @@ def get_recommendation(ctx: Context, recommendation_id: int) -> dict:
         "note": approval.note if ctx.role in ALLOCATION_TEAM else None}
     candidates = rec.result["candidates"]
     if ctx.role in ALLOCATION_TEAM:
-        view.update(result=rec.result, input=rec.input, scope="full")
+        view.update(result=rec.result, input=rec.input, scope="full", changed_since=changed_since(ctx, vacancy, rec))
     elif ctx.role == Role.UNIT_LEADER and vacancy.home.unit_id in ctx.actor.unit_ids:
         view.update(scope="unit", candidates=[
             {k: c.get(k) for k in ("rank", "id", "score", "eligible", "needs_consultation", "equal_standing_with")}

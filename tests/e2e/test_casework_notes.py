@@ -85,3 +85,21 @@ def test_on_the_demo_the_moved_in_vacancy_has_no_active_nomination_and_the_other
     assert set(statuses.values()) == {"not_allocated"}
     page = pages.get(f"/ledige-boliger/{moved_in['id']}").get_data(as_text=True)
     assert page.count("ikke tildelt") >= len(statuses) and "tildelt, innflyttet" in page
+
+
+def test_a_checklist_changed_after_the_recommendation_is_flagged_for_the_team_with_the_fields(api, casework_app):
+    vacancy_id, rec = _recommended(api)
+    k1187 = api.applicant_id("K-1187")
+    api.at("2026-11-28", 11)
+    api.ok("POST", f"/applicants/{k1187}/journal", {"changes": {"bosituasjon": "bostedslos"},
+                                                     "note": "Mistet leiligheten."}, as_="hvk.midtbyen", status=201)
+
+    team = api.ok("GET", f"/recommendations/{rec['id']}", as_="konsulent.jonas")
+    assert team["changed_since"] == {"K-1187": ["bosituasjon"]}
+    assert "changed_since" not in api.ok("GET", f"/recommendations/{rec['id']}", as_="hvk.midtbyen")
+
+    pages = Pages(casework_app)
+    pages.login("konsulent.jonas")
+    html = pages.get(f"/ledige-boliger/{vacancy_id}").get_data(as_text=True)
+    assert 'id="endret-etter-innstillingen"' in html and "K-1187: Bosituasjon" in html
+    assert "Send innstillingen tilbake, så kan en ny skrives" in html
