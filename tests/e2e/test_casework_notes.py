@@ -103,3 +103,25 @@ def test_a_checklist_changed_after_the_recommendation_is_flagged_for_the_team_wi
     html = pages.get(f"/ledige-boliger/{vacancy_id}").get_data(as_text=True)
     assert 'id="endret-etter-innstillingen"' in html and "K-1187: Bosituasjon" in html
     assert "Send innstillingen tilbake, så kan en ny skrives" in html
+
+
+def test_after_a_declined_offer_the_letters_issued_stay_readable_and_say_the_decision_fell_away(api, casework_app):
+    vacancy_id = report_lade(api)
+    nominate_all(api, vacancy_id)
+    recommend_and_approve(api, vacancy_id)
+    api.at("2026-11-30", 9)
+    api.ok("POST", f"/vacancies/{vacancy_id}/unit-leader-respond", {"response": "enig"}, as_="leder.lade")
+    api.ok("POST", f"/vacancies/{vacancy_id}/decide", {"candidate": "K-2210"}, as_="konsulent.jonas")
+    api.at("2026-12-01", 9)
+    declined = api.ok("POST", f"/vacancies/{vacancy_id}/decline-offer", {"reason_code": "beliggenhet"},
+                      as_="konsulent.anne", status=201)
+    assert declined["stage"] == "approved"  # the next candidate goes to the unit leader
+
+    pages = Pages(casework_app)
+    pages.login("konsulent.anne")
+    letter = pages.get(f"/ledige-boliger/{vacancy_id}/vedtaksbrev/K-2210")
+    html = letter.get_data(as_text=True)
+
+    assert letter.status_code == 200
+    assert 'id="vedtaket-falt-bort"' in html and "K-2210 takket nei til tilbudet" in html
+    assert "30. november 2026" in html

@@ -284,3 +284,15 @@ def test_the_start_page_names_a_caseworkers_office_once_and_the_pages_have_an_ic
     icon = pages.get("/static/favicon.svg")
     icon.close()  # a static file is streamed: close it
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+
+
+def test_the_overview_keeps_closed_cases_apart_from_those_in_progress(app):
+    pages = Pages(app)
+    pages.login("konsulent.anne")
+
+    html = pages.get("/ledige-boliger").get_data(as_text=True)
+
+    in_progress, closed = html.split('id="h-avsluttede"')
+    assert "saker under behandling" in in_progress and "LB-2026-041" in in_progress
+    assert "LB-2026-030" not in in_progress and "LB-2026-030" in closed  # the demo's moved-in case
+    assert "1 sak der leieren har flyttet inn" in closed

@@ -54,7 +54,7 @@ def decision_letter(vacancy_id: int, code: str):
         view = vacancies.get_vacancy(ctx, vacancy_id)
     except NotFound as exc:
         abort(404, exc.message)
-    if Stage(view["stage"]) in UNDECIDED:
+    if Stage(view["stage"]) in UNDECIDED and not view.get("decisions"):
         abort(409, "Det er ikke fattet vedtak i saken ennå.")
     nomination = next((n for n in view.get("nominations", []) if n["candidate"] == code), None)
     if nomination is None:
@@ -71,7 +71,9 @@ def decision_letter(vacancy_id: int, code: str):
     own = next((c for c in candidates if c["id"] == code), None)
     if own is None:
         abort(404, f"{code} er ikke med i innstillingen.")
-    decision = next((d for d in view.get("decisions", []) if d["status"] == "current"), None)
+    # The decision in force; after a declined offer the letters issued stay readable, with what became of it.
+    decision = next((d for d in view.get("decisions", []) if d["status"] == "current"), None) or \
+        next((d for d in reversed(view.get("decisions", [])) if d["status"] == "declined"), None)
     chosen_code = decision["candidate"] if decision else None
     chosen = next((c for c in candidates if c["id"] == chosen_code), None)
     is_chosen = chosen_code == code
@@ -84,11 +86,12 @@ def decision_letter(vacancy_id: int, code: str):
         behind = cmp["points_behind"]
     else:
         rows, behind = [], None
-    decided_on = dt.date.fromisoformat(view["decided_on"]) if view.get("decided_on") else ctx.today()
+    decided_on = dt.date.fromisoformat(decision["decided_on"]) if decision else ctx.today()
     book = current_rules().book
     return render_template(
         "pages/letter.html", v=view, person=person, own=own, is_chosen=is_chosen, decision=decision,
         rows=rows, behind=behind, decided_on=decided_on, appeal_by=decided_on + dt.timedelta(weeks=APPEAL_WEEKS),
         number_of_candidates=len(candidates), rec=rec, example_policy=book.header.eksempel,
         chosen_ranked_lower=bool(chosen and chosen["rank"] > own["rank"] and not is_chosen),
-        override=(decision or {}).get("override_label"))
+        override=(decision or {}).get("override_label"),
+        fallen_away=bool(decision and decision["status"] == "declined"))
