@@ -18,6 +18,7 @@ success and rolls back on any error, so a refused step changes nothing):
     units            units (botiltak), their service offer, homes and residents
     notifications    bokmål messages queued in the outbox
     policy           drafts of the rules and their impact on stored cases (policy staff)
+    audit            who read and changed an applicant's data (GDPR art. 15)
     views            plain JSON-able dicts for the HTTP layer
 
 Each step of the routine on a vacancy is a function named as the step in the
