@@ -268,6 +268,10 @@ def get_vacancy(ctx: Context, vacancy_id: int) -> dict:
         select(MoveInStepRecord).where(MoveInStepRecord.vacancy_id == vacancy.id).order_by(MoveInStepRecord.id))]
     view["metrics"] = _metrics(ctx, vacancy)
     view["version"] = vacancy.version
+    if ctx.role != Role.CASEWORKER and recs:
+        from service.casework.recommendations import presentation  # (recommendations builds on this module)
+        # who stands first now: a declined or withdrawn candidate is no longer presented
+        view["presented"] = presentation(ctx, vacancy).presented
     ctx.audit_read("read_vacancy", [n.applicant_id for n in nominations], vacancy_id=vacancy.id)
     return view
 

@@ -125,3 +125,7 @@ def test_after_a_declined_offer_the_letters_issued_stay_readable_and_say_the_dec
     assert letter.status_code == 200
     assert 'id="vedtaket-falt-bort"' in html and "K-2210 takket nei til tilbudet" in html
     assert "30. november 2026" in html
+    page = pages.get(f"/ledige-boliger/{vacancy_id}").get_data(as_text=True)
+    k2210 = page.split('aria-labelledby="kandidat-K-2210"', 1)[1].split("</ul>", 1)[0]  # its badges on the ranking
+    assert "Takket nei til tilbudet" in k2210 and "Legges fram for enhetslederen" not in k2210
+    assert api.ok("GET", f"/vacancies/{vacancy_id}", as_="konsulent.anne")["presented"] == ["K-2031"]

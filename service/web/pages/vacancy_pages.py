@@ -144,12 +144,15 @@ def render_vacancy(vacancy_id: int, state: FormState | None = None):
     top_score = max([sum(max(i["points"], 0) for i in c.get("score_items", [])) for c in candidates] + [1])
     presented = []
     if rec:
-        presented = rec.get("present_to_unit_leader") or rec.get("result", {}).get("present_to_unit_leader") or []
+        presented = view.get("presented")
+        if presented is None:  # a caseworker: the recommendation as it was written
+            presented = rec.get("present_to_unit_leader") or rec.get("result", {}).get("present_to_unit_leader") or []
     done_steps = {s["step"] for s in view.get("movein_steps", [])}
     page = render_template(
         "pages/vacancy.html", v=view, comp=comp, rec=rec, candidates=candidates, top_score=top_score,
         shared=shared, actions=actions, state=state, waiting=waiting, role=ctx.role, team=ctx.role in TEAM,
         decidable=_decidable(rec, view), presented=presented, objection_reasons=OBJECTION_REASONS,
+        declined={n["candidate"] for n in view.get("nominations", []) if n["status"] == "declined"},
         override_reasons=OVERRIDE_REASONS, decline_reasons=DECLINE_REASONS, meeting_outcomes=MEETING_OUTCOMES,
         readiness_labels={r.value: label for r, label in READINESS_LABELS.items()},
         nomination_labels={n.value: label for n, label in NOMINATION_LABELS.items()},
