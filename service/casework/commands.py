@@ -236,10 +236,15 @@ READINESS = tuple(r.value for r in Readiness)
 RESPONSES = tuple(r.value for r in Response)
 
 
-def _requires_text_for_other(code_field: str, text: Any, info: ValidationInfo) -> Any:
-    if info.data.get(code_field) == "annet" and _blank(text):
-        raise ValueError("må fylles ut når begrunnelsen er «annet»")
-    return text
+def TextForOther(code_field: str, max_length: int, description: str | None = None):  # noqa: N802
+    """Optional free text that must be filled in when `code_field` (declared before it) is 'annet'."""
+    def required_for_other(text: Any, info: ValidationInfo) -> Any:
+        # info.data is None when parse() re-reads one good field alone, after the model failed
+        if (info.data or {}).get(code_field) == "annet" and _blank(text):
+            raise ValueError("må fylles ut når begrunnelsen er «annet»")
+        return text
+    return Annotated[Optional[str], BeforeValidator(_text(max_length, False)), AfterValidator(required_for_other),
+                     Field(description=description, json_schema_extra={"maxLength": max_length})]
 
 
 # -- vacancies (steps 1-3) --------------------------------------------------------------------------
@@ -395,7 +400,7 @@ class UnitLeaderRespond(Command):
     reason_code: Optional[str] = Field(None, description="Ved innsigelse: tjenester, sammensetning, atferd "
                                                          "eller annet.",
                                        json_schema_extra={"enum": list(OBJECTION_REASONS)})
-    reason_text: Text(5000, "Påkrevd for annet.") = None
+    reason_text: TextForOther("reason_code", 5000, "Påkrevd for annet.") = None
     preferred_candidate: Text(40, "Ved likeverdige kandidater: hvem botiltaket foretrekker.") = None
 
     @field_validator("reason_code", mode="before")
@@ -407,12 +412,6 @@ class UnitLeaderRespond(Command):
         if not _blank(value) and response is not None:
             raise ValueError("en begrunnelseskode hører bare til en innsigelse")
         return None if _blank(value) else value
-
-    @field_validator("reason_text")
-    @classmethod
-    def _text_for_other(cls, value, info: ValidationInfo):
-        return _requires_text_for_other("reason_code", value, info)
-
 
 class Participant(Command):
     """En deltaker i drøftingsmøtet."""
@@ -458,24 +457,14 @@ class Decide(Command):
 
     candidate: RequiredText(40, "Kandidat-id fra den godkjente innstillingen.")
     override_code: Optional[Code(OVERRIDE_REASONS, "Påkrevd når en annen enn den høyest rangerte velges.")] = None
-    override_text: Text(5000, "Påkrevd for annet.") = None
-
-    @field_validator("override_text")
-    @classmethod
-    def _text_for_other(cls, value, info: ValidationInfo):
-        return _requires_text_for_other("override_code", value, info)
+    override_text: TextForOther("override_code", 5000, "Påkrevd for annet.") = None
 
 
 class DeclineOffer(Command):
     """Søkeren takker nei; neste kandidat rykker opp."""
 
     reason_code: Code(DECLINE_REASONS)
-    reason_text: Text(5000, "Påkrevd for annet.") = None
-
-    @field_validator("reason_text")
-    @classmethod
-    def _text_for_other(cls, value, info: ValidationInfo):
-        return _requires_text_for_other("reason_code", value, info)
+    reason_text: TextForOther("reason_code", 5000, "Påkrevd for annet.") = None
 
 
 # -- moving in (steps 10-11) ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from service.web.app import create_app
 from service.cli.serve import serving_app
 from service.demo import DEMO_PASSWORD
 from support.store import LADE_HOME
+from support.threads import run_together
 
 THREADS = 50
 
@@ -43,12 +44,7 @@ def race(base: str) -> dict:
         answers[i] = http("POST", url, {"applicant_id": ids[i]}, token=caseworker)
 
     started = time.perf_counter()
-    workers = [threading.Thread(target=attempt, args=(i,)) for i in range(THREADS)]
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join(timeout=120)  # a guard against a hang, not a speed limit
-        assert not t.is_alive(), "a client never got its answer"
+    run_together(attempt, THREADS)
     elapsed = time.perf_counter() - started
     status, detail = http("GET", f"{base}/api/v1/vacancies/{vacancy['id']}", token=consultant)
     return {"answers": answers, "detail": detail, "elapsed": elapsed}

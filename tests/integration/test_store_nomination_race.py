@@ -21,6 +21,7 @@ from service.store.models import Applicant, Nomination, User
 from support.store import World, report_lade
 from service.casework import commands
 from service.store.unit_of_work import SqlUnitOfWork
+from support.threads import run_together
 
 THREADS = 50
 
@@ -55,12 +56,7 @@ def race(w: World, threads: int = THREADS) -> dict:
             session.close()
 
     started = time.perf_counter()
-    workers = [threading.Thread(target=attempt, args=(i,)) for i in range(threads)]
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join(timeout=120)  # a guard against a hang, not a speed limit
-        assert not t.is_alive(), "a client never got its answer"
+    run_together(attempt, threads)
     elapsed = time.perf_counter() - started
     with w.sessions() as s:
         active = s.scalars(select(Nomination).where(Nomination.vacancy_id == vacancy_id,

@@ -18,6 +18,7 @@ from sqlalchemy import text
 
 from service.casework import IllegalTransition, commands, decisions, nominations, recommendations
 from support.store import World, lade_to_decision, nominate_all, report_lade
+from support.threads import run_together
 
 THREADS = 50
 
@@ -39,12 +40,7 @@ def race(w: World, username: str, step: Callable) -> list:
         finally:
             ctx.session.close()
 
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)  # a guard against a hang, not a speed limit
-        assert not t.is_alive(), "a request never got its answer"
+    run_together(attempt, THREADS)
     return outcomes
 
 

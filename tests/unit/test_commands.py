@@ -107,3 +107,9 @@ def test_no_date_of_the_routine_is_before_2000_and_a_meeting_needs_a_time_and_pe
     assert problems(commands.OpenConsultation, scheduled_for="2026-12-02T13:00", participants=[]) == {
         "participants": "før opp hvem som kalles inn"}
     assert set(problems(commands.OpenConsultation)) == {"scheduled_for", "participants"}
+
+
+def test_a_text_kept_beside_a_bad_code_is_read_alone_without_its_neighbours():
+    command = commands.parse(commands.UnitLeaderRespond, response="innsigelse", reason_text="Vi mangler nattevakt.")
+    assert [(p.path, p.message) for p in command.problems] == [("reason_code", "påkrevd felt mangler")]
+    assert command.reason_text == "Vi mangler nattevakt."

@@ -52,11 +52,6 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
         raise ApiError(422, "Forespørselen er ugyldig", problems_from(exc))
 
 
-def body_args(body: BaseModel) -> dict:
-    """The fields the caller sent, JSON-shaped (dates as ISO text): casework applies its own defaults."""
-    return body.model_dump(mode="json", exclude_unset=True)
-
-
 def respond(data: Any, model: Any = None, status: int = 200) -> Response:
     if model is not None and current_app.config.get("TESTING"):
         TypeAdapter(model).validate_python(data)  # the documented shape is the real one
