@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, m
 import engine.language.conditions as cond_lang
 from engine.language.conditions import Condition
 from engine.errors import Problem, RulesError
-from engine.language.texts import PLACEHOLDER
+from engine.language.texts import placeholders
 from engine.language.validation_messages import problems_from
 from engine.language.vocabulary import DERIVED, Vocabulary, VocabularyFile
 from engine.language.yaml_source import SourceDocument, YamlSyntaxError, read_yaml_file, shown_path
@@ -62,6 +62,9 @@ class BundleHeader(VersionedFile):
     beskyttede_egenskaper: list[str] = Field(
         default_factory=lambda: list(PROTECTED_DEFAULT),
         description="Feltnavn som aldri kan avgjøre en tildeling; `rules check` stanser regler som bruker dem.")
+    sammensetning_vises_fra: StrictInt = Field(
+        3, ge=1, description="Beboersammensetningen vises (anonymisert) først når botiltaket har minst så mange "
+                             "beboere; med færre kan tallene peke ut én person.")
 
 
 class PerUnitPoints(BaseModel):
@@ -85,8 +88,12 @@ class Criterion(BaseModel):
     poeng: Union[StrictInt, PerUnitPoints]
     betingelse: Optional[Condition] = Field(
         None, description="Når kriteriet gjelder. Kan utelates for poeng per enhet.")
-    forklaring: str = Field(description="Setning til begrunnelsen; {felt} fylles inn.")
+    forklaring: str = Field(description="Setning til begrunnelsen; {felt} fylles inn, {felt|entall|flertall} "
+                                        "med ordet som passer til tallet.")
     hjemmel: str = Field(description="Grunnlaget: retningslinje, lov eller vedtak.")
+    taushetsbelagt: bool = Field(
+        False, description="Sant når regelen bygger på opplysninger under taushetsplikt (helse, rus, vold, "
+                           "omsorgssituasjon): vedtaksbrev til andre søkere viser aldri den tildeltes poeng for den.")
 
     @model_validator(mode="after")
     def _condition_needed(self):
@@ -120,6 +127,9 @@ class CompositionRule(BaseModel):
     poeng: Optional[StrictInt] = None
     begrunnelse: str = Field(description="Hva som gjelder, og hva et drøftingsmøte må ta stilling til.")
     hjemmel: str
+    taushetsbelagt: bool = Field(
+        False, description="Sant når regelen bygger på opplysninger under taushetsplikt (helse, rus, vold, "
+                           "omsorgssituasjon): vedtaksbrev til andre søkere viser aldri den tildeltes poeng for den.")
 
     @model_validator(mode="after")
     def _points_iff_adjustment(self):
@@ -200,6 +210,11 @@ class Rulebook:
     @property
     def effective_from(self) -> dt.date:
         return self.header.gjelder_fra
+
+    @property
+    def confidential_rules(self) -> frozenset[str]:
+        """Ids of the criteria and composition rules marked `taushetsbelagt` (under the duty of confidentiality)."""
+        return frozenset(r.id for r in [*self.criteria, *self.composition] if r.taushetsbelagt)
 
     def stamp(self) -> dict:
         return {"label": self.version, "effective_from": self.effective_from.isoformat(),
@@ -327,14 +342,22 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
                     problems.append(doc.problem(base + ("poeng", "verdi"),
                                                 f"'{per.verdi}' er ikke et tall (type {field_.type})", rule.id))
             text_key = "forklaring" if file == "prioritering.yaml" else "begrunnelse"
-            for placeholder in PLACEHOLDER.findall(getattr(rule, text_key)):
-                if placeholder not in extras and vocab.get(placeholder) is None:
+            for slot in placeholders(getattr(rule, text_key)):
+                placeholder = slot.field
+                known = vocab.get(placeholder)
+                if slot.problem():
+                    problems.append(doc.problem(base + (text_key,), slot.problem(), rule.id))
+                elif placeholder not in extras and known is None:
                     problems.append(doc.problem(base + (text_key,),
                                                 f"teksten viser til ukjent felt '{{{placeholder}}}'"
                                                 f"{vocab.suggest(placeholder)}", rule.id))
                 elif placeholder.startswith("beboer."):
                     problems.append(doc.problem(base + (text_key,),
                                                 f"teksten kan ikke vise beboer-felt ('{{{placeholder}}}')", rule.id))
+                elif slot.forms and known is not None and not known.is_number:
+                    problems.append(doc.problem(base + (text_key,),
+                                                f"'{{{slot.text}}}': entall og flertall passer bare etter et tall, "
+                                                f"og '{placeholder}' er ikke et tall (type {known.type})", rule.id))
     ranking_doc = docs["rangering.yaml"]
     for i, tie in enumerate(book.ranking.ved_likt_poeng):
         f = vocab.get(tie.felt)

@@ -1,4 +1,10 @@
-"""Bokmål texts: values as a reader expects them, and explanation templates filled in."""
+"""Bokmål texts: values as a reader expects them, and explanation templates filled in.
+
+A placeholder is `{felt}` (the value as a reader expects it) or, for a number with a
+noun that follows it, `{felt|entall|flertall}`: the number and the form that agrees
+with it, «1 hel måned», «10 hele måneder» (the singular for 1 and -1, the plural
+otherwise, also for 0 and for decimals). rules/README.md describes both for policy staff.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,35 @@ import re
 MONTHS = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
           "september", "oktober", "november", "desember"]
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+FORMS = "|"  # separates the field from its singular and plural: {felt|entall|flertall}
+
+
+class Placeholder:
+    """One `{...}` of a template: the field it shows, and the noun forms that follow a number."""
+
+    def __init__(self, text: str):
+        self.text = text
+        parts = [p.strip() for p in text.split(FORMS)]
+        self.field = parts[0]
+        self.forms = tuple(parts[1:])  # () or (singular, plural); anything else is refused by `problem`
+
+    def problem(self) -> str | None:
+        """What is wrong with the placeholder's shape (bokmål), or None."""
+        if self.forms and (len(self.forms) != 2 or not all(self.forms)):
+            return (f"'{{{self.text}}}' skal ha formen {{felt|entall|flertall}}, "
+                    f"f.eks. {{beregnet.ventetid_maneder|hel måned|hele måneder}}")
+        return None
+
+    def render(self, field, value) -> str:
+        shown = format_value(field, value)
+        if not self.forms or value is None or isinstance(value, bool):
+            return shown
+        singular, plural = self.forms
+        return f"{shown} {singular if value in (1, -1) else plural}"
+
+
+def placeholders(template: str) -> list[Placeholder]:
+    return [Placeholder(text) for text in PLACEHOLDER.findall(template)]
 
 
 def format_date(value) -> str:
@@ -53,24 +88,26 @@ class Template:
     """
 
     def __init__(self, template: str, vocabulary):
-        parts = PLACEHOLDER.split(template)  # literal, name, literal, name, ..., literal
+        parts = PLACEHOLDER.split(template)  # literal, placeholder, literal, placeholder, ..., literal
         self.first = parts[0]
-        self.slots = [(name, vocabulary.get(name), literal) for name, literal in zip(parts[1::2], parts[2::2])]
+        self.slots = [(slot, vocabulary.get(slot.field), literal)
+                      for slot, literal in zip(map(Placeholder, parts[1::2]), parts[2::2])]
         self.constant = None if self.slots else " ".join(template.split())
 
     def render(self, values: dict, extras: dict | None = None) -> str:
         if self.constant is not None:
             return self.constant
         out = [self.first]
-        for name, field, literal in self.slots:
-            if extras and name in extras:
-                out.append(format_value(None, extras[name]))
+        for slot, field, literal in self.slots:
+            if extras and slot.field in extras:
+                out.append(slot.render(None, extras[slot.field]))
             else:
-                out.append(format_value(field, values.get(name)))
+                out.append(slot.render(field, values.get(slot.field)))
             out.append(literal)
         return " ".join("".join(out).split())
 
 
 def render(template: str, vocabulary, values: dict, extras: dict | None = None) -> str:
-    """Fill `{sjekkliste.bosituasjon}`, `{poeng}` ... and tidy whitespace from folded YAML."""
+    """Fill `{sjekkliste.bosituasjon}`, `{poeng}`, `{beregnet.x|hel måned|hele måneder}` ... and tidy
+    whitespace from folded YAML."""
     return Template(template, vocabulary).render(values, extras)

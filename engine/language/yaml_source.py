@@ -38,11 +38,12 @@ def _construct_mapping(loader, node, deep=False):
 
 def _construct_date(loader, node):
     """An unquoted `2026-13-01` looks like a date to YAML; say so with its line instead of crashing."""
+    from engine.language.validation_messages import not_a_date  # it reads this module's locations
+
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except ValueError:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"'{node.value}' er ikke en gyldig dato (ÅÅÅÅ-MM-DD)", node.start_mark)
+        raise yaml.constructor.ConstructorError(None, None, not_a_date(node.value), node.start_mark)
 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)

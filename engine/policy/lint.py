@@ -31,7 +31,7 @@ import engine.language.conditions as cond_lang
 from engine.evaluation.durable_adapter import DurableRules
 from engine.errors import Problem, RulesError
 from engine.language.rules import PerUnitPoints, Rulebook, _vocabulary_loc
-from engine.language.texts import PLACEHOLDER
+from engine.language.texts import placeholders
 
 MAX_COMBINATIONS = 4096
 ENGINE_FIELDS = {"kandidat.id", "beboer.id"}  # used by the engine itself, not by rules
@@ -257,9 +257,9 @@ def _unused_fields(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
     for c in book.criteria:
         if isinstance(c.poeng, PerUnitPoints):
             used.add(c.poeng.verdi)
-        used.update(PLACEHOLDER.findall(c.forklaring))
+        used.update(slot.field for slot in placeholders(c.forklaring))
     for r in list(book.checks) + list(book.composition):
-        used.update(PLACEHOLDER.findall(r.begrunnelse))
+        used.update(slot.field for slot in placeholders(r.begrunnelse))
     used.update(t.felt for t in book.ranking.ved_likt_poeng)
     vocab = book.vocabulary
     for derived in vocab.model.beregnet.values():

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine.errors import Problem
+from engine.language.validation_messages import MISSING, not_a_choice
 from service.store.database import begin_write
 from service.store.models import ApiToken, AuditEntry, Unit, User
 
@@ -54,11 +55,11 @@ def add_user(session: Session, *, username: str, display_name: str, role: str, n
     elif session.scalar(select(User.id).where(func.lower(User.username) == username.lower())) is not None:
         problems.append(Problem("username", f"brukernavnet '{username}' er i bruk"))
     if not display_name or not display_name.strip():
-        problems.append(Problem("display_name", "navn må fylles ut"))
+        problems.append(Problem("display_name", MISSING))
     try:
         role_value = Role(role)
     except ValueError:
-        problems.append(Problem("role", f"ukjent rolle '{role}' (gyldige: {', '.join(r.value for r in Role)})"))
+        problems.append(Problem("role", not_a_choice(role, [r.value for r in Role])))
         role_value = None
     if role_value == Role.CASEWORKER and welfare_office not in OFFICES:
         problems.append(Problem("welfare_office", f"en saksbehandler må høre til et av kontorene: "

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from engine.language.validation_messages import MISSING, not_a_choice
+
 from service.store.models import Applicant, JournalEntry, Nomination, User
 
 from service.domain import access, dates
 from service.domain.dates import age_on
 from service.casework.context import Context, unit_of_work
+from service.casework.presentation import seen_by_unit_leader
 from service.domain.codes import ALLOCATION_TEAM, ApplicantStatus, Role
 from service.domain.errors import Forbidden, IllegalTransition, Problems, invalid
 from service.casework.commands import RecordChecklist, RecordJournalChange, RegisterApplicant, checked_by_vocabulary
@@ -54,7 +57,7 @@ def register_applicant(ctx: Context, command: RegisterApplicant) -> dict:
     born, received = command.birth_date, command.application_received
     problems = Problems(command)
     if welfare_office is None and not any(p.path == "welfare_office" for p in command.problems):
-        problems.add("welfare_office", "påkrevd felt mangler")
+        problems.add("welfare_office", MISSING)
     if code and ctx.session.scalar(select(Applicant.id).where(Applicant.code == code)) is not None:
         problems.add("code", f"kandidat-id-en '{code}' er i bruk")
     dates.plausible_birth_date(problems, "birth_date", born, ctx.today())
@@ -62,8 +65,7 @@ def register_applicant(ctx: Context, command: RegisterApplicant) -> dict:
     allowed = _target_group_codes(ctx)
     for i, group in enumerate(target_groups or []):
         if group not in allowed:
-            problems.add(f"target_groups[{i}]",
-                         f"{group!r} er ikke en av de tillatte verdiene: {', '.join(allowed)}")
+            problems.add(f"target_groups[{i}]", not_a_choice(group, allowed))
     problems.check()
     applicant = Applicant(code=code, name=name, birth_date=born, welfare_office=welfare_office,
                           application_received=received, target_groups=list(target_groups),
@@ -109,11 +111,25 @@ def _list_view(ctx: Context, a: Applicant) -> dict:
                                    for n in _active_nominations(ctx, a.id)]}
 
 
-def _journal_view(ctx: Context, entry: JournalEntry) -> dict:
+def changed_fields(before: dict | None, after: dict) -> list[dict]:
+    """What an entry changed against the one before: `[{field, old, new}]`, the fields in the entry's order.
+
+    Each entry holds the whole checklist, so the difference of two versions is what
+    changed; a removed optional field has `new` None. The first entry changed nothing.
+    """
+    if before is None:
+        return []
+    names = list(after) + [name for name in before if name not in after]
+    return [{"field": name, "old": before.get(name), "new": after.get(name)}
+            for name in names if before.get(name) != after.get(name)]
+
+
+def _journal_view(ctx: Context, entry: JournalEntry, before: JournalEntry | None = None) -> dict:
     author = ctx.session.get(User, entry.author_id)
     return {"seq": entry.seq, "kind": entry.kind, "changes": entry.changes, "note": entry.note,
             "checklist": entry.checklist, "author": author.display_name if author else None,
-            "recorded_at": iso(entry.recorded_at)}
+            "recorded_at": iso(entry.recorded_at),
+            "changed": changed_fields(before.checklist if before is not None else None, entry.checklist)}
 
 
 def _full_view(ctx: Context, a: Applicant) -> dict:
@@ -121,16 +137,20 @@ def _full_view(ctx: Context, a: Applicant) -> dict:
                                   .order_by(JournalEntry.seq)).all()
     view = _list_view(ctx, a)
     view["checklist"] = entries[-1].checklist if entries else None
-    view["journal"] = [_journal_view(ctx, e) for e in entries]
+    view["journal"] = [_journal_view(ctx, e, entries[i - 1] if i else None) for i, e in enumerate(entries)]
     return view
 
 
 def _unit_view(ctx: Context, a: Applicant) -> dict:
-    """What a unit leader sees: the code, age, target groups and the shareable, consented fields."""
+    """What a unit leader sees: the code, the age and the shareable fields the applicant consented to share.
+
+    Not the target groups: which group a person is counted in (rus, psykisk helse ...)
+    is health information the consent does not cover.
+    """
     entry = latest_entry(ctx, a.id)
     shared = access.shared_with_unit(entry.checklist if entry else None, shareable_fields(ctx))
     return {"id": a.id, "code": a.code, "welfare_office": a.welfare_office,
-            "age": age_on(a.birth_date, ctx.today()), "target_groups": a.target_groups,
+            "age": age_on(a.birth_date, ctx.today()),
             "consent_to_share": shared is not None, "checklist_shared": shared,
             "note": None if shared is not None else
             "Søkeren har ikke samtykket til at opplysninger deles med botiltaket."}
@@ -140,8 +160,11 @@ def _unit_view(ctx: Context, a: Applicant) -> dict:
 def get_candidate(ctx: Context, applicant_id: int) -> dict:
     """A candidate's data as the actor may see it; every read (and refusal) is audited."""
     applicant = ctx.get(Applicant, applicant_id, "Søkeren")
-    nominated_units = {n.vacancy.home.unit_id for n in _active_nominations(ctx, applicant.id)}
-    if not access.may_read_applicant(ctx.actor, applicant.welfare_office, nominated_units):
+    presented_to = set()
+    if ctx.role == Role.UNIT_LEADER:
+        presented_to = {n.vacancy.home.unit_id for n in _active_nominations(ctx, applicant.id)
+                        if applicant.code in seen_by_unit_leader(ctx, n.vacancy)}
+    if not access.may_read_applicant(ctx.actor, applicant.welfare_office, presented_to):
         raise Forbidden("Du har ikke tilgang til denne søkerens opplysninger.", action="read_candidate",
                         applicant_id=applicant.id)
     full = access.sees_full_checklist(ctx.actor, applicant.welfare_office)
@@ -168,7 +191,8 @@ def _append(ctx: Context, applicant: Applicant, kind: str, checklist: dict, chan
             f"(journalføring nr. {seq}).")
     vacancies = {n.vacancy_id: n.vacancy for n in _active_nominations(ctx, applicant.id)}
     for vacancy in vacancies.values():
-        ctx.event(vacancy, "checklist_recorded", text, applicant_id=applicant.id, seq=seq, kind=kind)
+        ctx.event(vacancy, "checklist_recorded", text, applicant_id=applicant.id, seq=seq, kind=kind,
+                  fields=sorted(changes or {}))
     if not vacancies:
         ctx.audit("checklist_recorded", applicant_id=applicant.id, seq=seq, kind=kind)
     return entry
@@ -216,4 +240,4 @@ def record_journal_change(ctx: Context, applicant_id: int, command: RecordJourna
     if not real_changes:
         raise invalid("changes", "endringene er like det som allerede står i sjekklisten")
     entry = _append(ctx, applicant, "change", checked, real_changes, note)
-    return _journal_view(ctx, entry)
+    return _journal_view(ctx, entry, latest)

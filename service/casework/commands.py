@@ -8,9 +8,12 @@ free, is the candidate in the recommendation, is the checklist valid under the
 vocabulary in force).
 
 Blank text (as an empty form field sends it) counts as not given. Dates are
-ÅÅÅÅ-MM-DD or DD.MM.ÅÅÅÅ; a moment without a time zone is Norwegian time; no date
-of the routine is before 2000. Whether a date is in the future or before the step
-it follows needs today and the case: the casework checks that (service/domain/dates.py).
+DD.MM.ÅÅÅÅ or ÅÅÅÅ-MM-DD (DATE_FORMATS, what the forms' help texts say); a moment
+without a time zone is Norwegian time; no date of the routine is before 2000. Whether
+a date is in the future or before the step it follows needs today and the case: the
+casework checks that (service/domain/dates.py). The wording of each kind of error
+(missing, wrong type, too long, not a choice, not a date) is
+engine/language/validation_messages.py's, the same as for cases and rules files.
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       ValidationInfo, WithJsonSchema, field_validator, model_validator)
 
 from engine.errors import Problem
-from engine.language.validation_messages import problems_from
+from engine.language.validation_messages import (MISSING, at_least_one, missing_when, not_a_choice, not_a_date,
+                                                 not_a_moment, problems_from, too_early, too_large, too_long,
+                                                 too_small, wrong_type)
 from service.domain.codes import (AFTER_CONTRACT_STEPS, DECLINE_REASONS, MEETING_OUTCOMES, OBJECTION_REASONS, OFFICES,
                                   OSLO, OVERRIDE_REASONS, Readiness, Response, Stage)
 from service.domain.errors import InvalidInput
@@ -76,12 +81,12 @@ def _text(max_length: int, required: bool):
     def check(value: Any) -> Any:
         if _blank(value):
             if required:
-                raise ValueError("må fylles ut")
+                raise ValueError(MISSING)
             return None
         if not isinstance(value, str):
-            raise ValueError(f"{value!r} har feil type, forventet tekst")
+            raise ValueError(wrong_type(value, "tekst"))
         if len(value) > max_length:
-            raise ValueError(f"teksten er for lang (høyst {max_length} tegn)")
+            raise ValueError(too_long(max_length))
         return value.strip()
     return check
 
@@ -97,47 +102,54 @@ def RequiredText(max_length: int, description: str | None = None):  # noqa: N802
                      Field(description=description, json_schema_extra={"maxLength": max_length, "minLength": 1})]
 
 
+#: The dates and moments a form or a request body may hold, as the help texts and the errors name them.
+DATE_FORMATS = "DD.MM.ÅÅÅÅ eller ÅÅÅÅ-MM-DD"
+MOMENT_FORMATS = "DD.MM.ÅÅÅÅ tt:mm eller ÅÅÅÅ-MM-DD tt:mm"
 NORWEGIAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 NORWEGIAN_MOMENT = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s+(?:kl\.?\s*)?(\d{1,2})[:.](\d{2}))?")
+#: ÅÅÅÅ-MM-DD tt:mm (or with T, seconds and a time zone, as JSON clients write it)
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 EARLIEST = dt.date(2000, 1, 1)  # no step of the routine is dated before this
 
 
-def _iso_or_norwegian_day(text: str) -> dt.date:
-    """ÅÅÅÅ-MM-DD, or DD.MM.ÅÅÅÅ as people write it in Norway."""
-    found = NORWEGIAN_DATE.fullmatch(text.strip())
+def read_day(text: str) -> dt.date:
+    """DD.MM.ÅÅÅÅ as people write it in Norway, or ÅÅÅÅ-MM-DD; ValueError for anything else (DATE_FORMATS)."""
+    text = text.strip()
+    found = NORWEGIAN_DATE.fullmatch(text)
     if found:
         day, month, year = map(int, found.groups())
         return dt.date(year, month, day)
-    return dt.date.fromisoformat(text.strip())
+    if ISO_DATE.fullmatch(text):
+        return dt.date.fromisoformat(text)
+    raise ValueError(text)
 
 
 def _day(value: Any) -> Any:
     if _blank(value):
-        raise ValueError("påkrevd felt mangler")
+        raise ValueError(MISSING)
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     try:
-        return _iso_or_norwegian_day(value) if isinstance(value, str) else _refuse_day(value)
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return read_day(value)
     except ValueError:
-        _refuse_day(value)
-
-
-def _refuse_day(value: Any):
-    raise ValueError(f"{value!r} er ikke en dato på formen ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ")
+        raise ValueError(not_a_date(value, DATE_FORMATS)) from None
 
 
 def _in_the_routine(value: dt.date) -> dt.date:
     moment_day = value.date() if isinstance(value, dt.datetime) else value
     if moment_day < EARLIEST:
-        raise ValueError(f"{moment_day.strftime('%d.%m.%Y')} er for tidlig (tidligst {EARLIEST.strftime('%d.%m.%Y')})")
+        raise ValueError(too_early(moment_day.strftime("%d.%m.%Y"), EARLIEST.strftime("%d.%m.%Y")))
     return value
 
 
 def _moment(value: Any) -> Any:
     if _blank(value):
-        raise ValueError("påkrevd felt mangler")
+        raise ValueError(MISSING)
     if isinstance(value, dt.datetime):
         moment = value
     else:
@@ -148,26 +160,27 @@ def _moment(value: Any) -> Any:
             if found:
                 day, month, year, hour, minute = (int(g) if g else 0 for g in found.groups())
                 moment = dt.datetime(year, month, day, hour, minute)
+            elif ISO_MOMENT.fullmatch(value.strip()):
+                moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
             else:
-                moment = dt.datetime.fromisoformat(value.strip())
+                raise ValueError(value)
         except ValueError:
-            raise ValueError(f"{value!r} er ikke et tidspunkt på formen ÅÅÅÅ-MM-DDTtt:mm "
-                             f"eller DD.MM.ÅÅÅÅ tt:mm") from None
+            raise ValueError(not_a_moment(value, MOMENT_FORMATS)) from None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=OSLO)
 
 
 def _whole_number(low: int, high: int):
     def check(value: Any) -> Any:
         if _blank(value):
-            raise ValueError("påkrevd felt mangler")
+            raise ValueError(MISSING)
         if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value.strip()) <= 12:
             value = int(value.strip())
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{value!r} har feil type, forventet et heltall")
+            raise ValueError(wrong_type(value, "et heltall"))
         if value < low:
-            raise ValueError(f"{value!r} er for lite (minst {low})")
+            raise ValueError(too_small(value, low))
         if value > high:
-            raise ValueError(f"{value!r} er for stort (høyst {high})")
+            raise ValueError(too_large(value, high))
         return value
     return check
 
@@ -177,9 +190,9 @@ def _code(allowed: Iterable[str]):
 
     def check(value: Any) -> Any:
         if _blank(value):
-            raise ValueError("påkrevd felt mangler")
+            raise ValueError(MISSING)
         if value not in allowed:
-            raise ValueError(f"{value!r} er ikke en av de tillatte verdiene: {', '.join(allowed)}")
+            raise ValueError(not_a_choice(value, allowed))
         return value
     return check
 
@@ -241,7 +254,7 @@ def TextForOther(code_field: str, max_length: int, description: str | None = Non
     def required_for_other(text: Any, info: ValidationInfo) -> Any:
         # info.data is None when parse() re-reads one good field alone, after the model failed
         if (info.data or {}).get(code_field) == "annet" and _blank(text):
-            raise ValueError("må fylles ut når begrunnelsen er «annet»")
+            raise ValueError(missing_when("når begrunnelsen er «annet»"))
         return text
     return Annotated[Optional[str], BeforeValidator(_text(max_length, False)), AfterValidator(required_for_other),
                      Field(description=description, json_schema_extra={"maxLength": max_length})]
@@ -303,7 +316,7 @@ class Nominate(Command):
     @classmethod
     def _chosen(cls, value):
         if _blank(value):
-            raise ValueError("velg en søker fra ventelisten")
+            raise ValueError(MISSING)
         return value
 
 
@@ -331,7 +344,7 @@ class RegisterApplicant(Command):
     @classmethod
     def _some_group(cls, value):
         if value is None or value == []:
-            raise ValueError("minst én målgruppe må oppgis")
+            raise ValueError(at_least_one("én målgruppe"))
         return value
 
     @field_validator("application_received")
@@ -353,7 +366,7 @@ class RecordChecklist(Command):
     @classmethod
     def _mapping(cls, value):
         if not isinstance(value, dict):
-            raise ValueError("sjekklisten må være et oppslag (felt: verdi)")
+            raise ValueError(wrong_type(value, "et oppslag (nøkkel: verdi)"))
         return value
 
 
@@ -366,8 +379,10 @@ class RecordJournalChange(Command):
     @field_validator("changes", mode="before")
     @classmethod
     def _some_change(cls, value):
-        if not isinstance(value, dict) or not value:
-            raise ValueError("oppgi minst ett felt som er endret")
+        if not isinstance(value, dict):
+            raise ValueError(wrong_type(value, "et oppslag (nøkkel: verdi)"))
+        if not value:
+            raise ValueError(at_least_one("ett felt som er endret"))
         return value
 
 
@@ -375,6 +390,10 @@ class RecordJournalChange(Command):
 
 class MakeRecommendation(Command):
     """Ingen felt: innstillingen rangerer de aktive nominasjonene med regelverket som gjelder i dag."""
+
+
+class RankAgain(Command):
+    """Ingen felt: de aktive nominerte rangeres på nytt med dagens sjekklister og regelverket som gjelder i dag."""
 
 
 class ApproveRecommendation(Command):
@@ -430,7 +449,7 @@ class OpenConsultation(Command):
     @classmethod
     def _someone_called(cls, value):
         if value is None or value == []:
-            raise ValueError("før opp hvem som kalles inn")
+            raise ValueError(at_least_one("én som kalles inn"))
         return value
 
 
@@ -446,7 +465,7 @@ class RecordMeeting(Command):
     @classmethod
     def _someone_took_part(cls, value):
         if value is None or value == []:
-            raise ValueError("før opp hvem som deltok")
+            raise ValueError(at_least_one("én som deltok"))
         return value
 
 
@@ -545,6 +564,7 @@ STEP_COMMANDS: dict[str, type[Command]] = {
     "nominate": Nominate,
     "withdraw_nomination": WithdrawNomination,
     "make_recommendation": MakeRecommendation,
+    "rank_again": RankAgain,
     "approve_recommendation": ApproveRecommendation,
     "return_recommendation": ReturnRecommendation,
     "unit_leader_respond": UnitLeaderRespond,

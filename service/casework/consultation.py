@@ -18,7 +18,7 @@ from service.domain.codes import ALLOCATION_TEAM, MEETING_OUTCOMES, OBJECTION_RE
 from service.domain import dates
 from service.domain.errors import Forbidden, IllegalTransition, Problems
 from service.domain.steps import require_step
-from service.casework.recommendations import presentation
+from service.casework.presentation import presentation
 from service.casework.views import meeting_view, response_view
 
 

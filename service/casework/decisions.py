@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from engine.language.validation_messages import missing_when
+
 from service.store.models import ConsultationMeeting, Decision, DeclinedOffer, UnitLeaderResponse, Vacancy
 
 from service.casework import notifications
@@ -18,7 +20,7 @@ from service.casework.commands import Decide, DeclineOffer
 from service.domain.codes import ALLOCATION_TEAM, DECLINE_REASONS, OVERRIDE_REASONS, NominationStatus, Role, Stage
 from service.domain.errors import Forbidden, IllegalTransition, Problems
 from service.domain.steps import require_step
-from service.casework.recommendations import presentation
+from service.casework.presentation import presentation
 from service.casework.views import decision_view, declined_view
 
 
@@ -47,7 +49,8 @@ def decide(ctx: Context, vacancy_id: int, command: Decide) -> dict:
     needs_reason = candidate != shown.top or against_preference
     if needs_reason and override_code is None and candidate is not None:
         problems.add("override_code", f"enhetslederen foretrekker {preferred} av de likeverdige; oppgi hvorfor "
-                                      f"en annen velges" if against_preference else "påkrevd felt mangler")
+                                      f"en annen velges" if against_preference else
+                                      missing_when("når en annen enn den høyest rangerte velges"))
     elif candidate == shown.top and not against_preference and override_code is not None:
         problems.add("override_code", f"{candidate} er høyest rangert; det trengs ingen begrunnelse for å velge "
                                       f"en annen")

@@ -10,18 +10,21 @@ by content hash. A second consultant - not the author - approves it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import re
 
 from sqlalchemy import select
 
 from engine import CaseError
+from engine.errors import Problem
 from service.store.models import Recommendation, RecommendationApproval, Resident, Vacancy
 from service.store.rules_archive import RulesVersionMissing, archive, compiled_version
 
 from service.casework import notifications
 from service.casework.applicants import age_on, latest_entry
 from service.casework.context import Context, unit_of_work
-from service.casework.commands import ApproveRecommendation, MakeRecommendation, ReturnRecommendation
+from service.casework.disclosure import as_own_office_reads
+from service.casework.presentation import presentation, seen_by_unit_leader
+from service.casework.commands import ApproveRecommendation, MakeRecommendation, RankAgain, ReturnRecommendation
 from service.domain.codes import ALLOCATION_TEAM, READINESS_ENGINE_CODES, NominationStatus, Readiness, Role, Stage
 from service.domain.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
 from service.domain.steps import require_step
@@ -71,6 +74,33 @@ def make_recommendation(ctx: Context, vacancy_id: int, command: MakeRecommendati
     ctx.require_role(ALLOCATION_TEAM, "Innstillingen skrives av en boligkonsulent.", action="make_recommendation",
                      vacancy_id=vacancy.id)
     require_step("make_recommendation", vacancy.stage)
+    rec = _rank_and_store(ctx, vacancy, "Innstilling skrevet")
+    return {**recommendation_header(rec), "result": rec.result, "input": rec.input}
+
+
+@unit_of_work
+def rank_again(ctx: Context, vacancy_id: int, command: RankAgain | None = None) -> dict:
+    """A new recommendation from today's checklists, when one changed after the latest (before the decision).
+
+    The earlier recommendation, the unit leader's answer and any minutes stay in the
+    case; the new one needs four eyes again and is presented to the unit leader again.
+    """
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen", lock=True)
+    ctx.require_role(ALLOCATION_TEAM, "Innstillingen skrives av en boligkonsulent.", action="rank_again",
+                     vacancy_id=vacancy.id)
+    require_step("rank_again", vacancy.stage)
+    latest = _latest(ctx, vacancy)
+    changed = changed_since(ctx, vacancy, latest) if latest else {}
+    if not changed:
+        raise IllegalTransition("Ingen av de nominertes sjekklister er endret etter innstillingen; den står.")
+    why = "; ".join(f"{code} ({', '.join(fields)})" for code, fields in sorted(changed.items()))
+    rec = _rank_and_store(ctx, vacancy, "Ny innstilling skrevet fordi sjekklisten er endret for " + why +
+                          ", etter regelverk", replaces=latest)
+    return {**recommendation_header(rec), "result": rec.result, "input": rec.input}
+
+
+def _rank_and_store(ctx: Context, vacancy: Vacancy, said: str, replaces: Recommendation | None = None
+                    ) -> Recommendation:
     if not any(n.status == NominationStatus.ACTIVE.value for n in vacancy.nominations):
         raise IllegalTransition("Det er ingen aktive nominasjoner å rangere.")
     rules = ctx.compiled_rules()
@@ -79,7 +109,7 @@ def make_recommendation(ctx: Context, vacancy_id: int, command: MakeRecommendati
     try:
         result = rules.rank(case, as_of)
     except CaseError as exc:
-        raise InvalidInput(exc.problems) from exc
+        raise InvalidInput(_by_nominee(exc.problems, case)) from exc
     try:
         bundle = archive(ctx.session, rules.book, ctx.now())
     except RulesVersionMissing as exc:
@@ -91,10 +121,28 @@ def make_recommendation(ctx: Context, vacancy_id: int, command: MakeRecommendati
     vacancy.stage = Stage.RECOMMENDED.value
     ctx.session.flush()
     order = ", ".join(f"{c.rank}. {c.id}" for c in result.candidates)
-    ctx.event(vacancy, "recommended", f"Innstilling skrevet etter regelverk {bundle.label}: {order}.",
-              recommendation_id=rec.id, rules_hash=bundle.content_hash, input_hash=result.input_hash,
-              as_of=as_of, order=[c.id for c in result.candidates])
-    return {**recommendation_header(rec), "result": rec.result, "input": rec.input}
+    text = f"{said} {bundle.label}: {order}." if replaces else f"{said} etter regelverk {bundle.label}: {order}."
+    ctx.event(vacancy, "recommended", text, recommendation_id=rec.id, rules_hash=bundle.content_hash,
+              input_hash=result.input_hash, as_of=as_of, order=[c.id for c in result.candidates],
+              replaces=replaces.id if replaces else None)
+    return rec
+
+
+def _by_nominee(problems, case: dict) -> list:
+    """A case the engine refuses names the nominee and the checklist field, not `kandidater[2]...`."""
+    codes = [c["id"] for c in case.get("kandidater", [])]
+    out = []
+    for p in problems:
+        found = re.match(r"kandidater\[(\d+)\]\.?(.*)$", p.path or "")
+        if found and int(found.group(1)) < len(codes):
+            code, field = codes[int(found.group(1))], found.group(2)
+            field = field.removeprefix("sjekkliste.")
+            where = f" (feltet «{field}»)" if field else ""
+            out.append(Problem(path=f"{code}.{field}" if field else code,
+                               message=f"{code}{where}: {p.message}. Rett opplysningene om søkeren og prøv igjen."))
+        else:
+            out.append(p)
+    return out
 
 
 def _latest(ctx: Context, vacancy: Vacancy) -> Recommendation | None:
@@ -157,37 +205,6 @@ def return_recommendation(ctx: Context, vacancy_id: int, command: ReturnRecommen
     return {**recommendation_header(rec), "stage": vacancy.stage}
 
 
-@dataclass(frozen=True)
-class Presentation:
-    """Who stands first now: the approved ranking less withdrawn and declined candidates."""
-
-    recommendation: Recommendation | None
-    order: list[str]       # eligible candidates still in the running, best first
-    presented: list[str]   # the top one and those of equal standing with it (step 7)
-
-    @property
-    def top(self) -> str | None:
-        return self.order[0] if self.order else None
-
-
-def presentation(ctx: Context, vacancy: Vacancy) -> Presentation:
-    rec = ctx.session.scalar(
-        select(Recommendation)
-        .join(RecommendationApproval, RecommendationApproval.recommendation_id == Recommendation.id)
-        .where(Recommendation.vacancy_id == vacancy.id, RecommendationApproval.approved.is_(True))
-        .order_by(Recommendation.id.desc()).limit(1))
-    if rec is None:
-        return Presentation(None, [], [])
-    active = {n.applicant.code for n in vacancy.nominations if n.status == NominationStatus.ACTIVE.value}
-    candidates = rec.result["candidates"]
-    order = [c["id"] for c in candidates if c["eligible"] and c["id"] in active]
-    if not order:
-        return Presentation(rec, [], [])
-    top = next(c for c in candidates if c["id"] == order[0])
-    presented = [order[0]] + [c for c in top.get("equal_standing_with", []) if c in order]
-    return Presentation(rec, order, presented)
-
-
 def changed_since(ctx: Context, vacancy: Vacancy, rec: Recommendation) -> dict[str, list[str]]:
     """For each nominee still in the running: the checklist fields whose value now differs from what the
     recommendation ranked (a journal change after it), so the team sees that the ranking may be stale."""
@@ -210,8 +227,9 @@ def get_recommendation(ctx: Context, recommendation_id: int) -> dict:
     """The recommendation as the actor may see it (audited: it holds people's data).
 
     The allocation team sees everything, the exact input included. The unit leader
-    sees rank, score and flags of the nominees for their unit, no explanations
-    (they could reveal fields not shared with the unit). A caseworker sees their own
+    sees rank, score and flags of the nominees presented to them, once approved and
+    while the case is open, no explanations (they could reveal fields not shared
+    with the unit). A caseworker sees their own
     candidate's full explanation and its place.
     """
     rec = ctx.get(Recommendation, recommendation_id, "Innstillingen")
@@ -227,16 +245,26 @@ def get_recommendation(ctx: Context, recommendation_id: int) -> dict:
     if ctx.role in ALLOCATION_TEAM:
         view.update(result=rec.result, input=rec.input, scope="full", changed_since=changed_since(ctx, vacancy, rec))
     elif ctx.role == Role.UNIT_LEADER and vacancy.home.unit_id in ctx.actor.unit_ids:
+        # Only the approved ranking, only the presented nominees, only while the case is open.
+        approval_given = approval is not None and approval.approved
+        seen = seen_by_unit_leader(ctx, vacancy) if approval_given else set()
+        if not seen:
+            raise Forbidden("Innstillingen legges fram for enhetslederen når en annen boligkonsulent har godkjent "
+                            "den, og bare mens saken pågår.", action="read_recommendation", vacancy_id=vacancy.id)
         view.update(scope="unit", candidates=[
-            {k: c.get(k) for k in ("rank", "id", "score", "eligible", "needs_consultation", "equal_standing_with")}
-            for c in candidates], present_to_unit_leader=rec.result["present_to_unit_leader"])
+            {k: c.get(k) for k in ("rank", "id", "score", "eligible", "needs_consultation")}
+            | {"equal_standing_with": [o for o in c.get("equal_standing_with", []) if o in seen]}
+            for c in candidates if c["id"] in seen],
+            present_to_unit_leader=[c for c in rec.result["present_to_unit_leader"] if c in seen])
     elif ctx.role == Role.CASEWORKER:
         own = {n.applicant.code for n in vacancy.nominations if n.welfare_office == ctx.actor.welfare_office}
         mine = [c for c in candidates if c["id"] in own]
         if not mine:
             raise Forbidden("Ditt kontor har ingen kandidat i denne innstillingen.", action="read_recommendation",
                             vacancy_id=vacancy.id)
-        view.update(scope="own_candidate", candidates=mine, number_of_candidates=len(candidates))
+        confidential = _confidential_rules(ctx, rec)
+        view.update(scope="own_candidate", number_of_candidates=len(candidates),
+                    candidates=[as_own_office_reads(c, confidential) for c in mine])
     else:
         raise Forbidden("Du har ikke tilgang til innstillingen.", action="read_recommendation",
                         vacancy_id=vacancy.id)
@@ -244,6 +272,19 @@ def get_recommendation(ctx: Context, recommendation_id: int) -> dict:
     ctx.audit_read("read_recommendation", [n.applicant_id for n in vacancy.nominations if n.applicant.code in shown],
                    vacancy_id=vacancy.id, recommendation_id=rec.id, scope=view["scope"])
     return view
+
+
+def _confidential_rules(ctx: Context, rec: Recommendation) -> frozenset[str]:
+    """The rules marked `taushetsbelagt` in the version the recommendation was ranked by."""
+    try:
+        return compiled_version(ctx.session, rec.rules_hash).book.confidential_rules
+    except RulesVersionMissing:  # cannot tell which rules were confidential: withhold every comparison
+        return frozenset(i["rule_id"] for c in rec.result["candidates"] for i in c.get("score_items", []))
+
+
+@unit_of_work
+def confidential_rules(ctx: Context, recommendation_id: int) -> frozenset[str]:
+    return _confidential_rules(ctx, ctx.get(Recommendation, recommendation_id, "Innstillingen"))
 
 
 @unit_of_work

@@ -7,6 +7,8 @@ what the ranking expects.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from sqlalchemy import select
 
 from service.store.models import Home, Resident, Unit
@@ -123,6 +125,28 @@ def current_residents(ctx: Context, unit_id: str) -> list[Resident]:
     return list(ctx.session.scalars(select(Resident).where(Resident.unit_id == unit_id,
                                                            Resident.moved_out_on.is_(None))
                                     .order_by(Resident.code)))
+
+
+@unit_of_work
+def composition(ctx: Context, unit_id: str) -> dict:
+    """The unit's residents today, anonymised: counts, never one person's facts.
+
+    With fewer residents than the rules' `sammensetning_vises_fra` (default 3) even
+    counts point at a person ("one with active substance use" in a unit of two), so
+    only the number of residents is given.
+    """
+    residents = current_residents(ctx, unit_id)
+    threshold = ctx.compiled_rules().book.header.sammensetning_vises_fra
+    out = {"count": len(residents), "shown": len(residents) >= threshold, "shown_from": threshold}
+    if not out["shown"]:
+        return out
+    facts = [r.facts for r in residents]
+    ages = [f["alder"] for f in facts if isinstance(f.get("alder"), int)]
+    return {**out, "groups": dict(Counter(f.get("malgruppe") for f in facts if f.get("malgruppe"))),
+            "active_substance_use": sum(1 for f in facts if f.get("aktiv_rus") is True),
+            "high_risk": sum(1 for f in facts if f.get("utagering") == "hoy"),
+            "vulnerable": sum(1 for f in facts if f.get("sarbar") is True),
+            "age_span": (min(ages), max(ages)) if len(ages) >= 2 else None}
 
 
 @unit_of_work

@@ -14,6 +14,7 @@ from service.store.models import (ConsultationMeeting, Decision, DeclinedOffer, 
 
 from service.domain import access, dates
 from service.casework.context import Context, unit_of_work
+from service.casework.presentation import UNIT_LEADER_STAGES, presentation, seen_by_unit_leader
 from service.casework.commands import ReportVacancy, StageFilter, UpdateReadiness, parse
 from service.domain.codes import ALLOCATION_TEAM, READINESS_LABELS, Readiness, Role, Stage
 from service.domain.errors import Forbidden, IllegalTransition, Problems
@@ -116,12 +117,13 @@ def list_open_vacancies(ctx: Context) -> list[dict]:
     """The overview sent to the welfare offices (step 3): vacancies open for nominations.
 
     A caseworker also sees whether their own office has nominated (`own_nomination`).
+    Each comes with its measures (`metrics`: vacant days and rent lost so far; no person data).
     """
     rows = ctx.session.scalars(select(Vacancy).where(Vacancy.stage == Stage.OPEN.value)
                                .order_by(Vacancy.reported_on, Vacancy.id)).all()
     out = []
     for vacancy in rows:
-        view = vacancy_summary(vacancy)
+        view = {**vacancy_summary(vacancy), "metrics": _metrics(ctx, vacancy)}
         if ctx.role == Role.CASEWORKER:
             own = [n for n in vacancy.nominations
                    if n.status == "active" and n.welfare_office == ctx.actor.welfare_office]
@@ -162,8 +164,12 @@ def vacancy_metrics(ctx: Context, vacancy_id: int) -> dict:
 
 
 def _may_follow(ctx: Context, vacancy: Vacancy) -> bool:
-    """Who may follow the case's course (timeline, detail): the team, the unit, the nominating offices."""
-    if ctx.role in ALLOCATION_TEAM | {Role.ADMIN}:
+    """Who may follow the case's course (timeline, detail): the team, the unit, the nominating offices.
+
+    Administrators and policy officers run the service and the rules; they see the
+    vacancies and their measures, never a person in them.
+    """
+    if ctx.role in ALLOCATION_TEAM:
         return True
     if ctx.role == Role.UNIT_LEADER:
         return vacancy.home.unit_id in ctx.actor.unit_ids
@@ -172,25 +178,46 @@ def _may_follow(ctx: Context, vacancy: Vacancy) -> bool:
     return False
 
 
+def visible_candidates(ctx: Context, vacancy: Vacancy) -> set[str]:
+    """The candidate codes of `vacancy` this reader may see (need to know).
+
+    The team sees all; a caseworker their own office's nominee; a unit leader the
+    presented nominees, after the four-eyes approval and while the case is open.
+    """
+    if ctx.role in ALLOCATION_TEAM:
+        return {n.applicant.code for n in vacancy.nominations}
+    if ctx.role == Role.CASEWORKER:
+        return {n.applicant.code for n in vacancy.nominations if n.welfare_office == ctx.actor.welfare_office}
+    if ctx.role == Role.UNIT_LEADER and vacancy.home.unit_id in ctx.actor.unit_ids:
+        return seen_by_unit_leader(ctx, vacancy)
+    return set()
+
+
 @unit_of_work
 def timeline(ctx: Context, vacancy_id: int) -> list[dict]:
-    """The vacancy's events in order: what happened, who did it, when."""
+    """The vacancy's events in order: what happened, who did it, when.
+
+    Each reader gets the texts as far as they may see them: candidates they may not
+    see are not named, and typed notes go only to those they concern.
+    """
     vacancy = _load(ctx, vacancy_id)
     if not _may_follow(ctx, vacancy):
         raise Forbidden("Du har ikke tilgang til denne saken.", action="read_timeline", vacancy_id=vacancy.id)
     events = ctx.session.scalars(select(VacancyEvent).where(VacancyEvent.vacancy_id == vacancy.id)
                                  .order_by(VacancyEvent.at, VacancyEvent.id)).all()
-    ctx.audit_read("read_timeline", [n.applicant_id for n in vacancy.nominations
-                                     if ctx.role != Role.CASEWORKER or n.welfare_office == ctx.actor.welfare_office],
+    seen = visible_candidates(ctx, vacancy)
+    ctx.audit_read("read_timeline", [n.applicant_id for n in vacancy.nominations if n.applicant.code in seen],
                    vacancy_id=vacancy.id)
-    views = [_with_note(ctx, vacancy, event_view(e)) for e in events]
-    if ctx.role == Role.CASEWORKER:
-        others = {n.applicant.code for n in vacancy.nominations if n.welfare_office != ctx.actor.welfare_office}
-        views = [_without_codes(v, others) for v in views]
+    views = [_checklist_fields_for_reader(ctx, _with_note(ctx, vacancy, event_view(e))) for e in events]
+    if ctx.role not in ALLOCATION_TEAM:
+        hidden = {n.applicant.code for n in vacancy.nominations} - seen
+        label = OTHER_CANDIDATE if ctx.role == Role.CASEWORKER else UNSEEN_CANDIDATE
+        views = [_without_codes(v, hidden, label) for v in views]
     return views
 
 
 OTHER_CANDIDATE = "[annet kontors kandidat]"
+UNSEEN_CANDIDATE = "[nominert kandidat]"
 
 #: What people typed with a step (a reason, a note), kept in the event's data.
 NOTE_KEYS = ("note", "reason", "reason_text", "override_text")
@@ -214,64 +241,85 @@ def _with_note(ctx: Context, vacancy: Vacancy, view: dict) -> dict:
     return {**view, "data": kept, "note": None}
 
 
-def _without_codes(view: dict, codes: set[str]) -> dict:
-    """An event as a caseworker may read it: other offices' candidates never named (need to know)."""
+_CHANGED_FIELDS = re.compile(r"^(Sjekklisten for \S+ er endret): [^(]*(\(journalføring nr\. \d+\)\.)$")
+
+
+def _checklist_fields_for_reader(ctx: Context, view: dict) -> dict:
+    """Which checklist fields changed is itself health information: only the team and the office read it.
+
+    A unit leader learns that the checklist changed (the ranking may be stale), not
+    what changed; what they may see of the checklist is on the candidate's page.
+    """
+    if view["kind"] != "checklist_recorded" or ctx.role in ALLOCATION_TEAM or ctx.role == Role.CASEWORKER:
+        return view
+    data = {k: v for k, v in (view.get("data") or {}).items() if k != "fields"}
+    return {**view, "text": _CHANGED_FIELDS.sub(r"\1 \2", view["text"]), "data": data}
+
+
+def _without_codes(view: dict, codes: set[str], label: str = OTHER_CANDIDATE) -> dict:
+    """An event as a reader outside the team may read it: candidates they may not see never named."""
     if not codes:
         return view
     pattern = re.compile("|".join(re.escape(c) for c in sorted(codes, key=len, reverse=True)))
     data = view.get("data")
     if data is not None and pattern.search(json.dumps(data, ensure_ascii=False)):
         data = None
-    return {**view, "text": pattern.sub(OTHER_CANDIDATE, view["text"]), "data": data}
+    return {**view, "text": pattern.sub(label, view["text"]), "data": data}
 
 
 @unit_of_work
 def get_vacancy(ctx: Context, vacancy_id: int) -> dict:
     """The case as the actor may see it: candidates by code only (names stay with the office).
 
-    The allocation team and the unit leader see the whole course; a caseworker
-    sees their own office's nomination and whether it was chosen.
+    The allocation team sees the whole course; a caseworker their own office's
+    nomination and whether it was chosen; a unit leader the presented nominees
+    (see `visible_candidates`) and their own part; administrators and policy
+    officers the vacancy and its measures only.
     """
     vacancy = _load(ctx, vacancy_id)
     view = vacancy_summary(vacancy)
     if not _may_follow(ctx, vacancy):
+        if ctx.role in (Role.ADMIN, Role.POLICY_OFFICER):
+            view["metrics"] = _metrics(ctx, vacancy)
         return view
     session = ctx.session
-    nominations = vacancy.nominations
-    if ctx.role == Role.CASEWORKER:
-        nominations = [n for n in nominations if n.welfare_office == ctx.actor.welfare_office]
+    team, unit_leader = ctx.role in ALLOCATION_TEAM, ctx.role == Role.UNIT_LEADER
+    seen = visible_candidates(ctx, vacancy)
+    nominations = [n for n in vacancy.nominations if n.applicant.code in seen]
     view["nominations"] = [{**nomination_view(n), "reason": n.close_reason} if (
-        n.status == "withdrawn" and (ctx.role in ALLOCATION_TEAM or ctx.role == Role.CASEWORKER))
+        n.status == "withdrawn" and (team or ctx.role == Role.CASEWORKER))
         else nomination_view(n) for n in nominations]  # why an office withdrew: the team's and the office's
     recs = session.scalars(select(Recommendation).where(Recommendation.vacancy_id == vacancy.id)
                            .order_by(Recommendation.id)).all()
     view["recommendations"] = [recommendation_header(r) for r in recs]
-    decisions = session.scalars(select(Decision).where(Decision.vacancy_id == vacancy.id)
-                                .order_by(Decision.id)).all()
-    own_codes = {n.applicant.code for n in nominations}
-    if ctx.role == Role.CASEWORKER:
-        decisions = [d for d in decisions if d.candidate_code in own_codes]
+    all_decisions = session.scalars(select(Decision).where(Decision.vacancy_id == vacancy.id)
+                                    .order_by(Decision.id)).all()
+    decisions = [d for d in all_decisions if d.candidate_code in seen]
     view["decisions"] = [decision_view(d) for d in decisions]
-    if ctx.role != Role.CASEWORKER:
+    in_their_part = team or (unit_leader and Stage(vacancy.stage) in UNIT_LEADER_STAGES)
+    if team or unit_leader:
         view["responses"] = [response_view(r) for r in session.scalars(
             select(UnitLeaderResponse).where(UnitLeaderResponse.vacancy_id == vacancy.id)
-            .order_by(UnitLeaderResponse.id))]
+            .order_by(UnitLeaderResponse.id))] if in_their_part else []
         view["meetings"] = [meeting_view(m) for m in session.scalars(
             select(ConsultationMeeting).where(ConsultationMeeting.vacancy_id == vacancy.id)
-            .order_by(ConsultationMeeting.id))]
+            .order_by(ConsultationMeeting.id))] if in_their_part else []
     declined = session.scalars(select(DeclinedOffer).where(DeclinedOffer.vacancy_id == vacancy.id)
                                .order_by(DeclinedOffer.id)).all()
-    codes = {d.id: d.candidate_code for d in session.scalars(select(Decision).where(Decision.vacancy_id == vacancy.id))}
+    codes = {d.id: d.candidate_code for d in all_decisions}
     view["declined_offers"] = [declined_view(d, codes[d.decision_id]) for d in declined
-                               if ctx.role != Role.CASEWORKER or codes[d.decision_id] in own_codes]
+                               if codes[d.decision_id] in seen]
+    # The viewing and the move-in concern the allocated applicant: the team, the unit while the case is
+    # open, and the office whose nominee it is.
+    allocated_here = any(d.status == "current" for d in decisions)
     view["movein_steps"] = [movein_view(s) for s in session.scalars(
-        select(MoveInStepRecord).where(MoveInStepRecord.vacancy_id == vacancy.id).order_by(MoveInStepRecord.id))]
+        select(MoveInStepRecord).where(MoveInStepRecord.vacancy_id == vacancy.id).order_by(MoveInStepRecord.id))
+    ] if in_their_part or (ctx.role == Role.CASEWORKER and allocated_here) else []
     view["metrics"] = _metrics(ctx, vacancy)
     view["version"] = vacancy.version
-    if ctx.role != Role.CASEWORKER and recs:
-        from service.casework.recommendations import presentation  # (recommendations builds on this module)
+    if (team or unit_leader) and recs:
         # who stands first now: a declined or withdrawn candidate is no longer presented
-        view["presented"] = presentation(ctx, vacancy).presented
+        view["presented"] = [c for c in presentation(ctx, vacancy).presented if c in seen]
     ctx.audit_read("read_vacancy", [n.applicant_id for n in nominations], vacancy_id=vacancy.id)
     return view
 

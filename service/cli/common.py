@@ -14,6 +14,7 @@ import click
 
 from engine import BoligtildelingError, load_rules
 from engine.evaluation.library import RulesLibrary
+from engine.language.validation_messages import not_a_date
 
 RULES_OPTION = click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None,
                             help="Regelmappen (standard: rules/ eller $BOLIGTILDELING_RULES).")
@@ -25,7 +26,7 @@ def date_option(ctx, param, value):
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"'{value}' er ikke en dato på formen ÅÅÅÅ-MM-DD")
+        raise click.BadParameter(not_a_date(value))
 
 
 def load_library(folder: Path) -> RulesLibrary:

@@ -5,9 +5,10 @@ so access follows the role and its binding, never the other way round:
 
 - the allocation team (boligkonsulent, avdelingsleder) sees every candidate;
 - a caseworker (saksbehandler) sees only the applicants of their own welfare office;
-- a unit leader (enhetsleder) sees only the nominees for vacancies in their own
-  units, and of the checklist only the fields marked `deles_med_botiltak` in the
-  vocabulary, and only when the applicant consented (`samtykke_deling`);
+- a unit leader (enhetsleder) sees only the nominees presented to them for open
+  vacancies in their own units, after the four-eyes approval, and of the checklist
+  only the fields marked `deles_med_botiltak` in the vocabulary, and only when the
+  applicant consented (`samtykke_deling`);
 - policy officers and administrators see no person's data.
 
 Standard library only; `actor` is anything with `role`, `welfare_office` and `unit_ids`.
@@ -34,11 +35,11 @@ def is_allocation_team(actor: Actor) -> bool:
     return Role(actor.role) in ALLOCATION_TEAM
 
 
-def may_read_applicant(actor: Actor, applicant_office: str, nominated_to_units: Iterable[str] = ()) -> bool:
+def may_read_applicant(actor: Actor, applicant_office: str, presented_to_units: Iterable[str] = ()) -> bool:
     """May `actor` read this applicant's data at all?
 
-    `nominated_to_units`: the units of the vacancies the applicant is nominated for
-    (active nominations) - what a unit leader's access hangs on.
+    `presented_to_units`: the units of the open vacancies whose approved recommendation
+    presents the applicant to the unit leader - what a unit leader's access hangs on.
     """
     role = Role(actor.role)
     if role in ALLOCATION_TEAM:
@@ -46,7 +47,7 @@ def may_read_applicant(actor: Actor, applicant_office: str, nominated_to_units: 
     if role == Role.CASEWORKER:
         return actor.welfare_office == applicant_office
     if role == Role.UNIT_LEADER:
-        return bool(set(nominated_to_units) & set(actor.unit_ids))
+        return bool(set(presented_to_units) & set(actor.unit_ids))
     return False
 
 

@@ -54,6 +54,19 @@ ROLE_LABELS = {
     Role.ADMIN: "administrator",
 }
 
+
+def describe_role(role: str, welfare_office: str | None = None) -> str:
+    """The role as a sentence names a person: «saksbehandler ved Midtbyen helse- og velferdskontor».
+
+    The label alone (ROLE_LABELS) names the role in general; a caseworker's own office
+    takes the place of the general «helse- og velferdskontor», so the office is named once.
+    """
+    role = Role(role)
+    if role == Role.CASEWORKER and welfare_office:
+        return f"saksbehandler ved {welfare_office} helse- og velferdskontor"
+    return ROLE_LABELS[role]
+
+
 #: The allocation team (boligtildelingen): owns the decision.
 ALLOCATION_TEAM = frozenset({Role.CONSULTANT, Role.HEAD_OF_ALLOCATION})
 

@@ -5,7 +5,7 @@ The HTTP layer maps them to status codes and puts `str(error)` in the body:
     NotFound          -> 404   something named in the request does not exist
     Forbidden         -> 403   the user may not do or see this (the attempt is audited)
     IllegalTransition -> 409   the case is not in a state where this step is allowed
-    InvalidInput      -> 422   bad values; `problems` names each field by its path
+    InvalidInput      -> 422   bad values; `problems` names each field by its path, the message in bokmål
 
 Every error is raised before anything is committed: the transition changes nothing.
 """
@@ -13,6 +13,7 @@ Every error is raised before anything is committed: the transition changes nothi
 from __future__ import annotations
 
 from engine.errors import Problem
+from service.domain.field_names import in_words
 
 
 class CaseworkError(Exception):
@@ -47,12 +48,16 @@ class IllegalTransition(CaseworkError):
 
 
 class InvalidInput(CaseworkError):
-    """One or more fields are invalid; `problems` holds one `Problem(path, message)` per field."""
+    """One or more fields are invalid; `problems` holds one `Problem(path, message)` per field.
+
+    The message names each field in bokmål (service/domain/field_names.py); the paths
+    stay in `problems`, for the API's answer and for placing a message next to its field.
+    """
 
     def __init__(self, problems: list[Problem] | Problem):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
-        text = "; ".join(f"{p.path}: {p.message}" if p.path else p.message for p in self.problems)
-        super().__init__(f"Ugyldige opplysninger: {text}")
+        text = "; ".join(in_words(p.path, p.message) for p in self.problems)
+        super().__init__(f"Ugyldige opplysninger. {text}")
 
     def as_dicts(self) -> list[dict]:
         return [p.as_dict() for p in self.problems]

@@ -38,6 +38,7 @@ class Situation:
     own_nominee_decided: bool = False        # a caseworker whose office's nominee got the current decision
     home_ready: bool = False                 # the unit has reported the home ready to move into
     movein_steps_left: bool = False          # after-contract steps not yet registered
+    checklist_changed: bool = False          # a nominee's checklist changed after the latest recommendation
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Step:
     stages: frozenset[Stage]
     roles: frozenset[Role]
     offered: Callable[[Situation], bool] = field(default=lambda s: True, repr=False)
+    confirm: str = ""                        # bokmål: what cannot be undone; a page asks before it is done
 
     @property
     def segment(self) -> str:
@@ -69,14 +71,25 @@ STEPS: tuple[Step, ...] = (
     Step("nominate", "nominere kandidater", "Nominer kontorets ene kandidat (steg 4)",
          frozenset({Stage.OPEN}), CASEWORKER, lambda s: not s.own_office_nominated),
     Step("withdraw_nomination", "trekke tilbake en nominasjon", "Trekk tilbake kontorets nominasjon",
-         frozenset({Stage.OPEN}), CASEWORKER, lambda s: s.own_office_nominated),
+         frozenset({Stage.OPEN}), CASEWORKER, lambda s: s.own_office_nominated,
+         confirm="Nominasjonen trekkes tilbake og kan ikke hentes fram igjen. Kontoret kan nominere en kandidat "
+                 "på nytt så lenge boligen er åpen for nominasjoner."),
     Step("make_recommendation", "skrive innstilling", "Skriv innstillingen: ranger de nominerte (steg 6)",
-         frozenset({Stage.OPEN}), TEAM, lambda s: s.any_active_nomination),
+         frozenset({Stage.OPEN}), TEAM, lambda s: s.any_active_nomination,
+         confirm="De aktive nominerte rangeres etter regelverket som gjelder i dag, og innstillingen lagres slik "
+                 "den er. Etterpå kan nominasjonene ikke trekkes tilbake."),
     Step("approve_recommendation", "godkjenne innstillingen",
          "Godkjenn innstillingen (fire øyne: ikke den som skrev den)",
          frozenset({Stage.RECOMMENDED}), TEAM, lambda s: not s.wrote_recommendation),
     Step("return_recommendation", "sende innstillingen tilbake", "Send innstillingen tilbake; saken åpnes igjen",
          frozenset({Stage.RECOMMENDED}), TEAM, lambda s: not s.wrote_recommendation),
+    Step("rank_again", "rangere på nytt med dagens opplysninger",
+         "Ny innstilling med dagens sjekklister når en sjekkliste er endret etter innstillingen",
+         frozenset({Stage.RECOMMENDED, Stage.APPROVED, Stage.AGREED, Stage.OBJECTED, Stage.IN_CONSULTATION,
+                    Stage.DISPUTED}), TEAM, lambda s: s.checklist_changed,
+         confirm="Innstillingen skrives på nytt med sjekklistene slik de er i dag, og må godkjennes på nytt av en "
+                 "annen boligkonsulent (fire øyne) før den legges fram for enhetslederen igjen. Den forrige "
+                 "innstillingen, svaret og referatene blir stående i saken."),
     Step("unit_leader_respond", "svare på innstillingen", "Enhetslederen er enig eller har innsigelse (steg 7)",
          frozenset({Stage.APPROVED}), UNIT_LEADER, lambda s: s.leads_unit),
     Step("open_consultation", "kalle inn til drøftingsmøte", "Kall inn til drøftingsmøte (steg 8)",
@@ -85,10 +98,13 @@ STEPS: tuple[Step, ...] = (
          frozenset({Stage.IN_CONSULTATION}), TEAM),
     Step("decide", "fatte vedtak", "Vedtak om tildeling (steg 9)",
          frozenset({Stage.AGREED, Stage.DISPUTED}), TEAM,
-         lambda s: (s.stage != Stage.DISPUTED or s.role == Role.HEAD_OF_ALLOCATION) and not s.wrote_recommendation),
+         lambda s: (s.stage != Stage.DISPUTED or s.role == Role.HEAD_OF_ALLOCATION) and not s.wrote_recommendation,
+         confirm="Vedtaket om tildeling fattes, og vedtaksbrevene kan skrives ut. Et fattet vedtak kan ikke endres; "
+                 "det faller bare bort om søkeren takker nei."),
     Step("decline_offer", "registrere at søkeren takker nei", "Søkeren takker nei; neste kandidat rykker opp",
          frozenset({Stage.DECIDED, Stage.VIEWING_BOOKED}), TEAM | CASEWORKER,
-         lambda s: s.role != Role.CASEWORKER or s.own_nominee_decided),
+         lambda s: s.role != Role.CASEWORKER or s.own_nominee_decided,
+         confirm="Vedtaket faller bort, og neste kandidat i innstillingen rykker opp. Dette kan ikke angres."),
     Step("book_viewing", "avtale visning", "Visning avtalt (steg 10)", frozenset({Stage.DECIDED}), TEAM,
          lambda s: s.home_ready),
     Step("sign_contract", "registrere signert kontrakt", "Kontrakten er signert (steg 11)",
@@ -97,7 +113,8 @@ STEPS: tuple[Step, ...] = (
          "Bostøtte søkt, strøm bestilt, ny adresse meldt",
          frozenset({Stage.CONTRACT_SIGNED, Stage.MOVED_IN}), TEAM, lambda s: s.movein_steps_left),
     Step("register_move_in", "registrere innflytting", "Den nye leieren har flyttet inn; saken avsluttes",
-         frozenset({Stage.CONTRACT_SIGNED}), TEAM),
+         frozenset({Stage.CONTRACT_SIGNED}), TEAM,
+         confirm="Saken avsluttes. Etterpå kan ingenting i saken endres."),
     Step("update_readiness", "endre boligens status", "Boligens status: fraflyttet, under klargjøring, klar",
          frozenset(Stage) - {Stage.MOVED_IN}, TEAM | UNIT_LEADER,
          lambda s: s.role != Role.UNIT_LEADER or s.leads_unit),

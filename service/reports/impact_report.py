@@ -32,6 +32,7 @@ from engine import read_case_file
 from engine.errors import BoligtildelingError, CaseError, Problem
 from engine.policy.impact import NO_GROUP, NO_OFFICE, ImpactReport, PastCase
 from engine.language.rules import Rulebook
+from engine.language.validation_messages import not_a_date
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 DATE_KEYS = ("vurderingsdato", "as_of")
@@ -91,7 +92,7 @@ def _parse_date(value: Any) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise CaseError(Problem(path="vurderingsdato", message=f"'{value}' er ikke en dato på formen ÅÅÅÅ-MM-DD"))
+        raise CaseError(Problem(path="vurderingsdato", message=not_a_date(value)))
 
 
 def _csv_cases(path: Path, default_as_of: dt.date) -> tuple[list[PastCase], list[LoadProblem]]:

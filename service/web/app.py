@@ -18,7 +18,7 @@ from __future__ import annotations
 from flask import Flask
 
 from service.config import default_rules_dir, instance_dir
-from service.web import auth, errors, pages, rules, store
+from service.web import auth, errors, pages, rules, security, store
 from service.web.api import casework, health, openapi, rank, session
 from service.web.api import rules as rules_api
 
@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         raise
     store.init_app(app, holder.current())
     auth.init_app(app)
+    security.init_app(app)
     errors.init_app(app)
 
     for blueprint in (rank.bp, rules_api.bp, session.bp, casework.bp, openapi.bp, health.bp, pages.bp):

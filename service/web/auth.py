@@ -33,8 +33,6 @@ NOT_LOGGED_IN = ("Du er ikke logget inn. Logg inn med POST /api/v1/login eller s
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("BOLIGTILDELING_SECRET_KEY") or _instance_secret(app)
 

@@ -118,7 +118,7 @@ def test_an_invalid_case_is_422_naming_every_bad_path(client):
         "ledig_bolig.bolig.balkong"}
     by_path = {p["path"]: p["message"] for p in body["problemer"]}
     assert "'masse' er ikke en av de tillatte verdiene" in by_path["kandidater[2].sjekkliste.tjenestebehov"]
-    assert by_path["kandidater[1].hvk"] == "påkrevd felt mangler"
+    assert by_path["kandidater[1].hvk"] == "må fylles ut"
     ErrorBody.model_validate(body)
 
 

@@ -242,10 +242,12 @@ def test_a_person_logs_in_with_a_password_uses_the_cookie_and_logs_out(api, case
     assert wrong.status_code == 401 and wrong.get_json()["feil"] == "Feil brukernavn eller passord."
     login = client.post("/api/v1/login", json={"username": "hvk.midtbyen", "password": "demo-passord"})
     assert login.status_code == 200 and login.get_json()["welfare_office"] == "Midtbyen"
-    assert client.get("/api/v1/me").get_json()["username"] == "hvk.midtbyen"
-    token = client.post("/api/v1/tokens", json={"label": "fagsystem"})
+    me = client.get("/api/v1/me").get_json()
+    assert me["username"] == "hvk.midtbyen" and me["csrf_token"] == login.get_json()["csrf_token"]
+    csrf = {"X-CSRF-Token": me["csrf_token"]}
+    token = client.post("/api/v1/tokens", json={"label": "fagsystem"}, headers=csrf)
     assert token.status_code == 201
-    assert client.post("/api/v1/logout").status_code == 200
+    assert client.post("/api/v1/logout", headers=csrf).status_code == 200
     assert client.get("/api/v1/vacancies").status_code == 401
     # The token made while logged in works on its own.
     fresh = casework_app.test_client()

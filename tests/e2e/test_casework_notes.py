@@ -102,7 +102,7 @@ def test_a_checklist_changed_after_the_recommendation_is_flagged_for_the_team_wi
     pages.login("konsulent.jonas")
     html = pages.get(f"/ledige-boliger/{vacancy_id}").get_data(as_text=True)
     assert 'id="endret-etter-innstillingen"' in html and "K-1187: Bosituasjon" in html
-    assert "Send innstillingen tilbake, så kan en ny skrives" in html
+    assert "Ranger på nytt med dagens opplysninger" in html  # (tests/e2e/test_casework_rank_again.py)
 
 
 def test_after_a_declined_offer_the_letters_issued_stay_readable_and_say_the_decision_fell_away(api, casework_app):

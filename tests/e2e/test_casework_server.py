@@ -100,7 +100,8 @@ def test_serve_starts_an_empty_database_with_the_demo_and_the_overview_lists_its
         assert login.status_code == 200
         overview = client.get("/api/v1/vacancies").get_json()
         assert [v["reference"] for v in overview] == ["LB-2026-041", "LB-2026-063"]
-        client.post("/api/v1/logout")
+        assert client.post("/api/v1/logout", headers={"X-CSRF-Token": login.get_json()["csrf_token"]}
+                           ).status_code == 200
         client.post("/api/v1/login", json={"username": "konsulent.anne", "password": DEMO_PASSWORD})
         every = client.get("/api/v1/vacancies?stage=all").get_json()
         assert sorted(v["reference"] for v in every) == ["LB-2026-030", "LB-2026-041", "LB-2026-057",

@@ -69,8 +69,9 @@ def test_a_unit_leader_sees_only_consented_shareable_fields(app):
     html = pages.get("/ledige-boliger/3").get_data(as_text=True)  # LB-2026-057, approved, objected
 
     assert "Opplysninger delt med botiltaket" in html
-    for code in ("K-3001", "K-3002", "K-3003"):
-        assert code in html
+    assert "K-3002" in html  # presented to the unit
+    for code in ("K-3001", "K-3003"):  # nominated, not presented: the team's only
+        assert code not in html
     assert "Aktiv rus" in html  # deles_med_botiltak
     for private in ("Bosituasjon", "Akutt fare", "Samtykke til å dele", "Hanne Lund", "Tor Eggen", "Geir Strand",
                     "Grunnlag:"):
@@ -81,15 +82,26 @@ def test_a_unit_leader_sees_that_an_applicant_did_not_consent(tmp_path):
     app = demo_app(tmp_path)
     try:
         caseworker, leader = Pages(app), Pages(app)
-        caseworker.login("hvk.midtbyen")
-        caseworker.post("/ledige-boliger/4/nominate", {"applicant_id": applicant_id(app, "K-1504")})
-        leader.login("leder.saupstad")
-        person = leader.get(f"/sokere/{applicant_id(app, 'K-1504')}").get_data(as_text=True)
+        caseworker.login("hvk.ostbyen")
+        aid = applicant_id(app, "K-3002")  # presented to Sverresgate in the demo's LB-2026-057
+        form = _checklist_form(caseworker.get(f"/sokere/{aid}").get_data(as_text=True))
+        form.update({"samtykke_deling": "nei", "note": "Søkeren trakk samtykket i samtale."})
+        assert caseworker.post(f"/sokere/{aid}/sjekkliste", form).status_code in (200, 302)
+        leader.login("leder.sverresgate")
+        person = leader.get(f"/sokere/{aid}").get_data(as_text=True)
+        vacancy = leader.get("/ledige-boliger/3").get_data(as_text=True)
+        course = leader.get("/ledige-boliger/3/tidslinje").get_data(as_text=True)
+        team_course = caseworker.get("/ledige-boliger/3/tidslinje").get_data(as_text=True)
     finally:
         app.extensions["boligtildeling.store"].engine.dispose()
 
-    assert "ikke samtykket" in person
-    assert "Ida Fossum" not in person and "Bosituasjon" not in person and "Tjenestebehov" not in person
+    assert "ikke samtykket" in person and "ikke samtykket" in vacancy
+    assert "Hanne Lund" not in person and "Bosituasjon" not in person and "Tjenestebehov" not in person
+    # which fields changed is health information too: the unit learns only that the checklist changed,
+    # the applicant's own office what changed
+    assert re.search(r"Sjekklisten for K-3002 er endret \(journalføring nr\. \d+\)", course)
+    assert "samtykke_deling" not in course
+    assert "Sjekklisten for K-3002 er endret: samtykke_deling" in team_course
 
 
 def test_a_journal_change_without_a_note_is_refused_next_to_the_field_and_keeps_what_was_typed(app):
@@ -122,7 +134,7 @@ def test_a_checklist_with_a_missing_answer_shows_the_message_at_that_field(app):
 
     html = pages.post(f"/sokere/{aid}/sjekkliste", form).get_data(as_text=True)
 
-    assert re.search(r'id="checklist-tjenestebehov-feil">.*påkrevd felt mangler', html)
+    assert re.search(r'id="checklist-tjenestebehov-feil">.*må fylles ut', html)
     assert "Ny vurdering fra fastlegen</textarea>" in html
 
 
@@ -296,3 +308,17 @@ def test_the_overview_keeps_closed_cases_apart_from_those_in_progress(app):
     assert "saker under behandling" in in_progress and "LB-2026-041" in in_progress
     assert "LB-2026-030" not in in_progress and "LB-2026-030" in closed  # the demo's moved-in case
     assert "1 sak der leieren har flyttet inn" in closed
+
+
+@pytest.mark.parametrize("username, described", [
+    ("hvk.midtbyen", "Marte Dahl, saksbehandler ved Midtbyen helse- og velferdskontor"),
+    ("radgiver.per", "Per Holm, rådgiver (regelverk)"),
+])
+def test_logging_in_names_the_role_and_a_caseworkers_office_once(app, username, described):
+    pages = Pages(app)
+    pages.login(username)
+
+    html = pages.get("/").get_data(as_text=True)
+
+    assert f"Du er logget inn som {described}." in html
+    assert html.count("helse- og velferdskontor ved") == 0

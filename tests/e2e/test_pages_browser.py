@@ -5,8 +5,8 @@ contract, the after-contract steps and moving in, each role in turn.
 Locally the test skips with the reason when Chromium or Playwright is missing; in CI (CI=true) it fails.
 Screenshots of the report form, the vacancy page and decision letters go to test-artifacts/ (gitignored).
 The browser context has the Norwegian locale (nb-NO). Headless Chromium still draws date inputs as mm/dd/yyyy
-(the input's format does not follow the context's locale), so every date field names its format, ÅÅÅÅ-MM-DD,
-in its help text; the test checks that hint.
+(the input's format does not follow the context's locale), so every date field names the formats it accepts,
+DD.MM.ÅÅÅÅ eller ÅÅÅÅ-MM-DD, in its help text; the test checks that hint.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from support.http import serve
-from support.pages import applicants_by_office, demo_app
+from support.pages import Pages, applicants_by_office, demo_app
 from service.demo import DEMO_PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -89,6 +89,13 @@ class Person:
     def submit(self, button: str):
         self.page.get_by_role("button", name=button).click()
 
+    def submit_and_confirm(self, button: str):
+        """An irreversible step: the form, then the page that asks, then its Bekreft."""
+        self.submit(button)
+        assert self.page.locator("h1").inner_text().startswith("Vil du ")
+        assert "Dette kan ikke angres." in self.page.locator("#bekreft-hva").inner_text()
+        self.submit("Bekreft")
+
     def flash(self) -> str:
         return self.page.locator(".melding").inner_text()
 
@@ -107,7 +114,7 @@ def test_one_vacancy_from_report_to_signed_contract_through_the_pages(browser, s
     leader.page.get_by_role("link", name="Meld ledig bolig").click()
     form = leader.page
     assert form.locator("h1").inner_text() == "Meld ledig bolig: Saupstad bofellesskap"
-    assert "ÅÅÅÅ-MM-DD" in form.locator("#report-vacated-on-hjelp").inner_text()
+    assert "Format: DD.MM.ÅÅÅÅ eller ÅÅÅÅ-MM-DD." in form.locator("#report-vacated-on-hjelp").inner_text()
     assert form.get_by_label("Meldt ledig").input_value() == "2026-11-28"  # today, the demo clock
     form.get_by_label("Bolig", exact=True).select_option(label="Saupstadringen 30, leil. 5 (2 rom, 2. etasje)")
     form.get_by_label("Fraflyttet").fill("2026-11-27")
@@ -140,7 +147,7 @@ def test_one_vacancy_from_report_to_signed_contract_through_the_pages(browser, s
         if username == "hvk.midtbyen":
             caseworker.submit("Nominer")
             error = caseworker.page.locator("#nominate-applicant-id-feil")
-            assert "velg en søker fra ventelisten" in error.inner_text()
+            assert "må fylles ut" in error.inner_text()  # next to «Søker fra ventelisten»
             assert caseworker.page.get_by_label("Søker fra ventelisten").get_attribute("aria-describedby").endswith(
                 "nominate-applicant-id-feil")
         choice = caseworker.page.locator("#nominate-applicant-id option", has_text=code).get_attribute("value")
@@ -157,7 +164,7 @@ def test_one_vacancy_from_report_to_signed_contract_through_the_pages(browser, s
     # Step 6: one consultant writes the recommendation, another approves it (four eyes).
     anne = Person(browser, url, "konsulent.anne")
     anne.open_vacancy_from_start("Nominasjoner som venter på innstilling", ref)
-    anne.submit("Skriv innstilling")
+    anne.submit_and_confirm("Skriv innstilling")
     assert "Innstillingen er skrevet" in anne.flash()
     assert anne.page.locator("article.kandidat").count() == 3
     assert anne.page.locator(".poengstolpe .del").count() > 0
@@ -170,13 +177,19 @@ def test_one_vacancy_from_report_to_signed_contract_through_the_pages(browser, s
     # Step 7-8: the unit leader objects; a missing reason is refused next to the field, the text kept.
     leader.open_vacancy_from_start("Innstillinger du skal svare på", ref)
     shared = leader.page.locator("section.innstilling").inner_text()
-    assert "ikke samtykket" in shared  # K-1504 did not consent
+    team = Pages(app)
+    team.login("konsulent.anne")
+    vacancy_id = int(re.search(r"/ledige-boliger/(\d+)", leader.page.url).group(1))
+    presented = team.get(f"/api/v1/vacancies/{vacancy_id}").get_json()["presented"]
+    assert presented
+    for _office, code in nominees.values():  # the unit sees the presented nominees only
+        assert (code in shared) == (code in presented)
     for private in ("Bosituasjon", "Akutt fare", "Ida Fossum", "Pål Haugen", "Silje Bakken", "Grunnlag:"):
         assert private not in leader.page.content()
     leader.page.get_by_role("radio", name="Innsigelse").check()
     leader.page.get_by_label("Utdyping").fill("Vi har ikke nattbemanning nok til to nye med stort behov.")
     leader.submit("Send svaret")
-    assert "påkrevd felt mangler" in leader.page.locator("#unit-leader-respond-reason-code-feil").inner_text()
+    assert "må fylles ut" in leader.page.locator("#unit-leader-respond-reason-code-feil").inner_text()
     assert leader.page.get_by_label("Utdyping").input_value().startswith("Vi har ikke nattbemanning")
     assert leader.page.get_by_role("radio", name="Innsigelse").is_checked()
     leader.page.get_by_label("Begrunnelse for innsigelsen").select_option("tjenester")
@@ -197,7 +210,7 @@ def test_one_vacancy_from_report_to_signed_contract_through_the_pages(browser, s
     # Step 9: the head of allocation decides the dispute.
     siri = Person(browser, url, "avdelingsleder.siri")
     siri.open_vacancy_from_start("Uenighet etter drøftingsmøte: du avgjør", ref)
-    siri.submit("Fatt vedtak")
+    siri.submit_and_confirm("Fatt vedtak")
     assert "Vedtaket er fattet" in siri.flash()
     chosen = re.search(r"tildelt (K-\d+)", siri.page.locator(".forlop").inner_text()).group(1)
     siri.close()
@@ -265,14 +278,14 @@ def test_one_vacancy_from_report_to_signed_contract_through_the_pages(browser, s
     anne.submit("Registrer steget")
     assert "Steget er registrert." in anne.flash()
     anne.page.get_by_label("Innflyttet dato").fill("2026-11-20")  # before the home was vacated: refused
-    anne.submit("Registrer innflytting")
+    anne.submit_and_confirm("Registrer innflytting")
     assert "fraflyttet" in anne.page.locator("#register-move-in-moved-in-on-feil").inner_text()
     assert anne.page.get_by_label("Innflyttet dato").input_value() == "2026-11-20"
     anne.page.get_by_label("Innflyttet dato").fill("2026-12-05")  # still in the future on 3 December: refused
-    anne.submit("Registrer innflytting")
+    anne.submit_and_confirm("Registrer innflytting")
     assert "i fremtiden" in anne.page.locator("#register-move-in-moved-in-on-feil").inner_text()
     clock.at(dt.date(2026, 12, 5))
-    anne.submit("Registrer innflytting")
+    anne.submit_and_confirm("Registrer innflytting")
     assert "Innflyttingen er registrert" in anne.flash()
     assert "innflyttet" in anne.page.locator(".status").inner_text()
     anne.close()

@@ -41,18 +41,29 @@ def test_a_caseworker_sees_only_their_own_waiting_list(world):
     assert {a["welfare_office"] for a in everyone} == {"Midtbyen", "Østbyen", "Lerkendal", "Heimdal"}
 
 
-def test_a_unit_leader_sees_only_shareable_fields_of_their_units_nominees(world):
+def test_a_unit_leader_sees_only_shareable_fields_of_the_nominees_presented_to_them(world):
     w = world
     vacancy_id = report_lade(w)
     nominate_all(w, vacancy_id)
-    view = applicants.get_candidate(w.ctx("leder.lade"), w.applicant_id("K-1187"))
+    # Before a second consultant has approved the ranking, the unit sees no nominee.
+    with pytest.raises(Forbidden):
+        applicants.get_candidate(w.ctx("leder.lade"), w.applicant_id("K-2210"))
+    rec = recommend_and_approve(w, vacancy_id)
+    presented = rec["result"]["present_to_unit_leader"]
+    assert presented == ["K-2210", "K-2031"]  # K-1187 is blocked for this home, K-0954 stands lower
+    # A nominee not presented stays with the team.
+    for code in {c["id"] for c in rec["result"]["candidates"]} - set(presented):
+        with pytest.raises(Forbidden):
+            applicants.get_candidate(w.ctx("leder.lade"), w.applicant_id(code))
+    view = applicants.get_candidate(w.ctx("leder.lade"), w.applicant_id("K-2210"))
+    assert "target_groups" not in view
     assert "name" not in view and "birth_date" not in view and "journal" not in view
     shared = view["checklist_shared"]
-    assert shared["tjenestebehov"] == "dognbemanning" and shared["utagering"] == "lav"
+    assert shared and set(shared) <= set(applicants.shareable_fields(w.ctx("leder.lade")))
     assert "akutt_fare" not in shared and "bosituasjon" not in shared and "samtykke_deling" not in shared
     # A leader of another unit, and a candidate not nominated to the unit, are refused.
     with pytest.raises(Forbidden):
-        applicants.get_candidate(w.ctx("leder.sverresgate"), w.applicant_id("K-1187"))
+        applicants.get_candidate(w.ctx("leder.sverresgate"), w.applicant_id("K-2210"))
     with pytest.raises(Forbidden):
         applicants.get_candidate(w.ctx("leder.lade"), w.applicant_id("K-3001"))
 
@@ -60,11 +71,12 @@ def test_a_unit_leader_sees_only_shareable_fields_of_their_units_nominees(world)
 def test_without_consent_the_unit_leader_sees_no_checklist_fields(world):
     w = world
     vacancy_id = report_lade(w)
-    applicants.record_journal_change(w.ctx('hvk.midtbyen'), w.applicant_id('K-1187'),
+    applicants.record_journal_change(w.ctx('hvk.ostbyen'), w.applicant_id('K-2210'),
         commands.parse(commands.RecordJournalChange, changes={'samtykke_deling': False},
                        note='Søkeren trakk samtykket.'))
-    nominate_all(w, vacancy_id, ["K-1187"])
-    view = applicants.get_candidate(w.ctx("leder.lade"), w.applicant_id("K-1187"))
+    nominate_all(w, vacancy_id, ["K-2210"])
+    recommend_and_approve(w, vacancy_id)
+    view = applicants.get_candidate(w.ctx("leder.lade"), w.applicant_id("K-2210"))
     assert view["consent_to_share"] is False and view["checklist_shared"] is None
     assert "samtykket" in view["note"]
 

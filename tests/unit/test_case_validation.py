@@ -67,20 +67,20 @@ BAD_EDITS = [
     pytest.param("      onsker_fellesskap: false\n", "      onsker_fellesskap: false\n      husdyr: true\n", 1,
                  "kandidater[1].sjekkliste.husdyr", "ukjent felt 'husdyr'", id="ukjent felt"),
     pytest.param("alder: 24\n", "alder: '31'\n", 0,
-                 "kandidater[0].alder", "'31' har feil type, forventet et heltall", id="tekst for heltall"),
+                 "kandidater[0].alder", "'31' er ikke et heltall", id="tekst for heltall"),
     pytest.param("      rullestol: false\n      kan_ga_trapper: true\n      utagering: ingen                 #",
                  "      rullestol: \"ja\"\n      kan_ga_trapper: true\n      utagering: ingen                 #", 0,
-                 "kandidater[0].sjekkliste.rullestol", "'ja' har feil type, forventet sann/usann (true/false)",
+                 "kandidater[0].sjekkliste.rullestol", "'ja' er ikke true eller false",
                  id="tekst for boolsk"),
     pytest.param("tjenestebehov: dag\n", "tjenestebehov: natt\n", 0,
                  "kandidater[2].sjekkliste.tjenestebehov",
                  "'natt' er ikke en av de tillatte verdiene: 'ingen', 'ambulant', 'dag', 'dag_kveld' eller "
                  "'dognbemanning'", id="verdi utenfor listen"),
     pytest.param("    soknad_mottatt: 2026-06-15\n", "    soknad_mottatt: '2026-13-01'\n", 0,
-                 "kandidater[3].soknad_mottatt", "'2026-13-01' har feil type, forventet en dato (ÅÅÅÅ-MM-DD)",
+                 "kandidater[3].soknad_mottatt", "'2026-13-01' er ikke en dato på formen ÅÅÅÅ-MM-DD",
                  id="ugyldig dato"),
     pytest.param("bemanning: {dag: true, kveld: true, natt: false}", "bemanning: {dag: true, kveld: true, natt: nei}",
-                 0, "ledig_bolig.botiltak.bemanning.natt", "'nei' har feil type, forventet sann/usann (true/false)",
+                 0, "ledig_bolig.botiltak.bemanning.natt", "'nei' er ikke true eller false",
                  id="nestet felt i botiltaket"),
     pytest.param("utagering: lav, sarbar: true}", "utagering: middels, sarbar: true}", 0,
                  "beboere[1].utagering", "'middels' er ikke en av de tillatte verdiene: 'ingen', 'lav' eller 'hoy'",
@@ -108,7 +108,7 @@ def test_a_missing_required_field_names_its_path(counting):
     del data["kandidater"][3]["sjekkliste"]["aktiv_rus"]
     with pytest.raises(CaseError) as caught:
         counting.rank(data, AS_OF)
-    assert [str(p) for p in caught.value.problems] == ["kandidater[3].sjekkliste.aktiv_rus: påkrevd felt mangler"]
+    assert [str(p) for p in caught.value.problems] == ["kandidater[3].sjekkliste.aktiv_rus: må fylles ut"]
     assert CountingRules.calls == 0
 
 

@@ -38,16 +38,17 @@ def test_each_bad_value_is_named_by_its_field_in_bokmal():
                     application_received="2026-03-01", target_groups=[], welfare_office="Sentrum") == {
         "code": "må fylles ut",
         "name": "teksten er for lang (høyst 200 tegn)",
-        "birth_date": "'1980-13-01' er ikke en dato på formen ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ",
-        "target_groups": "minst én målgruppe må oppgis",
-        "welfare_office": "'Sentrum' er ikke en av de tillatte verdiene: Midtbyen, Østbyen, Lerkendal, Heimdal",
+        "birth_date": "'1980-13-01' er ikke en dato på formen DD.MM.ÅÅÅÅ eller ÅÅÅÅ-MM-DD",
+        "target_groups": "oppgi minst én målgruppe",
+        "welfare_office": "'Sentrum' er ikke en av de tillatte verdiene: 'Midtbyen', 'Østbyen', 'Lerkendal' eller "
+                          "'Heimdal'",
     }
 
 
 def test_rules_between_fields_hold_when_a_field_is_left_out():
     assert problems(commands.DeclineOffer, reason_code="annet") == {
         "reason_text": "må fylles ut når begrunnelsen er «annet»"}
-    assert problems(commands.UnitLeaderRespond, response="innsigelse") == {"reason_code": "påkrevd felt mangler"}
+    assert problems(commands.UnitLeaderRespond, response="innsigelse") == {"reason_code": "må fylles ut"}
     assert problems(commands.UnitLeaderRespond, response="enig", reason_code="atferd") == {
         "reason_code": "en begrunnelseskode hører bare til en innsigelse"}
     assert problems(commands.RegisterApplicant, code="K-1", name="A", birth_date="2004-01-01",
@@ -59,8 +60,8 @@ def test_ids_and_amounts_stay_within_what_the_store_holds_and_refuse_booleans():
     assert problems(commands.Nominate, applicant_id=2**31) == {
         "applicant_id": f"{2**31} er for stort (høyst {2**31 - 1})"}
     assert problems(commands.Nominate, applicant_id=True) == {
-        "applicant_id": "True har feil type, forventet et heltall"}
-    assert problems(commands.Nominate, applicant_id="") == {"applicant_id": "velg en søker fra ventelisten"}
+        "applicant_id": "true er ikke et heltall"}
+    assert problems(commands.Nominate, applicant_id="") == {"applicant_id": "må fylles ut"}
     assert problems(commands.ReportVacancy, home_id=1, monthly_rent=-1) == {
         "monthly_rent": "-1 er for lite (minst 0)"}
 
@@ -98,18 +99,18 @@ def test_a_date_may_be_written_as_in_norway_and_a_day_that_does_not_exist_is_ref
     assert commands.parse(commands.BookViewing, viewing_at="02.12.2026 kl. 10:30").viewing_at == dt.datetime(
         2026, 12, 2, 10, 30, tzinfo=OSLO)
     assert problems(commands.SignContract, signed_on="31.02.2026") == {
-        "signed_on": "'31.02.2026' er ikke en dato på formen ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ"}
+        "signed_on": "'31.02.2026' er ikke en dato på formen DD.MM.ÅÅÅÅ eller ÅÅÅÅ-MM-DD"}
 
 
 def test_no_date_of_the_routine_is_before_2000_and_a_meeting_needs_a_time_and_people():
     assert problems(commands.RegisterMoveIn, moved_in_on="1999-12-31") == {
         "moved_in_on": "31.12.1999 er for tidlig (tidligst 01.01.2000)"}
     assert problems(commands.OpenConsultation, scheduled_for="2026-12-02T13:00", participants=[]) == {
-        "participants": "før opp hvem som kalles inn"}
+        "participants": "oppgi minst én som kalles inn"}
     assert set(problems(commands.OpenConsultation)) == {"scheduled_for", "participants"}
 
 
 def test_a_text_kept_beside_a_bad_code_is_read_alone_without_its_neighbours():
     command = commands.parse(commands.UnitLeaderRespond, response="innsigelse", reason_text="Vi mangler nattevakt.")
-    assert [(p.path, p.message) for p in command.problems] == [("reason_code", "påkrevd felt mangler")]
+    assert [(p.path, p.message) for p in command.problems] == [("reason_code", "må fylles ut")]
     assert command.reason_text == "Vi mangler nattevakt."

@@ -35,6 +35,7 @@ STEP_HANDLERS: dict[str, tuple[Callable, Any, int]] = {
     "nominate": (nominations.nominate, NominationOut, 201),
     "withdraw_nomination": (nominations.withdraw_nomination, NominationOut, 200),
     "make_recommendation": (recommendations.make_recommendation, RecommendationOut, 201),
+    "rank_again": (recommendations.rank_again, RecommendationOut, 201),
     "approve_recommendation": (recommendations.approve_recommendation, RecommendationOut, 200),
     "return_recommendation": (recommendations.return_recommendation, RecommendationOut, 200),
     "unit_leader_respond": (consultation.unit_leader_respond, UnitLeaderResponseOut, 201),

@@ -13,6 +13,7 @@ import re
 from flask import Blueprint, request
 
 from engine import Problem, RankingResult
+from engine.language.validation_messages import not_a_date
 from service.web.api.case_body import JSON_TYPES, YAML_TYPES, read_case_body
 from service.web.api.operations import CaseBody, operation
 from service.web.errors import ApiError, json_response
@@ -42,7 +43,7 @@ def parse_as_of(value: str | None) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise ApiError(400, "Ugyldig vurderingsdato", [Problem(
-            path="as_of", message=f"'{value}' er ikke en dato på formen ÅÅÅÅ-MM-DD")])
+            path="as_of", message=not_a_date(value))])
 
 
 def parse_flag(name: str, value: str | None) -> bool:

@@ -11,6 +11,7 @@ from service.casework import accounts
 from service.web.api.operations import operation, parse_body, respond
 from service.web.auth import SESSION_USER, casework_context, clock
 from service.web.errors import ApiError
+from service.web.security import csrf_token
 from service.web.store import db_session
 
 bp = Blueprint("session", __name__, url_prefix="/api/v1")
@@ -42,6 +43,8 @@ class UserOut(BaseModel):
     welfare_office: Optional[str] = None
     unit_ids: list[str]
     active: bool
+    csrf_token: Optional[str] = Field(None, description="Send den som X-CSRF-Token ved endringer med "
+                                                          "øktinformasjonskapselen (innlogget i nettleseren).")
 
 
 class TokenOut(BaseModel):
@@ -62,7 +65,7 @@ def login():
         raise ApiError(401, "Feil brukernavn eller passord.")
     session.clear()
     session[SESSION_USER] = user.id
-    return respond(accounts.user_view(user), UserOut)
+    return respond({**accounts.user_view(user), "csrf_token": csrf_token()}, UserOut)
 
 
 @operation(bp, "POST", "/logout", summary="Logg ut", errors=())
@@ -74,7 +77,8 @@ def logout():
 @operation(bp, "GET", "/me", summary="Brukeren som er logget inn", response=UserOut, errors=(401,))
 def me():
     ctx = casework_context()
-    return respond(accounts.user_view(ctx.actor), UserOut)
+    token = csrf_token() if session.get(SESSION_USER) == ctx.actor.id else None  # for cookie logins
+    return respond({**accounts.user_view(ctx.actor), "csrf_token": token}, UserOut)
 
 
 @operation(bp, "POST", "/tokens", summary="Lag en API-nøkkel for deg selv (vises én gang)", body=TokenBody,

@@ -17,7 +17,7 @@ from service.domain.codes import ALLOCATION_TEAM, OFFICES, Role
 from service.domain.errors import CaseworkError
 from service.web.rules import current_rules
 
-from service.web.pages import checklist_form
+from service.web.pages import checklist_form, listing
 from service.web.pages.web import FormState, bp, context, failed, login_required, submitted_values
 
 FORM = "checklist"
@@ -31,7 +31,8 @@ def waiting_list():
         rows = applicants.list_waiting_list(ctx)
     except Forbidden as exc:
         abort(403, exc.message)
-    return render_template("pages/waiting_list.html", rows=rows, role=ctx.role,
+    rows, found = listing.find(rows, listing.APPLICANT_COLUMNS, listing.applicant_texts)  # the reader's rows only
+    return render_template("pages/waiting_list.html", rows=rows, role=ctx.role, listing=found,
                            target_groups=current_rules().book.vocabulary.get("kandidat.malgrupper").values or {})
 
 

@@ -8,7 +8,7 @@ vocabulary appears in the form with no code change:
     valg      a select with the allowed values
     flervalg  checkboxes, one per allowed value
     heltall   a number input (whole numbers)       tall   a number input (decimals allowed)
-    dato      a date input (ÅÅÅÅ-MM-DD)             tekst  a text input
+    dato      a date input (DD.MM.ÅÅÅÅ or ÅÅÅÅ-MM-DD) tekst  a text input
     objekt    a fieldset with the sub-fields (names joined with a dot)
 
 `parse` reads the posted form back into typed values. A value that cannot be read
@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.errors import Problem
+from engine.language.validation_messages import not_a_date, wrong_type
 from engine.language.vocabulary import FieldSpec, Vocabulary
+from service.casework.commands import DATE_FORMATS, read_day
 
 SECTION = "sjekkliste"
 YES, NO = "ja", "nei"
@@ -117,20 +119,25 @@ def parse(form: dict[str, Any], fields: list[FormField]) -> tuple[dict, list[Pro
             raw = str(raw).strip()
             if f.kind == "boolsk":
                 if raw not in (YES, NO):
-                    problems.append(Problem(f.name, f"svar ja eller nei (fikk '{raw}')"))
+                    problems.append(Problem(f.name, wrong_type(raw, "ja eller nei")))
                     continue
                 data[key] = raw == YES
             elif f.kind == "heltall":
                 try:
                     data[key] = int(raw)
                 except ValueError:
-                    problems.append(Problem(f.name, f"'{raw}' er ikke et heltall"))
+                    problems.append(Problem(f.name, wrong_type(raw, "et heltall")))
             elif f.kind == "tall":
                 try:
                     data[key] = float(raw.replace(",", "."))
                 except ValueError:
-                    problems.append(Problem(f.name, f"'{raw}' er ikke et tall"))
-            else:  # valg, dato, tekst: the model checks allowed values and dates
+                    problems.append(Problem(f.name, wrong_type(raw, "et tall")))
+            elif f.kind == "dato":  # as every date field of the pages: DD.MM.ÅÅÅÅ or ÅÅÅÅ-MM-DD
+                try:
+                    data[key] = read_day(raw).isoformat()
+                except ValueError:
+                    problems.append(Problem(f.name, not_a_date(raw, DATE_FORMATS)))
+            else:  # valg, tekst: the model checks allowed values
                 data[key] = raw
         return data
 

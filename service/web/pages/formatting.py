@@ -1,11 +1,15 @@
-"""Jinja filters for the pages: dates, times, booleans, amounts and vocabulary codes in bokmål."""
+"""Jinja filters for the pages: dates, times, booleans, amounts and vocabulary codes in bokmål,
+and each scoring rule's colour in the score bars."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from flask import g
+
 from service.casework.context import OSLO
-from service.web.rules import current_rules
+from service.reports import criterion_colours
+from service.web.rules import current_rules, rules_holder
 
 from service.web.pages.web import bp
 
@@ -111,3 +115,14 @@ def verdi(value, path: str) -> str:
     if found and found.type == "dato":
         return dato(value)
     return str(value)
+
+
+@bp.app_template_filter("kriteriefarge")
+def kriteriefarge(rule_id: str) -> int:
+    """The colour (`del-N`) of a rule that gives points: the same rule has the same colour for every
+    candidate, in the bar and in the list under it (service/reports/criterion_colours.py)."""
+    if "criterion_colours" not in g:
+        current = current_rules().book
+        others = [b for b in rules_holder().library().versions if b.content_hash != current.content_hash]
+        g.criterion_colours = criterion_colours.colour_slots(criterion_colours.scoring_rule_ids([current] + others))
+    return criterion_colours.colour_of(rule_id, g.criterion_colours)

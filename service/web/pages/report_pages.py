@@ -15,6 +15,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from engine.errors import Problem
+from engine.language.validation_messages import wrong_type
 from service.casework import CaseworkError, Forbidden, IllegalTransition, InvalidInput, commands, units, vacancies
 from service.domain import access
 from service.domain.codes import ALLOCATION_TEAM, READINESS_LABELS, Readiness, Role, Stage
@@ -114,7 +115,7 @@ def _int_or_raw(value):
     try:
         return int(cleaned), None
     except ValueError:
-        return value, Problem("monthly_rent", f"'{value}' er ikke et helt kronebeløp (bare sifre, f.eks. 9900)")
+        return value, Problem("monthly_rent", wrong_type(value, "et helt kronebeløp (bare sifre, f.eks. 9900)"))
 
 
 @bp.route("/ledige-boliger/meld-ledig", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 
 from service.web.auth import SESSION_USER, clock
 from service.casework import accounts, applicants, vacancies
-from service.domain.codes import ROLE_LABELS, Role, Stage
+from service.domain.codes import Role, Stage, describe_role
 from service.web.rules import current_rules
 from service.web.store import db_session
 
@@ -51,7 +51,7 @@ def login():
                 session[SESSION_USER] = user.id
                 if keep:
                     session["csrf"] = keep
-                flash(f"Du er logget inn som {user.display_name} ({ROLE_LABELS[Role(user.role)]}).")
+                flash(f"Du er logget inn som {user.display_name}, {describe_role(user.role, user.welfare_office)}.")
                 return redirect(target or url_for("pages.index"))
             state.message = "Feil brukernavn eller passord."
         else:
@@ -97,4 +97,5 @@ def index():
                     rows = [v for v in rows if v["nominating_offices"]]
                 groups.append((heading, rows))
     return render_template("pages/start.html", groups=groups, nominate=nominate,
-                           without_checklist=without_checklist, role=role, role_label=ROLE_LABELS[role], **about)
+                           without_checklist=without_checklist, role=role,
+                           role_label=describe_role(role, ctx.actor.welfare_office), **about)

@@ -10,7 +10,6 @@ function; a refused step shows its message next to the field and keeps the input
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
@@ -19,6 +18,7 @@ from service.casework import (CaseworkError, Forbidden, NotFound, applicants, co
 from service.domain.codes import (AFTER_CONTRACT_STEPS, ALLOCATION_TEAM, DECLINE_REASONS, MEETING_OUTCOMES,
                                      MOVEIN_LABELS, NOMINATION_LABELS, OBJECTION_REASONS, OVERRIDE_REASONS, READINESS_LABELS,
                                      STAGE_LABELS, Readiness, Role, Stage)
+from service.domain.field_names import field_name
 from service.domain.steps import BY_SEGMENT, Situation, offered_steps
 from service.web.rules import current_rules
 
@@ -49,27 +49,15 @@ def overview():
         rows = [v for v in rows if v["stage"] == chosen["steg"]]
     if chosen["malgruppe"]:
         rows = [v for v in rows if chosen["malgruppe"] in (v["unit"].get("malgrupper") or [])]
+    from service.web.pages import listing  # search and sortable columns (?q=, ?sorter=, ?retning=)
+    rows, found = listing.find(rows, listing.VACANCY_COLUMNS, listing.vacancy_texts, filters=tuple(chosen))
     stages = {} if ctx.role == Role.CASEWORKER else {s.value: label for s, label in STAGE_LABELS.items()}
     return render_template("pages/overview.html", rows=rows, chosen=chosen, target_groups=target_groups,
                            readiness_labels={r.value: label for r, label in READINESS_LABELS.items()},
-                           stages=stages, role=ctx.role)
+                           stages=stages, role=ctx.role, listing=found)
 
 
 # -- the vacancy page ----------------------------------------------------------------------------
-
-def composition(ctx, unit_id: str) -> dict:
-    """The unit's residents today, anonymised: counts, never one person's facts."""
-    residents = units.current_residents(ctx, unit_id)
-    ctx.session.commit()
-    facts = [r.facts for r in residents]
-    ages = [f["alder"] for f in facts if isinstance(f.get("alder"), int)]
-    return {"count": len(facts),
-            "groups": Counter(f.get("malgruppe") for f in facts if f.get("malgruppe")),
-            "active_substance_use": sum(1 for f in facts if f.get("aktiv_rus") is True),
-            "high_risk": sum(1 for f in facts if f.get("utagering") == "hoy"),
-            "vulnerable": sum(1 for f in facts if f.get("sarbar") is True),
-            "age_span": (min(ages), max(ages)) if len(ages) >= 2 else None}
-
 
 def _latest_recommendation(ctx, view: dict) -> dict | None:
     headers = view.get("recommendations") or []
@@ -115,6 +103,7 @@ def situation(ctx, view: dict, rec: dict | None) -> Situation:
         wrote_recommendation=bool(rec) and rec.get("author_id") == ctx.actor.id,
         own_nominee_decided=role == Role.CASEWORKER and decided,
         home_ready=view["readiness"] == Readiness.READY.value,
+        checklist_changed=bool(rec and rec.get("changed_since")),
         movein_steps_left=bool(set(s.value for s in AFTER_CONTRACT_STEPS)
                                - {s["step"] for s in view.get("movein_steps", [])}))
 
@@ -131,7 +120,7 @@ def render_vacancy(vacancy_id: int, state: FormState | None = None):
         view = vacancies.get_vacancy(ctx, vacancy_id)
     except NotFound as exc:
         abort(404, exc.message)
-    comp = composition(ctx, view["unit"]["id"])
+    comp = units.composition(ctx, view["unit"]["id"])
     rec = _latest_recommendation(ctx, view)
     shared = _shared_with_unit(ctx, view) if ctx.role == Role.UNIT_LEADER else {}
     actions = actions_for(ctx, view, rec)
@@ -199,6 +188,8 @@ STEP_FUNCTIONS = {
     "withdraw_nomination": (nominations.withdraw_nomination, "Nominasjonen er trukket tilbake."),
     "make_recommendation": (recommendations.make_recommendation,
                             "Innstillingen er skrevet. En annen boligkonsulent må godkjenne den."),
+    "rank_again": (recommendations.rank_again,
+                   "Ny innstilling er skrevet med dagens opplysninger. En annen boligkonsulent må godkjenne den."),
     "approve_recommendation": (recommendations.approve_recommendation,
                                "Innstillingen er godkjent og lagt fram for enhetslederen."),
     "return_recommendation": (recommendations.return_recommendation,
@@ -223,6 +214,34 @@ def _first_part(path: str) -> str:
     return re.sub(r"\[\d+\].*$", "", path)
 
 
+#: The form field a confirmation page adds; without it an irreversible step is shown for confirmation first.
+CONFIRMED = "bekreftet"
+
+#: Coded answers shown by their label on the confirmation page.
+_CODE_LABELS = {"override_code": OVERRIDE_REASONS, "reason_code": DECLINE_REASONS}
+
+
+def _confirmation(ctx, vacancy_id: int, step, values: dict):
+    """The page that asks before an irreversible step (`Step.confirm`), carrying what was typed."""
+    try:
+        view = vacancies.get_vacancy(ctx, vacancy_id)
+    except NotFound as exc:
+        abort(404, exc.message)
+    by_nomination = {str(n["id"]): n["candidate"] for n in view.get("nominations", [])}
+    shown, hidden = [], []
+    for name, value in values.items():
+        for one in value if isinstance(value, list) else [value]:
+            hidden.append((name, one))
+        if value in (None, "", []):
+            continue
+        text = ", ".join(value) if isinstance(value, list) else str(value)
+        if name == "nomination_id":
+            text = by_nomination.get(text, text)
+        text = _CODE_LABELS.get(name, {}).get(text, text)
+        shown.append((field_name(name)[:1].upper() + field_name(name)[1:], text))
+    return render_template("pages/confirm.html", v=view, step=step, shown=shown, hidden=hidden)
+
+
 @bp.post("/ledige-boliger/<int:vacancy_id>/<segment>")
 @login_required
 def act(vacancy_id: int, segment: str):
@@ -231,13 +250,18 @@ def act(vacancy_id: int, segment: str):
         abort(404)
     function, done = STEP_FUNCTIONS[step.name]
     values = submitted_values()
+    confirmed = values.pop(CONFIRMED, None) == "ja"
     form = FORM_ADAPTERS.get(step.name, dict)(values)
+    command = commands.parse(commands.STEP_COMMANDS[step.name], form)
+    if step.confirm and not confirmed and not command.problems:
+        return _confirmation(context(), vacancy_id, step, values)
     try:
-        function(context(), vacancy_id, commands.parse(commands.STEP_COMMANDS[step.name], form))
+        function(context(), vacancy_id, command)
     except CaseworkError as exc:
         if isinstance(exc, NotFound) and step.name not in NAMES_A_RECORD:
             abort(404, exc.message)
-        return render_vacancy(vacancy_id, failed(step.name, exc, values, rename=_first_part))
+        fields = tuple(commands.STEP_COMMANDS[step.name].model_fields)
+        return render_vacancy(vacancy_id, failed(step.name, exc, values, known=fields, rename=_first_part))
     flash(done)
     return redirect(url_for("pages.vacancy", vacancy_id=vacancy_id))
 

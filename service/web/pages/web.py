@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import functools
 import hmac
-import secrets
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from flask import Blueprint, abort, g, redirect, request, session, url_for
 
 from service.web.auth import SESSION_USER, casework_context, current_user
+from service.web.security import CSRF_KEY, csrf_token
 from service.domain.errors import CaseworkError, InvalidInput
+from service.domain.field_names import field_name, in_words
+from service.casework.commands import DATE_FORMATS, MOMENT_FORMATS
 from service.casework.context import Context
 from service.web.errors import status_of
 
 bp = Blueprint("pages", __name__)
 
-CSRF_KEY = "csrf"
 
 
 # -- who is logged in --------------------------------------------------------------------------
@@ -54,13 +55,6 @@ def context() -> Context:
 
 # -- CSRF: a per-session token in every form ----------------------------------------------------
 
-def csrf_token() -> str:
-    token = session.get(CSRF_KEY)
-    if token is None:
-        token = session[CSRF_KEY] = secrets.token_urlsafe(32)
-    return token
-
-
 @bp.before_app_request
 def _check_csrf():
     if request.method != "POST" or request.blueprint != "pages":
@@ -73,7 +67,8 @@ def _check_csrf():
 
 @bp.app_context_processor
 def _page_globals():
-    return {"csrf_token": csrf_token, "page_user": page_user}
+    return {"csrf_token": csrf_token, "page_user": page_user,
+            "date_formats": DATE_FORMATS, "moment_formats": MOMENT_FORMATS}
 
 
 # -- forms and their errors ---------------------------------------------------------------------
@@ -122,12 +117,12 @@ def submitted_values() -> dict[str, Any]:
     return out
 
 
-def failed(form: str, exc: CaseworkError, values: dict | None = None, *, known: tuple[str, ...] = (),
+def failed(form: str, exc: CaseworkError, values: dict | None = None, *, known: tuple[str, ...] | None = None,
            rename: Callable[[str], str] | None = None) -> FormState:
     """The form state after a refused step: field problems next to their fields, the rest on top.
 
-    `known` are the form's field names; a problem whose path is not one of them is
-    shown for the whole form. `rename` maps a problem path to a field name.
+    `known` are the form's field names (None: any path is a field); a problem whose
+    path is not one of them is shown for the whole form. `rename` maps a problem path to a field name.
     """
     state = FormState(name=form, values=values if values is not None else submitted_values())
     state._status = status_of(exc)
@@ -135,10 +130,12 @@ def failed(form: str, exc: CaseworkError, values: dict | None = None, *, known: 
         general = []
         for problem in exc.problems:
             path = rename(problem.path) if rename else problem.path
-            if path in known or (not known and path):
+            if (path in known) if known is not None else bool(path):
                 state.errors.setdefault(path, problem.message)
             else:
-                general.append(f"{problem.path}: {problem.message}" if problem.path else problem.message)
+                # a path that names no field of ours (a nominee in the ranking) is already in the message
+                named = field_name(problem.path) != problem.path
+                general.append(in_words(problem.path, problem.message) if named else problem.message)
         state.message = ("Skjemaet har feil. Se merknadene ved feltene." if not general else "; ".join(general))
     else:
         state.message = exc.message
