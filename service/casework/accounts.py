@@ -22,12 +22,14 @@ from engine.language.validation_messages import MISSING, not_a_choice
 from service.store.database import begin_write
 from service.store.models import ApiToken, AuditEntry, Unit, User
 
+from service.casework import logins
 from service.casework.context import Context, system_clock, unit_of_work
 from service.domain.codes import OFFICES, ROLE_LABELS, Role
-from service.domain.errors import Forbidden, InvalidInput, NotFound, invalid
+from service.domain import passwords
+from service.domain.errors import Forbidden, InvalidInput, NotFound, TooManyAttempts, invalid
 
 TOKEN_PREFIX = "bt_"
-MIN_PASSWORD_LENGTH = 10
+TOKEN_LIFETIME = dt.timedelta(days=90)  # a token for a system is renewed on purpose, not forgotten
 
 
 def hash_token(token: str) -> str:
@@ -74,8 +76,8 @@ def add_user(session: Session, *, username: str, display_name: str, role: str, n
         units.append(unit)
     if units and role_value != Role.UNIT_LEADER:
         problems.append(Problem("unit_ids", "bare enhetsledere knyttes til botiltak"))
-    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(Problem("password", f"passordet må ha minst {MIN_PASSWORD_LENGTH} tegn"))
+    if password is not None:
+        problems.extend(Problem("password", message) for message in passwords.problems(password, username))
     if problems:
         raise InvalidInput(problems)
     user = User(username=username, display_name=display_name.strip(), role=role_value.value, email=email,
@@ -109,28 +111,60 @@ def bootstrap_admin(session: Session, username: str, password: str, display_name
     return user
 
 
-def _login_audit(session: Session, user: User | None, username: str, outcome: str, how: str, now) -> None:
+def _login_audit(session: Session, user: User | None, username: str, outcome: str, how: str, now,
+                 **detail) -> None:
     session.add(AuditEntry(at=now, actor_id=user.id if user else None, actor_username=username[:80],
-                           action=f"login_{how}", outcome=outcome, detail={}))
+                           action=f"login_{how}", outcome=outcome, detail=detail))
 
 
-def authenticate_password(session: Session, username: str, password: str, clock=system_clock) -> User | None:
-    """The active user with this username and password, or None. Every attempt is audited."""
+_UNKNOWN_USER_HASH: list[str] = []
+
+
+def _unknown_user_hash() -> str:
+    """A hash to check a password against when the username is unknown, so both take the same time."""
+    if not _UNKNOWN_USER_HASH:
+        _UNKNOWN_USER_HASH.append(generate_password_hash(secrets.token_urlsafe(16)))
+    return _UNKNOWN_USER_HASH[0]
+
+
+def authenticate_password(session: Session, username: str, password: str, clock=system_clock,
+                          address: str | None = None) -> User | None:
+    """The active user with this username and password, or None. Every attempt is audited.
+
+    Throttled per username and per address (service/casework/logins.py): a locked key
+    raises TooManyAttempts before the password is checked. An unknown username costs
+    the same password check as a known one, so the answer's time does not tell.
+    """
+    now = clock()
+    login_keys = logins.keys(username, address)
+    wait = logins.locked_for(session, login_keys, now)
+    if wait:
+        begin_write(session)
+        _login_audit(session, None, username or "", "denied", "password", now, throttled=True, retry_after=wait)
+        session.commit()
+        raise TooManyAttempts(wait)
     begin_write(session)
     user = session.scalar(select(User).where(func.lower(User.username) == (username or "").lower()))
-    ok = (user is not None and user.active and user.password_hash is not None
-          and check_password_hash(user.password_hash, password or ""))
-    _login_audit(session, user if ok else None, username or "", "ok" if ok else "denied", "password", clock())
+    stored = user.password_hash if user is not None and user.password_hash else None
+    matches = check_password_hash(stored or _unknown_user_hash(), password or "")
+    ok = user is not None and user.active and stored is not None and matches
+    if ok:
+        logins.succeeded(session, username)
+    else:
+        logins.failed(session, login_keys, now)
+    _login_audit(session, user if ok else None, username or "", "ok" if ok else "denied", "password", now)
     session.commit()
     return user if ok else None
 
 
-def authenticate_token(session: Session, token: str) -> User | None:
-    """The active user holding this (unrevoked) API token, or None. Read-only."""
+def authenticate_token(session: Session, token: str, clock=system_clock) -> User | None:
+    """The active user holding this unrevoked, unexpired API token, or None. Read-only."""
     if not token:
         return None
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token),
                                                 ApiToken.revoked_at.is_(None)))
+    if row is not None and row.expires_at is not None and row.expires_at <= clock():
+        row = None
     user = row.user if row is not None and row.user.active else None
     session.commit()  # end the read transaction; the user stays usable in this session
     return user
@@ -146,11 +180,30 @@ def issue_token(ctx: Context, label: str, user_id: int | None = None) -> dict:
     if not label or not label.strip():
         raise invalid("label", "gi nøkkelen et navn, f.eks. hva den brukes til")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=target.id, token_hash=hash_token(token), label=label.strip(), created_at=ctx.now())
+    row = ApiToken(user_id=target.id, token_hash=hash_token(token), label=label.strip(), created_at=ctx.now(),
+                   expires_at=ctx.now() + TOKEN_LIFETIME)
     ctx.session.add(row)
     ctx.session.flush()
     ctx.audit("token_issued", token_id=row.id, user_id=target.id)
-    return {"id": row.id, "label": row.label, "token": token, "user_id": target.id}
+    return {**token_view(row), "token": token}
+
+
+def token_view(row: ApiToken) -> dict:
+    """A token as it may be listed: never the token itself (only its hash is stored)."""
+    return {"id": row.id, "label": row.label, "user_id": row.user_id, "created_at": row.created_at.isoformat(),
+            "expires_at": row.expires_at.isoformat() if row.expires_at else None,
+            "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None}
+
+
+@unit_of_work
+def list_tokens(ctx: Context, user_id: int | None = None) -> list[dict]:
+    """Your own tokens (an administrator: anyone's, or all with user_id None)."""
+    query = select(ApiToken).order_by(ApiToken.id)
+    if ctx.role != Role.ADMIN:
+        query = query.where(ApiToken.user_id == ctx.actor.id)
+    elif user_id is not None:
+        query = query.where(ApiToken.user_id == user_id)
+    return [token_view(t) for t in ctx.session.scalars(query)]
 
 
 @unit_of_work
@@ -161,7 +214,7 @@ def revoke_token(ctx: Context, token_id: int) -> dict:
     if row.revoked_at is None:
         row.revoked_at = ctx.now()
         ctx.audit("token_revoked", token_id=row.id, user_id=row.user_id)
-    return {"id": row.id, "revoked_at": row.revoked_at.isoformat()}
+    return token_view(row)
 
 
 @unit_of_work
@@ -169,10 +222,36 @@ def change_password(ctx: Context, old_password: str, new_password: str) -> dict:
     user = ctx.actor
     if user.password_hash is None or not check_password_hash(user.password_hash, old_password or ""):
         raise invalid("old_password", "passordet stemmer ikke")
-    if len(new_password or "") < MIN_PASSWORD_LENGTH:
-        raise invalid("new_password", f"passordet må ha minst {MIN_PASSWORD_LENGTH} tegn")
+    ended = replace_password(ctx.session, user, new_password, ctx.now(), "password_changed")
+    ctx.audit("password_changed", logins_ended=ended)
+    return user_view(user)
+
+
+def replace_password(session: Session, user: User, new_password: str, now: dt.datetime, reason: str) -> int:
+    """Check the policy, store the new hash and end the user's logins (how many); the caller audits."""
+    wrong = passwords.problems(new_password, user.username)
+    if wrong:
+        raise InvalidInput([Problem("new_password", message) for message in wrong])
     user.password_hash = generate_password_hash(new_password)
-    ctx.audit("password_changed")
+    return logins.end_all(session, user.id, now, reason)
+
+
+def deactivate(session: Session, user: User, now: dt.datetime) -> int:
+    """No more logins for `user`: inactive, every login ended, every token revoked; the caller audits."""
+    user.active = False
+    for token in user.tokens:
+        if token.revoked_at is None:
+            token.revoked_at = now
+    return logins.end_all(session, user.id, now, "user_deactivated")
+
+
+@unit_of_work
+def set_password(ctx: Context, user_id: int, new_password: str) -> dict:
+    """An administrator sets a user's password (a forgotten one); the user's logins end."""
+    ctx.require_role({Role.ADMIN}, "Bare administratorer kan sette passord for andre.", action="set_password")
+    user = ctx.get(User, user_id, "Brukeren")
+    ended = replace_password(ctx.session, user, new_password, ctx.now(), "password_set")
+    ctx.audit("password_set", user_id=user.id, logins_ended=ended)
     return user_view(user)
 
 
@@ -182,8 +261,11 @@ def set_active(ctx: Context, user_id: int, active: bool) -> dict:
     user = ctx.get(User, user_id, "Brukeren")
     if user.id == ctx.actor.id and not active:
         raise invalid("active", "du kan ikke deaktivere deg selv")
-    user.active = active
-    ctx.audit("user_activated" if active else "user_deactivated", user_id=user.id)
+    if active:
+        user.active, ended = True, 0
+    else:
+        ended = deactivate(ctx.session, user, ctx.now())
+    ctx.audit("user_activated" if active else "user_deactivated", user_id=user.id, logins_ended=ended)
     return user_view(user)
 
 

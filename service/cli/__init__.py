@@ -8,13 +8,15 @@
     tokens      create API tokens                        service/cli/accounts.py
     outbox      deliver queued notices                   service/cli/outbox.py
     audit       who read and changed an applicant's data service/cli/audit.py
+    backup      the database to one file                 service/cli/backup.py
+    restore     the database from such a file            service/cli/backup.py
 """
 
 from __future__ import annotations
 
 import click
 
-from service.cli import accounts, audit, outbox, rank, rules, scenarios, serve
+from service.cli import accounts, audit, backup, outbox, rank, rules, scenarios, serve
 
 
 @click.group(help="Beslutningsstøtte for tildeling av kommunale utleieboliger med tjenester.")
@@ -30,6 +32,8 @@ main.add_command(accounts.users)
 main.add_command(accounts.tokens)
 main.add_command(outbox.outbox)
 main.add_command(audit.audit)
+main.add_command(backup.backup)
+main.add_command(backup.restore)
 
 if __name__ == "__main__":
     main()

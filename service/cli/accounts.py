@@ -17,7 +17,7 @@ from service.cli.common import fail
 from service.domain.codes import OFFICES, ROLE_LABELS, Role
 from service.store.database import database_url, make_engine, make_session_factory, normalise_url
 from service.store.migrate import upgrade
-from service.store.models import User
+from service.store.models import ApiToken, AuditEntry, User
 from service.store.unit_of_work import SqlUnitOfWork
 
 DATABASE_OPTION = click.option("--database-url", "url", default=None,
@@ -36,7 +36,7 @@ def store_session(url: str | None):
         engine.dispose()
 
 
-@click.group(help="Brukere: opprett.")
+@click.group(help="Brukere: opprett, deaktiver, sett passord.")
 def users():
     pass
 
@@ -50,7 +50,8 @@ def users():
               help="Kontoret (bare for saksbehandlere).")
 @click.option("--unit", "unit_ids", multiple=True, help="Botiltak-id (bare for enhetsledere); kan gjentas.")
 @click.option("--email", default=None)
-@click.password_option("--password", help="Passord (minst 10 tegn); spørres om når det mangler.")
+@click.password_option("--password", help="Passord (minst 12 tegn, ikke brukernavnet, ikke et vanlig "
+                                         "passord); spørres om når det mangler.")
 @DATABASE_OPTION
 def users_create(username, display_name, role, welfare_office, unit_ids, email, password, url):
     with store_session(url) as session:
@@ -65,7 +66,7 @@ def users_create(username, display_name, role, welfare_office, unit_ids, email, 
         click.echo(f"Brukeren {user.username} ({ROLE_LABELS[Role(user.role)]}) er opprettet.")
 
 
-@click.group(help="API-nøkler for maskiner: lag.")
+@click.group(help="API-nøkler for maskiner: lag, list, trekk tilbake.")
 def tokens():
     pass
 
@@ -86,3 +87,78 @@ def tokens_create(username, label, url):
         except CaseworkError as exc:
             fail(str(exc))
         click.echo(issued["token"])
+
+
+def _user(session, username: str) -> User:
+    user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    if user is None:
+        fail(f"Brukeren '{username}' finnes ikke.")
+    return user
+
+
+def _operator_audit(session, action: str, user: User, **detail) -> None:
+    """What the operator did at the command line, in the audit log like everything else."""
+    session.add(AuditEntry(at=system_clock(), actor_id=None, actor_username="kommandolinjen", action=action,
+                           outcome="ok", detail={"user_id": user.id, "username": user.username, **detail}))
+
+
+@users.command("deactivate", help="Deaktiver USERNAME: innloggingene avsluttes og API-nøklene trekkes tilbake.")
+@click.argument("username")
+@DATABASE_OPTION
+def users_deactivate(username, url):
+    with store_session(url) as session:
+        user = _user(session, username)
+        ended = accounts.deactivate(session, user, system_clock())
+        _operator_audit(session, "user_deactivated", user, logins_ended=ended)
+        session.commit()
+        click.echo(f"Brukeren {user.username} er deaktivert; {ended} innlogging(er) er avsluttet.")
+
+
+@users.command("password", help="Sett nytt passord for USERNAME (spørres om); innloggingene avsluttes.")
+@click.argument("username")
+@click.password_option("--password", help="Det nye passordet; spørres om når det mangler.")
+@DATABASE_OPTION
+def users_password(username, password, url):
+    with store_session(url) as session:
+        user = _user(session, username)
+        try:
+            ended = accounts.replace_password(session, user, password, system_clock(), "password_set")
+        except CaseworkError as exc:
+            session.rollback()
+            fail(str(exc) if not hasattr(exc, "problems") else "; ".join(p.message for p in exc.problems))
+        _operator_audit(session, "password_set", user, logins_ended=ended)
+        session.commit()
+        click.echo(f"Passordet til {user.username} er endret; {ended} innlogging(er) er avsluttet.")
+
+
+@tokens.command("list", help="API-nøklene (uten selve nøklene): id, bruker, navn, utløper, trukket tilbake.")
+@click.option("--user", "username", default=None, help="Bare nøklene til denne brukeren.")
+@DATABASE_OPTION
+def tokens_list(username, url):
+    with store_session(url) as session:
+        query = select(ApiToken).order_by(ApiToken.id)
+        if username:
+            query = query.where(ApiToken.user_id == _user(session, username).id)
+        rows = session.scalars(query).all()
+        if not rows:
+            click.echo("Ingen API-nøkler.")
+        for row in rows:
+            view = accounts.token_view(row)
+            state = f"trukket tilbake {view['revoked_at'][:10]}" if view["revoked_at"] else (
+                f"utløper {view['expires_at'][:10]}" if view["expires_at"] else "utløper ikke")
+            click.echo(f"{row.id:>5}  {row.user.username:<22} {row.label:<30} {state}")
+
+
+@tokens.command("revoke", help="Trekk tilbake API-nøkkelen med id TOKEN_ID (se `tokens list`).")
+@click.argument("token_id", type=int)
+@DATABASE_OPTION
+def tokens_revoke(token_id, url):
+    with store_session(url) as session:
+        row = session.get(ApiToken, token_id)
+        if row is None:
+            fail(f"Det finnes ingen API-nøkkel med id {token_id}.")
+        if row.revoked_at is None:
+            row.revoked_at = system_clock()
+            _operator_audit(session, "token_revoked", row.user, token_id=row.id)
+        session.commit()
+        click.echo(f"API-nøkkel {token_id} ({row.label}) er trukket tilbake.")

@@ -47,6 +47,16 @@ class IllegalTransition(CaseworkError):
     """The step is not allowed in the vacancy's current stage (or someone changed it meanwhile)."""
 
 
+class TooManyAttempts(CaseworkError):
+    """Too many failed logins in a row for this username or address: wait `retry_after` seconds."""
+
+    def __init__(self, retry_after: int):
+        minutes = max(1, round(retry_after / 60))
+        wait = f"{retry_after} sekunder" if retry_after < 90 else f"omtrent {minutes} minutter"
+        super().__init__(f"For mange mislykkede innlogginger. Vent {wait} før du prøver igjen.")
+        self.retry_after = retry_after
+
+
 class InvalidInput(CaseworkError):
     """One or more fields are invalid; `problems` holds one `Problem(path, message)` per field.
 

@@ -115,8 +115,38 @@ class ApiToken(Base):
     label: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime]
     revoked_at: Mapped[Optional[dt.datetime]]
+    expires_at: Mapped[Optional[dt.datetime]]  # None: made before tokens expired (migration 0003)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class LoginSession(Base):
+    """A person's login (innlogging), kept by the service so that it can be ended.
+
+    The browser's cookie holds only a random secret; its SHA-256 is here. Logging out,
+    deactivating the user or changing the password ends the row, and so every copy of
+    the cookie. Idle and absolute timeouts are checked against `last_seen_at` and
+    `created_at`.
+    """
+
+    __tablename__ = "login_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime]
+    last_seen_at: Mapped[dt.datetime]
+    ended_at: Mapped[Optional[dt.datetime]]
+    end_reason: Mapped[Optional[str]] = mapped_column(String(32))
+
+
+class LoginFailures(Base):
+    """Failed logins in a row for one username or one address: what the throttle counts."""
+
+    __tablename__ = "login_failures"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # "user:<name>" or "ip:<address>"
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime]
+    locked_until: Mapped[Optional[dt.datetime]]
 
 
 # -- units, homes, residents -------------------------------------------------------------

@@ -73,9 +73,11 @@ class ErrorBody(BaseModel):
 class ApiError(Exception):
     """A request the API rejects, with the status code and the text to show."""
 
-    def __init__(self, status: int, title: str, problems: list[Problem] | None = None):
+    def __init__(self, status: int, title: str, problems: list[Problem] | None = None,
+                 headers: dict[str, str] | None = None):
         self.status = status
         self.body = ErrorBody.from_problems(title, problems or [])
+        self.headers = headers or {}  # e.g. Retry-After with a 429
         super().__init__(title)
 
 
@@ -111,7 +113,7 @@ def _http_message(exc: HTTPException, status: int) -> str:
 def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def api_error(exc: ApiError):
-        return json_response(exc.body, exc.status)
+        return json_response(exc.body, exc.status, exc.headers)
 
     @app.errorhandler(CaseError)
     def case_error(exc: CaseError):

@@ -229,6 +229,11 @@ def test_one_vacancy_from_report_to_signed_contract_through_the_pages(browser, s
     assert "Visningen er avtalt" in anne.flash()
     clock = app.config["CLOCK"]
     clock.at(dt.date(2026, 12, 3))  # the day after the viewing: a contract is not signed in the future
+    # days later the login has ended (30 minutes without use): the page asks to log in again
+    anne.page.goto(url + "/ledige-boliger")
+    assert "/logg-inn" in anne.page.url
+    anne.close()
+    anne = Person(browser, url, "konsulent.anne")
     anne.open_vacancy_from_start("Visning avtalt: registrer kontrakten", ref)
     anne.page.get_by_label("Signert dato").fill("2026-12-03")
     anne.submit("Registrer signert kontrakt")
@@ -285,6 +290,10 @@ def test_one_vacancy_from_report_to_signed_contract_through_the_pages(browser, s
     anne.submit_and_confirm("Registrer innflytting")
     assert "i fremtiden" in anne.page.locator("#register-move-in-moved-in-on-feil").inner_text()
     clock.at(dt.date(2026, 12, 5))
+    anne.close()
+    anne = Person(browser, url, "konsulent.anne")
+    anne.open_vacancy_from_start("Kontrakt signert: innflytting", ref)
+    anne.page.get_by_label("Innflyttet dato").fill("2026-12-05")
     anne.submit_and_confirm("Registrer innflytting")
     assert "Innflyttingen er registrert" in anne.flash()
     assert "innflyttet" in anne.page.locator(".status").inner_text()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from urllib.parse import urlsplit
 
-from service.web.auth import SESSION_USER, clock
+from flask import flash, redirect, render_template, request, url_for
+
+from service.domain.errors import TooManyAttempts
+from service.web.auth import begin_login, clock, end_login
 from service.casework import accounts, applicants, vacancies
 from service.domain.codes import Role, Stage, describe_role
 from service.web.rules import current_rules
@@ -44,13 +47,15 @@ def login():
         if not password:
             state.errors["password"] = "Skriv passordet ditt."
         if not state.errors:
-            user = accounts.authenticate_password(db_session(), username, password, clock=clock())
+            try:
+                user = accounts.authenticate_password(db_session(), username, password, clock=clock(),
+                                                      address=request.remote_addr)
+            except TooManyAttempts as exc:
+                state.message = exc.message
+                return render_template("pages/login.html", state=state, neste=target), 429, {
+                    "Retry-After": str(exc.retry_after)}
             if user is not None:
-                keep = session.get("csrf")
-                session.clear()
-                session[SESSION_USER] = user.id
-                if keep:
-                    session["csrf"] = keep
+                begin_login(user)
                 flash(f"Du er logget inn som {user.display_name}, {describe_role(user.role, user.welfare_office)}.")
                 return redirect(target or url_for("pages.index"))
             state.message = "Feil brukernavn eller passord."
@@ -61,15 +66,24 @@ def login():
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site (never //other.host or http://...)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """Only a path on this site: one leading slash, then no scheme, host, backslash or control character.
+
+    Browsers drop tabs and newlines inside a URL, so `/%09/evil.example/` would become
+    `//evil.example/`: any control character or whitespace refuses the target.
+    """
+    if not target or not target.startswith("/") or len(target) > 2000:
+        return None
+    if any(ord(c) < 0x21 or ord(c) == 0x7f for c in target) or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return None
+    return target
 
 
 @bp.post("/logg-ut")
 def logout():
-    session.clear()
+    end_login()
     flash("Du er logget ut.")
     return redirect(url_for("pages.login"))
 
