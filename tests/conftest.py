@@ -1,7 +1,7 @@
 """Shared fixtures: the real rules folder, the example cases, a compiled rules bundle.
 
 The store fixtures (`world`, `world_template`, `postgres_world`) come from
-tests/support/store.py, registered here for every folder; helpers in
+tests/support/store.py and the `browser` fixture from tests/support/browser.py, registered here for every folder; helpers in
 tests/support/ are imported by name.
 """
 
@@ -16,7 +16,7 @@ import pytest
 from engine import CompiledRules, load_rules
 from engine.policy.lint import lint
 
-pytest_plugins = ["support.store"]
+pytest_plugins = ["support.store", "support.browser"]
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "rules"

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from test_pages_browser import Person, browser, site  # noqa: F401 (fixtures)
+from support.browser import Person
 
 
-def test_a_return_reason_the_unit_leaders_preference_and_the_letters_after_a_declined_offer(browser, site):  # noqa: F811
+def test_a_return_reason_the_unit_leaders_preference_and_the_letters_after_a_declined_offer(browser, site):
     app, url = site
     ref = "LB-2026-041"  # Lade, open, four nominees with checklists
 
@@ -78,7 +78,7 @@ def test_a_return_reason_the_unit_leaders_preference_and_the_letters_after_a_dec
     anne.close()
 
 
-def test_a_nomination_refused_after_back_and_resubmit_says_why_on_the_page(browser, site):  # noqa: F811
+def test_a_nomination_refused_after_back_and_resubmit_says_why_on_the_page(browser, site):
     app, url = site
     caseworker = Person(browser, url, "hvk.midtbyen")
     caseworker.open_vacancy_from_start("Nye ledige boliger du kan nominere til", "LB-2026-063")

@@ -4,10 +4,8 @@ tables on a phone. Through the test client on the demo data at its fixed time (2
 
 from __future__ import annotations
 
-import os
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -317,28 +315,7 @@ def test_the_journal_shows_each_change_as_old_and_new_value_with_its_note(tmp_pa
 
 # -- in a browser: the tables on a phone, screenshots ---------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    missing = ("playwright is not installed (pip install -e '.[test]')" if sync_playwright is None else
-               f"{CHROMIUM} is missing: install it with `bash .ci/chromium.sh`" if not CHROMIUM.exists() else None)
-    if missing:
-        (pytest.fail if IN_CI else pytest.skip)(missing)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-        try:
-            yield browser
-        finally:
-            browser.close()
+from support.browser import ARTIFACTS  # noqa: E402
 
 
 @pytest.mark.parametrize("username, path, shot", [

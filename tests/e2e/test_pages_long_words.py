@@ -21,9 +21,6 @@ from service.store.models import Applicant, VacancyEvent
 from support.http import serve
 from support.pages import Pages, demo_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 LONG = "Langtord" * 75  # 600 characters, no space
@@ -55,29 +52,6 @@ BROKEN_WORDS = """() => {
   }
   return found;
 }"""
-
-
-def _need(condition: bool, reason: str) -> None:
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: the browser test must run; install with `bash .ci/chromium.sh`)")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _need(False, "playwright is not installed (pip install -e '.[test]')")
-    _need(CHROMIUM.exists(), f"{CHROMIUM} is missing: install it with `bash .ci/chromium.sh`")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture(scope="module")
