@@ -64,19 +64,22 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str, **kwargs) -> Engine:
-    """An engine for `url`; for a SQLite file, its folder and the file are created private on first use."""
+    """An engine for `url`; for a SQLite file, its folder and the file are created private on first use.
+
+    `hide_parameters`: an error logged with its SQL never carries the values (names, health data).
+    """
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
-        return create_engine(url, **kwargs)
+        return create_engine(url, hide_parameters=True, **kwargs)
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
         prepare_sqlite_file(Path(database))
     connect_args = dict(kwargs.pop("connect_args", {}))
     connect_args.setdefault("check_same_thread", False)
     connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_S)
-    engine = create_engine(url, connect_args=connect_args, **kwargs)
+    engine = create_engine(url, connect_args=connect_args, hide_parameters=True, **kwargs)
     _configure_sqlite(engine)
     return engine
 

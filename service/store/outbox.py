@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import smtplib
+import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Callable
@@ -68,7 +69,9 @@ def deliver_outbox(session: Session, smtp_config: SmtpConfig | None,
     sent = 0
     with smtp_factory(smtp_config.host, smtp_config.port) as smtp:
         if smtp_config.starttls:
-            smtp.starttls()
+            # Python's default context checks the server's certificate and name; plain
+            # starttls() would encrypt to anyone who answers (and read the notices).
+            smtp.starttls(context=ssl.create_default_context())
         if smtp_config.username:
             smtp.login(smtp_config.username, smtp_config.password or "")
         for message in pending:

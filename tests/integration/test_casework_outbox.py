@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ssl
+
 from sqlalchemy import select
 
 from service.store.models import OutboxMessage
@@ -21,8 +23,8 @@ class FakeSMTP:
     def __exit__(self, *exc):
         return False
 
-    def starttls(self):
-        pass
+    def starttls(self, context=None):
+        FakeSMTP.tls_context = context
 
     def login(self, user, password):
         pass
@@ -51,3 +53,5 @@ def test_configured_delivery_sends_to_the_unit_leader_and_the_office_address(wor
     assert {m["To"] for m in FakeSMTP.sent} == {"kari.nordmann@example.org", "ostbyen@example.org"}
     assert ("Østbyen", "sent") in statuses
     assert any("er tildelt" in m.get_content() for m in FakeSMTP.sent)
+    # STARTTLS checks the server's certificate and host name
+    assert FakeSMTP.tls_context.verify_mode == ssl.CERT_REQUIRED and FakeSMTP.tls_context.check_hostname
