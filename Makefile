@@ -40,6 +40,7 @@ bench: install
 	$(BIN)/python benchmarks/rank_benchmark.py
 	$(BIN)/python benchmarks/impact_benchmark.py
 	$(BIN)/python benchmarks/reload_fingerprint.py
+	$(BIN)/python benchmarks/load_benchmark.py
 
 clean:
 	rm -rf $(VENV) instance test-artifacts .pytest_cache
