@@ -9,7 +9,7 @@ vocabulary in force).
 
 Blank text (as an empty form field sends it) counts as not given. Dates are
 DD.MM.ÅÅÅÅ or ÅÅÅÅ-MM-DD (DATE_FORMATS, what the forms' help texts say); a moment
-without a time zone is Norwegian time; no date of the routine is before 2000. Whether
+without a time zone is Norwegian time; no date of the routine is before 2000 or after 2099. Whether
 a date is in the future or before the step it follows needs today and the case: the
 casework checks that (service/domain/dates.py). The wording of each kind of error
 (missing, wrong type, too long, not a choice, not a date) is
@@ -111,6 +111,7 @@ NORWEGIAN_MOMENT = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s+(?:kl\.?\s*
 #: ÅÅÅÅ-MM-DD tt:mm (or with T, seconds and a time zone, as JSON clients write it)
 ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 EARLIEST = dt.date(2000, 1, 1)  # no step of the routine is dated before this
+LATEST = dt.date(2099, 12, 31)  # nor after this: 9999-12-31 23:59-12:00 is past the last datetime in UTC
 
 
 def read_day(text: str) -> dt.date:
@@ -140,10 +141,16 @@ def _day(value: Any) -> Any:
         raise ValueError(not_a_date(value, DATE_FORMATS)) from None
 
 
+def _shown_day(day: dt.date) -> str:
+    return f"{day.day:02}.{day.month:02}.{day.year:04}"  # strftime writes year 1 as "1"
+
+
 def _in_the_routine(value: dt.date) -> dt.date:
     moment_day = value.date() if isinstance(value, dt.datetime) else value
     if moment_day < EARLIEST:
-        raise ValueError(too_early(moment_day.strftime("%d.%m.%Y"), EARLIEST.strftime("%d.%m.%Y")))
+        raise ValueError(too_early(_shown_day(moment_day), _shown_day(EARLIEST)))
+    if moment_day > LATEST:
+        raise ValueError(f"{_shown_day(moment_day)} er for sent (senest {_shown_day(LATEST)})")
     return value
 
 
@@ -198,7 +205,7 @@ def _code(allowed: Iterable[str]):
 
 
 Day = Annotated[dt.date, BeforeValidator(_day), WithJsonSchema({"type": "string", "format": "date"})]
-#: A date in the routine (reported, held, signed, moved in ...): not before 2000.
+#: A date in the routine (reported, held, signed, moved in ...): not before 2000, not after 2099.
 RoutineDay = Annotated[dt.date, BeforeValidator(_day), AfterValidator(_in_the_routine),
                        WithJsonSchema({"type": "string", "format": "date"})]
 Moment = Annotated[dt.datetime, BeforeValidator(_moment), AfterValidator(_in_the_routine),

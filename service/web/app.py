@@ -21,6 +21,7 @@ from service.config import default_rules_dir, instance_dir
 from service.web import auth, errors, pages, rules, security, store
 from service.web.api import casework, health, openapi, rank, session
 from service.web.api import rules as rules_api
+from service.web.api.operations import IdConverter
 
 MAX_CASE_BYTES = 2 * 1024 * 1024  # a case with dozens of candidates is a few kB
 
@@ -46,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
 
+    app.url_map.converters["int"] = IdConverter  # before any route: an id beyond a database key is 404
     for blueprint in (rank.bp, rules_api.bp, session.bp, casework.bp, openapi.bp, health.bp, pages.bp):
         app.register_blueprint(blueprint)
     return app

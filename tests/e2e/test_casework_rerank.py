@@ -24,7 +24,7 @@ def test_a_stored_recommendation_reranks_identically_after_the_rules_change(tmp_
     (rules_copy / "prioritering.yaml").write_text(text.replace("    navn: I midlertidig bolig\n    poeng: 20",
                                                                "    navn: I midlertidig bolig\n    poeng: 40"),
                                                   encoding="utf-8")
-    status = app.test_client().get("/api/v1/rules/status").get_json()
+    status = api.ok("GET", "/rules/status", as_="konsulent.anne")
     assert [v["content_hash"] for v in status["versions"]] != [rec["rules_version"]["content_hash"]]
 
     # The service now ranks with the changed rules, but the stored recommendation

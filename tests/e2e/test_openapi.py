@@ -41,7 +41,8 @@ def test_the_rules_status_drafts_and_impact_routes_are_described_with_their_bodi
     impact = paths["/api/v1/rules/impact"]["post"]
     assert impact["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ImpactRequest"}
-    assert "security" in impact and "security" not in paths["/api/v1/rules/status"]["get"]
+    assert "security" in impact and "security" in paths["/api/v1/rules/status"]["get"]  # it names files
+    assert "security" not in paths["/api/v1/rules"]["get"]
 
 
 def test_each_step_of_the_routine_is_one_route_named_as_the_step(client):

@@ -11,6 +11,7 @@ from the order of the steps, not from how fast the machine is.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from support.http import http, serve
 from engine import load_rules
+from service.casework.accounts import bootstrap_admin
 from service.rules_holder import Outcome, RulesHolder
 from service.web.app import create_app
 from service.web.rules import rules_holder
@@ -147,11 +149,21 @@ def test_swapping_rules_20_times_under_load_fails_no_request_and_stamps_every_an
     assert holder.reloads == 10
 
 
+def _logged_in(app):
+    """A client logged in as the first administrator of the app's empty database."""
+    with app.extensions["boligtildeling.store"].sessions() as session:
+        bootstrap_admin(session, "admin", "et-langt-passord")
+    client = app.test_client()
+    assert client.post("/api/v1/login", json={"username": "admin", "password": "et-langt-passord"}).status_code == 200
+    return client
+
+
 def test_the_status_shows_a_refused_reload_with_file_and_line_and_the_version_still_served(tmp_path):
     make_version(ROOT / "rules", tmp_path / "regler", "v1")
     app = create_app({"TESTING": True, "RULES_DIR": str(tmp_path / "regler"), "RULES_CHECK_SECONDS": 0,
                       "INSTANCE_PATH": str(tmp_path / "instance")})
-    client = app.test_client()
+    assert app.test_client().get("/api/v1/rules/status").status_code == 401  # it names files: logged in only
+    client = _logged_in(app)
     first = client.get("/api/v1/rules/status").get_json()
     assert [v["label"] for v in first["versions"]] == ["v1"] and first["refused_reload"] is None
 
@@ -162,7 +174,9 @@ def test_the_status_shows_a_refused_reload_with_file_and_line_and_the_version_st
 
     assert status["versions"] == first["versions"]
     assert any("egnethet.yaml:" in p and "bolig.heiss" in p for p in status["refused_reload"]["problems"])
-    ranked = client.post("/api/v1/rank?as_of=2026-11-28", data=LADE.read_bytes(), content_type="application/yaml")
+    assert str(tmp_path) not in json.dumps(status), "no absolute path: where the service runs is not shown"
+    ranked = app.test_client().post("/api/v1/rank?as_of=2026-11-28", data=LADE.read_bytes(),
+                                    content_type="application/yaml")
     assert ranked.status_code == 200
     assert ranked.get_json()["rules_version"]["label"] == "v1"
 

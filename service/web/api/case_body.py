@@ -3,24 +3,42 @@
 Anything that cannot be read as a document at all (wrong content type, empty
 body, bad UTF-8, broken JSON or YAML) is rejected here with 4xx and a bokmål
 message; whether the document is a valid case is the engine's call (CaseError, 422).
+
+/rank needs no login, so reading must be cheap to refuse. JSON is read as every API
+body is (operations.read_json). PyYAML is pure Python, about 10 ms per kB, and
+quadratic in open flow levels ([[[[...), so a YAML body is measured before it is
+parsed: at most MAX_YAML_BYTES (20 times the example cases), brackets at most
+MAX_DEPTH deep, no line indented more than MAX_INDENT (block nesting needs
+indentation), long digit runs refused; then libyaml (C) looks for anchors and
+aliases (&a, *a: a few of them expand to millions of nodes), and only then does the
+engine's reader, which keeps the line of every key, parse it.
 """
 
 from __future__ import annotations
 
-import json
+import re
 from typing import Any
 
 import yaml
 
 from engine import CaseError, Problem, parse_case_text
 
+from service.web.api.operations import (MAX_DEPTH, MAX_DIGITS, read_json, refuse_lone_surrogates, sized_body,
+                                        structure_problem)
 from service.web.errors import ApiError
 
 JSON_TYPES = ("application/json",)
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 ACCEPTED = ", ".join(JSON_TYPES + YAML_TYPES)
 SOURCE_NAME = "innsendt sak"
-MAX_DIGITS = 100
+MAX_YAML_BYTES = 64 * 1024  # about 100 candidates; ~0.6 s of PyYAML at most. Larger cases: send JSON
+MAX_INDENT = 64  # columns; a case is indented 10-20
+INVALID_CASE = "Saken er ugyldig"
+
+_DEEP_INDENT = re.compile(r"^ {%d,}\S" % (MAX_INDENT + 1), re.M)
+_COMPACT_NESTING = re.compile(r"^ *(?:[-?:] +){%d,}" % MAX_DEPTH, re.M)  # - - - - x: one line, many levels
+_LONG_DIGITS = re.compile(r"[0-9]{%d,}" % (MAX_DIGITS + 1))
+_C_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
 
 
 def _problem(message: str, line: int | None = None) -> Problem:
@@ -28,59 +46,54 @@ def _problem(message: str, line: int | None = None) -> Problem:
 
 
 def read_case_body(mimetype: str, body: bytes) -> tuple[Any, Any]:
-    """(data, source document or None) from the body; raises ApiError."""
+    """(data, source document or None) from the request's body; raises ApiError."""
     is_json = mimetype in JSON_TYPES or (mimetype.startswith("application/") and mimetype.endswith("+json"))
     is_yaml = mimetype in YAML_TYPES
     if not (is_json or is_yaml):
         shown = mimetype or "ingen"
         raise ApiError(415, "Innholdstypen støttes ikke", [_problem(
             f"innholdstypen '{shown}' støttes ikke; send saken som en av: {ACCEPTED}")])
+    body = sized_body(body)  # 413 for a chunked body cut at the limit
     if not body.strip():
         raise ApiError(400, "Forespørselen mangler innhold", [_problem(
             "send saken (ledig_bolig, beboere og kandidater) i forespørselens innhold")])
+    if is_yaml and len(body) > MAX_YAML_BYTES:
+        raise ApiError(413, "Forespørselen er for stor", [_problem(
+            f"en sak i YAML kan være høyst {MAX_YAML_BYTES // 1024} kB; send større saker som JSON")])
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ApiError(400, "Forespørselen kunne ikke leses",
                        [_problem(f"innholdet er ikke UTF-8-tekst (byte {exc.start})")])
-    return _parse_json(text) if is_json else _parse_yaml(text)
+    if is_json:
+        return read_json(text, unreadable="Ugyldig JSON", invalid=INVALID_CASE), None
+    return _parse_yaml(text)
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
-    seen: dict = {}
-    for key, value in pairs:
-        if key in seen:
-            raise ValueError(f"nøkkelen '{key}' står to ganger i samme objekt")
-        seen[key] = value
-    return seen
+def _line(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
 
 
-def _no_constants(name: str):
-    raise ValueError(f"'{name}' er ikke et gyldig tall i JSON")
-
-
-def _integer(text: str) -> int:
-    if len(text.lstrip("-")) > MAX_DIGITS:
-        raise ValueError(f"tallet {text[:12]}... har for mange sifre (høyst {MAX_DIGITS})")
-    return int(text)
-
-
-def _parse_json(text: str) -> tuple[Any, None]:
-    try:
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants,
-                          parse_int=_integer), None
-    except json.JSONDecodeError as exc:
-        raise ApiError(400, "Ugyldig JSON", [_problem(
-            f"ugyldig JSON på linje {exc.lineno}, kolonne {exc.colno}", exc.lineno)])
-    except (ValueError, RecursionError) as exc:
-        message = str(exc) if isinstance(exc, ValueError) else "dokumentet er for dypt nøstet"
-        raise ApiError(400, "Ugyldig JSON", [_problem(message)])
+def _measure_yaml(text: str) -> None:
+    """Refuse, without parsing, a YAML text that would cost the parser far more than its size."""
+    refuse = None
+    if structure := structure_problem(text):  # quoted text and comments counted too: a case has no [[[[ in them
+        refuse = _problem(structure)
+    elif found := _DEEP_INDENT.search(text) or _COMPACT_NESTING.search(text):
+        refuse = _problem(f"dokumentet er for dypt nøstet (høyst {MAX_INDENT} tegns innrykk og "
+                          f"{MAX_DEPTH} nivåer på én linje)", _line(text, found.start()))
+    elif found := _LONG_DIGITS.search(text):
+        refuse = _problem(f"tallet {found.group()[:12]}... har for mange sifre (høyst {MAX_DIGITS})",
+                          _line(text, found.start()))
+    if refuse is not None:
+        raise ApiError(400, "Ugyldig YAML", [refuse])
 
 
 def _parse_yaml(text: str) -> tuple[Any, Any]:
+    _measure_yaml(text)
     # Aliases (&a / *a) can make a small body expand without bound; cases never need them.
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_C_LOADER):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise ApiError(400, "Ugyldig YAML", [_problem(
                     "ankere og aliaser (&navn, *navn) er ikke tillatt i en innsendt sak",
@@ -88,7 +101,7 @@ def _parse_yaml(text: str) -> tuple[Any, Any]:
     except (yaml.YAMLError, RecursionError):
         pass  # the engine's parser below reports these in its own wording
     try:
-        return parse_case_text(text, SOURCE_NAME)
+        data, doc = parse_case_text(text, SOURCE_NAME)
     except CaseError as exc:
         raise ApiError(400, "Ugyldig YAML", exc.problems)
     except RecursionError:
@@ -99,3 +112,5 @@ def _parse_yaml(text: str) -> tuple[Any, Any]:
         raise ApiError(400, "Ugyldig YAML", [_problem(
             "dokumentet har en verdi som ikke kan leses, for eksempel en dato som ikke finnes, "
             "et tall med for mange sifre eller en liste brukt som nøkkel")])
+    refuse_lone_surrogates(text, data, INVALID_CASE)  # "\\ud800" in double quotes
+    return data, doc

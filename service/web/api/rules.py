@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from pathlib import Path
 from typing import Optional
 
 from flask import Blueprint, current_app
@@ -14,7 +16,7 @@ from engine.evaluation.result import RulesVersion
 from service.casework.policy import list_drafts, run_impact
 from service.reports.rules_listing import RulesListing, list_rules
 from service.web.api.operations import operation, parse_body
-from service.web.auth import casework_context
+from service.web.auth import casework_context, require_login
 from service.web.errors import ApiError, json_response
 from service.web.rules import current_rules, drafts_folder, rules_holder
 
@@ -27,14 +29,17 @@ class RefusedReloadBody(BaseModel):
 
 
 class RulesStatus(BaseModel):
-    """The rules versions the service holds, and the last refused reload (for policy staff)."""
+    """The rules versions the service holds, and the last refused reload (for policy staff).
 
-    folder: str
+    No path outside the rules folder: where the service is installed is not the reader's business.
+    """
+
     versions: list[RulesVersion]
     in_force_today: Optional[str] = Field(description="Innholdshash for versjonen som gjelder i dag.")
     reloads: int = Field(description="Hvor mange ganger regelverket er lastet på nytt siden oppstart.")
     refused_reload: Optional[RefusedReloadBody] = Field(
-        description="Sist avviste endring; null når regelverket i mappen er det som brukes.")
+        description="Sist avviste endring; null når regelverket i mappen er det som brukes. "
+                    "Filene er navngitt innenfor regelverksmappen.")
 
 
 class ImpactRequest(BaseModel):
@@ -72,21 +77,44 @@ def rules():
 
 
 @operation(bp, "GET", "/status", summary="Regelverksversjonene tjenesten har lastet, og sist avviste endring",
-           response=RulesStatus, public=True, errors=())
+           response=RulesStatus, errors=(401,))
 def rules_status():
+    require_login()  # any role: it names files and problems, not for the public
     holder = rules_holder()
     library = holder.library()
     today = dt.date.today()
     in_force = next((b for b in reversed(library.versions) if b.effective_from <= today), None)
     return json_response(RulesStatus(
-        folder=str(holder.folder),
         versions=[RulesVersion(label=b.version, effective_from=b.effective_from, content_hash=b.content_hash)
                   for b in library.versions],
         in_force_today=in_force.content_hash if in_force else None,
         reloads=holder.reloads,
-        refused_reload=RefusedReloadBody(at=holder.refused.at, problems=holder.refused.problems)
+        refused_reload=RefusedReloadBody(at=holder.refused.at, problems=[
+            _inside_folder(problem, holder.folder) for problem in holder.refused.problems])
         if holder.refused else None,
     ))
+
+
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.~])/[^\s:'\"]+")
+
+
+def _inside_folder(text: str, folder: Path) -> str:
+    """`text` with each absolute path made relative to the rules folder (else just its file name).
+
+    The engine names a file relative to the working folder when it is inside it, else by its
+    absolute path (engine.language.yaml_source.shown_path), which would show where and as
+    whom the service runs.
+    """
+    roots = [folder.absolute(), folder.resolve()]
+
+    def relative(found: re.Match) -> str:
+        path = Path(found.group())
+        for root in roots:
+            if path.is_relative_to(root):
+                return path.relative_to(root).as_posix()
+        return path.name
+
+    return _ABSOLUTE_PATH.sub(relative, text)
 
 
 @operation(bp, "GET", "/drafts", summary="Regelverksutkast som kan konsekvensanalyseres", response=Drafts,
