@@ -214,6 +214,19 @@ def test_a_lone_surrogate_in_a_json_case_is_422(client):
     assert "halv UTF-16-surrogat" in problem(response)
 
 
+def test_an_escaped_norwegian_letter_is_not_taken_for_a_surrogate_and_nothing_is_walked(client, monkeypatch):
+    from service.web.api import operations
+    walked = []
+    real = operations._lone_surrogate
+    monkeypatch.setattr(operations, "_lone_surrogate", lambda value: walked.append(1) or real(value))
+    case = lade_as_json()
+    case["ledig_bolig"]["bolig"]["adresse"] = "Østre gate 1"
+
+    response = client.post(RANK, data=json.dumps(case), content_type="application/json")  # "\u00d8stre"
+
+    assert response.status_code == 200 and walked == []
+
+
 def test_a_lone_surrogate_in_a_yaml_case_is_422(client):
     text = LADE.read_text(encoding="utf-8").replace("id: K-1187", 'id: "K-\\ud800"', 1)
 

@@ -116,7 +116,8 @@ class _Refused(ValueError):
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 _NOT_A_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
 _BRACES_AS_BRACKETS = bytes.maketrans(b"{}", b"[]")
-_SURROGATE_ESCAPE = re.compile(r"\\[uU]0{0,4}[dD][89a-fA-F]")
+# \uD800-\uDFFF in JSON (and YAML), \U0000D800-\U0000DFFF in YAML; not \u00d8 (Ø as Python escapes it)
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def structure_problem(text: str) -> str | None:
