@@ -14,6 +14,7 @@ from service.store.models import (ConsultationMeeting, Decision, DeclinedOffer, 
 
 from service.domain import access, dates
 from service.casework.context import Context, unit_of_work
+from service.casework.disclosure import OTHER_NOMINEE
 from service.casework.presentation import UNIT_LEADER_STAGES, presentation, seen_by_unit_leader
 from service.casework.commands import ReportVacancy, StageFilter, UpdateReadiness, parse
 from service.domain.codes import ALLOCATION_TEAM, READINESS_LABELS, Readiness, Role, Stage
@@ -211,12 +212,11 @@ def timeline(ctx: Context, vacancy_id: int) -> list[dict]:
     views = [_checklist_fields_for_reader(ctx, _with_note(ctx, vacancy, event_view(e))) for e in events]
     if ctx.role not in ALLOCATION_TEAM:
         hidden = {n.applicant.code for n in vacancy.nominations} - seen
-        label = OTHER_CANDIDATE if ctx.role == Role.CASEWORKER else UNSEEN_CANDIDATE
+        label = OTHER_NOMINEE if ctx.role == Role.CASEWORKER else UNSEEN_CANDIDATE
         views = [_without_codes(v, hidden, label) for v in views]
     return views
 
 
-OTHER_CANDIDATE = "[annet kontors kandidat]"
 UNSEEN_CANDIDATE = "[nominert kandidat]"
 
 #: What people typed with a step (a reason, a note), kept in the event's data.
@@ -256,7 +256,7 @@ def _checklist_fields_for_reader(ctx: Context, view: dict) -> dict:
     return {**view, "text": _CHANGED_FIELDS.sub(r"\1 \2", view["text"]), "data": data}
 
 
-def _without_codes(view: dict, codes: set[str], label: str = OTHER_CANDIDATE) -> dict:
+def _without_codes(view: dict, codes: set[str], label: str = OTHER_NOMINEE) -> dict:
     """An event as a reader outside the team may read it: candidates they may not see never named."""
     if not codes:
         return view

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from support.pages import Pages, applicant_id, applicants_by_office, demo_app
+from support.pages import Pages, applicant_id, applicants_by_office, checklist_form, demo_app
 
 VACANCIES = range(1, 5)  # the demo's four vacancies
 
@@ -84,7 +84,7 @@ def test_a_unit_leader_sees_that_an_applicant_did_not_consent(tmp_path):
         caseworker, leader = Pages(app), Pages(app)
         caseworker.login("hvk.ostbyen")
         aid = applicant_id(app, "K-3002")  # presented to Sverresgate in the demo's LB-2026-057
-        form = _checklist_form(caseworker.get(f"/sokere/{aid}").get_data(as_text=True))
+        form = checklist_form(caseworker.get(f"/sokere/{aid}").get_data(as_text=True))
         form.update({"samtykke_deling": "nei", "note": "Søkeren trakk samtykket i samtale."})
         assert caseworker.post(f"/sokere/{aid}/sjekkliste", form).status_code in (200, 302)
         leader.login("leder.sverresgate")
@@ -109,7 +109,7 @@ def test_a_journal_change_without_a_note_is_refused_next_to_the_field_and_keeps_
     pages.login("hvk.midtbyen")
     aid = applicant_id(app, "K-1500")
     before = pages.get(f"/sokere/{aid}").get_data(as_text=True)
-    form = _checklist_form(before)
+    form = checklist_form(before)
     form.update({"bosituasjon": "bostedslos", "note": ""})
 
     response = pages.post(f"/sokere/{aid}/sjekkliste", form)
@@ -128,7 +128,7 @@ def test_a_checklist_with_a_missing_answer_shows_the_message_at_that_field(app):
     pages = Pages(app)
     pages.login("hvk.midtbyen")
     aid = applicant_id(app, "K-1500")
-    form = _checklist_form(pages.get(f"/sokere/{aid}").get_data(as_text=True))
+    form = checklist_form(pages.get(f"/sokere/{aid}").get_data(as_text=True))
     form.pop("tjenestebehov")
     form["note"] = "Ny vurdering fra fastlegen"
 
@@ -138,7 +138,7 @@ def test_a_checklist_with_a_missing_answer_shows_the_message_at_that_field(app):
     assert "Ny vurdering fra fastlegen</textarea>" in html
 
 
-def test_a_field_added_to_the_vocabulary_appears_in_the_checklist_form(tmp_path, rules_copy):
+def test_a_field_added_to_the_vocabulary_appears_in_thechecklist_form(tmp_path, rules_copy):
     felter = rules_copy / "felter.yaml"
     felter.write_text(felter.read_text(encoding="utf-8").replace(
         "    samtykke_deling:\n",
@@ -227,18 +227,6 @@ def test_the_decision_letters_give_reasons_comparison_and_the_right_to_appeal(ap
     assert "Poeng til søkeren som fikk boligen" in other
 
 
-def _checklist_form(html: str) -> dict:
-    """The values the checklist form would post as it stands (selected options, checked radios)."""
-    form = {}
-    for name, value in re.findall(r'<input type="radio" id="[^"]+" name="([^"]+)" value="([^"]+)" checked', html):
-        form[name] = value
-    for name, body in re.findall(r'<select id="checklist-[^"]+" name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
-        chosen = re.search(r'<option value="([^"]*)" selected>', body)
-        if chosen:
-            form[name] = chosen.group(1)
-    return form
-
-
 @pytest.fixture
 def rules_copy(tmp_path):
     from support.pages import RULES_DIR
@@ -275,7 +263,7 @@ def test_saving_an_unchanged_checklist_says_so_in_plain_words(app):
     pages = Pages(app)
     pages.login("hvk.midtbyen")
     aid = applicant_id(app, "K-1500")
-    form = _checklist_form(pages.get(f"/sokere/{aid}").get_data(as_text=True))
+    form = checklist_form(pages.get(f"/sokere/{aid}").get_data(as_text=True))
 
     response = pages.post(f"/sokere/{aid}/sjekkliste", {**form, "note": "Ingen endring."})
 

@@ -15,7 +15,7 @@ from service.demo import DEMO_PASSWORD
 from service.domain.metrics import metrics_from_timeline
 from service.store.models import Vacancy, VacancyEvent
 from support.http import serve
-from support.pages import DEMO_NOW, Pages, applicant_id, applicants_by_office, demo_app
+from support.pages import DEMO_NOW, Pages, applicant_id, applicants_by_office, checklist_form, demo_app
 
 
 @pytest.fixture(scope="module")
@@ -266,32 +266,18 @@ def test_the_overview_shows_each_vacancys_vacant_days_and_rent_lost_as_the_measu
 
 # -- the journal -------------------------------------------------------------------------------
 
-def _checklist_form(html: str) -> dict:
-    """The values the checklist form would post as it stands (selected options, checked radios, text)."""
-    form = {}
-    for name, value in re.findall(r'<input type="radio" id="[^"]+" name="([^"]+)" value="([^"]+)" checked', html):
-        form[name] = value
-    for name, value in re.findall(r'<input id="checklist-[^"]+" name="([^"]+)" value="([^"]*)"', html):
-        form[name] = value
-    for name, body in re.findall(r'<select id="checklist-[^"]+" name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
-        chosen = re.search(r'<option value="([^"]*)" selected>', body)
-        if chosen:
-            form[name] = chosen.group(1)
-    return form
-
-
 def test_the_journal_shows_each_change_as_old_and_new_value_with_its_note(tmp_path):
     app = demo_app(tmp_path)
     try:
         pages = Pages(app)
         pages.login("hvk.midtbyen")
         aid = applicant_id(app, "K-1187")
-        form = _checklist_form(pages.get(f"/sokere/{aid}").get_data(as_text=True))
+        form = checklist_form(pages.get(f"/sokere/{aid}").get_data(as_text=True))
         old = form["bosituasjon"]
         assert old != "bostedslos"
         pages.post(f"/sokere/{aid}/sjekkliste", {**form, "bosituasjon": "bostedslos",
                                                   "note": "Mistet leiligheten 20. november."})
-        form = _checklist_form(pages.get(f"/sokere/{aid}").get_data(as_text=True))
+        form = checklist_form(pages.get(f"/sokere/{aid}").get_data(as_text=True))
         pages.post(f"/sokere/{aid}/sjekkliste", {**form, "bosituasjon": old, "akutt_fare": "ja",
                                                   "note": "Fikk bo hos søsteren sin."})
         anne = Pages(app)

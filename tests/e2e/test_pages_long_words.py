@@ -19,7 +19,7 @@ from service.casework.context import OSLO
 from service.demo import DEMO_PASSWORD
 from service.store.models import Applicant, VacancyEvent
 from support.http import serve
-from support.pages import Pages, demo_app
+from support.pages import Pages, checklist_form, demo_app
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -67,11 +67,7 @@ def site(tmp_path_factory):
     pages = Pages(app)
     pages.login("hvk.midtbyen")
     html = pages.get(f"/sokere/{applicant}").get_data(as_text=True)
-    form = dict(re.findall(r'<input type="radio" id="[^"]+" name="([^"]+)" value="([^"]+)" checked', html))
-    for name, body in re.findall(r'<select id="checklist-[^"]+" name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
-        chosen = re.search(r'<option value="([^"]*)" selected>', body)
-        if chosen:
-            form[name] = chosen.group(1)
+    form = checklist_form(html)
     form.update({"akutt_fare": "nei" if form.get("akutt_fare") == "ja" else "ja", "note": f"Ny vurdering: {LONG}"})
     assert pages.post(f"/sokere/{applicant}/sjekkliste", form).status_code == 302
     url, stop = serve(app)

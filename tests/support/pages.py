@@ -59,3 +59,17 @@ class Pages:
 
     def post(self, path: str, data: dict):
         return self.client.post(path, data={"csrf_token": self.token, **data})
+
+
+def checklist_form(html: str) -> dict:
+    """The values a candidate page's checklist form would post as it stands (checked radios, text, selections)."""
+    form = {}
+    for name, value in re.findall(r'<input type="radio" id="[^"]+" name="([^"]+)" value="([^"]+)" checked', html):
+        form[name] = value
+    for name, value in re.findall(r'<input id="checklist-[^"]+" name="([^"]+)" value="([^"]*)"', html):
+        form[name] = value
+    for name, body in re.findall(r'<select id="checklist-[^"]+" name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', body)
+        if chosen:
+            form[name] = chosen.group(1)
+    return form
