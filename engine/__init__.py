@@ -24,11 +24,11 @@ knows durable_rules (docs/durable_rules.md).
 
 from engine.errors import BoligtildelingError, CaseError, Problem, RulesError, ScenarioError
 from engine.evaluation.ranking import CompiledRules
-from engine.evaluation.result import RankingResult
+from engine.evaluation.result import RankingResult, RankingSummary
 from engine.language.case import parse_case_text, read_case_file
 from engine.language.rules import Rulebook, load_rules
 
 __all__ = [
-    "BoligtildelingError", "CaseError", "CompiledRules", "Problem", "RankingResult", "Rulebook",
+    "BoligtildelingError", "CaseError", "CompiledRules", "Problem", "RankingResult", "RankingSummary", "Rulebook",
     "RulesError", "ScenarioError", "load_rules", "parse_case_text", "read_case_file",
 ]

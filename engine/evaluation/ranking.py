@@ -15,7 +15,8 @@ import engine.evaluation.facts as fact_builder
 from engine.language.case import CaseModels, case_hash, validate_case
 from engine.language.conditions import AllOf, Comparison, describe
 from engine.evaluation.durable_adapter import DurableRules
-from engine.evaluation.result import Difference, Finding, RankingResult, RulesVersion, ScoreItem, UnmetCriterion
+from engine.evaluation.result import (Difference, Finding, RankingResult, RankingSummary, RulesVersion, ScoreItem,
+                                      UnmetCriterion)
 from engine.language.rules import PerUnitPoints, Rulebook
 from engine.language.texts import Template
 from engine.language.yaml_source import SourceDocument
@@ -57,7 +58,7 @@ class CompiledRules:
             rule_id=c.id, name=c.navn, basis=c.hjemmel, requirement=_requirement(c, vocab),
             points_possible=c.poeng.maks if isinstance(c.poeng, PerUnitPoints) else c.poeng)
             for c in book.criteria}
-        self._kinds: dict[str, tuple[str, Any]] | None = None  # rule id -> what it does (`_brief`)
+        self._kinds: dict[str, tuple[str, Any, int]] | None = None  # rule id -> what it does (`_brief`)
         # Templates are parsed once per rules version, not once per candidate.
         self._texts = {rule.id: Template(text, vocab) for rule, text in
                        [(c, c.forklaring) for c in book.criteria]
@@ -131,6 +132,28 @@ class CompiledRules:
             "present_to_unit_leader": present,
         })
 
+    def rank_summary(self, data: Any, as_of: dt.date | None = None,
+                     doc: SourceDocument | None = None) -> RankingSummary:
+        """Validate and rank a case in brief: the same order, scores and standing as `rank`, and the
+        ids of the blocking and consultation rules, without rendering a single explanation.
+
+        For a case of thousands of candidates (`rank --sammendrag`, `?detail=summary`,
+        screening a waiting list) the texts are most of the work and most of the answer.
+        """
+        case = validate_case(data, self.case_models, doc)
+        as_of = as_of or dt.date.today()
+        [ordered] = self.rank_brief([(case, as_of)])
+        groups = self._equal_standing(ordered)
+        top = next((r for r in ordered if r["eligible"]), None)
+        present = []
+        if top is not None:
+            present = groups[0] if groups and groups[0][0] == top["id"] else [top["id"]]
+        for result in ordered:
+            result.pop("equal_standing_with", None)
+        return RankingSummary.model_validate({
+            "vacancy_id": case["ledig_bolig"]["id"], "as_of": as_of, "rules_version": self.version,
+            "input_hash": case_hash(case, as_of), "candidates": ordered, "present_to_unit_leader": present})
+
     def rank_brief(self, cases: Sequence[tuple[dict, dt.date]]) -> list[list[dict]]:
         """Order, scores and standing of many validated cases at once, without the explanations.
 
@@ -180,26 +203,34 @@ class CompiledRules:
         return out
 
     def _brief(self, values: dict, matched: set[str]) -> dict:
-        """What `_explain` gives for score and standing, without texts or models."""
+        """What `_explain` gives for score and standing, and the ids of the rules that block or call
+        for consultation (in the bundle's order, as `_explain` lists them), without texts or models."""
         kinds = self._kinds
         if kinds is None:
-            kinds = {c.id: ("kriterium", c) for c in self.book.criteria}
-            kinds.update({c.id: ("blokker", c) for c in self.book.checks})
-            kinds.update({r.id: (r.utfall, r) for r in self.book.composition})
+            position = 0
+            kinds = {}
+            for kind, rules in (("kriterium", self.book.criteria), ("blokker", self.book.checks),
+                                (None, self.book.composition)):
+                for rule in rules:
+                    kinds[rule.id] = (kind or rule.utfall, rule, position)
+                    position += 1
             self._kinds = kinds
-        score, eligible, consult = 0, True, False
+        score = 0
+        blocks, consults = [], []
         for rule_id in matched:  # rule ids are unique across the bundle
-            kind, rule = kinds[rule_id]
+            kind, rule, position = kinds[rule_id]
             if kind == "kriterium":
                 score += _criterion_points(rule, values)
             elif kind == "poeng":
                 score += rule.poeng
             elif kind == "blokker":
-                eligible = False
+                blocks.append((position, rule_id))
             else:
-                consult = True
+                consults.append((position, rule_id))
         return {"rank": 0, "id": values["kandidat.id"], "welfare_office": values.get("kandidat.hvk"),
-                "score": score, "eligible": eligible, "needs_consultation": consult}
+                "score": score, "eligible": not blocks, "needs_consultation": bool(consults),
+                "blocked_by": [rule_id for _, rule_id in sorted(blocks)],
+                "consultation_by": [rule_id for _, rule_id in sorted(consults)]}
 
     def _add_counts_many(self, cases: list[dict], per_case: list[list[dict]]) -> None:
         """Counts over residents (beregnet antall) for each candidate of each case, with one `match`

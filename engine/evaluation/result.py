@@ -111,3 +111,29 @@ class RankingResult(BaseModel):
         description="Grupper av likeverdige kandidater (innenfor likhetsmarginen).")
     present_to_unit_leader: list[str] = Field(
         description="Kandidatene som presenteres for enhetslederen: den beste og de likeverdige med den.")
+
+
+class CandidateSummary(BaseModel):
+    """One candidate in a compact ranking: standing and the ids of the rules that decided it, no texts."""
+
+    rank: int
+    id: str
+    welfare_office: Optional[str] = None
+    score: int
+    eligible: bool
+    needs_consultation: bool
+    blocked_by: list[str] = Field(description="Id-ene til reglene som blokkerer, i regelverkets rekkefølge.")
+    consultation_by: list[str] = Field(description="Id-ene til reglene som krever drøftingsmøte.")
+
+
+class RankingSummary(BaseModel):
+    """The ranking in brief (sammendrag): for many candidates (screening a waiting list), where
+    the full explanation of every point would be megabytes nobody reads. Same order and scores
+    as RankingResult for the same case, as-of date and rules version."""
+
+    vacancy_id: str
+    as_of: dt.date
+    rules_version: RulesVersion
+    input_hash: str
+    candidates: list[CandidateSummary]
+    present_to_unit_leader: list[str]

@@ -122,6 +122,21 @@ def validate_case(data: Any, models: CaseModels, doc: SourceDocument | None = No
     return plain
 
 
+def offices_with_several(data: Any) -> dict[str, list[str]]:
+    """Welfare offices (kandidat.hvk) with more than one candidate in the case, with their ids.
+
+    A real vacancy takes one active nomination per office (the store refuses a second), so
+    `rank` warns; a case file may still hold any number of candidates, as when a whole
+    waiting list is screened against a home. Reads the raw data and never fails on it.
+    """
+    by_office: dict[str, list[str]] = {}
+    candidates = data.get("kandidater") if isinstance(data, dict) else None
+    for candidate in candidates if isinstance(candidates, list) else []:
+        if isinstance(candidate, dict) and isinstance(candidate.get("hvk"), str):
+            by_office.setdefault(candidate["hvk"], []).append(str(candidate.get("id")))
+    return {office: ids for office, ids in by_office.items() if len(ids) > 1}
+
+
 def read_case_file(path: str | Path) -> tuple[Any, SourceDocument]:
     """Read a case from YAML or JSON; syntax errors become CaseError with file and line."""
     try:

@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from engine import BoligtildelingError, read_case_file
+from engine.language.case import offices_with_several
 from engine.evaluation.gc_pause import paused_gc
-from engine.evaluation.result import RankingResult
+from engine.evaluation.result import RankingResult, RankingSummary
 from service.cli.common import RULES_OPTION, date_option, fail, load_library
 from service.config import default_rules_dir
 
@@ -21,7 +22,10 @@ from service.config import default_rules_dir
 @click.option("--as-of", "as_of", callback=date_option, help="Vurderingsdato ÅÅÅÅ-MM-DD (standard: i dag).")
 @click.option("--hva-om", "what_if", is_flag=True,
               help="Vis for hver kandidat under den første hvilke sjekklistefelt som måtte vært annerledes.")
-def rank(case, rules_dir, as_json, as_of, what_if):
+@click.option("--sammendrag", "summary", is_flag=True,
+              help="Bare rangering, id, poeng, om kandidaten kan tildeles og id-ene til reglene som blokkerer "
+                   "(for saker med mange kandidater).")
+def rank(case, rules_dir, as_json, as_of, what_if, summary):
     library = load_library(rules_dir or default_rules_dir())
     as_of = as_of or dt.date.today()
     try:
@@ -30,13 +34,39 @@ def rank(case, rules_dir, as_json, as_of, what_if):
         # This process is ours and ranks one case, so the cyclic collector may rest while it does
         # (thousands of short-lived dicts, no cycles worth collecting; engine/evaluation/gc_pause.py).
         with paused_gc():
-            result = compiled.rank(data, as_of, doc, what_if=what_if)
+            if summary:
+                if what_if:
+                    raise click.UsageError("--hva-om og --sammendrag kan ikke brukes sammen")
+                result = compiled.rank_summary(data, as_of, doc)
+            else:
+                result = compiled.rank(data, as_of, doc, what_if=what_if)
     except BoligtildelingError as exc:
         fail(exc)
-    if as_json:
+    for office, ids in offices_with_several(data).items():
+        shown = ", ".join(ids[:5]) + (f" og {len(ids) - 5} til" if len(ids) > 5 else "")
+        click.echo(f"Advarsel: {len(ids)} kandidater fra {office} ({shown}). For en ledig bolig i tjenesten "
+                   f"kan hvert kontor ha bare én aktiv nominasjon.", err=True)
+    if summary:
+        click.echo(result.model_dump_json(indent=2) if as_json else format_summary(result))
+    elif as_json:
         click.echo(result.model_dump_json(indent=2))
     else:
         click.echo(format_ranking(result))
+
+
+def format_summary(result: RankingSummary) -> str:
+    """The ranking in brief: one line per candidate."""
+    lines = [f"Rangering (sammendrag) for ledig bolig {result.vacancy_id} per {result.as_of.isoformat()}",
+             f"Regelverk {result.rules_version.label}; inndata-hash {result.input_hash[:12]}", ""]
+    for c in result.candidates:
+        status = "kan tildeles" if c.eligible else "KAN IKKE TILDELES (" + ", ".join(c.blocked_by) + ")"
+        if c.consultation_by:
+            status += ", drøfting (" + ", ".join(c.consultation_by) + ")"
+        lines.append(f"{c.rank}. {c.id} ({c.welfare_office}): {c.score} poeng, {status}")
+    lines.append("")
+    lines.append("Presenteres for enhetslederen: " + ", ".join(result.present_to_unit_leader)
+                 if result.present_to_unit_leader else "Ingen av kandidatene kan tildeles boligen.")
+    return "\n".join(lines)
 
 
 def format_ranking(result: RankingResult) -> str:

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from engine import CompiledRules, RankingResult, RulesError, load_rules
+from engine import CompiledRules, RankingResult, RankingSummary, RulesError, load_rules
 from service.web.app import create_app
 from service.cli import main
 from service.web.errors import ErrorBody
@@ -350,6 +350,7 @@ def test_openapi_describes_the_endpoints_with_generated_schemas(client, compiled
     schemas = doc["components"]["schemas"]
     generated = {
         "RankingResult": RankingResult.model_json_schema(ref_template=REF_TEMPLATE, mode="serialization"),
+        "RankingSummary": RankingSummary.model_json_schema(ref_template=REF_TEMPLATE, mode="serialization"),
         "Sak": compiled.case_models.Case.model_json_schema(ref_template=REF_TEMPLATE),
         "ErrorBody": ErrorBody.model_json_schema(ref_template=REF_TEMPLATE, mode="serialization"),
         "RulesListing": RulesListing.model_json_schema(ref_template=REF_TEMPLATE, mode="serialization"),
@@ -365,10 +366,10 @@ def test_openapi_describes_the_endpoints_with_generated_schemas(client, compiled
     rank = doc["paths"]["/api/v1/rank"]["post"]
     assert rank["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Sak"}
     assert "application/yaml" in rank["requestBody"]["content"]
-    assert rank["responses"]["200"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/RankingResult"}
+    assert rank["responses"]["200"]["content"]["application/json"]["schema"] == {"anyOf": [
+        {"$ref": "#/components/schemas/RankingResult"}, {"$ref": "#/components/schemas/RankingSummary"}]}
     assert {"400", "415", "422", "500"} <= set(rank["responses"])
-    assert [p["name"] for p in rank["parameters"]] == ["as_of", "what_if"]
+    assert [p["name"] for p in rank["parameters"]] == ["as_of", "what_if", "detail"]
     refs = {m for m in json.dumps(doc).split('"$ref": "')[1:]}
     for ref in refs:
         assert ref.split('"')[0].removeprefix("#/components/schemas/") in schemas
@@ -471,3 +472,19 @@ def test_serve_with_broken_rules_exits_with_the_message(rules_copy):
     assert result.exit_code == 1
     assert "Regelverket er ugyldig" in result.stderr
     assert load_rules(RULES_DIR)  # the real rules are untouched
+
+
+def test_rank_in_brief_over_http_is_the_engines_summary(client, compiled):
+    response = client.post(RANK + "&detail=summary", json=case_as_json(LADE))
+
+    assert response.status_code == 200
+    assert response.get_json() == json.loads(compiled.rank_summary(case_as_json(LADE), AS_OF).model_dump_json())
+    assert response.get_json()["candidates"][3]["blocked_by"] == ["dognbemanning_uten_nattbemanning"]
+
+
+@pytest.mark.parametrize("query, field", [("&detail=kort", "detail"), ("&detail=summary&what_if=true", "what_if")])
+def test_rank_refuses_an_unknown_detail_and_summary_with_what_if(client, query, field):
+    response = client.post(RANK + query, json=case_as_json(LADE))
+
+    assert response.status_code == 400
+    assert response.get_json()["problemer"][0]["path"] == field

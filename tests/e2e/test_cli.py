@@ -115,3 +115,44 @@ def test_the_installed_console_script_ranks_a_case():
     assert done.stdout.startswith("Rangering for ledig bolig LB-2026-057 per 2026-11-28\n")
     blocked = [line for line in done.stdout.splitlines() if line.startswith("   BLOKKERT  ")]
     assert any("2. etasje" in line and "heis" in line for line in blocked)
+
+
+def test_rank_in_brief_gives_one_line_per_candidate_and_the_blocking_rule(cli):
+    result = cli("rank", "examples/sak-1-lade.yaml", "--as-of", "2026-11-28", "--sammendrag")
+
+    assert result.exit_code == 0, result.output
+    assert "1. K-2210 (Østbyen): 65 poeng, kan tildeles\n" in result.stdout
+    assert "4. K-1187 (Midtbyen): 38 poeng, KAN IKKE TILDELES (dognbemanning_uten_nattbemanning)\n" in result.stdout
+    assert "Presenteres for enhetslederen: K-2210, K-2031" in result.stdout
+    assert "Grunnlag" not in result.stdout  # no explanations
+
+
+def test_rank_in_brief_as_json_is_the_summary_model(cli):
+    result = cli("rank", "examples/sak-1-lade.yaml", "--as-of", "2026-11-28", "--sammendrag", "--json")
+
+    body = json.loads(result.stdout)
+    assert [c["id"] for c in body["candidates"]] == ["K-2210", "K-2031", "K-0954", "K-1187"]
+    assert body["candidates"][3]["blocked_by"] == ["dognbemanning_uten_nattbemanning"]
+    assert set(body["candidates"][0]) == {"rank", "id", "welfare_office", "score", "eligible", "needs_consultation",
+                                          "blocked_by", "consultation_by"}
+
+
+def test_rank_warns_when_one_office_has_two_candidates_but_still_ranks(cli, tmp_path):
+    data, _ = read_case_file(ROOT / "examples" / "sak-1-lade.yaml")
+    data["kandidater"][1]["hvk"] = data["kandidater"][0]["hvk"]
+    office, first, second = data["kandidater"][0]["hvk"], data["kandidater"][0]["id"], data["kandidater"][1]["id"]
+    path = tmp_path / "sak.json"
+    path.write_text(json.dumps(data, default=str, ensure_ascii=False), encoding="utf-8")
+
+    result = cli("rank", str(path), "--as-of", "2026-11-28")
+
+    assert result.exit_code == 0
+    assert f"Advarsel: 2 kandidater fra {office} ({first}, {second})" in result.stderr
+    assert "Rangering for ledig bolig" in result.stdout
+
+
+def test_rank_in_brief_and_what_if_together_is_a_usage_error(cli):
+    result = cli("rank", "examples/sak-1-lade.yaml", "--sammendrag", "--hva-om")
+
+    assert result.exit_code == 2
+    assert "--hva-om og --sammendrag kan ikke brukes sammen" in result.output

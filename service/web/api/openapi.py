@@ -100,7 +100,9 @@ def _operation_models(operations: list[Operation]) -> list:
     seen, out = set(), []
     for op in operations:
         candidates = [] if isinstance(op.body, CaseBody) else [(op.body, "validation")]
-        if op.response is not None:
+        if isinstance(op.response, tuple):  # one of several shapes, chosen by a query parameter
+            candidates += [(model, "serialization") for model in op.response]
+        elif op.response is not None:
             candidates.append((_model_of(op.response)[0], "serialization"))
         for model, mode in candidates:
             if model is not None and (model, mode) not in seen:
@@ -127,7 +129,9 @@ def _operation_doc(op: Operation, refs: dict, error: dict, case_model) -> dict:
         doc["requestBody"] = {"required": True, "description": (op.body.__doc__ or "").strip(),
                               "content": {"application/json": {"schema": refs[(op.body, "validation")]}}}
     schema = {"type": "object"}
-    if op.response is not None:
+    if isinstance(op.response, tuple):
+        schema = {"anyOf": [refs[(model, "serialization")] for model in op.response]}
+    elif op.response is not None:
         model, many = _model_of(op.response)
         ref = refs[(model, "serialization")]
         schema = {"type": "array", "items": ref} if many else ref

@@ -179,6 +179,18 @@ def refuse_lone_surrogates(text: str, data: Any, title: str) -> None:
                 "som ikke kan lagres)"))])
 
 
+def refuse_surrogate_escape(text: str, title: str, line: int | None) -> None:
+    """ApiError(422, title) for a YAML text whose parser stopped at a surrogate escape ("\\ud800").
+
+    libyaml refuses the escape itself, where PyYAML's Python parser let it through to
+    `refuse_lone_surrogates`; the answer is the same either way.
+    """
+    found = _SURROGATE_ESCAPE.search(text)
+    if found is not None:
+        raise ApiError(422, title, [Problem(path="", line=line, message=(
+            f"teksten har et ugyldig tegn ({found.group()}: en halv UTF-16-surrogat, som ikke kan lagres)"))])
+
+
 def _lone_surrogate(value: Any) -> str | None:
     """The first text in `value` (keys too) that cannot be UTF-8; its depth is bounded by structure_problem."""
     if isinstance(value, str):
