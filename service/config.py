@@ -13,6 +13,7 @@ and `serve`, `users` and `tokens` must all find the same database.
     schemas     engine.policy.schemas.SCHEMA_DIR: <checkout>/schemas, else the shipped copy
     examples    <checkout>/examples, else the shipped copy
     scenarios   <checkout>/scenarios, else the shipped copy
+    routine     $BOLIGTILDELING_RUTINE, else <checkout>/rutine/frister.yaml, else the shipped copy
     instance    $BOLIGTILDELING_INSTANCE, else <checkout>/instance, else the platform's
                 per-user data folder: $XDG_DATA_HOME/boligtildeling (~/.local/share/boligtildeling)
                 on Linux, ~/Library/Application Support/boligtildeling on macOS,
@@ -52,6 +53,12 @@ def scenarios_dir() -> Path:
     return data_dir("scenarios")
 
 
+def routine_file() -> Path:
+    """The routine's deadlines and targets (frister og mål): $BOLIGTILDELING_RUTINE, else rutine/frister.yaml."""
+    configured = os.environ.get("BOLIGTILDELING_RUTINE")
+    return Path(configured) if configured else data_dir("rutine") / "frister.yaml"
+
+
 def instance_dir() -> Path:
     """The instance folder: the default SQLite database and the cookie-signing key."""
     configured = os.environ.get("BOLIGTILDELING_INSTANCE")
@@ -86,5 +93,5 @@ def schema_out_dir() -> Path:
     return SCHEMA_DIR
 
 
-__all__ = ["CHECKOUT", "data_dir", "default_rules_dir", "examples_dir", "instance_dir", "scenarios_dir",
+__all__ = ["CHECKOUT", "data_dir", "default_rules_dir", "examples_dir", "instance_dir", "routine_file", "scenarios_dir",
            "schema_out_dir", "user_data_dir"]

@@ -64,6 +64,16 @@ class Context:
     clock: Callable[[], dt.datetime] = system_clock
     rules: CompiledRules | None = None
     request_info: dict[str, Any] = field(default_factory=dict)
+    routine: Any = None  # service.routine.Routine: deadlines and targets (frister og mål); None: the shipped file
+
+    def deadlines(self):
+        """The routine's deadlines and holidays in use (service/routine.py)."""
+        if self.routine is None:
+            from service.config import routine_file
+            from service.routine import load_routine
+
+            self.routine = load_routine(routine_file())
+        return self.routine
 
     @property
     def session(self):

@@ -6,6 +6,7 @@
     create_app({"RULES_DIR": ..., "DATABASE_URL": ..., "DEMO_DATA": True, "SECRET_KEY": ...})
                                     for tests and `boligtildeling serve`
     create_app({"INSTANCE_PATH": ...})  another instance folder (database, secret key)
+    create_app({"ROUTINE_FILE": ...})   another file of deadlines and targets (default rutine/frister.yaml)
 
 Every rules version is validated and compiled at start-up: invalid rules stop the
 service with RulesError (its message names every problem). While serving, a
@@ -17,7 +18,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.config import default_rules_dir, instance_dir
+from service.config import default_rules_dir, instance_dir, routine_file
+from service.routine import RoutineHolder
 from service.web import auth, errors, pages, rules, security, store
 from service.web.api import casework, health, openapi, rank, session
 from service.web.api import rules as rules_api
@@ -31,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(config.pop("INSTANCE_PATH", None) or instance_dir()))
     app.config.from_mapping(
         RULES_DIR=str(default_rules_dir()),
+        ROUTINE_FILE=str(routine_file()),
         MAX_CONTENT_LENGTH=MAX_CASE_BYTES,
         DATABASE_URL=None,
         DEMO_DATA=False,
@@ -41,6 +44,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         holder = rules.init_app(app)
     except Exception:
         app.logger.error("Regelverket i %s kunne ikke lastes; tjenesten starter ikke.", app.config["RULES_DIR"])
+        raise
+    try:
+        app.extensions["routine"] = RoutineHolder(app.config["ROUTINE_FILE"])  # frister og mål
+    except Exception:
+        app.logger.error("Fristene i %s kunne ikke lastes; tjenesten starter ikke.", app.config["ROUTINE_FILE"])
         raise
     store.init_app(app, holder.current())
     auth.init_app(app)

@@ -136,4 +136,5 @@ def casework_context() -> Context:
     info = {"remote_addr": request.remote_addr, "auth": how, "method": request.method, "path": request.path}
     now = clock()
     rules = rules_for(now().astimezone(OSLO).date())  # the version in force on the casework's own today
-    return Context(uow=SqlUnitOfWork(db_session()), actor=user, clock=now, rules=rules, request_info=info)
+    return Context(uow=SqlUnitOfWork(db_session()), actor=user, clock=now, rules=rules, request_info=info,
+                   routine=current_app.extensions["routine"].current())
