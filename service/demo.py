@@ -25,11 +25,15 @@ Sverresgate) plus an invented third unit (Saupstad). The vacancies:
     LB-2026-041  Lade allé 12, leil. 103   open, four nominations with checklists
     LB-2026-057  Sverresgate 4, leil. 21   recommendation approved; the unit leader objected
     LB-2026-063  Saupstadringen 30, leil. 4 just reported, being prepared, no nominations
+
+and, behind the key figures (nøkkeltall), a history of thirteen vacancies from January to
+October 2026 (LB-2026-002 ... LB-2026-038, `seed_history`), each carried to moving in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -317,7 +321,181 @@ def seed_demo(session: Session, rules: CompiledRules | None = None) -> bool:
                                                                         reference='LB-2026-063',
                                                                         departing_resident='B-31',
                                                                         reason='Beboeren er flyttet til sykehjem.'))
+    seed_history(demo)
     return True
+
+
+# -- the history behind the key figures (nøkkeltall) ------------------------------------------------
+
+#: Homes that had earlier tenants in 2026: (key, unit, address, facts)
+HISTORY_HOMES = [
+    ("lade-105", "lade-botiltak", "Lade allé 12, leil. 105",
+     {"rom": 1, "areal_m2": 36, "etasje": 1, "heis": False, "rullestoltilpasset": False, "egen_inngang": True}),
+    ("lade-107", "lade-botiltak", "Lade allé 12, leil. 107",
+     {"rom": 2, "areal_m2": 44, "etasje": 1, "heis": False, "rullestoltilpasset": False, "egen_inngang": True}),
+    ("sverresgate-23", "sverresgate-botiltak", "Sverresgate 4, leil. 23",
+     {"rom": 1, "areal_m2": 31, "etasje": 1, "heis": False, "rullestoltilpasset": False, "egen_inngang": False}),
+    ("sverresgate-24", "sverresgate-botiltak", "Sverresgate 4, leil. 24",
+     {"rom": 1, "areal_m2": 29, "etasje": 1, "heis": False, "rullestoltilpasset": False, "egen_inngang": False}),
+    ("saupstad-6", "saupstad-bofellesskap", "Saupstadringen 30, leil. 6",
+     {"rom": 2, "areal_m2": 51, "etasje": 1, "heis": True, "rullestoltilpasset": True, "egen_inngang": True}),
+]
+
+#: The applicants housed in them (code, name, office, born, received, groups, checklist changes), in the
+#: order they are nominated: no active drug use, no high risk of acting out, so no composition rule changes.
+HISTORY_APPLICANTS = [
+    ("K-4001", "Astrid Myhre", "Midtbyen", dt.date(1987, 4, 3), dt.date(2024, 11, 4),
+     ["utviklingshemming", "psykisk_lidelse"], {"bosituasjon": "hos_foreldre", "omsorgsgiver_svikter": True}),
+    ("K-4002", "Bjørn Teigen", "Østbyen", dt.date(1979, 8, 21), dt.date(2025, 3, 17),
+     ["psykisk_lidelse", "utviklingshemming"], {"bosituasjon": "midlertidig"}),
+    ("K-4003", "Camilla Vold", "Lerkendal", dt.date(1995, 1, 30), dt.date(2025, 1, 8),
+     ["psykisk_lidelse", "utviklingshemming"], {"bosituasjon": "institusjon", "utskrivningsklar": True,
+                                               "utskrivningsklar_siden": "2025-12-01"}),
+    ("K-4004", "Daniel Sæther", "Heimdal", dt.date(1990, 6, 12), dt.date(2025, 5, 26),
+     ["utviklingshemming", "psykisk_lidelse"], {"bosituasjon": "egen_bolig_uegnet"}),
+    ("K-4005", "Eli Hovde", "Midtbyen", dt.date(1984, 10, 2), dt.date(2025, 2, 14),
+     ["psykisk_lidelse", "utviklingshemming"], {"bosituasjon": "bostedslos", "utagering": "lav"}),
+    ("K-4006", "Fredrik Lunde", "Østbyen", dt.date(2000, 12, 19), dt.date(2025, 8, 11),
+     ["utviklingshemming", "psykisk_lidelse"], {"bosituasjon": "hos_foreldre"}),
+    ("K-4007", "Guro Nesse", "Lerkendal", dt.date(1972, 3, 8), dt.date(2025, 4, 22),
+     ["psykisk_lidelse", "utviklingshemming"], {"bosituasjon": "midlertidig", "akutt_fare": True}),
+    ("K-4008", "Håkon Ryen", "Heimdal", dt.date(1993, 7, 27), dt.date(2025, 9, 1),
+     ["utviklingshemming", "psykisk_lidelse"], {"bosituasjon": "hos_foreldre", "omsorgsgiver_svikter": True}),
+    ("K-4009", "Ingeborg Skjelstad", "Midtbyen", dt.date(1998, 2, 5), dt.date(2025, 10, 13),
+     ["psykisk_lidelse", "utviklingshemming"], {"bosituasjon": "midlertidig"}),
+    ("K-4010", "Jørgen Moen", "Østbyen", dt.date(1981, 11, 16), dt.date(2025, 6, 30),
+     ["utviklingshemming", "psykisk_lidelse"], {"bosituasjon": "institusjon", "utskrivningsklar": True,
+                                               "utskrivningsklar_siden": "2026-05-01"}),
+    ("K-4011", "Kristin Aas", "Lerkendal", dt.date(1989, 5, 24), dt.date(2025, 11, 20),
+     ["psykisk_lidelse", "utviklingshemming"], {"bosituasjon": "egen_bolig_uegnet"}),
+    ("K-4012", "Leif Hammer", "Heimdal", dt.date(1976, 9, 9), dt.date(2025, 12, 3),
+     ["utviklingshemming", "psykisk_lidelse"], {"bosituasjon": "midlertidig"}),
+    ("K-4013", "Mari Ulstad", "Midtbyen", dt.date(1991, 1, 17), dt.date(2025, 12, 15),
+     ["psykisk_lidelse", "utviklingshemming"], {"bosituasjon": "egen_bolig_uegnet"}),
+]
+
+
+@dataclass(frozen=True)
+class PastVacancy:
+    """One completed vacancy of the history: the day of each step (2026), slow in spring, faster by autumn."""
+
+    reference: str
+    home: str
+    rent: int
+    vacated: str
+    reported: str
+    ready: str                  # the day the unit reported the home ready (the day reported: ready at once)
+    nominated: tuple[str, ...]  # one day per nominee (a second nominee comes from another office)
+    recommended: str
+    approved: str
+    answered: str
+    decided: str
+    contract: str
+    moved_in: str
+
+
+HISTORY = [
+    PastVacancy("LB-2026-002", "sverresgate-24", 8100, "01-02", "01-05", "01-30", ("01-13", "01-15"), "01-20",
+                "01-22", "01-28", "02-09", "02-13", "02-23"),
+    PastVacancy("LB-2026-004", "lade-105", 9200, "01-09", "01-12", "02-02", ("01-19", "01-22"), "01-28", "01-30",
+                "02-04", "02-18", "02-27", "03-02"),
+    PastVacancy("LB-2026-008", "sverresgate-23", 8100, "02-06", "02-09", "02-09", ("02-16",), "02-20", "02-24",
+                "03-02", "03-12", "03-20", "03-23"),
+    PastVacancy("LB-2026-012", "saupstad-6", 9900, "03-02", "03-03", "03-30", ("03-06", "03-09"), "03-11", "03-12",
+                "03-16", "03-20", "04-07", "04-10"),
+    PastVacancy("LB-2026-015", "lade-107", 9000, "04-01", "04-07", "05-04", ("04-13", "04-16"), "04-20", "04-21",
+                "04-24", "04-29", "05-11", "05-15"),
+    PastVacancy("LB-2026-017", "sverresgate-24", 8100, "04-17", "04-20", "05-08", ("04-24",), "04-30", "05-04",
+                "05-06", "05-22", "05-29", "06-03"),
+    PastVacancy("LB-2026-019", "lade-105", 9200, "05-08", "05-11", "06-05", ("05-15", "05-18"), "05-20", "05-21",
+                "05-27", "06-02", "06-12", "06-15"),
+    PastVacancy("LB-2026-022", "saupstad-6", 9900, "06-05", "06-08", "06-08", ("06-12",), "06-16", "06-17",
+                "06-19", "06-24", "07-01", "07-06"),
+    PastVacancy("LB-2026-025", "sverresgate-23", 8100, "07-03", "07-06", "08-03", ("07-13", "07-15"), "07-20",
+                "07-22", "07-28", "07-31", "08-10", "08-12"),
+    PastVacancy("LB-2026-028", "lade-107", 9000, "08-07", "08-10", "08-24", ("08-13", "08-14"), "08-18", "08-19",
+                "08-21", "08-25", "09-01", "09-04"),
+    PastVacancy("LB-2026-029", "saupstad-6", 9900, "08-14", "08-17", "08-28", ("08-20",), "08-24", "08-25",
+                "08-27", "08-31", "09-04", "09-07"),
+    PastVacancy("LB-2026-035", "lade-105", 9200, "09-11", "09-14", "10-02", ("09-17", "09-18"), "09-22", "09-23",
+                "09-25", "09-30", "10-09", "10-19"),
+    PastVacancy("LB-2026-038", "sverresgate-23", 8100, "10-02", "10-05", "10-16", ("10-08",), "10-12", "10-13",
+                "10-15", "10-19", "10-23", "10-27"),
+]
+
+
+def _day_2026(month_day: str) -> dt.date:
+    return dt.date.fromisoformat(f"2026-{month_day}")
+
+
+def seed_history(demo: Demo) -> None:
+    """Thirteen completed vacancies, January to October 2026, for the key figures (nøkkeltall).
+
+    Each goes through the routine's steps with the clock at the day of the step, as
+    LB-2026-030 does. A home's next vacancy moves out the tenant the last one moved
+    in, so each home of the history adds one resident to its unit. Every applicant
+    of the history ends up housed: the one not chosen for a home is nominated again
+    for the next.
+    """
+    clock, anne = demo.clock, "konsulent.anne"
+    clock.at(dt.date(2026, 1, 5), 9)
+    homes = {key: units.add_home(demo.ctx(anne), unit_id, commands.parse(commands.AddHome, address=address,
+                                                                         facts=facts))["id"]
+             for key, unit_id, address, facts in HISTORY_HOMES}
+    for code, name, office, born, received, groups, changes in HISTORY_APPLICANTS:
+        demo.applicant(code, name, office, born, received, groups, {**BASE_CHECKLIST, **changes})
+    waiting = [(code, office) for code, _name, office, *_rest in HISTORY_APPLICANTS]
+    tenant: dict[str, str] = {}  # home -> the resident who lives there now
+    for past in HISTORY:
+        day = _day_2026
+        clock.at(day(past.reported), 8, 30)
+        ready_at_once = past.ready == past.reported
+        vacancy = vacancies.report_vacancy(demo.ctx(anne), commands.parse(
+            commands.ReportVacancy, home_id=homes[past.home], reported_on=day(past.reported),
+            vacated_on=day(past.vacated), ready_on=day(past.ready) if ready_at_once else None,
+            readiness="ready" if ready_at_once else "being_prepared", monthly_rent=past.rent,
+            reference=past.reference, departing_resident=tenant.get(past.home),
+            reason="Beboeren har flyttet." if past.home not in tenant else "Beboeren har sagt opp leieforholdet."))
+        nominees = waiting[:1]
+        if len(past.nominated) > 1:  # one nominee per office: the next who waits at another office
+            nominees += [w for w in waiting[1:] if w[1] != nominees[0][1]][:1]
+        for (code, _office), when in zip(nominees, past.nominated):
+            clock.at(day(when), 11)
+            demo.nominate(vacancy["id"], code)
+        clock.at(day(past.recommended), 9)
+        rec = recommendations.make_recommendation(demo.ctx(anne), vacancy["id"])
+        clock.at(day(past.approved), 14)
+        recommendations.approve_recommendation(demo.ctx("konsulent.jonas"), vacancy["id"], commands.parse(
+            commands.ApproveRecommendation, recommendation_id=rec["id"]))
+        clock.at(day(past.answered), 11)
+        leader = next(u for u, *_r, unit_ids in DEMO_USERS if unit_ids and
+                      unit_ids[0] == next(h[1] for h in HISTORY_HOMES if h[0] == past.home))
+        consultation.unit_leader_respond(demo.ctx(leader), vacancy["id"], commands.parse(
+            commands.UnitLeaderRespond, response="enig"))
+        clock.at(day(past.decided), 10)
+        top = rec["result"]["candidates"][0]["id"]
+        decisions.decide(demo.ctx("konsulent.jonas"), vacancy["id"], commands.parse(commands.Decide, candidate=top))
+        if not ready_at_once:
+            clock.at(day(past.ready), 8)
+            vacancies.update_readiness(demo.ctx(leader), vacancy["id"], commands.parse(
+                commands.UpdateReadiness, readiness="ready", ready_on=day(past.ready)))
+        viewing = max(day(past.decided), day(past.ready))
+        clock.at(viewing, 9)
+        movein.book_viewing(demo.ctx(anne), vacancy["id"], commands.parse(
+            commands.BookViewing, viewing_at=dt.datetime(viewing.year, viewing.month, viewing.day, 14, tzinfo=OSLO)))
+        clock.at(day(past.contract), 12)
+        movein.sign_contract(demo.ctx(anne), vacancy["id"], commands.parse(commands.SignContract,
+                                                                           signed_on=day(past.contract)))
+        for step in ("housing_allowance_applied", "electricity_ordered"):
+            movein.complete_movein_step(demo.ctx(anne), vacancy["id"], commands.parse(
+                commands.CompleteMoveinStep, step=step, done_on=day(past.contract)))
+        clock.at(day(past.moved_in), 10)
+        moved = movein.register_move_in(demo.ctx(anne), vacancy["id"], commands.parse(
+            commands.RegisterMoveIn, moved_in_on=day(past.moved_in)))
+        movein.complete_movein_step(demo.ctx(anne), vacancy["id"], commands.parse(
+            commands.CompleteMoveinStep, step="address_reported", done_on=day(past.moved_in)))
+        tenant[past.home] = moved["resident"]
+        waiting = [w for w in waiting if w[0] != top]
 
 
 def demo_home_id(session: Session, address: str) -> int:

@@ -70,6 +70,8 @@ class RoutineFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     helligdager: list[dt.date] = Field(default_factory=list)
     frister: list[DeadlineEntry] = Field(default_factory=list)
+    vanskelig_a_fylle_under: int = Field(3, ge=0, le=1000, description=(
+        "En ledig bolig er vanskelig å fylle når færre søkere enn dette på ventelistene kan tildeles den."))
 
     @model_validator(mode="after")
     def _unique_ids(self):
@@ -86,6 +88,7 @@ class Routine:
     deadlines: tuple[Deadline, ...]
     holidays: frozenset[dt.date]
     source: str
+    hard_to_fill_below: int = 3
 
     def by_id(self, deadline_id: str) -> Deadline | None:
         return next((d for d in self.deadlines if d.id == deadline_id), None)
@@ -109,7 +112,8 @@ def parse_routine(text: str, shown: str) -> Routine:
                                days=e.arbeidsdager if e.arbeidsdager is not None else e.dager,
                                working_days=e.arbeidsdager is not None, target_share=e.malandel, basis=e.grunnlag)
                       for e in model.frister)
-    return Routine(deadlines=deadlines, holidays=frozenset(model.helligdager), source=shown)
+    return Routine(deadlines=deadlines, holidays=frozenset(model.helligdager), source=shown,
+                   hard_to_fill_below=model.vanskelig_a_fylle_under)
 
 
 def load_routine(path: Path) -> Routine:

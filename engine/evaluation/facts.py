@@ -38,8 +38,8 @@ def flatten_section(prefix: str, data: dict, out: dict) -> None:
 
 def vacancy_values(case: dict) -> dict[str, Any]:
     vacancy = dict(case["ledig_bolig"])
-    home = vacancy.pop("bolig")
-    unit = vacancy.pop("botiltak")
+    home = vacancy.pop("bolig", None) or {}  # optional where the bundle declares no such section
+    unit = vacancy.pop("botiltak", None) or {}
     out: dict[str, Any] = {}
     flatten_section("ledig_bolig", vacancy, out)
     flatten_section("bolig", home, out)

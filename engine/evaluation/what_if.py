@@ -71,10 +71,14 @@ def what_would_lift(compiled, case: dict, as_of: dt.date, candidate_id: str, max
         ranked = compiled.rank_valid(trial, as_of).candidates
         position = {c.id: i for i, c in enumerate(ranked)}
         top_position = position[top.id]
-        winners = [(variant, combo) for variant, combo in variants
-                   if position[variant["id"]] < top_position and ranked[position[variant["id"]]].eligible
-                   and (ranked[position[variant["id"]]].score > top.score
-                        or _wins_tie(ranked[position[variant["id"]]].score, top.score, candidate_id, top.id))]
+        ahead = [(variant, combo) for variant, combo in variants
+                 if position[variant["id"]] < top_position and ranked[position[variant["id"]]].eligible]
+        # A higher score wins outright. At an equal score a tie-break field (akutt fare, the
+        # oldest application) may decide, or in the end the id, and the variant's made-up id
+        # must not: such a variant is ranked once more, in the nominee's own place and id.
+        winners = [(variant, combo) for variant, combo in ahead
+                   if ranked[position[variant["id"]]].score > top.score
+                   or _first_in_own_place(compiled, case, as_of, candidate_id, variant)]
         if winners:
             _, combo = winners[0]
             changes = []
@@ -88,15 +92,19 @@ def what_would_lift(compiled, case: dict, as_of: dt.date, candidate_id: str, max
             words = " og ".join(c.text for c in changes)
             return WhatIf(possible=True, changes=changes,
                           text=f"{candidate_id} ville stått foran {top.id} om {words}.")
-    why = ("; ".join(b.name for b in me.blocks) + " blokkerer") if me.blocks else "poengforskjellen er for stor"
+    why = (("; ".join(b.name for b in me.blocks) + " blokkerer") if me.blocks else
+           "rekkefølgen ved likt poeng avgjør" if me.score == top.score else "poengforskjellen er for stor")
     return WhatIf(possible=False, changes=[],
                   text=f"Ingen mulig: ingen endring av høyst {max_changes} sjekklistefelt løfter {candidate_id} "
                        f"foran {top.id} ({why}).")
 
 
-def _wins_tie(score: int, top_score: int, candidate_id: str, top_id: str) -> bool:
-    """At an exact tie the variant's made-up id must not decide: only the real id may."""
-    return score == top_score and candidate_id < top_id
+def _first_in_own_place(compiled, case: dict, as_of: dt.date, candidate_id: str, variant: dict) -> bool:
+    """Whether the nominee, with the variant's facts under their own id, would rank first."""
+    own = dict(variant, id=candidate_id)
+    trial = dict(case, kandidater=[own if k["id"] == candidate_id else k for k in case["kandidater"]])
+    first = next((c for c in compiled.rank_valid(trial, as_of).candidates if c.eligible), None)
+    return first is not None and first.id == candidate_id
 
 
 def what_if_all(compiled, case: dict, as_of: dt.date, max_changes: int = 2,

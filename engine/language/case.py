@@ -72,6 +72,11 @@ def _section_model(name: str, fields: dict[str, FieldSpec], vocabulary: Vocabula
     return create_model(name, __config__=ConfigDict(extra="forbid"), **definitions)
 
 
+def _part(model, declared: bool, description: str):
+    return (model, Field(..., description=description)) if declared else \
+        (Optional[model], Field(None, description=description))
+
+
 class CaseModels:
     """The pydantic models of a case under one vocabulary (built once per rules bundle)."""
 
@@ -79,9 +84,11 @@ class CaseModels:
         v = vocabulary
         self.Bolig = _section_model("Bolig", v.section("bolig"), v)
         self.Botiltak = _section_model("Botiltak", v.section("botiltak"), v)
+        # The home and the unit are required where the bundle declares fields for them; a bundle
+        # without a `botiltak` section (say, a UK scheme) takes cases without one.
         self.LedigBolig = _section_model("LedigBolig", v.section("ledig_bolig"), v, {
-            "bolig": (self.Bolig, Field(..., description="Boligen")),
-            "botiltak": (self.Botiltak, Field(..., description="Botiltaket boligen hører til")),
+            "bolig": _part(self.Bolig, bool(v.section("bolig")), "Boligen"),
+            "botiltak": _part(self.Botiltak, bool(v.section("botiltak")), "Botiltaket boligen hører til"),
         })
         self.Beboer = _section_model("Beboer", v.section("beboer"), v)
         self.Sjekkliste = _section_model("Sjekkliste", v.section("sjekkliste"), v)

@@ -396,6 +396,8 @@ def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
                         problems.append(doc.problem(loc + ("fra_kandidat",),
                                                     f"'{spec.fra_kandidat}' har en annen type eller andre verdier enn beboerfeltet"))
     for section in ("kandidat", "beboer"):
+        if section == "beboer" and not model.seksjoner.get(section):
+            continue  # a bundle with no rules about residents need not describe them
         id_spec = model.seksjoner.get(section, {}).get("id")
         if id_spec is None or id_spec.type != "tekst" or not id_spec.obligatorisk:
             problems.append(doc.problem(("seksjoner", section),

@@ -42,7 +42,8 @@ from typing import Annotated, Any, Optional, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError, field_validator, model_validator
 
-from engine.errors import CaseError, Problem, ScenarioError
+from engine.errors import CaseError, NoVersionInForce, Problem, ScenarioError
+from engine.evaluation.library import RulesLibrary
 from engine.evaluation.ranking import CompiledRules
 from engine.evaluation.result import CandidateResult, RankingResult
 from engine.language.rules import Rulebook, default_rules_dir, load_rules
@@ -160,16 +161,30 @@ class ScenarioOutcome:
 
 
 class RulesCache:
-    """Compiled rules by folder, so a run builds each rules folder once."""
+    """The rules versions of each folder, loaded once per run, each version compiled once.
+
+    A scenario is ranked by the version in force on its `vurderingsdato`, as `rank --as-of`
+    and the service do: a folder with version subfolders (`rules/2027-01-01/`) holds
+    several, and a scenario dated in 2027 must meet the 2027 rules.
+    """
 
     def __init__(self):
-        self._compiled: dict[Path, CompiledRules] = {}
+        self._libraries: dict[Path, RulesLibrary] = {}
 
-    def get(self, folder: Path) -> CompiledRules:
+    def library(self, folder: Path) -> RulesLibrary:
         key = Path(folder).resolve()
-        if key not in self._compiled:
-            self._compiled[key] = CompiledRules(load_rules(folder))
-        return self._compiled[key]
+        if key not in self._libraries:
+            self._libraries[key] = RulesLibrary.load(folder)
+        return self._libraries[key]
+
+    def get(self, folder: Path, as_of: dt.date | None = None) -> CompiledRules:
+        """The version in force on `as_of` (None: the folder's own, top-level bundle)."""
+        library = self.library(folder)
+        if as_of is None:
+            top = Path(folder).resolve()
+            book = next((b for b in library.versions if Path(b.folder).resolve() == top), library.versions[-1])
+            return library.compiled(book)
+        return library.compiled_for(as_of)
 
 
 @dataclass
@@ -238,7 +253,10 @@ def load_scenario(path: Path, rules_dir: Path | None, cache: RulesCache) -> Load
                                                          f"(søkte i {shown_path(folder)})"))
     else:
         folder = Path(rules_dir) if rules_dir is not None else default_rules_dir()
-    compiled = cache.get(folder)
+    try:
+        compiled = cache.get(folder, spec.vurderingsdato)
+    except NoVersionInForce as exc:
+        raise ScenarioError(doc.problem(("vurderingsdato",), exc.problems[0].message))
 
     data, case_doc = _read_case(spec, doc, base)
     edited = _apply_changes(data, spec.endringer, doc)

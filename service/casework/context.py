@@ -44,6 +44,7 @@ class UnitOfWork(Protocol):
     def rollback(self) -> None: ...
     def lost_race(self, exc: BaseException) -> bool: ...
     def record_audit(self, **row: Any) -> None: ...
+    def record_audits(self, rows: list[dict[str, Any]]) -> None: ...
     def record_event(self, vacancy: Any, *, at: dt.datetime, actor_id: int, actor_name: str, kind: str,
                      text: str, data: dict) -> int: ...
 
@@ -131,8 +132,14 @@ class Context:
         """A read of people's data: one audit entry per applicant read (a list too), so the log
         answers "who read applicant X" (GDPR art. 15); one entry without an applicant if none was."""
         ids = sorted({i for i in applicant_ids if i is not None})
-        for applicant_id in ids or [None]:
-            self.audit(action, vacancy_id=vacancy_id, applicant_id=applicant_id, **detail)
+        if len(ids) <= 1:
+            self.audit(action, vacancy_id=vacancy_id, applicant_id=ids[0] if ids else None, **detail)
+            return
+        # Many at once (a screened waiting list: thousands): one row each, written in one statement.
+        shared = {"at": self.now(), "actor_id": self.actor.id, "actor_username": self.actor.username,
+                  "action": action, "outcome": "ok", "vacancy_id": vacancy_id,
+                  "detail": _jsonable({**detail, "request": self.request_info or None})}
+        self.uow.record_audits([{**shared, "applicant_id": applicant_id} for applicant_id in ids])
 
     def event(self, vacancy, kind: str, text: str, /, *, applicant_id: int | None = None, **data) -> None:
         """A step in the vacancy's timeline, and the matching audit entry."""

@@ -77,3 +77,17 @@ def offer_declined(ctx: Context, vacancy: Vacancy, office: str, candidate: str, 
         nxt = "Ingen kandidater står igjen; boligen lyses ut til helse- og velferdskontorene på nytt."
     _to_unit(ctx, vacancy, f"Tilbudet om {vacancy.reference} ble avslått",
              f"{candidate} takket nei til {_where(vacancy)}. {nxt}")
+
+
+def deadline_to_office(ctx: Context, vacancy: Vacancy, office: str, deadline: str, due: str) -> None:
+    """A reminder (påminnelse) to an office that has not nominated by the deadline."""
+    _to_office(ctx, vacancy, office, f"Påminnelse: nominasjon til {vacancy.reference}",
+               f"Fristen «{deadline}» for {_where(vacancy)} var {due}, og kontoret deres har ikke nominert "
+               f"ennå.\n\nLogg inn og nominer kontorets kandidat, eller gi beskjed til boligtildelingen om at "
+               f"dere ikke har noen kandidat som passer. Sjekk ventelisten mot boligen fra sakens side.")
+
+
+def deadline_to_unit(ctx: Context, vacancy: Vacancy, deadline: str, due: str) -> None:
+    """A reminder to the unit when a step it owns is late (the answer to the recommendation, the home ready)."""
+    _to_unit(ctx, vacancy, f"Påminnelse: {vacancy.reference} venter på dere",
+             f"Fristen «{deadline}» for {_where(vacancy)} var {due}.\n\nLogg inn for å se hva som venter.")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from service.domain.codes import NominationStatus, Stage
+from service.domain.codes import ApplicantStatus, NominationStatus, Stage
 from service.store.models import Decision, Recommendation, RecommendationApproval, Vacancy
 
 #: Stages in which the unit leader takes part: after the four-eyes approval, before move-in.
@@ -26,7 +26,8 @@ UNIT_LEADER_STAGES = frozenset({Stage.APPROVED, Stage.AGREED, Stage.OBJECTED, St
 
 @dataclass(frozen=True)
 class Presentation:
-    """Who stands first now: the approved ranking less withdrawn and declined candidates."""
+    """Who stands first now: the approved ranking less withdrawn and declined candidates, and those
+    housed or allocated another home since."""
 
     recommendation: Recommendation | None
     order: list[str]       # eligible candidates still in the running, best first
@@ -45,11 +46,21 @@ def approved_recommendation(session, vacancy: Vacancy) -> Recommendation | None:
         .order_by(Recommendation.id.desc()).limit(1))
 
 
+def _allocated_elsewhere(ctx, vacancy: Vacancy) -> set[str]:
+    """Nominees who hold a standing decision for another home: they cannot be allocated this one too."""
+    ids = [n.applicant_id for n in vacancy.nominations if n.status == NominationStatus.ACTIVE.value]
+    if not ids:
+        return set()
+    return set(ctx.session.scalars(select(Decision.candidate_code).where(
+        Decision.applicant_id.in_(ids), Decision.status == "current", Decision.vacancy_id != vacancy.id)))
+
+
 def presentation(ctx, vacancy: Vacancy) -> Presentation:
     rec = approved_recommendation(ctx.session, vacancy)
     if rec is None:
         return Presentation(None, [], [])
-    active = {n.applicant.code for n in vacancy.nominations if n.status == NominationStatus.ACTIVE.value}
+    active = {n.applicant.code for n in vacancy.nominations if n.status == NominationStatus.ACTIVE.value
+              and n.applicant.status == ApplicantStatus.WAITING.value} - _allocated_elsewhere(ctx, vacancy)
     candidates = rec.result["candidates"]
     order = [c["id"] for c in candidates if c["eligible"] and c["id"] in active]
     if not order:

@@ -24,6 +24,7 @@ from service.casework.applicants import age_on, latest_entry
 from service.casework.context import Context, unit_of_work
 from service.casework.disclosure import as_own_office_reads
 from service.casework.presentation import presentation, seen_by_unit_leader
+from service.casework.refusals import refusal_facts
 from service.casework.commands import ApproveRecommendation, MakeRecommendation, RankAgain, ReturnRecommendation
 from service.domain.codes import ALLOCATION_TEAM, READINESS_ENGINE_CODES, NominationStatus, Readiness, Role, Stage
 from service.domain.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
@@ -31,8 +32,8 @@ from service.domain.steps import require_step
 from service.casework.views import recommendation_header
 
 
-def build_case(ctx: Context, vacancy: Vacancy, as_of: dt.date) -> dict:
-    """The engine's case for `vacancy` as of `as_of`, from what the store holds now."""
+def vacancy_section(ctx: Context, vacancy: Vacancy) -> dict:
+    """The engine's `ledig_bolig` and `beboere` for `vacancy`, from what the store holds now."""
     home, unit = vacancy.home, vacancy.home.unit
     ledig = {"id": vacancy.reference, "meldt": vacancy.reported_on.isoformat(),
              "status": READINESS_ENGINE_CODES[Readiness(vacancy.readiness)],
@@ -47,24 +48,36 @@ def build_case(ctx: Context, vacancy: Vacancy, as_of: dt.date) -> dict:
     residents = ctx.session.scalars(select(Resident).where(Resident.unit_id == unit.id,
                                                            Resident.moved_out_on.is_(None))
                                     .order_by(Resident.code)).all()
+    return {"ledig_bolig": ledig, "beboere": [{"id": r.code, **r.facts} for r in residents]}
+
+
+def candidate_section(applicant, welfare_office: str, checklist: dict, as_of: dt.date,
+                      refusals: dict | None = None) -> dict:
+    """One applicant as the engine's `kandidater[i]`, with the checklist that applies now and the
+    refusal facts the rules declare (service/casework/refusals.py)."""
+    return {"id": applicant.code, "hvk": welfare_office,
+            "soknad_mottatt": applicant.application_received.isoformat(),
+            "alder": age_on(applicant.birth_date, as_of), "malgrupper": list(applicant.target_groups),
+            **(refusals or {}), "sjekkliste": dict(checklist)}
+
+
+def build_case(ctx: Context, vacancy: Vacancy, as_of: dt.date) -> dict:
+    """The engine's case for `vacancy` as of `as_of`: the home, its residents and the active nominees."""
     candidates, missing = [], []
-    for nomination in vacancy.nominations:
-        if nomination.status != NominationStatus.ACTIVE.value:
-            continue
+    active = [n for n in vacancy.nominations if n.status == NominationStatus.ACTIVE.value]
+    refused = refusal_facts(ctx, [n.applicant_id for n in active])
+    for nomination in active:
         applicant = nomination.applicant
         entry = latest_entry(ctx, applicant.id)
         if entry is None:
             missing.append(applicant.code)
             continue
-        candidates.append({"id": applicant.code, "hvk": nomination.welfare_office,
-                           "soknad_mottatt": applicant.application_received.isoformat(),
-                           "alder": age_on(applicant.birth_date, as_of), "malgrupper": list(applicant.target_groups),
-                           "sjekkliste": dict(entry.checklist)})
+        candidates.append(candidate_section(applicant, nomination.welfare_office, entry.checklist, as_of,
+                                            refused.get(applicant.id)))
     if missing:
         raise IllegalTransition("Innstillingen kan ikke skrives før sjekklisten er ført for: "
                                 + ", ".join(missing) + ".")
-    return {"ledig_bolig": ledig, "beboere": [{"id": r.code, **r.facts} for r in residents],
-            "kandidater": candidates}
+    return {**vacancy_section(ctx, vacancy), "kandidater": candidates}
 
 
 @unit_of_work
@@ -76,6 +89,30 @@ def make_recommendation(ctx: Context, vacancy_id: int, command: MakeRecommendati
     require_step("make_recommendation", vacancy.stage)
     rec = _rank_and_store(ctx, vacancy, "Innstilling skrevet")
     return {**recommendation_header(rec), "result": rec.result, "input": rec.input}
+
+
+@unit_of_work
+def preview_ranking(ctx: Context, vacancy_id: int) -> dict:
+    """The ranking the recommendation would give now, for the team before writing it; nothing is stored.
+
+    Only while the vacancy takes nominations: after that the recommendation itself is the ranking.
+    """
+    vacancy = ctx.get(Vacancy, vacancy_id, "Den ledige boligen")
+    ctx.require_role(ALLOCATION_TEAM, "Forhåndsvisningen av rangeringen er for boligtildelingen.",
+                     action="preview_ranking", vacancy_id=vacancy.id)
+    if vacancy.stage != Stage.OPEN.value:
+        raise IllegalTransition("Innstillingen er skrevet; se rangeringen i innstillingen.")
+    if not any(n.status == NominationStatus.ACTIVE.value for n in vacancy.nominations):
+        raise IllegalTransition("Det er ingen aktive nominasjoner å rangere ennå.")
+    as_of = ctx.today()
+    case = build_case(ctx, vacancy, as_of)
+    try:
+        result = ctx.compiled_rules().rank(case, as_of)
+    except CaseError as exc:
+        raise InvalidInput(_by_nominee(exc.problems, case)) from exc
+    ctx.audit_read("preview_ranking", [n.applicant_id for n in vacancy.nominations
+                                       if n.status == NominationStatus.ACTIVE.value], vacancy_id=vacancy.id)
+    return result.model_dump(mode="json")
 
 
 @unit_of_work

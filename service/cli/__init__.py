@@ -10,13 +10,14 @@
     audit       who read and changed an applicant's data service/cli/audit.py
     backup      the database to one file                 service/cli/backup.py
     restore     the database from such a file            service/cli/backup.py
+    import      waiting list, units, homes from tables   service/cli/imports.py
 """
 
 from __future__ import annotations
 
 import click
 
-from service.cli import accounts, audit, backup, outbox, rank, rules, scenarios, serve
+from service.cli import accounts, audit, backup, deadlines, imports, outbox, rank, rules, scenarios, serve
 
 
 @click.group(help="Beslutningsstøtte for tildeling av kommunale utleieboliger med tjenester.")
@@ -34,6 +35,8 @@ main.add_command(outbox.outbox)
 main.add_command(audit.audit)
 main.add_command(backup.backup)
 main.add_command(backup.restore)
+main.add_command(imports.import_group)
+main.add_command(deadlines.deadlines_group)
 
 if __name__ == "__main__":
     main()

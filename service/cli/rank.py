@@ -54,6 +54,11 @@ def rank(case, rules_dir, as_json, as_of, what_if, summary):
         click.echo(format_ranking(result))
 
 
+def _who(candidate) -> str:
+    """`K-2210 (Østbyen)`; just the id when the rules have no office field (kandidat.hvk)."""
+    return f"{candidate.id} ({candidate.welfare_office})" if candidate.welfare_office else candidate.id
+
+
 def format_summary(result: RankingSummary) -> str:
     """The ranking in brief: one line per candidate."""
     lines = [f"Rangering (sammendrag) for ledig bolig {result.vacancy_id} per {result.as_of.isoformat()}",
@@ -62,7 +67,7 @@ def format_summary(result: RankingSummary) -> str:
         status = "kan tildeles" if c.eligible else "KAN IKKE TILDELES (" + ", ".join(c.blocked_by) + ")"
         if c.consultation_by:
             status += ", drøfting (" + ", ".join(c.consultation_by) + ")"
-        lines.append(f"{c.rank}. {c.id} ({c.welfare_office}): {c.score} poeng, {status}")
+        lines.append(f"{c.rank}. {_who(c)}: {c.score} poeng, {status}")
     lines.append("")
     lines.append("Presenteres for enhetslederen: " + ", ".join(result.present_to_unit_leader)
                  if result.present_to_unit_leader else "Ingen av kandidatene kan tildeles boligen.")
@@ -81,7 +86,7 @@ def format_ranking(result: RankingResult) -> str:
         status = "kan tildeles" if c.eligible else "KAN IKKE TILDELES"
         if c.eligible and c.needs_consultation:
             status += ", krever drøftingsmøte"
-        lines.append(f"{c.rank}. {c.id} ({c.welfare_office}): {c.score} poeng, {status}")
+        lines.append(f"{c.rank}. {_who(c)}: {c.score} poeng, {status}")
         if c.equal_standing_with:
             lines.append(f"   Likeverdig med: {', '.join(c.equal_standing_with)}")
         for item in c.score_items:

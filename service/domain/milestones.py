@@ -75,7 +75,8 @@ def reached(events: Iterable[tuple[str, dict, dt.date]]) -> Reached:
     `nominert` is the day the nominations were in: the day every office had an active
     nomination, or else the day of the last nomination before the first recommendation. `vedtak` is the day
     of the decision that stands (a declined offer takes it away, as in the measures).
-    The home's dates (fraflyttet, klar) are the dates reported, corrected by later reports.
+    The home's dates (fraflyttet, klar) are the dates reported, corrected by later reports;
+    the home is `klar` only once reported ready (a date given before is a plan).
     """
     dates: dict[str, dt.date] = {}
     offices: dict[str, dt.date] = {}
@@ -89,10 +90,10 @@ def reached(events: Iterable[tuple[str, dict, dt.date]]) -> Reached:
         if kind in ("reported", "readiness_updated"):
             if data.get("vacated_on"):
                 dates["fraflyttet"] = _as_date(data["vacated_on"])
-            if data.get("ready_on"):
-                dates["klar"] = _as_date(data["ready_on"])
-            elif data.get("readiness") == "ready":
-                dates.setdefault("klar", day)
+            if data.get("readiness") == "ready":  # a date given while still being prepared is only a plan
+                dates["klar"] = _as_date(data.get("ready_on")) or day
+            elif "readiness" in data:
+                dates.pop("klar", None)
         if kind == "nominated":
             office = data.get("welfare_office")
             if office:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -47,6 +48,11 @@ class SqlUnitOfWork:
 
     def record_audit(self, **row: Any) -> None:
         self.session.add(AuditEntry(**row))
+
+    def record_audits(self, rows: list[dict[str, Any]]) -> None:
+        """Many audit rows in one INSERT (executemany): thousands of ORM objects cost a second."""
+        if rows:
+            self.session.execute(insert(AuditEntry), rows)
 
     def record_event(self, vacancy: Any, *, at: dt.datetime, actor_id: int, actor_name: str, kind: str, text: str,
                      data: dict) -> int:

@@ -21,7 +21,7 @@ from flask import Flask
 from service.config import default_rules_dir, instance_dir, routine_file
 from service.routine import RoutineHolder
 from service.web import auth, errors, pages, rules, security, store
-from service.web.api import casework, health, openapi, rank, session
+from service.web.api import casework, health, imports, kpis, openapi, rank, session
 from service.web.api import rules as rules_api
 from service.web.api.operations import IdConverter
 
@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
 
     app.url_map.converters["int"] = IdConverter  # before any route: an id beyond a database key is 404
-    for blueprint in (rank.bp, rules_api.bp, session.bp, casework.bp, openapi.bp, health.bp, pages.bp):
+    for blueprint in (rank.bp, rules_api.bp, session.bp, casework.bp, kpis.bp, imports.bp, openapi.bp, health.bp,
+                      pages.bp):
         app.register_blueprint(blueprint)
     return app

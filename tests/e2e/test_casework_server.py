@@ -13,7 +13,7 @@ import time
 from support.http import casework_config, give_logins, http, serve, token_for
 from service.web.app import create_app
 from service.cli.serve import serving_app
-from service.demo import DEMO_PASSWORD
+from service.demo import DEMO_PASSWORD, HISTORY
 from support.store import LADE_HOME
 from support.threads import run_together
 
@@ -104,8 +104,10 @@ def test_serve_starts_an_empty_database_with_the_demo_and_the_overview_lists_its
                            ).status_code == 200
         client.post("/api/v1/login", json={"username": "konsulent.anne", "password": DEMO_PASSWORD})
         every = client.get("/api/v1/vacancies?stage=all").get_json()
-        assert sorted(v["reference"] for v in every) == ["LB-2026-030", "LB-2026-041", "LB-2026-057",
-                                                         "LB-2026-063"]
+        assert sorted(v["reference"] for v in every if v["stage"] != "moved_in") == ["LB-2026-041", "LB-2026-057",
+                                                                                    "LB-2026-063"]
+        assert sorted(v["reference"] for v in every if v["stage"] == "moved_in") == sorted(
+            ["LB-2026-030", *(past.reference for past in HISTORY)])  # and the history behind the key figures
     finally:
         app.extensions["boligtildeling.store"].engine.dispose()
     again = serving_app(demo=True, config={"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),

@@ -1,4 +1,5 @@
-"""In Chromium, on the demo data: what people typed and were refused stays on the page.
+"""In Chromium, on the demo data: what people typed and were refused stays on the page, and the routine's
+screening, deadlines and declined offers as people meet them.
 
 - a reason for sending a recommendation back is on the vacancy page for the consultant who wrote it;
 - a nomination refused after Back and resubmit says why on the page it returns to;
@@ -75,7 +76,14 @@ def test_a_return_reason_the_unit_leaders_preference_and_the_letters_after_a_dec
     anne.page.go_back()
     ranking = anne.page.locator("section.innstilling").inner_text()
     assert re.search(r"K-2031.*Takket nei til tilbudet", ranking, re.S)
+    # The offer moves on: the next in the stored ranking goes to the unit leader, whose answer comes next.
+    assert re.search(r"K-2210.*Legges fram for enhetslederen", ranking, re.S)
+    assert "innstilling lagt fram for enhetslederen" in anne.page.locator("p.status").inner_text()
     anne.close()
+    leader = Person(browser, url, "leder.lade")
+    leader.open_vacancy_from_start("Innstillinger du skal svare på", ref)
+    assert leader.page.get_by_role("button", name="Send svaret").is_visible()
+    leader.close()
 
 
 def test_a_nomination_refused_after_back_and_resubmit_says_why_on_the_page(browser, site):
@@ -97,3 +105,28 @@ def test_a_nomination_refused_after_back_and_resubmit_says_why_on_the_page(brows
     assert "har allerede en aktiv nominasjon for LB-2026-063" in message, message
     assert "K-1504" in stale.locator("section", has_text="Nominerte").first.inner_text()
     caseworker.close()
+
+
+def test_a_caseworker_screens_and_nominates_and_the_head_sees_the_late_step(browser, site):
+    app, url = site
+    caseworker = Person(browser, url, "hvk.ostbyen")
+    caseworker.open_vacancy_from_start("Nye ledige boliger du kan nominere til", "LB-2026-063")
+    caseworker.page.get_by_role("link", name="Sjekk ventelisten mot boligen").click()
+    table = caseworker.page.locator("#screening")
+    assert "Østbyen" in table.inner_text() and "Midtbyen" not in table.inner_text()  # the own office only
+    row = caseworker.page.locator("#soker-K-1502")
+    assert "kan tildeles" in row.inner_text()
+    row.get_by_role("button", name="Nominer K-1502").click()
+    assert "Kandidaten er nominert." in caseworker.flash()
+    caseworker.page.get_by_role("link", name="Sjekk ventelisten mot boligen").click()
+    assert "til denne boligen" in caseworker.page.locator("#soker-K-1502").inner_text()
+    assert caseworker.page.get_by_role("button", name=re.compile("^Nominer")).count() == 0  # one per office
+    caseworker.close()
+
+    head = Person(browser, url, "avdelingsleder.siri")
+    late = head.page.locator("#frister")
+    assert "Steg over fristen" in late.inner_text()
+    assert re.search(r"LB-2026-041.*Innstilling skrevet.*over fristen", late.inner_text(), re.S)
+    head.page.get_by_role("link", name="Alle frister og påminnelser").click()
+    assert head.page.locator("h1").inner_text() == "Frister i rutinen"
+    head.close()

@@ -95,3 +95,84 @@ def test_the_cli_and_the_api_show_what_would_lift_each_nominee(compiled, tmp_pat
     assert lifts["K-0954"]["changes"][0]["field"] == "sjekkliste.omsorgsgiver_svikter"
     assert app.test_client().post("/api/v1/rank?what_if=kanskje", data=text,
                                   content_type="application/yaml").status_code == 400
+
+
+# -- against brute force, on random cases --------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def brute_force_size(compiled, case_, candidate_id, max_changes=2) -> int | None:
+    """The fewest checklist changes that put `candidate_id` first, by ranking every variant in its own place."""
+    import itertools
+
+    original = next(k for k in case_["kandidater"] if k["id"] == candidate_id)
+    options = _options(compiled, original["sjekkliste"])
+    for size in range(1, max_changes + 1):
+        for combo in itertools.combinations(options, size):
+            if len({name for name, _ in combo}) < size:
+                continue
+            changed = copy.deepcopy(case_)
+            target = next(k for k in changed["kandidater"] if k["id"] == candidate_id)
+            target["sjekkliste"].update(dict(combo))
+            first = next((c for c in compiled.rank_valid(changed, AS_OF).candidates if c.eligible), None)
+            if first is not None and first.id == candidate_id:
+                return size
+    return None
+
+
+@settings(max_examples=8, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.integers(0, 10_000), st.integers(2, 3))
+def test_what_if_agrees_with_brute_force_on_random_cases(compiled, seed, nominees):
+    import random
+
+    from tests.support.cases import random_case
+
+    c = random_case(random.Random(seed), compiled.book.vocabulary, nominees, 3, AS_OF)
+    c["beboere"][0]["sarbar"] = True  # a resident session where no rule fires crashes durable_rules
+    valid = validate_case(c, compiled.case_models)
+
+    for candidate_id, answer in what_if_all(compiled, valid, AS_OF).items():
+        expected = brute_force_size(compiled, valid, candidate_id)
+        assert answer.possible == (expected is not None), (candidate_id, answer.text, expected)
+        if expected is not None:
+            assert len(answer.changes) == expected, (candidate_id, answer.text)
+            assert first_after(compiled, valid, candidate_id, answer.changes) == candidate_id
+
+
+def test_a_change_that_wins_on_a_tie_break_field_is_found(compiled, tmp_path):
+    """Equal points, and the tie-break order decides: the nominee wins when the fact that breaks the tie
+    changes, even though the nominee's id comes after the top's (issue 9: --hva-om said "Ingen mulig")."""
+    import shutil
+
+    from engine import CompiledRules, load_rules
+
+    folder = tmp_path / "regler"
+    shutil.copytree(EXAMPLES.parent / "rules", folder)
+    ranking = (folder / "rangering.yaml").read_text(encoding="utf-8")
+    ranking = ranking.replace("  - {felt: sjekkliste.akutt_fare, retning: synkende}\n",
+                              "  - {felt: sjekkliste.kan_ga_trapper, retning: synkende}\n")
+    (folder / "rangering.yaml").write_text(ranking, encoding="utf-8")
+    key = (folder / "prioritering.yaml").read_text(encoding="utf-8")  # one criterion no checklist fact moves
+    key = key[:key.index("kriterier:")] + (
+        "kriterier:\n  - id: voksen\n    navn: Voksen\n    poeng: 1\n"
+        "    betingelse: {felt: kandidat.alder, minst: 18}\n    forklaring: Søkeren er voksen.\n"
+        "    hjemmel: Testens nøkkel\n")
+    (folder / "prioritering.yaml").write_text(key, encoding="utf-8")
+    rules = CompiledRules(load_rules(folder))
+    data, _ = read_case_file(EXAMPLES / "sak-1-lade.yaml")
+    model = next(k for k in data["kandidater"] if k["id"] == "K-2210")
+    first = copy.deepcopy(model) | {"id": "K-1", "soknad_mottatt": "2023-06-01"}
+    second = copy.deepcopy(model) | {"id": "K-2", "soknad_mottatt": "2023-01-01"}
+    first["sjekkliste"]["kan_ga_trapper"], second["sjekkliste"]["kan_ga_trapper"] = True, False
+    valid = validate_case(dict(data, kandidater=[first, second]), rules.case_models)
+    before = rules.rank_valid(valid, AS_OF).candidates
+    assert [c.id for c in before] == ["K-1", "K-2"] and before[0].score == before[1].score
+
+    answer = what_if_all(rules, valid, AS_OF)["K-2"]
+
+    assert answer.possible, answer.text
+    assert [(c.field, c.would_be) for c in answer.changes] == [("sjekkliste.kan_ga_trapper", True)]
+    assert brute_force_size(rules, valid, "K-2") == 1

@@ -43,6 +43,9 @@ class FakeUnitOfWork:
     def record_audit(self, **row: Any) -> None:
         self.pending.append(("audit", row))
 
+    def record_audits(self, rows: list[dict[str, Any]]) -> None:
+        self.pending += [("audit", row) for row in rows]
+
     def record_event(self, vacancy: Any, *, at: dt.datetime, actor_id: int, actor_name: str, kind: str, text: str,
                      data: dict) -> int:
         if vacancy.id is None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 import engine.policy.scenarios as scenarios
-from support.scenario_files import SAK_1, SAK_2, SCENARIOS_DIR, scenario_on, write
+from support.scenario_files import ROOT, SAK_1, SAK_2, SCENARIOS_DIR, scenario_on, write
 from engine import ScenarioError
 from engine.policy.scenarios import RulesCache, run_file, run_folder
 
@@ -184,11 +185,52 @@ def test_rules_are_compiled_once_per_folder_in_a_run(tmp_path, monkeypatch):
     for name in ("a.yaml", "b.yaml", "c.yaml"):
         write(tmp_path, name, scenario_on(SAK_1, "poeng: {K-2210: 65}"))
     loaded = []
-    real = scenarios.load_rules
-    monkeypatch.setattr(scenarios, "load_rules", lambda folder: loaded.append(folder) or real(folder))
+    real = scenarios.RulesLibrary.load
+    monkeypatch.setattr(scenarios.RulesLibrary, "load", lambda folder: loaded.append(folder) or real(folder))
     outcomes = run_folder(tmp_path, cache=RulesCache())
     assert [o.passed for o in outcomes] == [True, True, True]
     assert len(loaded) == 1
+
+
+@pytest.fixture
+def rules_with_a_2027_version(tmp_path):
+    """The shipped rules, and a version from 1 January 2027 whose tie margin is 0 (no equal standing)."""
+    import shutil
+
+    folder = tmp_path / "regler"
+    shutil.copytree(ROOT / "rules", folder)
+    later = folder / "2027-01-01"
+    later.mkdir()
+    for path in (ROOT / "rules").glob("*.yaml"):
+        text = path.read_text(encoding="utf-8").replace("2026-01-01", "2027-01-01").replace(
+            '"2026.1-eksempel"', '"2027.1-eksempel"')
+        if path.name == "rangering.yaml":
+            text = re.sub(r"likhetsmargin: *[0-9.]+", "likhetsmargin: 0", text)
+        (later / path.name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("day, presented", [("2026-11-28", "[K-2210, K-2031]"), ("2027-02-01", "[K-2210]")])
+def test_a_scenario_is_ranked_by_the_version_in_force_on_its_date(tmp_path, rules_with_a_2027_version, day,
+                                                                  presented):
+    path = write(tmp_path, "dato.yaml", scenario_on(SAK_1, f"presenteres: {presented}",
+                                                   extra=f"regler: {rules_with_a_2027_version}\n")
+                 .replace("vurderingsdato: 2026-11-28", f"vurderingsdato: {day}"))
+
+    outcome = run_file(path)
+
+    assert outcome.passed, outcome.failures
+
+
+def test_a_scenario_dated_before_every_version_names_its_date(tmp_path, rules_with_a_2027_version):
+    path = write(tmp_path, "for-tidlig.yaml", scenario_on(SAK_1, "presenteres: [K-2210]",
+                                                         extra=f"regler: {rules_with_a_2027_version}\n")
+                 .replace("vurderingsdato: 2026-11-28", "vurderingsdato: 2025-06-01"))
+
+    with pytest.raises(ScenarioError) as exc:
+        run_file(path)
+
+    assert "for-tidlig.yaml:2: vurderingsdato: ingen regelverksversjon gjelder 2025-06-01" in only_problem(exc)
 
 
 def test_missing_rules_folder_named_in_scenario_is_a_scenario_error(tmp_path):

@@ -15,13 +15,15 @@ from typing import Any, Callable
 
 from flask import Blueprint, request
 
-from service.casework import (applicants, commands, consultation, decisions, movein, nominations, recommendations,
-                              units, vacancies)
+from service.casework import (applicants, commands, consultation, deadlines, decisions, movein, nominations,
+                              recommendations, screening, units, vacancies)
+from engine import Problem, RankingResult
+from service.web.errors import ApiError
 from service.domain.steps import STEPS, Step
 from service.web.api.operations import operation, parse_body, respond
 from service.web.api.schemas import (ApplicantOut, DecisionOut, DeclinedOut, EventOut, JournalEntryOut, MeetingOut,
                                      MetricsOut, MovedInOut, MoveInStepOut, NominationOut, RecommendationOut,
-                                     UnitLeaderResponseOut, UnitOut, VacancyOut)
+                                     DeadlineOut, ReminderOut, ScreeningOut, UnitLeaderResponseOut, UnitOut, VacancyOut)
 from service.web.auth import casework_context, require_login
 
 bp = Blueprint("casework", __name__, url_prefix="/api/v1")
@@ -113,6 +115,54 @@ def timeline(vacancy_id: int):
            response=MetricsOut)
 def metrics(vacancy_id: int):
     return respond(vacancies.vacancy_metrics(casework_context(), vacancy_id), MetricsOut)
+
+
+SCREENING_STATUS = {"name": "status", "in": "query", "required": False,
+                    "description": "Bare søkere med denne vurderingen.",
+                    "schema": {"type": "string", "enum": list(screening.STATUS_LABELS)}}
+
+
+@operation(bp, "GET", VACANCY + "/screening", response=ScreeningOut, query=[SCREENING_STATUS],
+           summary="Ventelistene sjekket mot boligen (steg 4): hvem kan tildeles, hvem blokkeres og hvorfor",
+           description="Boligtildelingen ser alle kontorenes ventelister, en saksbehandler sitt eget kontors. "
+                       "Hver søker rangeres mot boligen etter regelverket som gjelder i dag, som om alle var "
+                       "nominert. Bare søkere som venter.", errors=(400, 401, 403, 404, 409))
+def screening_list(vacancy_id: int):
+    wanted = request.args.get("status")
+    if wanted is not None and wanted not in screening.STATUS_LABELS:
+        raise ApiError(400, "Ugyldig parameter", [Problem(
+            path="status", message=f"'{wanted}' må være en av: {', '.join(screening.STATUS_LABELS)}")])
+    result = screening.screen_waiting_list(casework_context(), vacancy_id)
+    if wanted is not None:
+        result["applicants"] = [a for a in result["applicants"] if a["status"] == wanted]
+    return respond(result, ScreeningOut)
+
+
+@operation(bp, "GET", VACANCY + "/ranking-preview", response=RankingResult, errors=(401, 403, 404, 409, 422),
+           summary="Forhåndsvisning av rangeringen av de nominerte, før innstillingen skrives (lagres ikke)")
+def ranking_preview(vacancy_id: int):
+    return respond(recommendations.preview_ranking(casework_context(), vacancy_id), RankingResult)
+
+
+# -- deadlines (frister) -----------------------------------------------------------------------
+
+@operation(bp, "GET", "/deadlines", response=list[DeadlineOut], errors=(400, 401, 403), query=[{
+               "name": "overdue", "in": "query", "required": False, "schema": {"type": "boolean", "default": False},
+               "description": "true: bare frister som er passert."}],
+           summary="Fristene som løper nå for det du skal gjøre (avdelingslederen: alle)",
+           description="Fristene og målene står i rutine/frister.yaml. Over fristen først, så etter dato.")
+def deadline_list():
+    overdue = request.args.get("overdue", "false")
+    if overdue not in ("true", "false", "1", "0"):
+        raise ApiError(400, "Ugyldig parameter", [Problem(path="overdue", message=f"'{overdue}' må være true eller false")])
+    return respond(deadlines.running_deadlines(casework_context(), overdue_only=overdue in ("true", "1")),
+                   list[DeadlineOut])
+
+
+@operation(bp, "POST", "/deadlines/reminders", response=list[ReminderOut], errors=(401, 403),
+           summary="Send påminnelser om steg over fristen (én gang per frist og mottaker)")
+def send_reminders():
+    return respond(deadlines.queue_reminders(casework_context()), list[ReminderOut])
 
 
 # -- applicants, checklist, housing journal (step 5) ------------------------------------------

@@ -135,7 +135,10 @@ def _operation_doc(op: Operation, refs: dict, error: dict, case_model) -> dict:
         model, many = _model_of(op.response)
         ref = refs[(model, "serialization")]
         schema = {"type": "array", "items": ref} if many else ref
-    responses = {str(op.status): {"description": "OK.", "content": {"application/json": {"schema": schema}}}}
+    if op.content_type != "application/json":  # a download: text (CSV) or a file
+        schema = {"type": "string"} if op.content_type.startswith("text/") else \
+            {"type": "string", "format": "binary"}
+    responses = {str(op.status): {"description": "OK.", "content": {op.content_type: {"schema": schema}}}}
     codes = dict(op.errors)
     if op.body is not None and not isinstance(op.body, CaseBody):
         for code in (400, 415, 422):

@@ -290,6 +290,7 @@ class Operation:
     query: list[dict] = field(default_factory=list)
     description: str | None = None
     public: bool = False  # no login needed
+    content_type: str = "application/json"  # of a success (a download: text/csv, an Excel file)
 
 
 AUTH_ERRORS = (401, 403, 404)
@@ -300,10 +301,12 @@ CSRF_REFUSED = ("Endringen kom med øktinformasjonskapselen, men uten X-CSRF-Tok
 def operation(bp: Blueprint, method: str, rule: str, *, summary: str,
               body: type[BaseModel] | CaseBody | None = None, response: Any = None, status: int = 200,
               errors: tuple[int, ...] | dict[int, str] = AUTH_ERRORS, query: list[dict] | None = None,
-              description: str | None = None, public: bool = False) -> Callable:
+              description: str | None = None, public: bool = False,
+              content_type: str = "application/json") -> Callable:
     """Register the view at `rule` (Flask syntax, relative to the blueprint) and attach its description.
 
     `errors` lists the error statuses (the standard text for each), or maps a status to its own text.
+    `content_type` is a success's when it is not JSON (a download; its body is described as a string).
     """
 
     def decorate(view: Callable) -> Callable:
@@ -319,7 +322,7 @@ def operation(bp: Blueprint, method: str, rule: str, *, summary: str,
         if body is not None:
             codes.setdefault(413, None)  # sized_body
         setattr(view, ATTRIBUTE, Operation(method.lower(), full, view.__name__, summary, body, response, status,
-                                           dict(codes), query or [], description, public))
+                                           dict(codes), query or [], description, public, content_type))
         return view
 
     return decorate

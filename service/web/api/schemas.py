@@ -179,3 +179,69 @@ class MovedInOut(Out):
     moved_in_on: str
     resident: str
     stage: str
+
+
+class RuleRef(Out):
+    rule_id: str
+    name: str
+
+
+class ScreenedApplicant(Out):
+    """Én søker på ventelisten, vurdert mot boligen etter regelverket som gjelder i dag."""
+
+    applicant_id: int
+    code: str
+    name: str
+    welfare_office: str
+    status: str
+    status_label: str
+    rank: Optional[int]
+    score: Optional[int]
+    eligible: bool
+    needs_consultation: bool
+    blocked_by: list[RuleRef]
+    consultation_by: list[RuleRef]
+    problems: list[str]
+    nominated_here: bool
+    nominated_elsewhere: list[dict[str, Any]]
+    checklist_recorded_at: Optional[str]
+    checklist_changed_after_review: bool
+
+
+class ScreeningOut(Out):
+    """Ventelistene sjekket mot en ledig bolig (steg 4)."""
+
+    vacancy_id: int
+    reference: str
+    as_of: str
+    rules_version: str
+    welfare_office: Optional[str]
+    applicants: list[ScreenedApplicant]
+    counts: dict[str, int]
+    hard_to_fill: bool
+    hard_to_fill_below: int
+
+
+class DeadlineOut(Out):
+    """En frist som løper nå på en ledig bolig (rutine/frister.yaml)."""
+
+    vacancy_id: int
+    reference: Optional[str]
+    deadline_id: str
+    name: str
+    since: str
+    until: str
+    due: str
+    overdue: bool
+    overdue_days: int
+    working_days: bool
+    owners: list[str]
+    offices: list[str]
+
+
+class ReminderOut(Out):
+    vacancy_id: int
+    reference: Optional[str]
+    deadline_id: str
+    due: str
+    recipients: list[str]

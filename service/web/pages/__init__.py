@@ -7,10 +7,13 @@ One blueprint, `pages`, one module per subject; the address says which:
     /ledige-boliger, /ledige-boliger/{id},     vacancy_pages    the overview (step 3), the vacancy page, one POST
     /ledige-boliger/{id}/<step>, .../tidslinje                  per step of the routine (named as in
                                                                 service/domain/steps.py), the timeline
+    /ledige-boliger/{id}/ventelister           screening_pages  the waiting lists screened against the home (step 4)
     /ledige-boliger/{id}/vedtaksbrev/{kode}    letters          the decision letter (vedtak) per nominee
     /sokere, /sokere/ny, /sokere/{id}          candidate_pages  waiting list, new applicant, checklist, journal
     /regelverk, .../endringer, .../konsekvens  policy_pages     the rules in words, versions side by side, impact
     /revisjon?soker={kode}                     audit_pages      who read and changed an applicant's data
+    /nokkeltall                                kpi_pages        the key figures: charts, tables, downloads
+    /frister                                   deadline_pages   the deadlines running now, reminders for late steps
 
     web              login state, the request's casework context, CSRF, form state
     checklist_form   the checklist form generated from the field vocabulary in rules/
@@ -24,7 +27,8 @@ limits, access rules, units of work and audit entries are the same.
 from __future__ import annotations
 
 from service.web.pages.web import bp
-from service.web.pages import (audit_pages, candidate_pages, formatting, letters, policy_pages,  # noqa: E402,F401
-                               report_pages, start, vacancy_pages)  # (register routes)
+from service.web.pages import (audit_pages, candidate_pages, deadline_pages, formatting, kpi_pages,  # noqa: E402,F401
+                               letters, policy_pages, report_pages, screening_pages, start,
+                               vacancy_pages)  # (register routes)
 
 __all__ = ["bp"]

@@ -126,3 +126,14 @@ def kriteriefarge(rule_id: str) -> int:
         others = [b for b in rules_holder().library().versions if b.content_hash != current.content_hash]
         g.criterion_colours = criterion_colours.colour_slots(criterion_colours.scoring_rule_ids([current] + others))
     return criterion_colours.colour_of(rule_id, g.criterion_colours)
+
+
+@bp.app_template_filter("rolle")
+def rolle(role: str) -> str:
+    """consultant -> boligkonsulent (service/domain/codes.py ROLE_LABELS)."""
+    from service.domain.codes import ROLE_LABELS, Role
+
+    try:
+        return ROLE_LABELS[Role(role)]
+    except ValueError:
+        return str(role)

@@ -57,6 +57,17 @@ APPLICANT_COLUMNS = _columns(
 )
 
 
+SCREENING_COLUMNS = _columns(
+    Column("rang", "Rang", lambda a: a.get("rank")),
+    Column("kandidat", "Kandidat", lambda a: a["code"]),
+    Column("navn", "Navn", lambda a: a.get("name")),
+    Column("kontor", "Kontor", lambda a: a["welfare_office"]),
+    Column("poeng", "Poeng", lambda a: a.get("score"), first="synkende"),
+    Column("vurdering", "Vurdering", lambda a: a["status_label"]),
+    Column("mottatt", "Søknad mottatt", lambda a: a.get("application_received")),
+)
+
+
 def vacancy_texts(v: dict) -> Iterable[Any]:
     """What a search on the overview looks in: the reference, the home's address, the unit's name."""
     return (v["reference"], v["home"]["address"], v["unit"]["name"])
@@ -65,6 +76,11 @@ def vacancy_texts(v: dict) -> Iterable[Any]:
 def applicant_texts(a: dict) -> Iterable[Any]:
     """What a search on the waiting list looks in: the candidate id and the name (as the reader sees them)."""
     return (a["code"], a.get("name"))
+
+
+def screening_texts(a: dict) -> Iterable[Any]:
+    """What a search in a screening looks in: id, name, office and the names of the blocking rules."""
+    return (a["code"], a.get("name"), a["welfare_office"], *(b["name"] for b in a.get("blocked_by", [])))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from service.domain.errors import TooManyAttempts
 from service.web.auth import begin_login, clock, end_login
-from service.casework import accounts, applicants, vacancies
+from service.casework import accounts, applicants, deadlines, vacancies
 from service.domain.codes import Role, Stage, describe_role
 from service.web.rules import current_rules
 from service.web.store import db_session
@@ -110,6 +110,10 @@ def index():
                 if stage == Stage.OPEN:
                     rows = [v for v in rows if v["nominating_offices"]]
                 groups.append((heading, rows))
-    return render_template("pages/start.html", groups=groups, nominate=nominate,
+    own_deadlines = []
+    if role in (Role.CASEWORKER, Role.UNIT_LEADER, Role.CONSULTANT, Role.HEAD_OF_ALLOCATION):
+        # The head sees what is late in the whole routine; everyone else the deadlines of their own steps.
+        own_deadlines = deadlines.running_deadlines(ctx, overdue_only=role == Role.HEAD_OF_ALLOCATION)
+    return render_template("pages/start.html", groups=groups, nominate=nominate, own_deadlines=own_deadlines,
                            without_checklist=without_checklist, role=role,
                            role_label=describe_role(role, ctx.actor.welfare_office), **about)

@@ -14,10 +14,10 @@ import re
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from service.casework import (CaseworkError, Forbidden, NotFound, applicants, commands, consultation, decisions,
-                              movein, nominations, recommendations, units, vacancies)
+                              movein, nominations, recommendations, screening, units, vacancies)
 from service.domain.codes import (AFTER_CONTRACT_STEPS, ALLOCATION_TEAM, DECLINE_REASONS, MEETING_OUTCOMES,
                                      MOVEIN_LABELS, NOMINATION_LABELS, OBJECTION_REASONS, OVERRIDE_REASONS, READINESS_LABELS,
-                                     STAGE_LABELS, Readiness, Role, Stage)
+                                     STAGE_LABELS, UNDECIDED, Readiness, Role, Stage)
 from service.domain.field_names import field_name
 from service.domain.steps import BY_SEGMENT, Situation, offered_steps
 from service.web.rules import current_rules
@@ -52,7 +52,8 @@ def overview():
     from service.web.pages import listing  # search and sortable columns (?q=, ?sorter=, ?retning=)
     rows, found = listing.find(rows, listing.VACANCY_COLUMNS, listing.vacancy_texts, filters=tuple(chosen))
     stages = {} if ctx.role == Role.CASEWORKER else {s.value: label for s, label in STAGE_LABELS.items()}
-    return render_template("pages/overview.html", rows=rows, chosen=chosen, target_groups=target_groups,
+    hard = screening.hard_to_fill(ctx) if ctx.role in TEAM else {}
+    return render_template("pages/overview.html", rows=rows, chosen=chosen, target_groups=target_groups, hard=hard,
                            readiness_labels={r.value: label for r, label in READINESS_LABELS.items()},
                            stages=stages, role=ctx.role, listing=found)
 
@@ -88,6 +89,17 @@ def _decidable(rec: dict | None, view: dict) -> list[dict]:
         return []
     active = {n["candidate"] for n in view.get("nominations", []) if n["status"] == "active"}
     return [c for c in rec["result"]["candidates"] if c["eligible"] and c["id"] in active]
+
+
+def _preview(ctx, view: dict, rec: dict | None) -> tuple[dict | None, str | None]:
+    """For the team, while nominations come in: how the nominees rank now (nothing stored)."""
+    if ctx.role not in TEAM or view["stage"] != Stage.OPEN or \
+            not any(n["status"] == "active" for n in view.get("nominations", [])):
+        return None, None
+    try:
+        return recommendations.preview_ranking(ctx, view["id"]), None
+    except CaseworkError as exc:
+        return None, exc.message
 
 
 def situation(ctx, view: dict, rec: dict | None) -> Situation:
@@ -137,9 +149,17 @@ def render_vacancy(vacancy_id: int, state: FormState | None = None):
         if presented is None:  # a caseworker: the recommendation as it was written
             presented = rec.get("present_to_unit_leader") or rec.get("result", {}).get("present_to_unit_leader") or []
     done_steps = {s["step"] for s in view.get("movein_steps", [])}
+    preview, preview_problem = _preview(ctx, view, rec)
+    if preview:
+        top_score = max([top_score] + [sum(max(i["points"], 0) for i in c["score_items"])
+                                       for c in preview["candidates"]])
+    undecided = Stage(view["stage"]) in UNDECIDED
+    may_screen = (ctx.role in TEAM and undecided) or (ctx.role == Role.CASEWORKER and view["stage"] == Stage.OPEN)
+    hard = screening.hard_to_fill(ctx).get(vacancy_id) if ctx.role in TEAM and undecided else None
     page = render_template(
         "pages/vacancy.html", v=view, comp=comp, rec=rec, candidates=candidates, top_score=top_score,
         shared=shared, actions=actions, state=state, waiting=waiting, role=ctx.role, team=ctx.role in TEAM,
+        preview=preview, preview_problem=preview_problem, may_screen=may_screen, hard=hard,
         decidable=_decidable(rec, view), presented=presented, objection_reasons=OBJECTION_REASONS,
         declined={n["candidate"] for n in view.get("nominations", []) if n["status"] == "declined"},
         override_reasons=OVERRIDE_REASONS, decline_reasons=DECLINE_REASONS, meeting_outcomes=MEETING_OUTCOMES,
