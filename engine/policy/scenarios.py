@@ -46,7 +46,7 @@ from engine.errors import CaseError, NoVersionInForce, Problem, ScenarioError
 from engine.evaluation.library import RulesLibrary
 from engine.evaluation.ranking import CompiledRules
 from engine.evaluation.result import CandidateResult, RankingResult
-from engine.language.rules import Rulebook, default_rules_dir, load_rules
+from engine.language.rules import Rulebook, default_rules_dir
 from engine.language.validation_messages import problems_from
 from engine.language.yaml_source import SourceDocument, YamlSyntaxError, format_loc, read_yaml_file, shown_path
 

@@ -36,6 +36,14 @@ def store_session(url: str | None):
         engine.dispose()
 
 
+def active_user(session, username: str) -> User:
+    """The active user a command acts as (`--som`, `tokens create`); fails naming them otherwise."""
+    user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    if user is None or not user.active:
+        fail(f"Brukeren '{username}' finnes ikke eller er deaktivert.")
+    return user
+
+
 @click.group(help="Brukere: opprett, deaktiver, sett passord.")
 def users():
     pass
@@ -77,9 +85,7 @@ def tokens():
 @DATABASE_OPTION
 def tokens_create(username, label, url):
     with store_session(url) as session:
-        user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
-        if user is None or not user.active:
-            fail(f"Brukeren '{username}' finnes ikke eller er deaktivert.")
+        user = active_user(session, username)
         session.commit()
         try:
             issued = accounts.issue_token(Context(uow=SqlUnitOfWork(session), actor=user,

@@ -14,19 +14,17 @@ import datetime as dt
 from pathlib import Path
 
 import click
-from sqlalchemy import func, select
 
 from engine import BoligtildelingError
 from service.casework import deadlines
 from service.casework.context import Context
-from service.cli.accounts import DATABASE_OPTION, store_session
+from service.cli.accounts import DATABASE_OPTION, active_user, store_session
 from service.cli.common import RULES_OPTION, fail, load_library
 from service.config import default_rules_dir, routine_file
 from service.domain.codes import OSLO
 from service.domain.dates import shown
 from service.domain.errors import CaseworkError
 from service.routine import load_routine
-from service.store.models import User
 from service.store.unit_of_work import SqlUnitOfWork
 
 USER_OPTION = click.option("--som", "username", required=True,
@@ -58,9 +56,7 @@ def _run(username: str, url, rules_dir, routine_path, work):
     except BoligtildelingError as exc:
         fail(exc)
     with store_session(url) as session:
-        user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
-        if user is None or not user.active:
-            fail(f"Brukeren '{username}' finnes ikke eller er deaktivert.")
+        user = active_user(session, username)
         ctx = Context(uow=SqlUnitOfWork(session), actor=user, rules=compiled, routine=routine,
                       request_info={"via": "kommandolinjen"})
         try:

@@ -15,12 +15,11 @@ import datetime as dt
 from pathlib import Path
 
 import click
-from sqlalchemy import func, select
 
 from engine import BoligtildelingError
 from service.casework import imports
 from service.casework.context import Context
-from service.cli.accounts import DATABASE_OPTION, store_session
+from service.cli.accounts import DATABASE_OPTION, active_user, store_session
 from service.cli.common import RULES_OPTION, fail, load_library
 from service.config import default_rules_dir
 from service.domain.codes import OSLO
@@ -28,7 +27,6 @@ from service.domain.errors import CaseworkError
 from service.imports.mapping import default_mapping_file, load_mapping
 from service.imports.report import ImportReport
 from service.imports.tables import read_table_file
-from service.store.models import User
 from service.store.unit_of_work import SqlUnitOfWork
 
 
@@ -85,9 +83,7 @@ def _import(kind, work, file, username, mapping_path, sheet, dry_run, url, rules
     except BoligtildelingError as exc:
         fail(exc)
     with store_session(url) as session:
-        user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
-        if user is None or not user.active:
-            fail(f"Brukeren '{username}' finnes ikke eller er deaktivert.")
+        user = active_user(session, username)
         ctx = Context(uow=SqlUnitOfWork(session), actor=user, rules=compiled,
                       request_info={"via": "kommandolinjen", "file": table.source})
         try:
