@@ -160,11 +160,29 @@ class CompositionFile(VersionedFile):
     regler: list[CompositionRule] = Field(default_factory=list)
 
 
+class FixedTexts(BaseModel):
+    """The words the ranking is printed with (rank, the terminal), in the bundle's own terms.
+
+    A scheme with no unit leader, or that says "suspended" rather than "kan ikke tildeles",
+    writes its own; what is left out keeps the routine's words.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    presenteres: str = Field("Presenteres for enhetslederen", min_length=1, max_length=200,
+                             description="Foran de kandidatene som legges fram (den beste og de likeverdige).")
+    ingen_kan_tildeles: str = Field("Ingen av kandidatene kan tildeles boligen.", min_length=1, max_length=200)
+    kan_tildeles: str = Field("kan tildeles", min_length=1, max_length=80)
+    kan_ikke_tildeles: str = Field("KAN IKKE TILDELES", min_length=1, max_length=80)
+    krever_drofting: str = Field("krever drøftingsmøte", min_length=1, max_length=80)
+
+
 class RankingFile(VersionedFile):
     likhetsmargin: Union[StrictInt, float] = Field(
         ge=0, description="Kandidater innenfor så mange poeng av hverandre er likeverdige.")
     ved_likt_poeng: list[TieBreak] = Field(
         default_factory=list, description="Rekkefølge ved likt poeng; kandidat-ID avgjør til slutt.")
+    tekster: FixedTexts = Field(default_factory=FixedTexts,
+                                description="Regelverkets egne ord for faste tekster i rangeringen (valgfritt).")
 
 
 def default_rules_dir() -> Path:

@@ -9,6 +9,7 @@ import click
 
 from engine import BoligtildelingError, read_case_file
 from engine.language.case import offices_with_several
+from engine.language.rules import FixedTexts
 from engine.evaluation.gc_pause import paused_gc
 from engine.evaluation.result import RankingResult, RankingSummary
 from service.cli.common import RULES_OPTION, date_option, fail, load_library
@@ -46,12 +47,13 @@ def rank(case, rules_dir, as_json, as_of, what_if, summary):
         shown = ", ".join(ids[:5]) + (f" og {len(ids) - 5} til" if len(ids) > 5 else "")
         click.echo(f"Advarsel: {len(ids)} kandidater fra {office} ({shown}). For en ledig bolig i tjenesten "
                    f"kan hvert kontor ha bare én aktiv nominasjon.", err=True)
+    words = compiled.book.ranking.tekster
     if summary:
-        click.echo(result.model_dump_json(indent=2) if as_json else format_summary(result))
+        click.echo(result.model_dump_json(indent=2) if as_json else format_summary(result, words))
     elif as_json:
         click.echo(result.model_dump_json(indent=2))
     else:
-        click.echo(format_ranking(result))
+        click.echo(format_ranking(result, words))
 
 
 def _who(candidate) -> str:
@@ -59,23 +61,25 @@ def _who(candidate) -> str:
     return f"{candidate.id} ({candidate.welfare_office})" if candidate.welfare_office else candidate.id
 
 
-def format_summary(result: RankingSummary) -> str:
-    """The ranking in brief: one line per candidate."""
+def format_summary(result: RankingSummary, words: FixedTexts | None = None) -> str:
+    """The ranking in brief: one line per candidate, in the bundle's words (rangering.yaml `tekster`)."""
+    words = words or FixedTexts()
     lines = [f"Rangering (sammendrag) for ledig bolig {result.vacancy_id} per {result.as_of.isoformat()}",
              f"Regelverk {result.rules_version.label}; inndata-hash {result.input_hash[:12]}", ""]
     for c in result.candidates:
-        status = "kan tildeles" if c.eligible else "KAN IKKE TILDELES (" + ", ".join(c.blocked_by) + ")"
+        status = words.kan_tildeles if c.eligible else f"{words.kan_ikke_tildeles} (" + ", ".join(c.blocked_by) + ")"
         if c.consultation_by:
-            status += ", drøfting (" + ", ".join(c.consultation_by) + ")"
+            status += f", {words.krever_drofting} (" + ", ".join(c.consultation_by) + ")"
         lines.append(f"{c.rank}. {_who(c)}: {c.score} poeng, {status}")
     lines.append("")
-    lines.append("Presenteres for enhetslederen: " + ", ".join(result.present_to_unit_leader)
-                 if result.present_to_unit_leader else "Ingen av kandidatene kan tildeles boligen.")
+    lines.append(f"{words.presenteres}: " + ", ".join(result.present_to_unit_leader)
+                 if result.present_to_unit_leader else words.ingen_kan_tildeles)
     return "\n".join(lines)
 
 
-def format_ranking(result: RankingResult) -> str:
-    """The ranking as a consultant reads it in a terminal."""
+def format_ranking(result: RankingResult, words: FixedTexts | None = None) -> str:
+    """The ranking as a consultant reads it in a terminal, in the bundle's words (rangering.yaml `tekster`)."""
+    words = words or FixedTexts()
     lines = [
         f"Rangering for ledig bolig {result.vacancy_id} per {result.as_of.isoformat()}",
         f"Regelverk {result.rules_version.label} (gjelder fra {result.rules_version.effective_from.isoformat()}, "
@@ -83,9 +87,9 @@ def format_ranking(result: RankingResult) -> str:
         "",
     ]
     for c in result.candidates:
-        status = "kan tildeles" if c.eligible else "KAN IKKE TILDELES"
+        status = words.kan_tildeles if c.eligible else words.kan_ikke_tildeles
         if c.eligible and c.needs_consultation:
-            status += ", krever drøftingsmøte"
+            status += f", {words.krever_drofting}"
         lines.append(f"{c.rank}. {_who(c)}: {c.score} poeng, {status}")
         if c.equal_standing_with:
             lines.append(f"   Likeverdig med: {', '.join(c.equal_standing_with)}")
@@ -104,9 +108,9 @@ def format_ranking(result: RankingResult) -> str:
             lines.append(f"   Hva om: {c.what_would_lift.text}")
         lines.append("")
     if result.present_to_unit_leader:
-        lines.append("Presenteres for enhetslederen: " + ", ".join(result.present_to_unit_leader))
+        lines.append(f"{words.presenteres}: " + ", ".join(result.present_to_unit_leader))
     else:
-        lines.append("Ingen av kandidatene kan tildeles boligen.")
+        lines.append(words.ingen_kan_tildeles)
     for group in result.equal_standing_groups:
         lines.append(f"Likeverdige (innenfor {result.tie_margin:g} poeng): " + ", ".join(group))
     lines.append("Ved likt poeng: " + "; deretter ".join(result.tie_break_order) + ".")

@@ -156,3 +156,23 @@ def test_rank_in_brief_and_what_if_together_is_a_usage_error(cli):
 
     assert result.exit_code == 2
     assert "--hva-om og --sammendrag kan ikke brukes sammen" in result.output
+
+
+def test_rank_speaks_in_the_bundles_own_words(cli, tmp_path):
+    import shutil
+
+    folder = tmp_path / "regler"
+    shutil.copytree(ROOT / "rules", folder)
+    readme = (ROOT / "rules" / "README.md").read_text(encoding="utf-8")
+    words = readme[readme.index("## Regelverkets egne ord"):].split("```yaml\n")[1].split("```")[0]
+    with (folder / "rangering.yaml").open("a", encoding="utf-8") as f:
+        f.write(words)
+
+    result = cli("rank", "examples/sak-1-lade.yaml", "--as-of", "2026-11-28", "--rules", str(folder))
+    brief = cli("rank", "examples/sak-1-lade.yaml", "--as-of", "2026-11-28", "--rules", str(folder), "--sammendrag")
+
+    assert result.exit_code == 0, result.output
+    assert "Tilbys først: K-2210, K-2031" in result.stdout and "Presenteres" not in result.stdout
+    assert "4. K-1187 (Midtbyen): 38 poeng, KAN IKKE FÅ TILBUD\n" in result.stdout
+    assert "1. K-2210 (Østbyen): 65 poeng, kan få tilbud\n" in result.stdout
+    assert "KAN IKKE FÅ TILBUD (dognbemanning_uten_nattbemanning)" in brief.stdout
