@@ -15,6 +15,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
+from service.domain.milestones import reached
+
 DAYS_PER_MONTH = 30
 
 
@@ -56,33 +58,16 @@ def vacancy_metrics(*, reported_on: dt.date | None, decided_on: dt.date | None, 
                           vacated_on=vacated_on, moved_in_on=moved_in_on)
 
 
-def _date(value) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(value)
-
-
 def metrics_from_timeline(events: Iterable[tuple[str, dict]], monthly_rent: int | None,
                           today: dt.date) -> VacancyMetrics:
     """Compute the measures from the timeline's (kind, data) pairs, oldest first.
 
-    The events that carry dates: `reported` (reported_on, vacated_on),
-    `readiness_updated` (vacated_on), `decided` (decided_on), `offer_declined`
-    (the decision no longer stands) and `moved_in` (moved_in_on). Later events
-    win, so a corrected date counts.
+    The dates are the milestones of service/domain/milestones.py (meldt, fraflyttet,
+    vedtak, innflyttet), read the one way the deadlines and the key figures read them:
+    later events win, so a corrected date counts, and a declined offer takes the
+    decision away.
     """
-    reported = decided = vacated = moved_in = None
-    for kind, data in events:
-        data = data or {}
-        if kind == "reported":
-            reported = _date(data.get("reported_on"))
-        if "vacated_on" in data and kind in ("reported", "readiness_updated"):
-            vacated = _date(data.get("vacated_on")) or vacated
-        if kind == "decided":
-            decided = _date(data.get("decided_on"))
-        if kind == "offer_declined":
-            decided = None
-        if kind == "moved_in":
-            moved_in = _date(data.get("moved_in_on"))
-    return vacancy_metrics(reported_on=reported, decided_on=decided, vacated_on=vacated,
-                           moved_in_on=moved_in, monthly_rent=monthly_rent, today=today)
+    marks = reached((kind, data, None) for kind, data in events)
+    return vacancy_metrics(reported_on=marks.dates.get("meldt"), decided_on=marks.dates.get("vedtak"),
+                           vacated_on=marks.dates.get("fraflyttet"), moved_in_on=marks.dates.get("innflyttet"),
+                           monthly_rent=monthly_rent, today=today)
