@@ -388,6 +388,9 @@ def _requirement(criterion, vocab) -> str:
     return describe(criterion.betingelse, vocab)
 
 
+_FIELDS = {model: tuple(model.model_fields) for model in (ScoreItem, Finding, Difference)}
+
+
 class _Shared:
     """The parts of a result that repeat between candidates, made once per ranking.
 
@@ -402,8 +405,9 @@ class _Shared:
     def _get(self, model, key: tuple):
         """The shared instance for `key` (model name, then the model's fields in order)."""
         found = self._objects.get(key)
-        if found is None:
-            found = self._objects[key] = model.model_validate(dict(zip(model.model_fields, key[1:])))
+        if found is None:  # model_validate, without its wrapper or the model_fields property (a third of it)
+            found = self._objects[key] = model.__pydantic_validator__.validate_python(
+                dict(zip(_FIELDS[model], key[1:])))
         return found
 
     def score_item(self, rule_id: str, source: str, name: str, points: int, text: str, basis: str) -> ScoreItem:
