@@ -26,6 +26,8 @@ each with the tests that pin it, is in docs/durable_rules.md; in short:
   session therefore starts with a fact that fires a bookkeeping rule.
 - A fact equal to one already in the session is refused (code 2) and fires
   nothing: `match` asserts each distinct fact once and numbers them (`_nr`).
+- A comparison with another field (`{"$lt": {"a": {"$m": "b"}}}`) reads `b` from an
+  earlier fact of the session when this fact has none: both sides carry `$ex`.
 - A condition that expands past the core's limits is refused with a bare code
   (113); `_culprits` finds the rules it refuses. Numbers with an exponent
   (1e+16, 1e-05) cannot be read at all: engine/language/numbers.py keeps them out.
@@ -48,7 +50,7 @@ from typing import Any, Iterable
 
 import durable_rules_engine as _core
 
-from engine.language.conditions import NEGATED_TWIN, AllOf, AnyOf, Comparison, Not
+from engine.language.conditions import NEGATED_TWIN, AllOf, AnyOf, Comparison, FieldRef, Not
 from engine.errors import Problem, RulesError
 
 _ENGINE_LOCK = threading.Lock()
@@ -114,6 +116,8 @@ class _Compiler:
         if op == "finnes":
             present = bool(value) != negate
             return {"$ex": {key: 1}} if present else _missing(key)
+        if isinstance(value, FieldRef):
+            return self._two_values(key, op, fact_key(value.felt), value.felt, negate)
         if op == "er":
             if negate:
                 return {"$or": [_missing(key), {"$neq": {key: value}}]}
@@ -143,6 +147,25 @@ class _Compiler:
                 return _join("$and", [{"$or": [_missing(a), _missing(b)]} for a, b in pairs])
             return _join("$or", [{"$and": [{a: True}, {b: True}]} for a, b in pairs])
         raise AssertionError(f"ukjent operator {op}")
+
+
+    def _two_values(self, key: str, op: str, other_key: str, other_path: str, negate: bool) -> dict:
+        """A comparison with another field of the same fact: durable_rules' `{"$m": key}` reference.
+
+        Both sides are guarded with `$ex`: without it, a fact that lacks the right-hand
+        key is compared with the value an earlier fact of the same session had for it
+        (docs/durable_rules.md; pinned by tests/unit/test_computed_values.py and the
+        equivalence tests). The negation spells both missing cases out, as for a
+        comparison with a constant.
+        """
+        self._uses(other_path, other_key)
+        positive = {"er": "$eq", "over": "$gt", "minst": "$gte", "under": "$lt", "hoyst": "$lte"}[op]
+        negative = {"er": "$neq", "over": "$lte", "minst": "$lt", "under": "$gte", "hoyst": "$gt"}[op]
+        ref = {"$m": other_key}
+        both = [{"$ex": {key: 1}}, {"$ex": {other_key: 1}}]
+        if negate:
+            return {"$or": [_missing(key), _missing(other_key), {"$and": both + [{negative: {key: ref}}]}]}
+        return {"$and": both + [{key: ref} if positive == "$eq" else {positive: {key: ref}}]}
 
 
 def _join(op: str, parts: list[dict]) -> dict:

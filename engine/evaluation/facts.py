@@ -7,23 +7,14 @@ its own (`beboer.*`), and so is each candidate as they would count among the
 residents after moving in (`candidate_as_resident`).
 
 durable_rules has no date arithmetic and no aggregates, so the computed values
-are added in Python by `CompiledRules` (engine/evaluation/ranking.py): months since a date
-with `months_between` (`_add_months`), counts over residents from per-resident
-rule matches (`_add_counts_many`).
+are added in Python: parameters, durations, formulas and tables by
+engine/evaluation/computed.py, counts over residents from per-resident rule
+matches by `CompiledRules._add_counts_many` (engine/evaluation/ranking.py).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
-
-
-def months_between(start: dt.date, end: dt.date) -> int:
-    """Whole calendar months from `start` to `end` (0 if `start` is later)."""
-    months = (end.year - start.year) * 12 + (end.month - start.month)
-    if end.day < start.day:
-        months -= 1
-    return max(months, 0)
 
 
 def flatten_section(prefix: str, data: dict, out: dict) -> None:

@@ -12,6 +12,8 @@ import datetime as dt
 from typing import Any, Callable, Sequence
 
 import engine.evaluation.facts as fact_builder
+from engine.evaluation.computed import ComputedValues
+from engine.evaluation.scoring import Scoring, criterion_points
 from engine.language.case import CaseModels, case_hash, validate_case
 from engine.language.conditions import AllOf, Comparison, describe
 from engine.evaluation.durable_adapter import DurableRules
@@ -50,12 +52,14 @@ class CompiledRules:
         self.book = book
         self.case_models = CaseModels(book.vocabulary)
         vocab = book.vocabulary
+        self.computed = ComputedValues(vocab)
+        self.scoring = Scoring(book)
         self.evaluator = evaluator_factory(rule_conditions(book), lambda path: getattr(vocab.get(path), "values", None))
         # What an unmet criterion would have required reads the same for every candidate.
         # The same instance serves every candidate: pydantic does not re-validate
         # model instances, so 5,000 candidates share ten objects instead of 50,000.
         self._unmet = {c.id: UnmetCriterion(
-            rule_id=c.id, name=c.navn, basis=c.hjemmel, requirement=_requirement(c, vocab),
+            rule_id=c.id, name=c.navn, basis=c.hjemmel, requirement=_requirement(c, vocab, self.scoring.by_id),
             points_possible=c.poeng.maks if isinstance(c.poeng, PerUnitPoints) else c.poeng)
             for c in book.criteria}
         self._kinds: dict[str, tuple[str, Any, int]] | None = None  # rule id -> what it does (`_brief`)
@@ -96,8 +100,9 @@ class CompiledRules:
         book = self.book
         shared = fact_builder.vacancy_values(case)
         candidates = [fact_builder.candidate_values(c, shared) for c in case["kandidater"]]
-        self._add_months(candidates, as_of)
+        self.computed.before_counts(candidates, as_of)
         self._add_counts_many([case], [candidates])
+        self.computed.after_counts(candidates)
         fired = self.evaluator.match("kandidat", candidates)
 
         # Candidates are built as plain dicts and validated once, as a whole, at the
@@ -178,9 +183,11 @@ class CompiledRules:
         for case, as_of in cases:
             shared = fact_builder.vacancy_values(case)
             candidates = [fact_builder.candidate_values(c, shared) for c in case["kandidater"]]
-            self._add_months(candidates, as_of)
+            self.computed.before_counts(candidates, as_of)
             per_case.append(candidates)
         self._add_counts_many([case for case, _ in cases], per_case)
+        for candidates in per_case:
+            self.computed.after_counts(candidates)
         return per_case
 
     def rank_facts(self, per_case: list[list[dict]], memo: dict | None = None) -> list[list[dict]]:
@@ -215,12 +222,13 @@ class CompiledRules:
                     kinds[rule.id] = (kind or rule.utfall, rule, position)
                     position += 1
             self._kinds = kinds
-        score = 0
+        score = 0 if self.scoring.simple else self.scoring.total(matched, values)
         blocks, consults = [], []
         for rule_id in matched:  # rule ids are unique across the bundle
             kind, rule, position = kinds[rule_id]
             if kind == "kriterium":
-                score += _criterion_points(rule, values)
+                if self.scoring.simple:
+                    score += criterion_points(rule, values)
             elif kind == "poeng":
                 score += rule.poeng
             elif kind == "blokker":
@@ -256,23 +264,18 @@ class CompiledRules:
                     extra = 1 if spec.blant == "beboere_etter_innflytting" and rule in own else 0
                     values[f"beregnet.{name}"] = today + extra
 
-    # -- computed values -------------------------------------------------------------
-    def _add_months(self, candidates: list[dict], as_of: dt.date) -> None:
-        for name, derived in self.book.vocabulary.model.beregnet.items():
-            if derived.maneder_siden is None:
-                continue
-            for values in candidates:
-                start = values.get(derived.maneder_siden)
-                if start is not None:
-                    values[f"beregnet.{name}"] = fact_builder.months_between(dt.date.fromisoformat(start), as_of)
-
     # -- explanation ---------------------------------------------------------------------
     def _explain(self, values: dict, matched: set[str], shared: _Shared) -> dict:
         """One candidate's result (a CandidateResult as a dict): points, blocks, consultations."""
         texts = self._texts
         items, unmet, blocks, consults = [], [], [], []
+        scoring = self.scoring
+        applied = None if scoring.simple else scoring.applied(matched, values)
         for c in self.book.criteria:
-            points = _criterion_points(c, values) if c.id in matched else 0
+            if applied is None:
+                points = criterion_points(c, values) if c.id in matched else 0
+            else:
+                points = applied.get(c.id, 0)
             if points != 0:
                 extras = {"poeng": points}
                 if isinstance(c.poeng, PerUnitPoints):
@@ -281,6 +284,10 @@ class CompiledRules:
                                                texts[c.id].render(values, extras), c.hjemmel))
             else:
                 unmet.append(self._unmet[c.id])
+        if applied is not None:
+            for cut in scoring.cuts(applied):
+                items.append(shared.score_item(cut.group.id, "prioritering", cut.group.navn, cut.points, cut.text,
+                                               cut.group.hjemmel))
         for check in self.book.checks:
             if check.id in matched:
                 blocks.append(shared.finding(check.id, "egnethet", check.navn,
@@ -366,17 +373,7 @@ class CompiledRules:
         return words
 
 
-def _criterion_points(criterion, values: dict) -> int:
-    if isinstance(criterion.poeng, PerUnitPoints):
-        per = criterion.poeng
-        amount = values.get(per.verdi)
-        if amount is None:
-            return 0
-        return int(max(0, min(per.maks, per.per * amount)) // 1)
-    return criterion.poeng
-
-
-def _requirement(criterion, vocab) -> str:
+def _requirement(criterion, vocab, criteria: dict) -> str:
     if isinstance(criterion.poeng, PerUnitPoints):
         per = criterion.poeng
         field = vocab.get(per.verdi)
@@ -384,8 +381,11 @@ def _requirement(criterion, vocab) -> str:
         text = f"{per.per:g} poeng per {per.enhet} ({label}), høyst {per.maks}"
         if criterion.betingelse is not None:
             text += f", når {describe(criterion.betingelse, vocab)}"
-        return text
-    return describe(criterion.betingelse, vocab)
+    else:
+        text = describe(criterion.betingelse, vocab)
+    if criterion.forutsetter is not None:
+        text += f", og bare når «{criteria[criterion.forutsetter].navn}» gjelder"
+    return text
 
 
 _FIELDS = {model: tuple(model.model_fields) for model in (ScoreItem, Finding, Difference)}

@@ -1,9 +1,11 @@
 """The condition language (betingelser) that policy staff write in rules files.
 
-Small on purpose: a comparison of one field with a value, combined with
+Small on purpose: a comparison of one field with a value or with another field
+(`{felt: kandidat.inntekt, hoyst: {felt: beregnet.inntektsgrense}}`), combined with
 `alle` (all), `noen` (any) and `ikke` (not). Dates enter through computed values
-(`beregnet.*`: months since a date) and residents through counts, both declared
-in the vocabulary, so a condition never needs arithmetic of its own.
+(`beregnet.*`: time since or until a date), residents through counts, and arithmetic
+through formulas and tables, all declared in the vocabulary, so a condition never
+needs arithmetic of its own.
 
 Semantics every evaluator must share (durable_rules in production, the reference
 evaluator in the tests): a comparison with a field that has no value is false;
@@ -40,20 +42,31 @@ NUMERIC_OPERATORS = ("over", "minst", "under", "hoyst")
 NEGATED_TWIN = {"er_ikke": "er", "ikke_en_av": "en_av", "inneholder_ikke": "inneholder"}
 
 
+class FieldRef(BaseModel):
+    """`{felt: beregnet.inntektsgrense}` as the value of a comparison: the candidate's own value of
+    another field, parameter or computed value."""
+
+    model_config = ConfigDict(extra="forbid")
+    felt: str = Field(description="Feltet, parameteren eller den beregnede verdien det sammenlignes med.")
+
+
+Number = Union[StrictInt, float]
+
+
 class Comparison(BaseModel):
     """`{felt: sjekkliste.bosituasjon, er: bostedslos}`: one field, one operator."""
 
     model_config = ConfigDict(extra="forbid")
 
     felt: str = Field(description="Feltet som sammenlignes, f.eks. sjekkliste.bosituasjon.")
-    er: Optional[Scalar] = None
-    er_ikke: Optional[Scalar] = None
+    er: Optional[Union[Scalar, FieldRef]] = None
+    er_ikke: Optional[Union[Scalar, FieldRef]] = None
     en_av: Optional[list[Scalar]] = Field(None, min_length=1)
     ikke_en_av: Optional[list[Scalar]] = Field(None, min_length=1)
-    over: Optional[Union[StrictInt, float]] = None
-    minst: Optional[Union[StrictInt, float]] = None
-    under: Optional[Union[StrictInt, float]] = None
-    hoyst: Optional[Union[StrictInt, float]] = None
+    over: Optional[Union[Number, FieldRef]] = None
+    minst: Optional[Union[Number, FieldRef]] = None
+    under: Optional[Union[Number, FieldRef]] = None
+    hoyst: Optional[Union[Number, FieldRef]] = None
     inneholder: Optional[str] = None
     inneholder_ikke: Optional[str] = None
     har_felles_med: Optional[str] = Field(None, description="Et annet flervalgsfelt med samme verdier.")
@@ -78,6 +91,12 @@ class Comparison(BaseModel):
     @property
     def value(self) -> Any:
         return getattr(self, self.operator)
+
+    @property
+    def other(self) -> str | None:
+        """The field on the right-hand side, when the comparison is with another field (else None)."""
+        value = self.value
+        return value.felt if isinstance(value, FieldRef) else None
 
 
 class AllOf(BaseModel):
@@ -167,13 +186,15 @@ def _check_comparison(c: Comparison, vocabulary, loc: tuple, scope: str) -> list
     op, value = c.operator, c.value
     where = loc + (op,)
     t = field.type
+    if isinstance(value, FieldRef):
+        return out + _check_field_ref(c, field, vocabulary, where, scope)
     if t == "objekt":
         return out + [(loc + ("felt",), f"'{c.felt}' er en gruppe av felt; sammenlign et av underfeltene")]
     if op == "finnes":
         return out
     if t == "dato":
-        return out + [(where, f"datofeltet '{c.felt}' kan bare brukes med 'finnes'; "
-                              "bruk en beregnet verdi (maneder_siden) for å regne med datoer")]
+        return out + [(where, f"datofeltet '{c.felt}' kan bare brukes med 'finnes'; bruk en beregnet verdi "
+                              "(dager_siden, maneder_siden, ar_siden, alder, dager_til ...) for å regne med datoer")]
     if op in NUMERIC_OPERATORS:
         if not field.is_number:
             out.append((where, f"'{op}' krever et tallfelt, men '{c.felt}' er av type {t}"))
@@ -200,6 +221,33 @@ def _check_comparison(c: Comparison, vocabulary, loc: tuple, scope: str) -> list
     for i, v in enumerate(values):
         out += _check_value(v, field, where + ((i,) if isinstance(value, list) else ()))
     return out
+
+
+def _check_field_ref(c: Comparison, field, vocabulary, where: tuple, scope: str) -> list[tuple[tuple, str]]:
+    """A comparison of two values: both declared, in the same scope, of types (and units) that compare."""
+    op, path = c.operator, c.other
+    other = vocabulary.get(path)
+    at = where + ("felt",)
+    if other is None:
+        return [(at, f"ukjent felt '{path}'{vocabulary.suggest(path)}")]
+    if (path.split(".")[0] == "beboer") != (scope == "beboer"):
+        return [(at, f"'{path}' hører ikke til samme slags opplysninger som '{c.felt}' "
+                     "(beboer-felt sammenlignes bare med beboer-felt)")]
+    if field.type in ("objekt", "dato", "flervalg") or other.type in ("objekt", "dato", "flervalg"):
+        odd = field if field.type in ("objekt", "dato", "flervalg") else other
+        return [(at, f"'{odd.path}' (type {odd.type}) kan ikke sammenlignes med et annet felt"
+                     + ("; regn om datoer med en beregnet verdi (dager_siden, maneder_til ...)" if odd.type == "dato" else ""))]
+    if op in NUMERIC_OPERATORS:
+        for f in (field, other):
+            if not f.is_number:
+                return [(at if f is other else where, f"'{op}' krever tall, men '{f.path}' er av type {f.type}")]
+    elif field.is_number != other.is_number or (not field.is_number and field.type != other.type):
+        return [(at, f"'{c.felt}' (type {field.type}) og '{path}' (type {other.type}) kan ikke sammenlignes")]
+    elif field.type == "valg" and set(field.values or {}) != set(other.values or {}):
+        return [(at, f"'{path}' må ha de samme verdiene som '{c.felt}' for å sammenlignes med det")]
+    if field.unit and other.unit and field.unit != other.unit:
+        return [(at, f"'{c.felt}' er i {field.unit}, men '{path}' er i {other.unit}: sammenlign verdier med samme enhet")]
+    return []
 
 
 def _check_value(value, field, where) -> list[tuple[tuple, str]]:
@@ -248,6 +296,9 @@ def describe(cond, vocabulary, nested: bool = False) -> str:
         return f"«{label}» har minst én verdi felles med «{other.label if other else value}»"
 
     def show(v):
+        if isinstance(v, FieldRef):
+            other = vocabulary.get(v.felt)
+            return f"«{other.label if other else v.felt}»"
         if isinstance(v, bool):
             return "ja" if v else "nei"
         if isinstance(v, str):

@@ -20,6 +20,7 @@ is found when the bundle is compiled (`CompiledRules`) and by `rules check`
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import os
 import re
@@ -34,7 +35,8 @@ from engine.language.conditions import Condition
 from engine.errors import Problem, RulesError
 from engine.language.texts import placeholders
 from engine.language.validation_messages import problems_from
-from engine.language.vocabulary import DERIVED, Vocabulary, VocabularyFile
+from engine.language import formulas
+from engine.language.vocabulary import DERIVED, PARAMETER, Vocabulary, VocabularyFile
 from engine.language.yaml_source import SourceDocument, YamlSyntaxError, read_yaml_file, shown_path
 
 RULE_ID = r"^[a-z0-9][a-z0-9_]*$"
@@ -94,6 +96,9 @@ class Criterion(BaseModel):
     taushetsbelagt: bool = Field(
         False, description="Sant når regelen bygger på opplysninger under taushetsplikt (helse, rus, vold, "
                            "omsorgssituasjon): vedtaksbrev til andre søkere viser aldri den tildeltes poeng for den.")
+    forutsetter: Optional[str] = Field(
+        None, pattern=RULE_ID, description="Id-en til et annet kriterium: dette teller bare når det andre gjelder "
+                                           "(f.eks. tilleggspoeng bare for søkere med rimelig fortrinn).")
 
     @model_validator(mode="after")
     def _condition_needed(self):
@@ -148,8 +153,29 @@ class TieBreak(BaseModel):
         description="stigende: lavest/eldst/nei først; synkende: høyest/nyest/ja først.")
 
 
+class CriteriaGroup(BaseModel):
+    """A group of criteria (gruppe) whose points are limited together: a cap, or only the highest counts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=RULE_ID)
+    navn: str
+    kriterier: list[str] = Field(min_length=2, description="Id-ene til kriteriene i gruppen.")
+    tak: Optional[StrictInt] = Field(None, ge=0, description="Høyst så mange poeng fra gruppen til sammen.")
+    bare_hoyeste: bool = Field(False, description="Bare kriteriet med flest poeng i gruppen teller.")
+    hjemmel: str
+
+    @model_validator(mode="after")
+    def _limits_something(self):
+        if self.tak is None and not self.bare_hoyeste:
+            raise ValueError("en gruppe må ha 'tak', 'bare_hoyeste: true' eller begge")
+        return self
+
+
 class PriorityFile(VersionedFile):
     kriterier: list[Criterion] = Field(min_length=1)
+    grupper: list[CriteriaGroup] = Field(default_factory=list, description="Grupper av kriterier med felles tak "
+                                                                           "eller der bare det høyeste teller.")
 
 
 class SuitabilityFile(VersionedFile):
@@ -220,6 +246,7 @@ class Rulebook:
     ranking: RankingFile
     content_hash: str
     sources: dict[str, SourceDocument] = field(default_factory=dict, repr=False)
+    groups: list[CriteriaGroup] = field(default_factory=list)
 
     @property
     def version(self) -> str:
@@ -231,8 +258,10 @@ class Rulebook:
 
     @property
     def confidential_rules(self) -> frozenset[str]:
-        """Ids of the criteria and composition rules marked `taushetsbelagt` (under the duty of confidentiality)."""
-        return frozenset(r.id for r in [*self.criteria, *self.composition] if r.taushetsbelagt)
+        """Ids of the criteria and composition rules marked `taushetsbelagt` (under the duty of confidentiality),
+        and of the groups holding such a criterion (what a group cut reveals about its members)."""
+        own = {r.id for r in [*self.criteria, *self.composition] if r.taushetsbelagt}
+        return frozenset(own | {g.id for g in self.groups if own & set(g.kriterier)})
 
     def stamp(self) -> dict:
         return {"label": self.version, "effective_from": self.effective_from.isoformat(),
@@ -297,6 +326,7 @@ def load_rules(folder: str | Path) -> Rulebook:
         ranking=models["rangering.yaml"],
         content_hash=content_hash(raw),
         sources=docs,
+        groups=models["prioritering.yaml"].grupper,
     )
     problems = _cross_check(book, models, docs)
     if problems:
@@ -376,6 +406,7 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
                     problems.append(doc.problem(base + (text_key,),
                                                 f"'{{{slot.text}}}': entall og flertall passer bare etter et tall, "
                                                 f"og '{placeholder}' er ikke et tall (type {known.type})", rule.id))
+    problems += _check_groups(book, docs["prioritering.yaml"], seen_ids)
     ranking_doc = docs["rangering.yaml"]
     for i, tie in enumerate(book.ranking.ved_likt_poeng):
         f = vocab.get(tie.felt)
@@ -383,6 +414,49 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
             problems.append(ranking_doc.problem(("ved_likt_poeng", i, "felt"),
                                                 f"'{tie.felt}' kan ikke brukes til å skille kandidater"
                                                 f"{vocab.suggest(tie.felt) if f is None else ''}"))
+    return problems
+
+
+def _check_groups(book: Rulebook, doc: SourceDocument, seen_ids: dict[str, str]) -> list[Problem]:
+    """Groups name existing criteria, each criterion in one group at most; `forutsetter` names another
+    criterion, and no chain of them comes back to where it began."""
+    problems = []
+    criteria = {c.id: c for c in book.criteria}
+    grouped: dict[str, str] = {}
+    for i, group in enumerate(book.groups):
+        base = ("grupper", i)
+        if group.id in seen_ids:
+            problems.append(doc.problem(base + ("id",), f"id-en er allerede brukt i {seen_ids[group.id]}", group.id))
+        seen_ids.setdefault(group.id, "prioritering.yaml")
+        for j, member in enumerate(group.kriterier):
+            if member not in criteria:
+                close = difflib.get_close_matches(member, list(criteria), n=1)
+                hint = f" (mente du '{close[0]}'?)" if close else ""
+                problems.append(doc.problem(base + ("kriterier", j), f"ukjent kriterium '{member}'{hint}", group.id))
+            elif member in grouped:
+                problems.append(doc.problem(base + ("kriterier", j), f"'{member}' står allerede i gruppen "
+                                                                     f"'{grouped[member]}'", group.id))
+            else:
+                grouped[member] = group.id
+    for i, criterion in enumerate(book.criteria):
+        needed = criterion.forutsetter
+        if needed is None:
+            continue
+        where = ("kriterier", i, "forutsetter")
+        if needed == criterion.id:
+            problems.append(doc.problem(where, "et kriterium kan ikke forutsette seg selv", criterion.id))
+        elif needed not in criteria:
+            close = difflib.get_close_matches(needed, list(criteria), n=1)
+            hint = f" (mente du '{close[0]}'?)" if close else ""
+            problems.append(doc.problem(where, f"ukjent kriterium '{needed}'{hint}", criterion.id))
+        else:
+            trail, at = [criterion.id], needed
+            while at is not None and at not in trail:
+                trail.append(at)
+                at = criteria[at].forutsetter if at in criteria else None
+            if at == criterion.id:
+                problems.append(doc.problem(where, "kriteriene forutsetter hverandre i ring: "
+                                                   + " → ".join(trail + [at]), criterion.id))
     return problems
 
 
@@ -427,17 +501,86 @@ def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
                 problems.append(doc.problem(("seksjoner", section, name), f"'{name}' er et reservert navn i '{section}'"))
     for name, derived in model.beregnet.items():
         loc = ("beregnet", name)
-        if derived.maneder_siden is not None:
-            f = vocab.get(derived.maneder_siden)
+        kind = derived.kind
+        if derived.date_field is not None:
+            source = derived.date_field
+            f = vocab.get(source)
             if f is None or f.type != "dato":
-                problems.append(doc.problem(loc + ("maneder_siden",), f"'{derived.maneder_siden}' er ikke et datofelt"
-                                                                      f"{vocab.suggest(derived.maneder_siden) if f is None else ''}"))
+                problems.append(doc.problem(loc + (kind,), f"'{source}' er ikke et datofelt"
+                                                           f"{vocab.suggest(source) if f is None else ''}"))
             elif f.path.startswith("beboer."):
-                problems.append(doc.problem(loc + ("maneder_siden",), "beboer-felt kan bare telles, ikke regnes måneder for"))
-        else:
+                problems.append(doc.problem(loc + (kind,), "beboer-felt kan bare telles, ikke regnes tid for"))
+        elif kind == "antall":
             for at, msg in cond_lang.check(derived.antall.hvor, vocab, loc + ("antall", "hvor"), "beboer"):
                 problems.append(doc.problem(at, msg))
+        elif kind == "tabell":
+            problems += [doc.problem(loc + ("tabell", "felt"), msg)
+                         for msg in _number_inputs([derived.tabell.felt], vocab)]
+        else:
+            problems += [doc.problem(loc + ("formel",), msg) for msg in _check_formula(derived, vocab)]
+    problems += _check_cycles(model, doc)
     return problems
+
+
+def _number_inputs(paths: list[str], vocab: Vocabulary) -> list[str]:
+    """What is wrong with the fields a formula or table reads: each must be a declared number of a candidate."""
+    out = []
+    for path in paths:
+        f = vocab.get(path)
+        if f is None:
+            out.append(f"ukjent felt '{path}'{vocab.suggest(path)}")
+        elif path.startswith("beboer."):
+            out.append(f"'{path}' er et beboer-felt; beboere telles med 'antall', de regnes ikke med")
+        elif f.type == "dato":
+            out.append(f"'{path}' er en dato; regn den om med dager_siden, maneder_siden, ar_siden, alder "
+                       "eller dager_til/maneder_til/ar_til først")
+        elif not f.is_number:
+            out.append(f"'{path}' er ikke et tall (type {f.type})")
+    return out
+
+
+def _check_formula(derived, vocab: Vocabulary) -> list[str]:
+    """A formula's problems that can be known before any case: reading, inputs, zero divisors, units."""
+    try:
+        tree = formulas.parse(derived.formel)
+    except formulas.FormulaError as exc:
+        return [str(exc)]
+    problems = _number_inputs(formulas.references(tree), vocab)
+    if problems:
+        return problems
+    for divisor in formulas.divisors(tree):
+        if isinstance(divisor, formulas.Number) and divisor.value == 0:
+            problems.append("formelen deler på null")
+        elif isinstance(divisor, formulas.Ref) and vocab.get(divisor.path).parameter is not None:
+            zero = [d for d, v in sorted(vocab.get(divisor.path).parameter.verdier.items()) if v == 0]
+            if zero:
+                problems.append(f"formelen deler på '{divisor.path}', som er 0 fra {zero[0].isoformat()}")
+    try:
+        unit = formulas.unit_of(tree, lambda path: vocab.get(path).unit)
+    except formulas.FormulaError as exc:
+        return problems + [str(exc)]
+    if derived.enhet and unit and derived.enhet != unit:
+        problems.append(f"formelen gir {unit}, men 'enhet' sier {derived.enhet}")
+    return problems
+
+
+def _check_cycles(model: VocabularyFile, doc: SourceDocument) -> list[Problem]:
+    reads = {}
+    for name, derived in model.beregnet.items():
+        if derived.tabell is not None:
+            reads[f"{DERIVED}.{name}"] = [derived.tabell.felt]
+        elif derived.formel is not None:
+            try:
+                reads[f"{DERIVED}.{name}"] = formulas.references(formulas.parse(derived.formel))
+            except formulas.FormulaError:
+                continue  # reported by _check_formula
+    try:
+        formulas.dependency_order(reads)
+    except ValueError as exc:
+        first = str(exc).split(" → ")[0].split(".", 1)[1]
+        kind = "formel" if model.beregnet[first].formel is not None else "tabell"
+        return [doc.problem(("beregnet", first, kind), f"de beregnede verdiene avhenger av hverandre i ring: {exc}")]
+    return []
 
 
 def _vocabulary_loc(path: str) -> tuple:
@@ -445,6 +588,8 @@ def _vocabulary_loc(path: str) -> tuple:
     section, *rest = path.split(".")
     if section == DERIVED:
         return ("beregnet", *rest)
+    if section == PARAMETER:
+        return ("parametre", *rest)
     loc: tuple = ("seksjoner", section, rest[0])
     for part in rest[1:]:
         loc += ("felter", part)

@@ -70,11 +70,23 @@ def format_value(field, value) -> str:
             return join_words([field.values.get(v, str(v)) for v in value])
         if field.values and value in field.values:
             return field.values[value]
-    if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
+    if isinstance(value, (int, float)):
+        return format_number(value)
     if isinstance(value, list):
         return join_words([str(v) for v in value])
     return str(value)
+
+
+def format_number(value) -> str:
+    """A number as Norwegian text: decimal comma, at most four decimals, a space between
+    thousands from 10 000 («3,5», «24», «520 640»; never an exponent as `:g` writes 1e+06)."""
+    text = f"{value:.4f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+    whole, _, decimals = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    digits = whole.lstrip("-")
+    if len(digits) > 4:
+        digits = f"{int(digits):,}".replace(",", " ")
+    return sign + digits + ("," + decimals if decimals else "")
 
 
 class Template:

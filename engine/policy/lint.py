@@ -94,8 +94,7 @@ def _is_protected(book: Rulebook, path: str, seen: set[str] | None = None) -> st
     if field is not None and field.derived is not None:
         seen = (seen or set()) | {path}
         derived = field.derived
-        sources = [derived.maneder_siden] if derived.maneder_siden else [
-            c.felt for c, _ in cond_lang.walk(derived.antall.hvor)]
+        sources = derived.reads()
         for source in sources:
             if source not in seen and _is_protected(book, source, seen):
                 return source
@@ -118,6 +117,8 @@ def _protected(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
             flag(rule.file, loc + ("felt",), comparison.felt, rule.rule_id)
             if comparison.operator == "har_felles_med":
                 flag(rule.file, loc + ("har_felles_med",), comparison.har_felles_med, rule.rule_id)
+            if comparison.other is not None:
+                flag(rule.file, loc + (comparison.operator, "felt"), comparison.other, rule.rule_id)
     for i, c in enumerate(book.criteria):
         if isinstance(c.poeng, PerUnitPoints):
             flag("prioritering.yaml", ("kriterier", i, "poeng", "verdi"), c.poeng.verdi, c.id)
@@ -192,7 +193,8 @@ def _joint_truth(book: Rulebook, a: _Rule, b: _Rule) -> tuple[list[bool], list[b
 def _fields_of(condition) -> list[str]:
     fields = []
     for comparison, _ in cond_lang.walk(condition):
-        for path in (comparison.felt, comparison.har_felles_med if comparison.operator == "har_felles_med" else None):
+        for path in (comparison.felt, comparison.har_felles_med if comparison.operator == "har_felles_med" else None,
+                     comparison.other):
             if path and path not in fields:
                 fields.append(path)
     return sorted(fields)
@@ -203,6 +205,10 @@ def _constants(condition) -> dict[str, set]:
     for comparison, _ in cond_lang.walk(condition):
         value = comparison.value
         values = value if isinstance(value, list) else [value]
+        if comparison.other is not None:  # two fields: try around 0 on both sides, so <, = and > all occur
+            for path in (comparison.felt, comparison.other):
+                constants.setdefault(path, set()).add(0)
+            continue
         constants.setdefault(comparison.felt, set()).update(v for v in values if not isinstance(v, bool))
     return constants
 
@@ -263,8 +269,7 @@ def _unused_fields(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
     used.update(t.felt for t in book.ranking.ved_likt_poeng)
     vocab = book.vocabulary
     for derived in vocab.model.beregnet.values():
-        if derived.maneder_siden:
-            used.add(derived.maneder_siden)
+        used.update(derived.reads())
     for section, fields in vocab.model.seksjoner.items():
         for name, spec in fields.items():
             if spec.fra_kandidat:

@@ -9,7 +9,8 @@ HEADER = 'versjon: "t-1"\ngjelder_fra: 2026-01-01\n'
 
 
 def write_bundle(folder: Path, *, sections: str, criteria: str = "", checks: str = "", composition: str = "",
-                 ranking: str = "likhetsmargin: 0\nved_likt_poeng: []\n", derived: str = "") -> Path:
+                 ranking: str = "likhetsmargin: 0\nved_likt_poeng: []\n", derived: str = "",
+                 parameters: str = "") -> Path:
     """A bundle in `folder`; `sections` is the YAML under `seksjoner:` (indented by two), the rest lists."""
     folder.mkdir(parents=True, exist_ok=True)
 
@@ -19,7 +20,9 @@ def write_bundle(folder: Path, *, sections: str, criteria: str = "", checks: str
     files = {
         "regelverk.yaml": HEADER + "navn: Testregelverk\n",
         "felter.yaml": HEADER + f"seksjoner:\n{textwrap.indent(textwrap.dedent(sections).strip(), '  ')}\n"
-                       + (f"beregnet:\n{textwrap.indent(textwrap.dedent(derived).strip(), '  ')}\n" if derived else ""),
+                       + (f"beregnet:\n{textwrap.indent(textwrap.dedent(derived).strip(), '  ')}\n" if derived else "")
+                       + (f"parametre:\n{textwrap.indent(textwrap.dedent(parameters).strip(), '  ')}\n"
+                          if parameters else ""),
         "prioritering.yaml": HEADER + block("kriterier", criteria),
         "egnethet.yaml": HEADER + block("kontroller", checks),
         "sammensetning.yaml": HEADER + block("regler", composition),

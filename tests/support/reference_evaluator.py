@@ -4,6 +4,7 @@ It reads the condition model directly (no compilation, no durable_rules) and fol
 the semantics stated in `engine/language/conditions.py`:
 
 - a comparison with a field that has no value is false, so `ikke` of it is true;
+  with another field (`{felt: ...}` as the value), it is false when either has none;
 - `er_ikke`, `ikke_en_av` and `inneholder_ikke` are exactly `ikke` of `er`, `en_av`
   and `inneholder`;
 - `finnes: true` holds when the field has a value, `finnes: false` when it has none;
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from engine.language.conditions import AllOf, AnyOf, Comparison, Not
+from engine.language.conditions import AllOf, AnyOf, Comparison, FieldRef, Not
 
 NEGATED = {"er_ikke": "er", "ikke_en_av": "en_av", "inneholder_ikke": "inneholder"}
 
@@ -43,6 +44,10 @@ def _compare(c: Comparison, values: dict[str, Any]) -> bool:
         return (actual is not None) == expected
     if actual is None:
         return False
+    if isinstance(expected, FieldRef):
+        expected = values.get(expected.felt)
+        if expected is None:
+            return False
     if op == "er":
         return _same(actual, expected)
     if op == "en_av":

@@ -1,8 +1,8 @@
 """durable_rules (production) and the reference evaluator agree on every condition.
 
 Conditions are generated from the real vocabulary in rules/felter.yaml: every
-operator, nested alle/noen/ikke, values the vocabulary allows, and facts in which
-any field may be missing. Whole random cases are ranked with both evaluators too.
+operator, nested alle/noen/ikke, values the vocabulary allows, comparisons with
+another field on the right-hand side, and facts in which any field may be missing. Whole random cases are ranked with both evaluators too.
 """
 
 from __future__ import annotations
@@ -85,6 +85,13 @@ def fact_values(field) -> st.SearchStrategy:
     return scalar_values(field)
 
 
+def _comparable(field, scope: str) -> list[str]:
+    """Fields `field` may be compared with by `er` (another field on the right-hand side)."""
+    if field.is_number:
+        return [f.path for f in FIELDS[scope] if f.is_number]
+    return [f.path for f in FIELDS[scope] if f.type == field.type and (f.values or None) == (field.values or None)]
+
+
 @st.composite
 def comparisons(draw, scope: str) -> dict:
     field = draw(st.sampled_from(FIELDS[scope]))
@@ -101,8 +108,12 @@ def comparisons(draw, scope: str) -> dict:
         value = draw(st.booleans())
     elif op in ("en_av", "ikke_en_av"):
         value = draw(st.lists(scalar_values(field), min_size=1, max_size=3))
+    elif op in ("over", "minst", "under", "hoyst") and draw(st.booleans()):
+        value = {"felt": draw(st.sampled_from([f.path for f in FIELDS[scope] if f.is_number]))}
     elif op in ("over", "minst", "under", "hoyst"):
         value = draw(st.sampled_from(NUMBERS))
+    elif op in ("er", "er_ikke") and draw(st.integers(0, 3)) == 0:
+        value = {"felt": draw(st.sampled_from(_comparable(field, scope)))}
     elif op == "har_felles_med":
         partners = [f.path for f in FIELDS[scope] if f.type == "flervalg" and f.values == field.values]
         value = draw(st.sampled_from(partners))
