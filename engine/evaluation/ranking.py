@@ -24,6 +24,7 @@ from engine.language.texts import Template
 from engine.language.yaml_source import SourceDocument
 
 COUNT_PREFIX = "#antall:"  # cannot clash with a policy rule id (ids are [a-z0-9_])
+TIER_PREFIX = "#trinn:"
 
 
 def rule_conditions(book: Rulebook) -> dict[str, tuple[str, Any]]:
@@ -42,6 +43,9 @@ def rule_conditions(book: Rulebook) -> dict[str, tuple[str, Any]]:
     for name, derived in book.vocabulary.model.beregnet.items():
         if derived.antall is not None:
             rules[COUNT_PREFIX + name] = ("beboer", derived.antall.hvor)
+    for tier in book.ranking.trinn:
+        if tier.betingelse is not None:
+            rules[TIER_PREFIX + tier.id] = ("kandidat", tier.betingelse)
     return rules
 
 
@@ -64,6 +68,9 @@ class CompiledRules:
             for c in book.criteria}
         self._kinds: dict[str, tuple[str, Any, int]] | None = None  # rule id -> what it does (`_brief`)
         # Templates are parsed once per rules version, not once per candidate.
+        self._tiers = [(position, tier, TIER_PREFIX + tier.id if tier.betingelse is not None else None,
+                        Template(tier.begrunnelse, vocab))
+                       for position, tier in enumerate(book.ranking.trinn, start=1)]
         self._texts = {rule.id: Template(text, vocab) for rule, text in
                        [(c, c.forklaring) for c in book.criteria]
                        + [(c, c.begrunnelse) for c in book.checks]
@@ -117,7 +124,7 @@ class CompiledRules:
         ordered = self._order(results, candidates)
         groups = self._equal_standing(ordered)
         top = next((r for r in ordered if r["eligible"]), None)
-        compare = _Comparison(top, shared) if top is not None else None
+        compare = _Comparison(top, shared, self) if top is not None else None
         for position, result in enumerate(ordered, start=1):
             result["rank"] = position
             if compare is not None and result is not top:
@@ -225,6 +232,8 @@ class CompiledRules:
         score = 0 if self.scoring.simple else self.scoring.total(matched, values)
         blocks, consults = [], []
         for rule_id in matched:  # rule ids are unique across the bundle
+            if rule_id.startswith(TIER_PREFIX):
+                continue
             kind, rule, position = kinds[rule_id]
             if kind == "kriterium":
                 if self.scoring.simple:
@@ -235,10 +244,12 @@ class CompiledRules:
                 blocks.append((position, rule_id))
             else:
                 consults.append((position, rule_id))
+        tier = self._tier_of(matched)
         return {"rank": 0, "id": values["kandidat.id"], "welfare_office": values.get("kandidat.hvk"),
                 "score": score, "eligible": not blocks, "needs_consultation": bool(consults),
                 "blocked_by": [rule_id for _, rule_id in sorted(blocks)],
-                "consultation_by": [rule_id for _, rule_id in sorted(consults)]}
+                "consultation_by": [rule_id for _, rule_id in sorted(consults)],
+                "tier": tier[1].id if tier else None, "tier_position": tier[0] if tier else self._no_tier}
 
     def _add_counts_many(self, cases: list[dict], per_case: list[list[dict]]) -> None:
         """Counts over residents (beregnet antall) for each candidate of each case, with one `match`
@@ -301,16 +312,35 @@ class CompiledRules:
             else:
                 finding = shared.finding(rule.id, "sammensetning", rule.navn, text, rule.hjemmel)
                 (blocks if rule.utfall == "blokker" else consults).append(finding)
+        tier = self._tier_of(matched)
+        placement = None
+        if tier is not None:
+            position, found, _, text = tier
+            placement = {"id": found.id, "name": found.navn, "position": position, "text": text.render(values),
+                         "basis": found.hjemmel}
         return {
             "rank": 0, "id": values["kandidat.id"], "welfare_office": values.get("kandidat.hvk"),
             "score": sum(i.points for i in items), "eligible": not blocks,
             "needs_consultation": bool(consults), "equal_standing_with": [], "score_items": items,
             "unmet_criteria": unmet, "blocks": blocks, "consultations": consults, "compared_to_top": None,
+            "tier": placement, "tier_position": tier[0] if tier else self._no_tier,
         }
+
+    @property
+    def _no_tier(self) -> int:
+        """Where a candidate in no tier stands: after every tier (0 when the bundle has none)."""
+        return len(self._tiers) + 1 if self._tiers else 0
+
+    def _tier_of(self, matched: set[str]):
+        """The first tier whose condition holds (or the open last tier), as (position, tier, rule, text)."""
+        for entry in self._tiers:
+            if entry[2] is None or entry[2] in matched:
+                return entry
+        return None
 
     # -- order and ties ------------------------------------------------------------------
     def _order(self, results: list[dict], candidates: list[dict]) -> list[dict]:
-        """Eligible first, then by score, then by the tie-break fields, then by id.
+        """Eligible first, then by tier (trinn), then by score, then by the tie-break fields, then by id.
 
         Done as stable sorts from the least to the most significant key (Python's
         sort is stable, `reverse=True` included), which orders exactly as comparing
@@ -323,18 +353,35 @@ class CompiledRules:
             missing = [p for p in pairs if p[1].get(tie.felt) is None]
             present.sort(key=lambda p: p[1][tie.felt], reverse=tie.retning != "stigende")
             pairs = present + missing
-        pairs.sort(key=lambda p: (not p[0]["eligible"], -p[0]["score"]))
+        pairs.sort(key=lambda p: (not p[0]["eligible"], p[0]["tier_position"], -p[0]["score"]))
         return [result for result, _ in pairs]
 
     def _equal_standing(self, ordered: list[dict]) -> list[list[str]]:
-        """Pairwise: two eligible candidates within the margin of each other are of equal standing.
+        """Pairwise: two eligible candidates of one tier within the margin of each other are of equal standing.
 
         Groups are the windows "a candidate and everyone ranked below within the
         margin of it", dropping windows contained in an earlier one; with scores
-        65/64/59 and margin 5 that gives [65, 64] and [64, 59].
+        65/64/59 and margin 5 that gives [65, 64] and [64, 59]. Candidates in
+        different tiers are never of equal standing, and in a scheme without points
+        (no criteria) the order within a tier is strict: nobody is.
         """
+        eligible = [r for r in ordered if r["eligible"]]  # tier, then score descending
+        if not self.book.criteria:
+            for r in eligible:
+                r["equal_standing_with"] = []
+            return []
+        groups: list[list[str]] = []
+        start = 0
+        while start < len(eligible):
+            end = start
+            while end < len(eligible) and eligible[end]["tier_position"] == eligible[start]["tier_position"]:
+                end += 1
+            groups += self._windows(eligible[start:end])
+            start = end
+        return groups
+
+    def _windows(self, eligible: list[dict]) -> list[list[str]]:
         margin = self.book.ranking.likhetsmargin
-        eligible = [r for r in ordered if r["eligible"]]  # score descending
         scores = [r["score"] for r in eligible]
         n = len(eligible)
         first = 0  # first index whose score is within the margin above eligible[i]
@@ -426,10 +473,12 @@ class _Comparison:
     The top candidate's points are read once, not once per candidate.
     """
 
-    def __init__(self, top: dict, shared: _Shared):
+    def __init__(self, top: dict, shared: _Shared, compiled: "CompiledRules"):
         self.top = top
         self.best = {i.rule_id: i for i in top["score_items"]}
         self.shared = shared
+        self.points = bool(compiled.book.criteria)
+        self.tie_words = compiled.tie_break_words()
 
     def __call__(self, result: dict) -> dict:
         top, best = self.top, self.best
@@ -447,12 +496,23 @@ class _Comparison:
         # Rule ids are unique, so this order does not depend on the order found in.
         differences.sort(key=lambda d: (-abs(d.points_top - d.points), d.rule_id))
         behind = top["score"] - result["score"]
+        mine, theirs = result.get("tier"), top.get("tier")
         if not result["eligible"]:
             text = "Kan ikke tildeles boligen: " + "; ".join(b.name for b in result["blocks"]) + "."
+        elif result["tier_position"] != top["tier_position"]:
+            where = f"«{mine['name']}» ({mine['text']})" if mine else "ingen av trinnene"
+            text = (f"I {where}; {top['id']} er i «{theirs['name']}», og et høyere trinn går foran"
+                    + (" uansett poeng." if self.points else "."))
+        elif not self.points:
+            inside = f"Innenfor «{mine['name']}»" if mine else "Uten poeng"
+            text = f"{inside} avgjør {self.tie_words[0] if len(self.tie_words) > 1 else self.tie_words[-1]}: " \
+                   f"{top['id']} står foran."
         elif behind == 0:
             text = f"Like mange poeng som {top['id']}; rekkefølgen er avgjort av reglene for likt poeng."
         else:
             parts = [f"{d.name} ({d.points} mot {d.points_top})" for d in differences]
             text = (f"{behind} poeng bak {top['id']}. Forskjellen skyldes: " + "; ".join(parts) + "."
                     if parts else f"{behind} poeng bak {top['id']}.")
+        if mine and result["eligible"] and result["tier_position"] == top["tier_position"] and self.points:
+            text = f"Innenfor «{mine['name']}»: {text[0].lower()}{text[1:]}"
         return {"top_candidate": top["id"], "points_behind": behind, "differences": differences, "text": text}

@@ -82,6 +82,16 @@ class WhatWouldLift(BaseModel):
     text: str
 
 
+class TierPlacement(BaseModel):
+    """The tier (trinn, band) a candidate is in, and why."""
+
+    id: str
+    name: str = Field(description="Trinnets navn, f.eks. «Band B».")
+    position: int = Field(description="1 er det høyeste trinnet.")
+    text: str = Field(description="Hvorfor kandidaten er i trinnet (bokmål).")
+    basis: str
+
+
 class CandidateResult(BaseModel):
     rank: int = Field(description="1 er best. Blokkerte kandidater står etter alle som kan tildeles.")
     id: str
@@ -94,6 +104,8 @@ class CandidateResult(BaseModel):
     unmet_criteria: list[UnmetCriterion]
     blocks: list[Finding]
     consultations: list[Finding]
+    tier: Optional[TierPlacement] = Field(
+        None, description="Trinnet (band) kandidaten er i, når regelverket rangerer i trinn; ellers tomt.")
     compared_to_top: Optional[ComparedToTop] = None
     what_would_lift: Optional[WhatWouldLift] = Field(
         None, description="Bare når det er bedt om (--hva-om / what_if=true), for kandidater under den første.")
@@ -124,6 +136,7 @@ class CandidateSummary(BaseModel):
     needs_consultation: bool
     blocked_by: list[str] = Field(description="Id-ene til reglene som blokkerer, i regelverkets rekkefølge.")
     consultation_by: list[str] = Field(description="Id-ene til reglene som krever drøftingsmøte.")
+    tier: Optional[str] = Field(None, description="Id-en til trinnet (band) kandidaten er i, når regelverket har trinn.")
 
 
 class RankingSummary(BaseModel):

@@ -93,6 +93,8 @@ def what_would_lift(compiled, case: dict, as_of: dt.date, candidate_id: str, max
             return WhatIf(possible=True, changes=changes,
                           text=f"{candidate_id} ville stått foran {top.id} om {words}.")
     why = (("; ".join(b.name for b in me.blocks) + " blokkerer") if me.blocks else
+           f"«{top.tier.name}» går foran «{me.tier.name if me.tier else 'ingen av trinnene'}»"
+           if top.tier is not None and (me.tier is None or me.tier.id != top.tier.id) else
            "rekkefølgen ved likt poeng avgjør" if me.score == top.score else "poengforskjellen er for stor")
     return WhatIf(possible=False, changes=[],
                   text=f"Ingen mulig: ingen endring av høyst {max_changes} sjekklistefelt løfter {candidate_id} "

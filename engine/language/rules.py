@@ -173,7 +173,8 @@ class CriteriaGroup(BaseModel):
 
 
 class PriorityFile(VersionedFile):
-    kriterier: list[Criterion] = Field(min_length=1)
+    kriterier: list[Criterion] = Field(default_factory=list, description="Kriteriene som gir poeng (kan være "
+                                                                         "tom i en ordning uten poeng).")
     grupper: list[CriteriaGroup] = Field(default_factory=list, description="Grupper av kriterier med felles tak "
                                                                            "eller der bare det høyeste teller.")
 
@@ -202,6 +203,21 @@ class FixedTexts(BaseModel):
     krever_drofting: str = Field("krever drøftingsmøte", min_length=1, max_length=80)
 
 
+class Tier(BaseModel):
+    """A tier (trinn; a band in UK schemes): every candidate in a higher tier ranks before every one
+    in a lower, whatever the points; within a tier points and the tie-break order decide."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=RULE_ID)
+    navn: str = Field(description="Trinnets navn slik søkerne kjenner det, f.eks. «Band B».")
+    betingelse: Optional[Condition] = Field(
+        None, description="Hvem som hører til trinnet; kandidaten havner i det første trinnet som passer. "
+                          "Kan utelates for det siste trinnet (alle andre).")
+    begrunnelse: str = Field(description="Hvorfor kandidaten er i trinnet; {felt} fylles inn.")
+    hjemmel: str
+
+
 class RankingFile(VersionedFile):
     likhetsmargin: Union[StrictInt, float] = Field(
         ge=0, description="Kandidater innenfor så mange poeng av hverandre er likeverdige.")
@@ -209,6 +225,15 @@ class RankingFile(VersionedFile):
         default_factory=list, description="Rekkefølge ved likt poeng; kandidat-ID avgjør til slutt.")
     tekster: FixedTexts = Field(default_factory=FixedTexts,
                                 description="Regelverkets egne ord for faste tekster i rangeringen (valgfritt).")
+    trinn: list[Tier] = Field(default_factory=list, description="Trinn (band) i rekkefølge: et høyere trinn går "
+                                                                "foran et lavere uansett poeng.")
+
+    @model_validator(mode="after")
+    def _open_tier_last(self):
+        for tier in self.trinn[:-1]:
+            if tier.betingelse is None:
+                raise ValueError(f"bare det siste trinnet kan mangle 'betingelse' (trinnet '{tier.id}' har ingen)")
+        return self
 
 
 def default_rules_dir() -> Path:
@@ -408,6 +433,21 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
                                                 f"og '{placeholder}' er ikke et tall (type {known.type})", rule.id))
     problems += _check_groups(book, docs["prioritering.yaml"], seen_ids)
     ranking_doc = docs["rangering.yaml"]
+    for i, tier in enumerate(book.ranking.trinn):
+        base = ("trinn", i)
+        if tier.id in seen_ids:
+            problems.append(ranking_doc.problem(base + ("id",), f"id-en er allerede brukt i {seen_ids[tier.id]}", tier.id))
+        seen_ids.setdefault(tier.id, "rangering.yaml")
+        if tier.betingelse is not None:
+            for loc, msg in cond_lang.check(tier.betingelse, vocab, base + ("betingelse",), "kandidat"):
+                problems.append(ranking_doc.problem(loc, msg, tier.id))
+        for slot in placeholders(tier.begrunnelse):
+            if slot.problem():
+                problems.append(ranking_doc.problem(base + ("begrunnelse",), slot.problem(), tier.id))
+            elif vocab.get(slot.field) is None:
+                problems.append(ranking_doc.problem(base + ("begrunnelse",),
+                                                    f"teksten viser til ukjent felt '{{{slot.field}}}'"
+                                                    f"{vocab.suggest(slot.field)}", tier.id))
     for i, tie in enumerate(book.ranking.ved_likt_poeng):
         f = vocab.get(tie.felt)
         if f is None or tie.felt.startswith("beboer.") or f.type in ("objekt", "flervalg"):

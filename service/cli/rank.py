@@ -48,12 +48,13 @@ def rank(case, rules_dir, as_json, as_of, what_if, summary):
         click.echo(f"Advarsel: {len(ids)} kandidater fra {office} ({shown}). For en ledig bolig i tjenesten "
                    f"kan hvert kontor ha bare én aktiv nominasjon.", err=True)
     words = compiled.book.ranking.tekster
+    points = bool(compiled.book.criteria)
     if summary:
-        click.echo(result.model_dump_json(indent=2) if as_json else format_summary(result, words))
+        click.echo(result.model_dump_json(indent=2) if as_json else format_summary(result, words, points))
     elif as_json:
         click.echo(result.model_dump_json(indent=2))
     else:
-        click.echo(format_ranking(result, words))
+        click.echo(format_ranking(result, words, points))
 
 
 def _who(candidate) -> str:
@@ -61,7 +62,12 @@ def _who(candidate) -> str:
     return f"{candidate.id} ({candidate.welfare_office})" if candidate.welfare_office else candidate.id
 
 
-def format_summary(result: RankingSummary, words: FixedTexts | None = None) -> str:
+def _standing(tier: str | None, score: int, points: bool, status: str) -> str:
+    """`Band B, 40 poeng, kan tildeles`: the tier when there are tiers, points only in a points scheme."""
+    return ", ".join(part for part in (tier, f"{score} poeng" if points else None, status) if part)
+
+
+def format_summary(result: RankingSummary, words: FixedTexts | None = None, points: bool = True) -> str:
     """The ranking in brief: one line per candidate, in the bundle's words (rangering.yaml `tekster`)."""
     words = words or FixedTexts()
     lines = [f"Rangering (sammendrag) for ledig bolig {result.vacancy_id} per {result.as_of.isoformat()}",
@@ -70,14 +76,14 @@ def format_summary(result: RankingSummary, words: FixedTexts | None = None) -> s
         status = words.kan_tildeles if c.eligible else f"{words.kan_ikke_tildeles} (" + ", ".join(c.blocked_by) + ")"
         if c.consultation_by:
             status += f", {words.krever_drofting} (" + ", ".join(c.consultation_by) + ")"
-        lines.append(f"{c.rank}. {_who(c)}: {c.score} poeng, {status}")
+        lines.append(f"{c.rank}. {_who(c)}: {_standing(c.tier, c.score, points, status)}")
     lines.append("")
     lines.append(f"{words.presenteres}: " + ", ".join(result.present_to_unit_leader)
                  if result.present_to_unit_leader else words.ingen_kan_tildeles)
     return "\n".join(lines)
 
 
-def format_ranking(result: RankingResult, words: FixedTexts | None = None) -> str:
+def format_ranking(result: RankingResult, words: FixedTexts | None = None, points: bool = True) -> str:
     """The ranking as a consultant reads it in a terminal, in the bundle's words (rangering.yaml `tekster`)."""
     words = words or FixedTexts()
     lines = [
@@ -90,7 +96,10 @@ def format_ranking(result: RankingResult, words: FixedTexts | None = None) -> st
         status = words.kan_tildeles if c.eligible else words.kan_ikke_tildeles
         if c.eligible and c.needs_consultation:
             status += f", {words.krever_drofting}"
-        lines.append(f"{c.rank}. {_who(c)}: {c.score} poeng, {status}")
+        lines.append(f"{c.rank}. {_who(c)}: {_standing(c.tier.name if c.tier else None, c.score, points, status)}")
+        if c.tier:
+            lines.append(f"   Trinn: {c.tier.name}, fordi {c.tier.text}")
+            lines.append(f"          Grunnlag: {c.tier.basis}")
         if c.equal_standing_with:
             lines.append(f"   Likeverdig med: {', '.join(c.equal_standing_with)}")
         for item in c.score_items:
@@ -113,5 +122,6 @@ def format_ranking(result: RankingResult, words: FixedTexts | None = None) -> st
         lines.append(words.ingen_kan_tildeles)
     for group in result.equal_standing_groups:
         lines.append(f"Likeverdige (innenfor {result.tie_margin:g} poeng): " + ", ".join(group))
-    lines.append("Ved likt poeng: " + "; deretter ".join(result.tie_break_order) + ".")
+    lines.append(("Ved likt poeng: " if points else "Rekkefølge innenfor trinnet: ")
+                 + "; deretter ".join(result.tie_break_order) + ".")
     return "\n".join(lines)

@@ -1,0 +1,128 @@
+"""Tiers (trinn, bands) in rangering.yaml (issue 9, item 6): band A before band B whatever the points;
+within a band points or the priority date; explanations speak in bands, and a scheme of bands and
+dates alone needs no criteria and invents no points."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from engine import CompiledRules, RulesError, load_rules
+from support.bundles import write_bundle
+from support.reference_evaluator import ReferenceRules
+
+SECTIONS = """
+ledig_bolig:
+  id: {type: tekst, etikett: Bolig-ID, obligatorisk: true}
+kandidat:
+  id: {type: tekst, etikett: Søker-ID, obligatorisk: true}
+  prioritetsdato: {type: dato, etikett: prioritetsdato}
+sjekkliste:
+  akutt: {type: boolsk, etikett: akutt behov}
+  medisinsk: {type: boolsk, etikett: medisinsk behov}
+  barn: {type: heltall, etikett: barn i husstanden, min: 0}
+"""
+
+TIERS = """
+likhetsmargin: 5
+ved_likt_poeng:
+  - {felt: kandidat.prioritetsdato, retning: stigende}
+trinn:
+  - id: band_a
+    navn: Band A
+    betingelse: {felt: sjekkliste.akutt, er: true}
+    begrunnelse: akutt behov
+    hjemmel: Allocations policy 5.1
+  - id: band_b
+    navn: Band B
+    betingelse: {felt: sjekkliste.medisinsk, er: true}
+    begrunnelse: medisinsk behov
+    hjemmel: Allocations policy 5.2
+  - id: band_c
+    navn: Band C
+    begrunnelse: ingen prioritet
+    hjemmel: Allocations policy 5.3
+"""
+
+POINTS = "- {id: barn, navn: Barn, poeng: {per: 10, verdi: sjekkliste.barn, maks: 40}, forklaring: barn, hjemmel: h}\n"
+
+CASE = {"ledig_bolig": {"id": "B-1"}, "kandidater": [
+    {"id": "T-1", "prioritetsdato": "2020-01-01", "sjekkliste": {"medisinsk": True, "barn": 4}},  # B, 40 points
+    {"id": "T-2", "prioritetsdato": "2024-06-01", "sjekkliste": {"akutt": True}},                # A, 0 points
+    {"id": "T-3", "prioritetsdato": "2019-01-01", "sjekkliste": {"medisinsk": True, "barn": 1}},  # B, 10
+    {"id": "T-4", "prioritetsdato": "2018-01-01", "sjekkliste": {"medisinsk": True, "barn": 4}},  # B, 40
+    {"id": "T-5", "prioritetsdato": "2010-01-01", "sjekkliste": {}},                             # C
+]}
+AS_OF = dt.date(2026, 6, 1)
+
+
+def compiled(tmp_path, criteria=POINTS, ranking=TIERS, evaluator=None):
+    folder = write_bundle(tmp_path / "regler", sections=SECTIONS, criteria=criteria, ranking=ranking)
+    book = load_rules(folder)
+    return CompiledRules(book) if evaluator is None else CompiledRules(book, evaluator_factory=evaluator)
+
+
+def test_a_higher_band_ranks_first_whatever_the_points_and_ties_stay_within_a_band(tmp_path):
+    result = compiled(tmp_path).rank(CASE, AS_OF)
+    assert [(c.id, c.tier.id, c.score) for c in result.candidates] == [
+        ("T-2", "band_a", 0), ("T-4", "band_b", 40), ("T-1", "band_b", 40), ("T-3", "band_b", 10),
+        ("T-5", "band_c", 0)]
+    # T-4 and T-1 are within the margin in band B; T-2 (band A, 0 points) and T-5 (band C) never join them
+    assert result.equal_standing_groups == [["T-4", "T-1"]]
+    assert result.present_to_unit_leader == ["T-2"]
+    by_id = {c.id: c for c in result.candidates}
+    assert by_id["T-4"].compared_to_top.text == (
+        "I «Band B» (medisinsk behov); T-2 er i «Band A», og et høyere trinn går foran uansett poeng.")
+
+
+def test_within_a_band_the_explanation_says_so(tmp_path):
+    second = CASE["kandidater"][0]
+    case = dict(CASE, kandidater=[second, CASE["kandidater"][2]])  # both band B
+    result = compiled(tmp_path).rank(case, AS_OF)
+    below = result.candidates[1]
+    assert below.id == "T-3"
+    assert below.compared_to_top.text.startswith("Innenfor «Band B»: 30 poeng bak T-1.")
+
+
+def test_a_scheme_of_bands_and_dates_alone_needs_no_criteria_and_invents_no_points(tmp_path):
+    result = compiled(tmp_path, criteria="").rank(CASE, AS_OF)
+    assert [c.id for c in result.candidates] == ["T-2", "T-4", "T-3", "T-1", "T-5"]  # B: by date, oldest first
+    assert {c.score for c in result.candidates} == {0}
+    assert result.equal_standing_groups == []  # a strict order: dates decide, nobody is "of equal standing"
+    t3 = next(c for c in result.candidates if c.id == "T-3")
+    assert "poeng" not in t3.compared_to_top.text
+    t1 = next(c for c in result.candidates if c.id == "T-1")
+    assert t1.tier.name == "Band B" and t1.tier.text == "medisinsk behov"
+    band_b = compiled(tmp_path / "b", criteria="").rank(dict(CASE, kandidater=CASE["kandidater"][2:4]), AS_OF)
+    assert band_b.candidates[1].compared_to_top.text == (
+        "Innenfor «Band B» avgjør «prioritetsdato» (tidligste dato først): T-4 står foran.")
+
+
+def test_brief_and_reference_rankings_agree_with_the_explained_one(tmp_path):
+    durable = compiled(tmp_path / "d")
+    reference = compiled(tmp_path / "r", evaluator=ReferenceRules)
+    full = durable.rank(CASE, AS_OF)
+    assert reference.rank(CASE, AS_OF).model_dump() == full.model_dump()
+    brief = durable.rank_summary(CASE, AS_OF)
+    assert [(c.id, c.tier) for c in brief.candidates] == [(c.id, c.tier.id) for c in full.candidates]
+
+
+def test_a_bundle_without_tiers_ranks_as_before(tmp_path):
+    plain = compiled(tmp_path, ranking="likhetsmargin: 5\nved_likt_poeng: []\n").rank(CASE, AS_OF)
+    assert [c.id for c in plain.candidates][:3] == ["T-1", "T-4", "T-3"]
+    assert all(c.tier is None for c in plain.candidates)
+
+
+@pytest.mark.parametrize("ranking, message", [
+    (TIERS.replace("    betingelse: {felt: sjekkliste.akutt, er: true}\n", ""),
+     "bare det siste trinnet kan mangle 'betingelse'"),
+    (TIERS.replace("sjekkliste.medisinsk, er: true", "sjekkliste.medisinsk, er: 3"),
+     "'sjekkliste.medisinsk' er sann/usann"),
+    (TIERS.replace("id: band_c", "id: band_a"), "id-en er allerede brukt"),
+])
+def test_rules_check_refuses_broken_tiers_with_file_and_line(tmp_path, ranking, message):
+    with pytest.raises(RulesError) as caught:
+        compiled(tmp_path, ranking=ranking)
+    found = [(p.message, p.file, p.line) for p in caught.value.problems]
+    assert any(message in text and file.endswith("rangering.yaml") and line for text, file, line in found), found
