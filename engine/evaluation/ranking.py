@@ -36,6 +36,8 @@ def rule_conditions(book: Rulebook) -> dict[str, tuple[str, Any]]:
             has_value = Comparison(felt=criterion.poeng.verdi, finnes=True)
             condition = has_value if condition is None else AllOf(alle=[condition, has_value])
         rules[criterion.id] = ("kandidat", condition)
+    for condition in book.conditions:
+        rules[condition.id] = ("kandidat", condition.krav)
     for check in book.checks:
         rules[check.id] = ("kandidat", check.betingelse)
     for rule in book.composition:
@@ -74,6 +76,7 @@ class CompiledRules:
         self._texts = {rule.id: Template(text, vocab) for rule, text in
                        [(c, c.forklaring) for c in book.criteria]
                        + [(c, c.begrunnelse) for c in book.checks]
+                       + [(c, c.begrunnelse) for c in book.conditions]
                        + [(r, r.begrunnelse) for r in book.composition]}
 
     @property
@@ -223,8 +226,8 @@ class CompiledRules:
         if kinds is None:
             position = 0
             kinds = {}
-            for kind, rules in (("kriterium", self.book.criteria), ("blokker", self.book.checks),
-                                (None, self.book.composition)):
+            for kind, rules in (("vilkar", self.book.conditions), ("kriterium", self.book.criteria),
+                                ("blokker", self.book.checks), (None, self.book.composition)):
                 for rule in rules:
                     kinds[rule.id] = (kind or rule.utfall, rule, position)
                     position += 1
@@ -235,6 +238,8 @@ class CompiledRules:
             if rule_id.startswith(TIER_PREFIX):
                 continue
             kind, rule, position = kinds[rule_id]
+            if kind == "vilkar":
+                continue
             if kind == "kriterium":
                 if self.scoring.simple:
                     score += criterion_points(rule, values)
@@ -245,8 +250,10 @@ class CompiledRules:
             else:
                 consults.append((position, rule_id))
         tier = self._tier_of(matched)
+        failed = [c.id for c in self.book.conditions if c.id not in matched]
         return {"rank": 0, "id": values["kandidat.id"], "welfare_office": values.get("kandidat.hvk"),
-                "score": score, "eligible": not blocks, "needs_consultation": bool(consults),
+                "score": score, "eligible": not blocks and not failed, "needs_consultation": bool(consults),
+                "qualifies": not failed, "not_qualified_by": failed,
                 "blocked_by": [rule_id for _, rule_id in sorted(blocks)],
                 "consultation_by": [rule_id for _, rule_id in sorted(consults)],
                 "tier": tier[1].id if tier else None, "tier_position": tier[0] if tier else self._no_tier}
@@ -280,6 +287,8 @@ class CompiledRules:
         """One candidate's result (a CandidateResult as a dict): points, blocks, consultations."""
         texts = self._texts
         items, unmet, blocks, consults = [], [], [], []
+        failed = [shared.finding(c.id, "vilkar", c.navn, texts[c.id].render(values), c.hjemmel)
+                  for c in self.book.conditions if c.id not in matched]
         scoring = self.scoring
         applied = None if scoring.simple else scoring.applied(matched, values)
         for c in self.book.criteria:
@@ -320,7 +329,8 @@ class CompiledRules:
                          "basis": found.hjemmel}
         return {
             "rank": 0, "id": values["kandidat.id"], "welfare_office": values.get("kandidat.hvk"),
-            "score": sum(i.points for i in items), "eligible": not blocks,
+            "score": sum(i.points for i in items), "eligible": not blocks and not failed,
+            "qualifies": not failed, "unmet_conditions": failed,
             "needs_consultation": bool(consults), "equal_standing_with": [], "score_items": items,
             "unmet_criteria": unmet, "blocks": blocks, "consultations": consults, "compared_to_top": None,
             "tier": placement, "tier_position": tier[0] if tier else self._no_tier,
@@ -497,7 +507,9 @@ class _Comparison:
         differences.sort(key=lambda d: (-abs(d.points_top - d.points), d.rule_id))
         behind = top["score"] - result["score"]
         mine, theirs = result.get("tier"), top.get("tier")
-        if not result["eligible"]:
+        if not result["qualifies"]:
+            text = "Oppfyller ikke vilkårene: " + "; ".join(f.name for f in result["unmet_conditions"]) + "."
+        elif not result["eligible"]:
             text = "Kan ikke tildeles boligen: " + "; ".join(b.name for b in result["blocks"]) + "."
         elif result["tier_position"] != top["tier_position"]:
             where = f"«{mine['name']}» ({mine['text']})" if mine else "ingen av trinnene"

@@ -39,10 +39,11 @@ class UnmetCriterion(BaseModel):
 
 
 class Finding(BaseModel):
-    """A block (kan ikke tildeles) or a consultation need (drøftingsmøte), with the reason."""
+    """A block (kan ikke tildeles), a consultation need (drøftingsmøte) or an unmet eligibility
+    condition (vilkår), with the reason."""
 
     rule_id: str
-    source: Literal["egnethet", "sammensetning"]
+    source: Literal["egnethet", "sammensetning", "vilkar"]
     name: str
     text: str
     basis: str
@@ -97,7 +98,11 @@ class CandidateResult(BaseModel):
     id: str
     welfare_office: Optional[str] = Field(None, description="Helse- og velferdskontoret som nominerte (hvk).")
     score: int = Field(description="Summen av points i score_items.")
-    eligible: bool = Field(description="Usann når en egnethets- eller sammensetningsregel blokkerer.")
+    eligible: bool = Field(description="Usann når en egnethets- eller sammensetningsregel blokkerer, "
+                                       "eller kandidaten ikke oppfyller vilkårene.")
+    qualifies: bool = Field(True, description="Usann når kandidaten ikke oppfyller vilkårene for å stå på "
+                                              "ventelisten (se unmet_conditions): et avslag på søknaden.")
+    unmet_conditions: list[Finding] = Field(default_factory=list, description="Vilkårene som ikke er oppfylt.")
     needs_consultation: bool
     equal_standing_with: list[str] = Field(default_factory=list, description="Likeverdige kandidater.")
     score_items: list[ScoreItem]
@@ -136,6 +141,8 @@ class CandidateSummary(BaseModel):
     needs_consultation: bool
     blocked_by: list[str] = Field(description="Id-ene til reglene som blokkerer, i regelverkets rekkefølge.")
     consultation_by: list[str] = Field(description="Id-ene til reglene som krever drøftingsmøte.")
+    qualifies: bool = Field(True, description="Usann når kandidaten ikke oppfyller vilkårene.")
+    not_qualified_by: list[str] = Field(default_factory=list, description="Id-ene til vilkårene som ikke er oppfylt.")
     tier: Optional[str] = Field(None, description="Id-en til trinnet (band) kandidaten er i, når regelverket har trinn.")
 
 

@@ -119,6 +119,20 @@ class SuitabilityCheck(BaseModel):
     hjemmel: str
 
 
+class EligibilityCondition(BaseModel):
+    """A condition for being on the waiting list at all (vilkår: age, residence, income, quarantine ...),
+    apart from suitability for one home: a candidate who fails one "oppfyller ikke vilkårene", whatever
+    the home, and the answer is a refusal of the application, not of this home."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=RULE_ID)
+    navn: str
+    krav: Condition = Field(description="Det som må være oppfylt; et felt uten verdi oppfyller ikke kravet.")
+    begrunnelse: str = Field(description="Hvorfor vilkåret ikke er oppfylt, til avslaget; {felt} fylles inn.")
+    hjemmel: str
+
+
 class CompositionRule(BaseModel):
     """A resident-composition rule (sammensetningsregel)."""
 
@@ -180,6 +194,9 @@ class PriorityFile(VersionedFile):
 
 
 class SuitabilityFile(VersionedFile):
+    vilkar: list[EligibilityCondition] = Field(
+        default_factory=list, description="Vilkår for å stå på ventelisten i det hele tatt (alder, botid, inntekt "
+                                          "...): kandidater som ikke oppfyller dem, kan ikke tildeles noen bolig.")
     kontroller: list[SuitabilityCheck] = Field(default_factory=list)
 
 
@@ -272,6 +289,7 @@ class Rulebook:
     content_hash: str
     sources: dict[str, SourceDocument] = field(default_factory=dict, repr=False)
     groups: list[CriteriaGroup] = field(default_factory=list)
+    conditions: list[EligibilityCondition] = field(default_factory=list)
 
     @property
     def version(self) -> str:
@@ -352,6 +370,7 @@ def load_rules(folder: str | Path) -> Rulebook:
         content_hash=content_hash(raw),
         sources=docs,
         groups=models["prioritering.yaml"].grupper,
+        conditions=models["egnethet.yaml"].vilkar,
     )
     problems = _cross_check(book, models, docs)
     if problems:
@@ -390,6 +409,7 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
 
     seen_ids: dict[str, str] = {}
     groups = (
+        ("egnethet.yaml", "vilkar", book.conditions, "vilkår"),
         ("prioritering.yaml", "kriterier", book.criteria, "kriterium"),
         ("egnethet.yaml", "kontroller", book.checks, "kontroll"),
         ("sammensetning.yaml", "regler", book.composition, "regel"),
@@ -401,8 +421,10 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
             if rule.id in seen_ids:
                 problems.append(doc.problem(base + ("id",), f"id-en er allerede brukt i {seen_ids[rule.id]}", rule.id))
             seen_ids.setdefault(rule.id, file)
-            if rule.betingelse is not None:
-                for loc, msg in cond_lang.check(rule.betingelse, vocab, base + ("betingelse",), "kandidat"):
+            condition_key = "krav" if key == "vilkar" else "betingelse"
+            condition = getattr(rule, condition_key)
+            if condition is not None:
+                for loc, msg in cond_lang.check(condition, vocab, base + (condition_key,), "kandidat"):
                     problems.append(doc.problem(loc, msg, rule.id))
             extras = set(TEMPLATE_EXTRAS)
             if isinstance(getattr(rule, "poeng", None), PerUnitPoints):
@@ -414,7 +436,7 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
                 elif not field_.is_number:
                     problems.append(doc.problem(base + ("poeng", "verdi"),
                                                 f"'{per.verdi}' er ikke et tall (type {field_.type})", rule.id))
-            text_key = "forklaring" if file == "prioritering.yaml" else "begrunnelse"
+            text_key = "forklaring" if key == "kriterier" else "begrunnelse"
             for slot in placeholders(getattr(rule, text_key)):
                 placeholder = slot.field
                 known = vocab.get(placeholder)

@@ -122,7 +122,7 @@ def _rank_dropping_unfit(ctx: Context, case_data: dict, as_of: dt.date):
 
 def _rule_names(ctx: Context) -> dict[str, str]:
     book = ctx.compiled_rules().book
-    return {rule.id: rule.navn for rule in [*book.criteria, *book.checks, *book.composition]}
+    return {rule.id: rule.navn for rule in [*book.conditions, *book.criteria, *book.checks, *book.composition]}
 
 
 def _evaluate(ctx: Context, vacancy: Vacancy, office: str | None) -> dict:
@@ -166,7 +166,9 @@ def _evaluate(ctx: Context, vacancy: Vacancy, office: str | None) -> dict:
         if found is not None:
             row.update(rank=found.rank, score=found.score, eligible=found.eligible,
                        needs_consultation=found.needs_consultation,
-                       blocked_by=[{"rule_id": r, "name": names.get(r, r)} for r in found.blocked_by],
+                       # an unmet eligibility condition (vilkår) keeps them from any home: first among the reasons
+                       blocked_by=[{"rule_id": r, "name": names.get(r, r)}
+                                   for r in [*found.not_qualified_by, *found.blocked_by]],
                        consultation_by=[{"rule_id": r, "name": names.get(r, r)} for r in found.consultation_by])
         row["status"] = (NO_CHECKLIST if journal is None else CHECKLIST_INVALID if found is None else
                          BLOCKED if not found.eligible else CONSULTATION if found.needs_consultation else QUALIFIES)
