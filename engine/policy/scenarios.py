@@ -104,6 +104,10 @@ class Expectations(BaseModel):
         None, description="Regler som skal slå til for kandidaten, med poeng og tekst.")
     ikke_oppfylt: Optional[dict[CandidateId, list[RuleId]]] = Field(
         None, description="Kriterier i prioriteringsnøkkelen som ikke skal gi kandidaten poeng.")
+    ikke_kvalifisert: Optional[dict[CandidateId, list[RuleId]]] = Field(
+        None, description="Nøyaktig hvilke vilkår kandidaten ikke oppfyller ([] = oppfyller alle vilkårene).")
+    trinn: Optional[dict[CandidateId, Optional[RuleId]]] = Field(
+        None, description="Trinnet (band) kandidaten skal være i (tomt: i ingen av trinnene).")
 
     @field_validator("rekkefolge", "ikke_blokkert", "presenteres")
     @classmethod
@@ -376,7 +380,10 @@ def _case_problems(problems: list[Problem], spec: ScenarioSpec, doc: SourceDocum
 # -- references in `forventet` ----------------------------------------------------------------
 
 def _rule_kinds(book: Rulebook) -> dict[str, str]:
-    kinds = {c.id: "kriterium" for c in book.criteria}
+    kinds = {c.id: "vilkar" for c in book.conditions}
+    kinds.update({t.id: "trinn" for t in book.ranking.trinn})
+    kinds.update({g.id: "gruppe" for g in book.groups})
+    kinds.update({c.id: "kriterium" for c in book.criteria})
     kinds.update({c.id: "blokker" for c in book.checks})
     kinds.update({r.id: r.utfall for r in book.composition})
     return kinds
@@ -387,6 +394,9 @@ _KIND_WORDS = {
     "blokker": "en regel som blokkerer",
     "drofting": "en regel som krever drøftingsmøte",
     "poeng": "en sammensetningsregel som justerer poeng",
+    "vilkar": "et vilkår",
+    "trinn": "et trinn",
+    "gruppe": "en gruppe av kriterier",
 }
 
 
@@ -417,17 +427,22 @@ def _check_references(expected: Expectations, result: RankingResult, book: Ruleb
     for g, group in enumerate(expected.likeverdige or []):
         for i, cid in enumerate(group):
             candidate(("likeverdige", g, i), cid)
-    for key in ("blokkert", "drofting", "poeng", "forklaringer", "ikke_oppfylt"):
+    for key in ("blokkert", "drofting", "poeng", "forklaringer", "ikke_oppfylt", "ikke_kvalifisert", "trinn"):
         for cid in getattr(expected, key) or {}:
             candidate((key, cid), cid)
-    for key, allowed in (("blokkert", ("blokker",)), ("drofting", ("drofting",)), ("ikke_oppfylt", ("kriterium",))):
+    for cid, tier in (expected.trinn or {}).items():
+        if tier is not None:
+            rule(("trinn", cid), tier, ("trinn",))
+    for key, allowed in (("blokkert", ("blokker",)), ("drofting", ("drofting",)), ("ikke_oppfylt", ("kriterium",)),
+                         ("ikke_kvalifisert", ("vilkar",))):
         for cid, rules in (getattr(expected, key) or {}).items():
             for i, rid in enumerate(rules):
                 rule((key, cid, i), rid, allowed)
     for cid, items in (expected.forklaringer or {}).items():
         for i, item in enumerate(items):
-            rule(("forklaringer", cid, i, "regel"), item.regel, tuple(_KIND_WORDS))
-            if item.poeng is not None and kinds.get(item.regel) in ("blokker", "drofting"):
+            rule(("forklaringer", cid, i, "regel"), item.regel,
+                 ("kriterium", "blokker", "drofting", "poeng", "vilkar", "gruppe"))
+            if item.poeng is not None and kinds.get(item.regel) in ("blokker", "drofting", "vilkar"):
                 problems.append(doc.problem(("forventet", "forklaringer", cid, i, "poeng"),
                                             f"'{item.regel}' gir ikke poeng, så 'poeng' kan ikke forventes"))
     if problems:
@@ -501,6 +516,17 @@ def compare(expected: Expectations, result: RankingResult) -> list[str]:
     for cid, items in (expected.forklaringer or {}).items():
         failures += _compare_explanations(by_id[cid], items)
 
+    for cid, rules in (expected.ikke_kvalifisert or {}).items():
+        actual = [f.rule_id for f in by_id[cid].unmet_conditions]
+        if set(actual) != set(rules):
+            failures.append(f"{cid}: forventet at vilkårene {_words(rules)} ikke er oppfylt, men "
+                            + (f"{_words(actual)} er ikke oppfylt" if actual else "kandidaten oppfyller alle"))
+
+    for cid, tier in (expected.trinn or {}).items():
+        actual = by_id[cid].tier.id if by_id[cid].tier else None
+        if actual != tier:
+            failures.append(f"{cid}: forventet i trinnet {tier or 'ingen'}, men er i {actual or 'ingen av trinnene'}")
+
     for cid, rules in (expected.ikke_oppfylt or {}).items():
         gave = {i.rule_id: i.points for i in by_id[cid].score_items}
         for rid in rules:
@@ -513,7 +539,8 @@ def _compare_explanations(candidate: CandidateResult, items: list[ExpectedExplan
     failures = []
     cid = candidate.id
     found = {i.rule_id: (i.text, i.points) for i in candidate.score_items}
-    found.update({f.rule_id: (f.text, None) for f in candidate.blocks + candidate.consultations})
+    found.update({f.rule_id: (f.text, None) for f in candidate.blocks + candidate.consultations
+                  + candidate.unmet_conditions})
     for item in items:
         if item.regel not in found:
             failures.append(f"{cid}: forventet at regelen '{item.regel}' slår til, men den slo ikke til")
