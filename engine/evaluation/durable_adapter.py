@@ -273,13 +273,15 @@ class DurableRules:
             name = f"boligtildeling_proeve_{next(_names)}"
             try:
                 handle = _core.create_ruleset(name, json.dumps({rule_id: rule}, ensure_ascii=False))
-            except _core.error as single:
+            except _core.error:  # a bare number (113: past the core's limits) says nothing to policy staff
                 problems.append(Problem(path="betingelse", rule_id=rule_id, message=(
-                    f"regelmotoren kan ikke bruke betingelsen ({single}); den er trolig for sammensatt "
-                    "(mange nestede 'ikke', 'alle' og 'noen'): skriv den enklere")))
+                    "regelmotoren kan ikke bruke betingelsen: den er for sammensatt (for mange ledd med "
+                    "'alle' eller 'noen', også dem 'har_felles_med' og 'ikke' gir); `rules check` viser hva "
+                    "hver del koster; del regelen i flere regler med færre deler hver")))
             else:
                 _core.delete_ruleset(handle)
-        return problems or [Problem(path="", message=f"regelmotoren avviste regelsettet ({exc})")]
+        return problems or [Problem(path="", message="regelmotoren avviste regelsettet uten å si hvilken regel; "
+                                                      "kjør `rules check` for å finne den")]
 
     def match(self, scope: str, facts: Iterable[dict[str, Any]], memo: dict | None = None) -> list[set[str]]:
         """For each fact (values by dotted path), the ids of the rules whose condition holds.

@@ -22,7 +22,8 @@ from engine.errors import Problem
 Loc = tuple  # tuple[str | int, ...]
 
 # How a rule is named in messages, by the list it stands in.
-RULE_KINDS = {"kriterier": "kriterium", "kontroller": "kontroll", "regler": "regel"}
+RULE_KINDS = {"kriterier": "kriterium", "kontroller": "kontroll", "regler": "regel", "vilkar": "vilkår",
+              "trinn": "trinn", "grupper": "gruppe"}
 
 
 class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):

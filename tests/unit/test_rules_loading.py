@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from engine import RulesError, load_rules
+from engine.language.rules import CompositionRule
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,7 +88,8 @@ def test_an_unknown_key_in_a_rule_is_refused(broken):
     problems, line = broken("sammensetning.yaml", "    utfall: drofting\n    begrunnelse: >-\n      Søkeren har {sj",
                             "    utfall: drofting\n    vekt: 3\n    begrunnelse: >-\n      Søkeren har {sj")
     assert [str(p) for p in problems] == [
-        f"rules/sammensetning.yaml:{line + 1}: regel 'hoy_utagering_blant_sarbare': ukjent felt 'vekt'"]
+        f"rules/sammensetning.yaml:{line + 1}: regel 'hoy_utagering_blant_sarbare': ukjent felt 'vekt' "
+        f"(mente du 'poeng'?); tillatt her: {', '.join(CompositionRule.model_fields)}"]
 
 
 def test_broken_yaml_syntax_names_file_and_line(broken):

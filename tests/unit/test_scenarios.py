@@ -10,7 +10,7 @@ import pytest
 import engine.policy.scenarios as scenarios
 from support.scenario_files import ROOT, SAK_1, SAK_2, SCENARIOS_DIR, scenario_on, write
 from engine import ScenarioError
-from engine.policy.scenarios import RulesCache, run_file, run_folder
+from engine.policy.scenarios import RulesCache, ScenarioSpec, run_file, run_folder
 
 
 
@@ -91,7 +91,8 @@ def test_unknown_key_names_file_and_line(tmp_path):
     path = write(tmp_path, "ukjent.yaml", scenario_on(SAK_1, "poeng: {K-2210: 65}", extra="forventning: 3\n"))
     with pytest.raises(ScenarioError) as exc:
         run_file(path)
-    assert only_problem(exc).endswith("ukjent.yaml:4: forventning: ukjent felt 'forventning'")
+    assert only_problem(exc).endswith("ukjent.yaml:4: forventning: ukjent felt 'forventning' (mente du 'forventet'?); "
+                                      f"tillatt her: {', '.join(ScenarioSpec.model_fields)}")
 
 
 def test_expectations_must_expect_something(tmp_path):
