@@ -5,8 +5,8 @@ arithmetic over fields, no aggregates), so these are added to each candidate's
 values in Python, and every condition on them is still matched by durable_rules.
 rules/README.md lists them for policy staff. The order is fixed by what depends on what:
 
-1. `before_counts`: parameters in force on the assessment date (`parameter.*`) and
-   durations from the candidate's own dates;
+1. `before_counts`: parameters in force on the assessment date (`parameter.*`),
+   durations from the candidate's own dates to or from it, and between two of them;
 2. the counts over residents (CompiledRules._add_counts_many, one durable_rules match);
 3. `after_counts`: tables and formulas, in an order where everything a formula reads
    comes before it (a cycle is refused when the rules are checked, rules.py).
@@ -22,7 +22,7 @@ import datetime as dt
 from typing import Any, Union
 
 from engine.language import formulas
-from engine.language.vocabulary import DERIVED, DURATIONS, PARAMETER, LookupTable, Vocabulary
+from engine.language.vocabulary import BETWEEN, DERIVED, DURATIONS, PARAMETER, LookupTable, Vocabulary
 
 
 def whole_months(start: dt.date, end: dt.date) -> int | None:
@@ -54,6 +54,16 @@ def duration(kind: str, date: dt.date, as_of: dt.date) -> int | None:
     return months if kind.startswith("maneder") else months // 12
 
 
+def between(kind: str, start: dt.date, end: dt.date) -> int | None:
+    """`dager_mellom`, `maneder_mellom`, `ar_mellom`: whole units from `start` to `end` (None if `end` is earlier)."""
+    if end < start:
+        return None
+    if kind == "dager_mellom":
+        return (end - start).days
+    months = whole_months(start, end)
+    return months if kind == "maneder_mellom" else months // 12
+
+
 def look_up(table: LookupTable, key: Union[int, float, None]) -> Union[int, float, None]:
     """The value of the last row whose `fra` is at most `key` (None below the first row)."""
     if key is None or isinstance(key, bool):
@@ -74,6 +84,8 @@ class ComputedValues:
         self.parameters = [(f"{PARAMETER}.{name}", spec) for name, spec in model.parametre.items()]
         self.durations = [(f"{DERIVED}.{name}", d.kind, d.date_field)
                           for name, d in model.beregnet.items() if d.kind in DURATIONS]
+        self.spans = [(f"{DERIVED}.{name}", d.kind, getattr(d, d.kind).fra, getattr(d, d.kind).til)
+                      for name, d in model.beregnet.items() if d.kind in BETWEEN]
         later = {f"{DERIVED}.{name}": d for name, d in model.beregnet.items() if d.kind in ("formel", "tabell")}
         parsed = {path: formulas.parse(d.formel) if d.formel is not None else d.tabell for path, d in later.items()}
         reads = {path: [how.felt] if isinstance(how, LookupTable) else formulas.references(how)
@@ -90,6 +102,12 @@ class ComputedValues:
                 date = values.get(source)
                 if date is not None:
                     found = duration(kind, dt.date.fromisoformat(date), as_of)
+                    if found is not None:
+                        values[path] = found
+            for path, kind, start, end in self.spans:
+                first, last = values.get(start), values.get(end)
+                if first is not None and last is not None:
+                    found = between(kind, dt.date.fromisoformat(first), dt.date.fromisoformat(last))
                     if found is not None:
                         values[path] = found
 

@@ -373,10 +373,10 @@ class CompiledRules:
         margin of it", dropping windows contained in an earlier one; with scores
         65/64/59 and margin 5 that gives [65, 64] and [64, 59]. Candidates in
         different tiers are never of equal standing, and in a scheme without points
-        (no criteria) the order within a tier is strict: nobody is.
+        (no criteria) or with `likeverdige: false` the order is strict: nobody is.
         """
         eligible = [r for r in ordered if r["eligible"]]  # tier, then score descending
-        if not self.book.criteria:
+        if not self.book.criteria or not self.book.ranking.likeverdige:
             for r in eligible:
                 r["equal_standing_with"] = []
             return []

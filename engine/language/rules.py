@@ -240,6 +240,9 @@ class RankingFile(VersionedFile):
         ge=0, description="Kandidater innenfor så mange poeng av hverandre er likeverdige.")
     ved_likt_poeng: list[TieBreak] = Field(
         default_factory=list, description="Rekkefølge ved likt poeng; kandidat-ID avgjør til slutt.")
+    likeverdige: bool = Field(
+        True, description="Usann: rekkefølgen er streng, ingen kandidater er likeverdige, og ved likt poeng avgjør "
+                          "ved_likt_poeng hvem som legges fram (f.eks. tiden på listen).")
     tekster: FixedTexts = Field(default_factory=FixedTexts,
                                 description="Regelverkets egne ord for faste tekster i rangeringen (valgfritt).")
     trinn: list[Tier] = Field(default_factory=list, description="Trinn (band) i rekkefølge: et høyere trinn går "
@@ -572,6 +575,16 @@ def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
                                                            f"{vocab.suggest(source) if f is None else ''}"))
             elif f.path.startswith("beboer."):
                 problems.append(doc.problem(loc + (kind,), "beboer-felt kan bare telles, ikke regnes tid for"))
+        elif kind.endswith("_mellom"):
+            span = getattr(derived, kind)
+            for end in ("fra", "til"):
+                path = getattr(span, end)
+                f = vocab.get(path)
+                if f is None or f.type != "dato":
+                    problems.append(doc.problem(loc + (kind, end), f"'{path}' er ikke et datofelt"
+                                                                   f"{vocab.suggest(path) if f is None else ''}"))
+                elif path.startswith("beboer."):
+                    problems.append(doc.problem(loc + (kind, end), "beboer-felt kan bare telles, ikke regnes tid for"))
         elif kind == "antall":
             for at, msg in cond_lang.check(derived.antall.hvor, vocab, loc + ("antall", "hvor"), "beboer"):
                 problems.append(doc.problem(at, msg))

@@ -76,6 +76,18 @@ DURATIONS = {
 }
 
 
+# Time between two dates of the case (e.g. age when the application came in), with the unit.
+BETWEEN = {"dager_mellom": "dager", "maneder_mellom": "måneder", "ar_mellom": "år"}
+
+
+class Span(BaseModel):
+    """`{fra: kandidat.fodselsdato, til: kandidat.soknad_mottatt}`: from one date of the case to another."""
+
+    model_config = ConfigDict(extra="forbid")
+    fra: str = Field(description="Datofeltet tiden regnes fra.")
+    til: str = Field(description="Datofeltet tiden regnes til; gir ingen verdi om det ligger før 'fra'.")
+
+
 class TableRow(BaseModel):
     """One row of a lookup table: from this number (inclusive) up to the next row's `fra`."""
 
@@ -118,6 +130,9 @@ class DerivedSpec(BaseModel):
     dager_til: Optional[str] = Field(None, description="Hele dager fra vurderingsdatoen til datoen.")
     maneder_til: Optional[str] = Field(None, description="Hele måneder fra vurderingsdatoen til datoen.")
     ar_til: Optional[str] = Field(None, description="Hele år fra vurderingsdatoen til datoen.")
+    dager_mellom: Optional[Span] = Field(None, description="Hele dager mellom to datoer i saken.")
+    maneder_mellom: Optional[Span] = Field(None, description="Hele måneder mellom to datoer i saken.")
+    ar_mellom: Optional[Span] = Field(None, description="Hele år mellom to datoer i saken (f.eks. alder ved søknad).")
     antall: Optional[CountSpec] = None
     formel: Optional[str] = Field(None, description="Regnestykke over felt, parametre og beregnede verdier: "
                                                     "+ - * /, min(), max(), rund_ned(), rund_opp().")
@@ -134,7 +149,7 @@ class DerivedSpec(BaseModel):
             raise ValueError(f"en beregnet verdi må ha nøyaktig én av {names}{found}")
         if self.enhet is not None and self.kind not in ("formel", "tabell"):
             raise ValueError(f"'enhet' passer bare for formel og tabell; {self.kind} har enheten "
-                             f"{DURATIONS.get(self.kind, 'antall')}")
+                             f"{DURATIONS.get(self.kind) or BETWEEN.get(self.kind, 'antall')}")
         return self
 
     def kinds_set(self) -> list[str]:
@@ -157,6 +172,9 @@ class DerivedSpec(BaseModel):
 
         if self.date_field is not None:
             return [self.date_field]
+        if self.kind in BETWEEN:
+            span = getattr(self, self.kind)
+            return [span.fra, span.til]
         if self.tabell is not None:
             return [self.tabell.felt]
         if self.antall is not None:
@@ -242,7 +260,8 @@ class Vocabulary:
             kind = derived.kind
             self.fields[f"{DERIVED}.{name}"] = ResolvedField(
                 path=f"{DERIVED}.{name}", type="tall" if kind in ("formel", "tabell") else "heltall",
-                label=derived.etikett, derived=derived, unit=derived.enhet or DURATIONS.get(kind))
+                label=derived.etikett, derived=derived,
+                unit=derived.enhet or DURATIONS.get(kind) or BETWEEN.get(kind))
         for name, parameter in model.parametre.items():
             whole = all(isinstance(v, int) for v in parameter.verdier.values())
             self.fields[f"{PARAMETER}.{name}"] = ResolvedField(

@@ -73,7 +73,8 @@ def format_summary(result: RankingSummary, words: FixedTexts | None = None, poin
     lines = [f"Rangering (sammendrag) for ledig bolig {result.vacancy_id} per {result.as_of.isoformat()}",
              f"Regelverk {result.rules_version.label}; inndata-hash {result.input_hash[:12]}", ""]
     for c in result.candidates:
-        status = words.kan_tildeles if c.eligible else f"{words.kan_ikke_tildeles} (" + ", ".join(c.blocked_by) + ")"
+        status = words.kan_tildeles if c.eligible else \
+            f"{words.kan_ikke_tildeles} (" + ", ".join([*c.not_qualified_by, *c.blocked_by]) + ")"
         if c.consultation_by:
             status += f", {words.krever_drofting} (" + ", ".join(c.consultation_by) + ")"
         lines.append(f"{c.rank}. {_who(c)}: {_standing(c.tier, c.score, points, status)}")
@@ -105,6 +106,9 @@ def format_ranking(result: RankingResult, words: FixedTexts | None = None, point
         for item in c.score_items:
             lines.append(f"   {item.points:+4d}  {item.name}: {item.text}")
             lines.append(f"          Grunnlag: {item.basis}")
+        for unmet in c.unmet_conditions:
+            lines.append(f"   IKKE OPPFYLT  {unmet.name}: {unmet.text}")
+            lines.append(f"          Grunnlag: {unmet.basis}")
         for block in c.blocks:
             lines.append(f"   BLOKKERT  {block.name}: {block.text}")
             lines.append(f"          Grunnlag: {block.basis}")
@@ -122,6 +126,7 @@ def format_ranking(result: RankingResult, words: FixedTexts | None = None, point
         lines.append(words.ingen_kan_tildeles)
     for group in result.equal_standing_groups:
         lines.append(f"Likeverdige (innenfor {result.tie_margin:g} poeng): " + ", ".join(group))
-    lines.append(("Ved likt poeng: " if points else "Rekkefølge innenfor trinnet: ")
+    lines.append(("Ved likt poeng: " if points else "Rekkefølge innenfor trinnet: " if any(c.tier for c in result.candidates)
+                  else "Rekkefølge: ")
                  + "; deretter ".join(result.tie_break_order) + ".")
     return "\n".join(lines)

@@ -36,9 +36,14 @@ def rules_check(directory):
         sys.exit(1)
     for book in library.versions:
         click.echo(f"Regelverket i {shown_path(book.folder)} er gyldig: versjon {book.version}, gjelder fra "
-                   f"{book.effective_from.isoformat()}, {len(book.criteria)} kriterier, {len(book.checks)} "
-                   f"egnethetskontroller, {len(book.composition)} sammensetningsregler "
-                   f"(innholdshash {book.content_hash[:12]}).")
+                   f"{book.effective_from.isoformat()}, " + ", ".join(
+                       f"{n} {word}" for n, word in ((len(book.conditions), "vilkår"), (len(book.criteria), "kriterier"),
+                                                     (len(book.groups), "grupper"),
+                                                     (len(book.checks), "egnethetskontroller"),
+                                                     (len(book.composition), "sammensetningsregler"),
+                                                     (len(book.ranking.trinn), "trinn")) if n or word in (
+                           "kriterier", "egnethetskontroller", "sammensetningsregler"))
+                   + f" (innholdshash {book.content_hash[:12]}).")
 
 
 @rules.command("show", help="Vis regelverket i DIR (standard: rules/) som policytekst på bokmål.")
@@ -108,3 +113,31 @@ def rules_impact(draft_dir, cases_path, from_store, rules_dir, as_of, html_out, 
     for path in (csv_out, html_out):
         if path:
             click.echo(f"skrev {path}")
+
+
+@rules.command("dekning", help="Vis dekningstabellene (dekning.yaml) under DIR (standard: examples/policies/): "
+                                "hvor mange av kildetekstenes regler hvert regelverk gjør trofast, som kompromiss "
+                                "eller ikke kan gjøre.")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+def rules_coverage(directory):
+    from engine.policy.coverage import load_coverage, tally
+
+    folder = directory or Path(__file__).resolve().parents[2] / "examples" / "policies"
+    paths = sorted(Path(folder).glob("*/dekning.yaml"))
+    if not paths:
+        fail(BoligtildelingError(f"ingen dekning.yaml under {shown_path(Path(folder))}"))
+    try:
+        files = {path.parent.name: load_coverage(path) for path in paths}
+    except BoligtildelingError as exc:
+        fail(exc)
+    per, total = tally(files)
+    width = max(len(name) for name in per)
+    click.echo(f"{'regelverk':<{width}}  trofast  kompromiss  umulig  i alt  trofast %")
+    for name, counts in [*per.items(), ("i alt", total)]:
+        n = sum(counts.values())
+        click.echo(f"{name:<{width}}  {counts['trofast']:>7}  {counts['kompromiss']:>10}  {counts['umulig']:>6}  "
+                   f"{n:>5}  {100 * counts['trofast'] / n:>8.0f} %")
+    for name, coverage in files.items():
+        for entry in coverage.regler:
+            if entry.status != "trofast":
+                click.echo(f"{name}: {entry.status}: {entry.regel} ({entry.kilde}): {entry.merknad}")

@@ -247,3 +247,31 @@ def test_rules_check_refuses_formula_and_comparison_mistakes_with_file_and_place
     found = [(p.path, p.message, p.file, p.line) for p in caught.value.problems]
     assert any(path == where and message in text and file.endswith((".yaml")) and line
                for path, text, file, line in found), found
+
+
+def test_time_between_two_dates_of_the_case(tmp_path):
+    derived = DERIVED + """
+alder_ved_soknad:
+  etikett: alder da søknaden kom
+  ar_mellom: {fra: kandidat.fodselsdato, til: kandidat.utkastet}
+"""
+    criteria = CRITERIA + """- id: ung
+  navn: Ung ved søknad
+  poeng: 7
+  betingelse: {felt: beregnet.alder_ved_soknad, under: 18}
+  forklaring: Søkeren var {beregnet.alder_ved_soknad} år.
+  hjemmel: Forskrift § 8
+"""
+    compiled = CompiledRules(load_rules(bundle(tmp_path, derived=derived, criteria=criteria)))
+    ranked = by_id(compiled.rank(case(
+        {"id": "S-1", "fodselsdato": "2008-03-02", "utkastet": "2026-03-01"},   # the day before turning 18: 17
+        {"id": "S-2", "fodselsdato": "2008-03-01", "utkastet": "2026-03-01"},   # 18 that day
+        {"id": "S-3", "fodselsdato": "2008-03-01", "utkastet": "2007-01-01"},   # 'til' before 'fra': no value
+    ), dt.date(2026, 6, 1)))
+    assert [(i.rule_id, i.text) for i in ranked["S-1"].score_items if i.rule_id == "ung"] == [
+        ("ung", "Søkeren var 17 år.")]
+    assert "ung" not in [i.rule_id for i in ranked["S-2"].score_items]
+    assert "ung" not in [i.rule_id for i in ranked["S-3"].score_items]
+    with pytest.raises(RulesError, match="'kandidat.husstand' er ikke et datofelt"):
+        load_rules(bundle(tmp_path / "feil", derived=derived.replace("til: kandidat.utkastet", "til: kandidat.husstand"),
+                          criteria=criteria))

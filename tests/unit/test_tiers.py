@@ -126,3 +126,15 @@ def test_rules_check_refuses_broken_tiers_with_file_and_line(tmp_path, ranking, 
         compiled(tmp_path, ranking=ranking)
     found = [(p.message, p.file, p.line) for p in caught.value.problems]
     assert any(message in text and file.endswith("rangering.yaml") and line for text, file, line in found), found
+
+
+def test_a_strict_order_makes_nobody_of_equal_standing_and_the_tie_break_decides(tmp_path):
+    strict = compiled(tmp_path, ranking="likhetsmargin: 0\nlikeverdige: false\n"
+                                        "ved_likt_poeng:\n  - {felt: kandidat.prioritetsdato, retning: stigende}\n")
+    result = strict.rank(CASE, AS_OF)
+    assert [(c.id, c.score) for c in result.candidates][:2] == [("T-4", 40), ("T-1", 40)]  # T-4's date is older
+    assert result.equal_standing_groups == [] and result.present_to_unit_leader == ["T-4"]
+    assert result.candidates[1].equal_standing_with == []
+    default = compiled(tmp_path / "d", ranking="likhetsmargin: 0\nved_likt_poeng:\n"
+                                                "  - {felt: kandidat.prioritetsdato, retning: stigende}\n")
+    assert default.rank(CASE, AS_OF).present_to_unit_leader == ["T-4", "T-1"]
