@@ -90,7 +90,8 @@ class ComputedValues:
         parsed = {path: formulas.parse(d.formel) if d.formel is not None else d.tabell for path, d in later.items()}
         reads = {path: [how.felt] if isinstance(how, LookupTable) else formulas.references(how)
                  for path, how in parsed.items()}
-        self.after = [(path, parsed[path]) for path in formulas.dependency_order(reads)]
+        self.after = [(path, parsed[path] if isinstance(parsed[path], LookupTable) else formulas.compiled(parsed[path]))
+                      for path in formulas.dependency_order(reads)]
 
     def before_counts(self, candidates: list[dict[str, Any]], as_of: dt.date) -> None:
         in_force = [(path, spec.value_on(as_of)) for path, spec in self.parameters]
@@ -119,6 +120,6 @@ class ComputedValues:
                 if isinstance(how, LookupTable):
                     found = look_up(how, values.get(how.felt))
                 else:
-                    found = formulas.evaluate(how, values)
+                    found = how(values)  # a compiled formula (formulas.compiled)
                 if found is not None:
                     values[path] = found

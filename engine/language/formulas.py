@@ -190,11 +190,58 @@ def _same_unit(units: list[str | None], where: str) -> str | None:
 
 def evaluate(node: Node, values: dict[str, Any]) -> Union[int, float, None]:
     """The formula's value for one candidate, or None when an input is missing or a divisor is zero."""
-    try:
-        result = _eval(node, values)
-    except (_Missing, ZeroDivisionError, OverflowError):
-        return None
-    return plain_result(result)
+    return compiled(node)(values)
+
+
+def compiled(node: Node) -> Callable[[dict[str, Any]], Union[int, float, None]]:
+    """`evaluate` for one formula, as a function built once: a closure per node instead of walking
+    the tree and testing each node's type for every candidate (a third of ranking 5,000 candidates
+    under a bundle with six formulas, benchmarks/policy_rank_benchmark.py)."""
+    inner = _closure(node)
+
+    def run(values: dict[str, Any]):
+        try:
+            return plain_result(inner(values))
+        except (_Missing, ZeroDivisionError, OverflowError):
+            return None
+
+    return run
+
+
+def _closure(node: Node) -> Callable[[dict[str, Any]], Any]:
+    if isinstance(node, Number):
+        constant = node.value
+        return lambda values: constant
+    if isinstance(node, Ref):
+        path = node.path
+
+        def read(values):
+            value = values.get(path)
+            if value is None or value.__class__ not in (int, float):  # bool is not a number here
+                raise _Missing
+            return value
+        return read
+    if isinstance(node, Negate):
+        operand = _closure(node.operand)
+        return lambda values: -operand(values)
+    if isinstance(node, Call):
+        args = [_closure(a) for a in node.args]
+        if node.name == "min":
+            return lambda values: min(a(values) for a in args)
+        if node.name == "max":
+            return lambda values: max(a(values) for a in args)
+        [only] = args
+        if node.name == "rund_ned":
+            return lambda values: math.floor(round(only(values), 4))
+        return lambda values: math.ceil(round(only(values), 4))
+    left, right = _closure(node.left), _closure(node.right)
+    if node.op == "+":
+        return lambda values: left(values) + right(values)
+    if node.op == "-":
+        return lambda values: left(values) - right(values)
+    if node.op == "*":
+        return lambda values: left(values) * right(values)
+    return lambda values: left(values) / right(values)
 
 
 def plain_result(value) -> Union[int, float, None]:
@@ -211,35 +258,6 @@ def plain_result(value) -> Union[int, float, None]:
 
 class _Missing(Exception):
     pass
-
-
-def _eval(node: Node, values: dict[str, Any]):
-    if isinstance(node, Number):
-        return node.value
-    if isinstance(node, Ref):
-        value = values.get(node.path)
-        if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _Missing
-        return value
-    if isinstance(node, Negate):
-        return -_eval(node.operand, values)
-    if isinstance(node, Call):
-        args = [_eval(a, values) for a in node.args]
-        if node.name == "min":
-            return min(args)
-        if node.name == "max":
-            return max(args)
-        if node.name == "rund_ned":
-            return math.floor(round(args[0], 4))
-        return math.ceil(round(args[0], 4))
-    left, right = _eval(node.left, values), _eval(node.right, values)
-    if node.op == "+":
-        return left + right
-    if node.op == "-":
-        return left - right
-    if node.op == "*":
-        return left * right
-    return left / right
 
 
 def dependency_order(reads: dict[str, list[str]]) -> list[str]:
