@@ -275,3 +275,15 @@ alder_ved_soknad:
     with pytest.raises(RulesError, match="'kandidat.husstand' er ikke et datofelt"):
         load_rules(bundle(tmp_path / "feil", derived=derived.replace("til: kandidat.utkastet", "til: kandidat.husstand"),
                           criteria=criteria))
+
+
+@pytest.mark.parametrize("text, hint", [
+    ("hjemmel: pkt. 3: avslag\n", "må stå i anførselstegn"),
+    ("x: &a {b: 1}\ny:\n  <<: *a\n", "sammenslåing med «<<:» støttes ikke"),
+])
+def test_yaml_mistakes_policy_staff_make_get_a_hint_in_bokmal(text, hint):
+    from engine.language.yaml_source import YamlSyntaxError, parse_yaml_text
+
+    with pytest.raises(YamlSyntaxError) as caught:
+        parse_yaml_text(text, "regler/egnethet.yaml")
+    assert hint in caught.value.problem.message and caught.value.problem.line
