@@ -1,6 +1,6 @@
 """`boligtildeling serve`: the service on 127.0.0.1, with demo data on an embedded database.
 
-By default behind gunicorn (service/web/server.py): the app is built once, so the
+By default behind granian (service/web/server.py): the app is built once, so the
 database is migrated and the demo seeded once, and then the workers fork.
 `--dev` runs Flask's development server instead (one process, for working on the code).
 """
@@ -20,14 +20,14 @@ from service.cli.common import RULES_OPTION, fail
 from service.demo import DEMO_PASSWORD, DEMO_USERS
 from service.domain.codes import describe_role
 
-# gunicorn is imported only when it serves (service/web/server.py): the other commands do not need it.
+# granian is imported only when it serves (service/web/server.py): the other commands do not need it.
 DEFAULT_WORKERS = 2  # about one per core, on the 2-core machine the service is sized for: ranking is CPU-bound
-DEFAULT_THREADS = 4  # per worker: page requests wait on the database, and clients are slow
-LOG_FORMAT = "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s"  # as gunicorn's own lines
+DEFAULT_THREADS = 4  # per worker: page requests wait on the database, and a long one must not hold up the rest
+LOG_FORMAT = "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s"  # the server's lines too
 LOG_DATE_FORMAT = "%Y-%m-%d %H:%M:%S %z"
 
 
-@click.command(help="Start tjenesten (nettsider og API), som standard på 127.0.0.1 med gunicorn.")
+@click.command(help="Start tjenesten (nettsider og API), som standard på 127.0.0.1 med granian.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Adressen det lyttes på; en annen enn 127.0.0.1 bare når proxyen står på en annen maskin.")
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -42,9 +42,11 @@ LOG_DATE_FORMAT = "%Y-%m-%d %H:%M:%S %z"
 @click.option("--proxies", type=click.IntRange(min=0), default=0, show_default=True,
               envvar="BOLIGTILDELING_PROXIES", show_envvar=True,
               help="Antall omvendte proxyer foran tjenesten som X-Forwarded-For/-Proto/-Host stoles på fra.")
+@click.option("--access-log", is_flag=True, envvar="BOLIGTILDELING_ACCESS_LOG", show_envvar=True,
+              help="Logg hver forespørsel (adressene inneholder personopplysninger; ikke med --dev).")
 @click.option("--dev", is_flag=True,
-              help="Flasks utviklingsserver i stedet for gunicorn (bare for utvikling, aldri i drift).")
-def serve(host, port, rules_dir, demo, workers, threads, proxies, dev):
+              help="Flasks utviklingsserver i stedet for granian (bare for utvikling, aldri i drift).")
+def serve(host, port, rules_dir, demo, workers, threads, proxies, access_log, dev):
     _configure_logging()
     try:
         app = serving_app(rules_dir, demo)
@@ -60,11 +62,11 @@ def serve(host, port, rules_dir, demo, workers, threads, proxies, dev):
         click.echo(demo_logins())
     sys.stdout.flush()  # before the server's own log lines on stderr
     if dev:
-        signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops it as Ctrl+C does (gunicorn handles its own)
+        signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops it as Ctrl+C does (granian handles its own)
         app.run(host=host, port=port, threaded=True)
         return
     from service.web import server
-    server.run(app, host, port, workers=workers, threads=threads)
+    server.run(app, host, port, workers=workers, threads=threads, access_log=access_log)
 
 
 def _interrupt(_signum, _frame):
