@@ -74,12 +74,18 @@ def add_applicants(app, n: int) -> None:
 
 
 def best(repetitions: int, fn) -> float:
-    out = float("inf")
+    return best_with_cpu(repetitions, fn)[0]
+
+
+def best_with_cpu(repetitions: int, fn) -> tuple[float, float]:
+    """The best wall time, and the best CPU time of this thread (what other processes take is not in it)."""
+    wall = cpu = float("inf")
     for _ in range(repetitions):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         fn()
-        out = min(out, time.perf_counter() - start)
-    return out
+        wall = min(wall, time.perf_counter() - start)
+        cpu = min(cpu, time.thread_time() - start_cpu)
+    return wall, cpu
 
 
 def main(argv: list[str]) -> int:
@@ -104,12 +110,12 @@ def main(argv: list[str]) -> int:
                 result = screening.screen_waiting_list(ctx, vacancy_id)
                 assert result["counts"]["total"] == waiting, result["counts"]
 
-            seconds = best(3, casework)
+            seconds, cpu = best_with_cpu(5, casework)
             if "--profile" in argv:
                 profile = cProfile.Profile()
                 profile.runcall(casework)
                 out = io.StringIO()
-                pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(30)
+                pstats.Stats(profile, stream=out).sort_stats(*(("cumulative",) if "--cum" in argv else ("tottime",))).print_stats(45)
                 print(out.getvalue())
             session.close()
 
@@ -125,6 +131,7 @@ def main(argv: list[str]) -> int:
     verdict = "innenfor" if seconds <= TARGET_S else "OVER"
     print(f"{'':<40}{'søkere':>8}{'sekunder':>10}")
     print(f"{'screening (casework, serverens tid)':<40}{waiting:>8}{seconds:>10.3f}   mål <= {TARGET_S} s: {verdict}")
+    print(f"{'  herav CPU-tid i tråden':<40}{waiting:>8}{cpu:>10.3f}")
     print(f"{'GET .../screening som konsulent':<40}{waiting:>8}{http:>10.3f}   svar {size / 1e6:.1f} MB")
     print(f"{'GET .../screening som saksbehandler':<40}{waiting // 4:>8}{own:>10.3f}   (ett kontor)")
     return 0

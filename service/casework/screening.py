@@ -4,7 +4,7 @@ Today a caseworker reads the waiting list by hand to find whom to nominate. Here
 every waiting applicant the reader may see (the allocation team: every office; a
 caseworker: their own office) is put into one case with the vacancy, its home and
 its residents, and ranked by the rules in force today, as if all of them were
-nominated. The ranking is the engine's brief one (`rank_summary`: the same order,
+nominated. The ranking is the engine's brief one (`rank_rows`, `rank_summary`'s rows: the same order,
 scores and blocking rules as the full ranking, without rendering explanations),
 so 5,000 applicants take a fraction of a second (benchmarks/screening_benchmark.py).
 
@@ -95,12 +95,12 @@ _CANDIDATE_PATH = re.compile(r"kandidater\[(\d+)\]\.?(.*)$")
 
 
 def _rank_dropping_unfit(ctx: Context, case_data: dict, as_of: dt.date):
-    """rank_summary of the case; candidates whose checklist the rules refuse are taken out, with why."""
+    """rank_rows of the case; candidates whose checklist the rules refuse are taken out, with why."""
     rules = ctx.compiled_rules()
     unfit: dict[str, list[str]] = {}
     for _ in range(3):  # the refused are all named at once; a second pass only if removing them exposed more
         try:
-            return rules.rank_summary(case_data, as_of), unfit
+            return rules.rank_rows(case_data, as_of), unfit
         except CaseError as exc:
             bad: dict[int, list[str]] = {}
             for problem in exc.problems:
@@ -117,7 +117,7 @@ def _rank_dropping_unfit(ctx: Context, case_data: dict, as_of: dt.date):
                 else:
                     kept.append(candidate)
             case_data = {**case_data, "kandidater": kept}
-    return rules.rank_summary(case_data, as_of), unfit
+    return rules.rank_rows(case_data, as_of), unfit
 
 
 def _rule_names(ctx: Context) -> dict[str, str]:
@@ -142,37 +142,56 @@ def _evaluate(ctx: Context, vacancy: Vacancy, office: str | None) -> dict:
     candidates = [candidate_section(a, a.welfare_office, journals[a.id]["checklist"], as_of, refused.get(a.id))
                   for a in people if a.id in journals]
     if candidates:
-        summary, unfit = _rank_dropping_unfit(ctx, {**section, "kandidater": candidates}, as_of)
-        ranked = {c.id: c for c in summary.candidates}
-        rules_label = summary.rules_version.label
+        ordered, unfit = _rank_dropping_unfit(ctx, {**section, "kandidater": candidates}, as_of)
+        ranked = {c["id"]: c for c in ordered}
     else:
-        ranked, unfit, rules_label = {}, {}, ctx.compiled_rules().book.version
+        ranked, unfit = {}, {}
+    rules_label = ctx.compiled_rules().version.label
     names = _rule_names(ctx)
+    reasons: dict[str, dict] = {}  # rule id -> its entry in a row's reasons, built once (read-only from here)
+
+    def reasons_for(rule_ids) -> list[dict]:
+        out = []
+        for rule_id in rule_ids:
+            reason = reasons.get(rule_id)
+            if reason is None:
+                reason = reasons[rule_id] = {"rule_id": rule_id, "name": names.get(rule_id, rule_id)}
+            out.append(reason)
+        return out
+
+    nowhere: list = []
     rows = []
     for a in people:
         journal = journals.get(a.id)
         found = ranked.get(a.code)
+        elsewhere = nominated.get(a.id, nowhere)
         row = {"applicant_id": a.id, "code": a.code, "name": a.name, "welfare_office": a.welfare_office,
                "age": age_on(a.birth_date, as_of), "application_received": a.application_received.isoformat(),
                "rank": None, "score": None, "eligible": False, "needs_consultation": False,
                "blocked_by": [], "consultation_by": [], "problems": unfit.get(a.code, []),
-               "nominated_here": any(v == vacancy.id for v, _ in nominated.get(a.id, [])),
-               "nominated_elsewhere": [{"vacancy_id": v, "reference": ref} for v, ref in nominated.get(a.id, [])
+               "nominated_here": any(v == vacancy.id for v, _ in elsewhere),
+               "nominated_elsewhere": [{"vacancy_id": v, "reference": ref} for v, ref in elsewhere
                                        if v != vacancy.id],
                "checklist_recorded_at": None, "checklist_changed_after_review": False}
-        if journal is not None:
-            row["checklist_recorded_at"] = (journal["full_at"] or journal["changed_at"]).isoformat()
-            row["checklist_changed_after_review"] = bool(journal["full_at"] and journal["changed_at"] > journal["full_at"])
+        if journal is None:
+            status = NO_CHECKLIST
+        else:
+            full_at, changed_at = journal["full_at"], journal["changed_at"]
+            row["checklist_recorded_at"] = (full_at or changed_at).isoformat()
+            row["checklist_changed_after_review"] = bool(full_at and changed_at > full_at)
+            status = CHECKLIST_INVALID
         if found is not None:
-            row.update(rank=found.rank, score=found.score, eligible=found.eligible,
-                       needs_consultation=found.needs_consultation,
-                       # an unmet eligibility condition (vilkår) keeps them from any home: first among the reasons
-                       blocked_by=[{"rule_id": r, "name": names.get(r, r)}
-                                   for r in [*found.not_qualified_by, *found.blocked_by]],
-                       consultation_by=[{"rule_id": r, "name": names.get(r, r)} for r in found.consultation_by])
-        row["status"] = (NO_CHECKLIST if journal is None else CHECKLIST_INVALID if found is None else
-                         BLOCKED if not found.eligible else CONSULTATION if found.needs_consultation else QUALIFIES)
-        row["status_label"] = STATUS_LABELS[row["status"]]
+            eligible, consultation = found["eligible"], found["needs_consultation"]
+            row["rank"], row["score"], row["eligible"] = found["rank"], found["score"], eligible
+            row["needs_consultation"] = consultation
+            # an unmet eligibility condition (vilkår) keeps them from any home: first among the reasons
+            if found["not_qualified_by"] or found["blocked_by"]:
+                row["blocked_by"] = reasons_for([*found["not_qualified_by"], *found["blocked_by"]])
+            if found["consultation_by"]:
+                row["consultation_by"] = reasons_for(found["consultation_by"])
+            status = BLOCKED if not eligible else CONSULTATION if consultation else QUALIFIES
+        row["status"] = status
+        row["status_label"] = STATUS_LABELS[status]
         rows.append(row)
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["code"]))
     counts = {key: sum(1 for r in rows if r["status"] == key) for key in STATUS_LABELS}

@@ -50,9 +50,10 @@ class SqlUnitOfWork:
         self.session.add(AuditEntry(**row))
 
     def record_audits(self, rows: list[dict[str, Any]]) -> None:
-        """Many audit rows in one INSERT (executemany): thousands of ORM objects cost a second."""
+        """Many audit rows in one INSERT (executemany) on the table itself: thousands of ORM objects
+        cost a second, and the ORM's bulk insert still handles each row (half of what is left)."""
         if rows:
-            self.session.execute(insert(AuditEntry), rows)
+            self.session.execute(insert(AuditEntry.__table__), rows)
 
     def record_event(self, vacancy: Any, *, at: dt.datetime, actor_id: int, actor_name: str, kind: str, text: str,
                      data: dict) -> int:

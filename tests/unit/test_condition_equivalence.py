@@ -8,6 +8,7 @@ another field on the right-hand side, and facts in which any field may be missin
 from __future__ import annotations
 
 import datetime as dt
+import random
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from support.cases import random_case
 from engine import CompiledRules, RulesError, load_rules
 from engine.language import conditions as cond_lang
 from engine.language.conditions import Condition
+from engine.evaluation import durable_adapter
 from engine.evaluation.durable_adapter import DurableRules
 from support.reference_evaluator import ReferenceRules
 
@@ -196,7 +198,8 @@ def test_durable_rules_and_reference_match_the_same_rules(rules, candidates, res
     try:
         for scope, batch in (("kandidat", candidates), ("beboer", residents)):
             expected = ReferenceRules(rules, _values_of).match(scope, batch)
-            assert durable.match(scope, batch) == expected, (scope, rules, batch)
+            for grouped in (False, True):  # whole facts, and each group of rules on its own projection
+                assert durable.match(scope, batch, grouped=grouped) == expected, (scope, grouped, rules, batch)
     finally:
         durable.close()
 
@@ -215,3 +218,19 @@ def test_random_cases_rank_identically_with_durable_rules_and_reference(both_eva
     # One vulnerable resident, so the resident-count session fires a rule of the case's own (see ALWAYS above).
     case["beboere"][0]["sarbar"] = True
     assert durable.rank(case, AS_OF).model_dump() == reference.rank(case, AS_OF).model_dump()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_waiting_list_ranks_identically_with_durable_rules_and_reference(both_evaluators, seed, monkeypatch):
+    """Hundreds of candidates: durable_rules matches each group of rules on its projections (match's
+    `grouped` way, chosen because it asserts fewer facts), and the ranking is still the reference's."""
+    durable, reference = both_evaluators
+    rng = random.Random(seed)
+    case = random_case(rng, VOCAB, 400, 5, AS_OF)
+    case["beboere"][0]["sarbar"] = True
+    asserted = []
+    real_assert = durable_adapter._core.assert_fact
+    monkeypatch.setattr(durable_adapter._core, "assert_fact", lambda h, text: asserted.append(text) or real_assert(h, text))
+    assert durable.rank(case, AS_OF).model_dump() == reference.rank(case, AS_OF).model_dump()
+    assert len(asserted) < 400  # fewer facts than candidates: the groups' projections
+    assert durable.rank_summary(case, AS_OF).model_dump() == reference.rank_summary(case, AS_OF).model_dump()
