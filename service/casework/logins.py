@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from service.store.database import begin_write
 from service.store.models import LoginFailures, LoginSession, User
 
 FREE_FAILURES = 4                      # the fifth failure in a row locks
@@ -52,7 +53,14 @@ def start(session: Session, user: User, now: dt.datetime) -> str:
 
 
 def resume(session: Session, secret: str | None, now: dt.datetime, timeouts: Timeouts = Timeouts()) -> User | None:
-    """The user of a live login with this secret, or None (and the login ended if it just timed out)."""
+    """The user of a live login with this secret, or None (and the login ended if it just timed out).
+
+    Reading is the common case and writes nothing. The rare writes (the idle clock,
+    once a minute; ending a login) each run in a writing transaction of their own
+    with the condition in the UPDATE: on SQLite a write inside the read's deferred
+    transaction fails at once ("database is locked") when another request wrote
+    since it began, as 50 clients sharing one login all did at the same minute.
+    """
     if not secret:
         return None
     row = session.scalar(select(LoginSession).where(LoginSession.secret_hash == _hash(secret)))
@@ -67,14 +75,27 @@ def resume(session: Session, secret: str | None, now: dt.datetime, timeouts: Tim
     user = session.get(User, row.user_id)
     if reason is None and (user is None or not user.active):
         reason = "user_inactive"
+    login_id, last_seen = row.id, row.last_seen_at
     if reason is not None:
-        row.ended_at, row.end_reason = now, reason
-        session.commit()
+        _write(session, update(LoginSession).where(LoginSession.id == login_id, LoginSession.ended_at.is_(None))
+               .values(ended_at=now, end_reason=reason))
         return None
-    if now - row.last_seen_at >= TOUCH_EVERY:
-        row.last_seen_at = now
+    if now - last_seen >= TOUCH_EVERY:
+        # Whoever comes first moves the clock; the others' condition no longer holds.
+        _write(session, update(LoginSession).where(LoginSession.id == login_id, LoginSession.ended_at.is_(None),
+                                                   LoginSession.last_seen_at <= now - TOUCH_EVERY)
+               .values(last_seen_at=now))
+        return user
     session.commit()
     return user
+
+
+def _write(session: Session, statement) -> None:
+    """One conditional write in a transaction begun as a writer (it queues for SQLite's lock)."""
+    session.commit()
+    begin_write(session)
+    session.execute(statement.execution_options(synchronize_session=False))
+    session.commit()
 
 
 def end(session: Session, secret: str | None, now: dt.datetime, reason: str = "logout") -> None:
