@@ -60,6 +60,8 @@ _ENGINE_LOCK = threading.Lock()
 _names = itertools.count(1)
 _sessions = itertools.count(1)
 
+# The scopes every ruleset has. A vocabulary with lists (type liste) adds one scope per list,
+# named by the list (`husstand`): each record of it is a fact of that scope (Vocabulary.scopes).
 SCOPES = ("kandidat", "beboer")
 # durable_rules frees a session's action buffers in delete_state, but only a fired
 # action ever allocates them: deleting a session in which no rule fired aborts the
@@ -291,16 +293,27 @@ class FactShape:
 class DurableRules:
     """A compiled ruleset: `match` tells, for each fact, which rules hold.
 
-    `rules` maps rule id -> (scope, condition); scope is "kandidat" or "beboer"
-    and decides which facts the rule can see.
+    `rules` maps rule id -> (scope, condition); scope is "kandidat", "beboer" or the
+    name of one of the candidate's lists (`husstand`), and decides which facts the rule
+    can see. The scopes are `scopes` when given (the vocabulary's, `Vocabulary.scopes`;
+    a rule of another scope is refused), else `SCOPES` and whatever scope a rule names.
     """
 
-    def __init__(self, rules: dict[str, tuple[str, Any]], values_of):
-        compilers = {scope: _Compiler(values_of) for scope in SCOPES}  # one per scope: what its facts need
+    def __init__(self, rules: dict[str, tuple[str, Any]], values_of, scopes: Iterable[str] | None = None):
+        named = tuple(dict.fromkeys(scope for scope, _ in rules.values()))
+        if scopes is None:
+            scopes = tuple(dict.fromkeys((*SCOPES, *named)))
+        else:
+            scopes = tuple(scopes)
+            unknown = [scope for scope in named if scope not in scopes]
+            if unknown:
+                raise ValueError(f"regler i ukjent omfang: {', '.join(unknown)} (kjente: {', '.join(scopes)})")
+        self.scopes = scopes
+        compilers = {scope: _Compiler(values_of) for scope in scopes}  # one per scope: what its facts need
         compiled = {rule_id: (scope, *compilers[scope].compile_rule(condition))
                     for rule_id, (scope, condition) in rules.items()}
         self.groups = {scope: _groups(scope, {rule_id: keys for rule_id, (s, _, keys) in compiled.items()
-                                              if s == scope}) for scope in SCOPES}
+                                              if s == scope}) for scope in scopes}
         marker_of = {rule_id: group.marker for groups in self.groups.values() for group in groups
                      for rule_id in group.rule_ids}
         definition = {SESSION_RULE: {"all": [{"m": {"$ex": {SESSION_MARKER: 1}}}]}}
@@ -422,20 +435,29 @@ class DurableRules:
         return out
 
     def _session(self, sid: str, work: list[tuple[str, set[str]]]) -> None:
-        """Assert each (fact text, set to fill) in one session, which is deleted afterwards."""
-        opener = json.dumps({SESSION_MARKER: 1, "sid": sid})
+        """Assert each (fact text, set to fill) in one session, which is deleted afterwards.
+
+        The bookkeeping fact (SESSION_MARKER) is asserted only if no action ran, just
+        before the delete: a session in which none did would crash the core there
+        (docs/durable_rules.md 4), and most sessions fire a rule anyway (two asserts of
+        a rank request's twelve). If even that assert fails, the session is left open
+        rather than deleted: a slot of 1,024 lost (entry 13) instead of the process.
+        """
         with _ENGINE_LOCK:
             if self._handle is None:
                 raise RuntimeError("regelsettet er lukket")
+            ran = False
             try:
-                self._assert(opener, set())
                 for text, fired in work:
-                    self._assert(text, fired)
+                    ran = self._assert(text, fired) or ran
             finally:
-                _core.delete_state(self._handle, sid)
+                if not ran:
+                    ran = self._assert(json.dumps({SESSION_MARKER: 1, "sid": sid}), set())
+                if ran:
+                    _core.delete_state(self._handle, sid)
 
-    def _assert(self, text: str, fired: set[str]) -> None:
-        """Assert one fact and run its actions; each action message names one rule.
+    def _assert(self, text: str, fired: set[str]) -> bool:
+        """Assert one fact and run its actions (True if any ran); each action message names one rule.
 
         Facts are asserted one at a time and every rule matches a single fact,
         so all actions that follow belong to this fact. The message is
@@ -446,13 +468,17 @@ class DurableRules:
         """
         result = _core.assert_fact(self._handle, text)
         if result[0] != 0:  # 1: no rule matched; no points is a valid outcome
-            return
+            return False
         state = result[1]
         action = _core.start_action_for_state(self._handle, state)
         message = action[1] if action else None
+        ran = message is not None
         while message:
-            fired.add(message[2:message.index('"', 2)])
+            rule_id = message[2:message.index('"', 2)]
+            if rule_id != SESSION_RULE:
+                fired.add(rule_id)
             message = _core.complete_and_start_action(self._handle, state)
+        return ran
 
     def close(self) -> None:
         with _ENGINE_LOCK:

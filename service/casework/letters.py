@@ -2,7 +2,10 @@
 
 The chosen nominee gets the allocation with the reasons; each nominee not chosen
 gets the reasons, how their assessment compared with the allocation and the right
-to appeal. A letter holds only its addressee's own data: the other nominees are
+to appeal. A nominee who does not meet the conditions for a municipal home at all
+(vilkår in the rules: age, residence, income ...) gets a refusal of the application
+instead (`refused`): each condition not met with its text and basis, its own appeal
+text, and no comparison with the chosen one, which has nothing to do with it. A letter holds only its addressee's own data: the other nominees are
 never named, and of the chosen one's assessment only what `disclosure` allows
 (no points for a rule under the duty of confidentiality; the total difference).
 
@@ -50,8 +53,10 @@ def decision_letter(ctx: Context, vacancy_id: int, code: str) -> dict:
     chosen_code = decision["candidate"] if decision else None
     is_chosen = chosen_code == code
     number_of_candidates = rec.get("number_of_candidates", len(candidates))
+    # Results stored before eligibility conditions existed have no `qualifies`: they qualified.
+    refused = not is_chosen and own.get("qualifies", True) is False
     rows, behind, withheld, chosen_rank = [], None, False, None
-    if not is_chosen:
+    if not is_chosen and not refused:
         chosen = next((c for c in candidates if c["id"] == chosen_code), None)
         if chosen is not None:  # the team's view: both assessments at hand
             confidential = recommendations.confidential_rules(ctx, rec["id"])
@@ -67,6 +72,7 @@ def decision_letter(ctx: Context, vacancy_id: int, code: str) -> dict:
     decided_on = dt.date.fromisoformat(decision["decided_on"]) if decision else ctx.today()
     return {
         "vacancy": view, "person": person, "own": own, "is_chosen": is_chosen, "decision": decision,
+        "refused": refused, "unmet_conditions": own.get("unmet_conditions", []) if refused else [],
         "rows": rows, "behind": behind, "withheld": withheld, "decided_on": decided_on,
         "appeal_by": decided_on + dt.timedelta(weeks=APPEAL_WEEKS), "number_of_candidates": number_of_candidates,
         "recommendation": rec,
