@@ -219,7 +219,7 @@ def revoke_token(ctx: Context, token_id: int) -> dict:
 
 @unit_of_work
 def change_password(ctx: Context, old_password: str, new_password: str) -> dict:
-    user = ctx.actor
+    user = ctx.get(User, ctx.actor.id, "Brukeren")
     if user.password_hash is None or not check_password_hash(user.password_hash, old_password or ""):
         raise invalid("old_password", "passordet stemmer ikke")
     ended = replace_password(ctx.session, user, new_password, ctx.now(), "password_changed")

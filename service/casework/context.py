@@ -49,23 +49,54 @@ class UnitOfWork(Protocol):
                      text: str, data: dict) -> int: ...
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, as they were when the request began: a snapshot of the store's `User`.
+
+    Every unit of work commits, and a commit expires the session's objects, so each
+    later read of the user's role or office reloaded the user (and a unit leader's
+    units): a vacancy page of four units of work read the users table 8 times and the
+    units 7. Who the actor is does not change within one request.
+    """
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    welfare_office: str | None = None
+    unit_ids: frozenset[str] = frozenset()
+    email: str | None = None
+    active: bool = True
+
+    @classmethod
+    def of(cls, user: Any) -> "Actor":
+        return cls(id=user.id, username=user.username, display_name=getattr(user, "display_name", user.username),
+                   role=user.role, welfare_office=getattr(user, "welfare_office", None),
+                   unit_ids=frozenset(getattr(user, "unit_ids", ())), email=getattr(user, "email", None),
+                   active=getattr(user, "active", True))
+
+
 @dataclass
 class Context:
     """Who does what, when, under which rules.
 
     `uow` is the unit of work (its `session` is what the casework queries);
-    `actor` must be a `User` loaded in that session; `clock` returns an aware
+    `actor` is the acting `User` (kept as an `Actor` snapshot); `clock` returns an aware
     datetime; `rules` is the current compiled rules bundle (needed to validate
     checklists, to filter what a unit leader sees and to rank). `request_info`
     (say the client address and how the user logged in) goes into every audit entry.
     """
 
     uow: UnitOfWork
-    actor: Any  # a service.store.models.User
+    actor: Any  # a service.store.models.User, read once into an Actor
     clock: Callable[[], dt.datetime] = system_clock
     rules: CompiledRules | None = None
     request_info: dict[str, Any] = field(default_factory=dict)
     routine: Any = None  # service.routine.Routine: deadlines and targets (frister og mål); None: the shipped file
+
+    def __post_init__(self):
+        if not isinstance(self.actor, Actor):
+            self.actor = Actor.of(self.actor)
 
     def deadlines(self):
         """The routine's deadlines and holidays in use (service/routine.py)."""

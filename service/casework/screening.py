@@ -232,17 +232,22 @@ _CACHE_LOCK = Lock()
 _CACHE_SIZE = 256
 
 
-def _fingerprint(ctx: Context, vacancy: Vacancy) -> tuple:
-    """Everything the count depends on: the vacancy, the rules, the day, the waiting lists and journals."""
-    journal = ctx.session.execute(select(func.max(JournalEntry.id), func.count(JournalEntry.id))).one()
-    waiting = ctx.session.execute(select(func.max(Applicant.id), func.count(Applicant.id))
-                                  .where(Applicant.status == ApplicantStatus.WAITING.value)).one()
-    residents = ctx.session.execute(select(func.max(Resident.id), func.count(Resident.id))
-                                    .where(Resident.unit_id == vacancy.home.unit_id,
-                                           Resident.moved_out_on.is_(None))).one()
-    home = (repr(vacancy.home.unit.profile), repr(vacancy.home.facts))
-    return (str(ctx.session.get_bind().url), vacancy.id, vacancy.version, ctx.compiled_rules().book.content_hash,
-            ctx.today(), tuple(journal), tuple(waiting), tuple(residents), home)
+def _fingerprints(ctx: Context, vacancies: list[Vacancy]) -> dict[int, tuple]:
+    """Everything each count depends on: the vacancy, the rules, the day, the waiting lists and journals.
+
+    Three queries whatever the number of vacancies: the journals and the waiting lists
+    are the same for all of them, and the residents are counted per unit at once.
+    """
+    journal = tuple(ctx.session.execute(select(func.max(JournalEntry.id), func.count(JournalEntry.id))).one())
+    waiting = tuple(ctx.session.execute(select(func.max(Applicant.id), func.count(Applicant.id))
+                                        .where(Applicant.status == ApplicantStatus.WAITING.value)).one())
+    units = {v.home.unit_id for v in vacancies}
+    residents = {unit_id: (newest, count) for unit_id, newest, count in ctx.session.execute(
+        select(Resident.unit_id, func.max(Resident.id), func.count(Resident.id))
+        .where(Resident.unit_id.in_(units), Resident.moved_out_on.is_(None)).group_by(Resident.unit_id))}
+    shared = (str(ctx.session.get_bind().url), ctx.compiled_rules().book.content_hash, ctx.today(), journal, waiting)
+    return {v.id: (*shared, v.id, v.version, residents.get(v.home.unit_id, (None, 0)),
+                   repr(v.home.unit.profile), repr(v.home.facts)) for v in vacancies}
 
 
 def suitable_counts(ctx: Context, vacancies: list[Vacancy]) -> dict[int, int]:
@@ -252,11 +257,11 @@ def suitable_counts(ctx: Context, vacancies: list[Vacancy]) -> dict[int, int]:
     the rules, today, the newest journal entry and applicant), so the overview ranks
     the waiting lists again only after something they depend on changed.
     """
+    undecided = [v for v in vacancies if Stage(v.stage) in UNDECIDED]
+    keys = _fingerprints(ctx, undecided) if undecided else {}
     out = {}
-    for vacancy in vacancies:
-        if Stage(vacancy.stage) not in UNDECIDED:
-            continue
-        key = _fingerprint(ctx, vacancy)
+    for vacancy in undecided:
+        key = keys[vacancy.id]
         with _CACHE_LOCK:
             known = _CACHE.get(key)
         if known is None:
@@ -270,10 +275,14 @@ def suitable_counts(ctx: Context, vacancies: list[Vacancy]) -> dict[int, int]:
 
 
 @unit_of_work
-def hard_to_fill(ctx: Context) -> dict[int, dict]:
-    """The vacancies still being processed with fewer suitable applicants than the threshold (team only)."""
+def hard_to_fill(ctx: Context, vacancy_id: int | None = None) -> dict[int, dict]:
+    """The vacancies still being processed with fewer suitable applicants than the threshold (team only);
+    only `vacancy_id` when given (its own page needs no other)."""
     if ctx.role not in ALLOCATION_TEAM:
         return {}
-    open_ones = ctx.session.scalars(select(Vacancy).where(Vacancy.stage.in_([s.value for s in UNDECIDED]))).all()
+    query = select(Vacancy).where(Vacancy.stage.in_([s.value for s in UNDECIDED]))
+    if vacancy_id is not None:
+        query = query.where(Vacancy.id == vacancy_id)
+    open_ones = ctx.session.scalars(query).all()
     threshold = _threshold(ctx)
     return {vid: {"suitable": n, "hard_to_fill": n < threshold} for vid, n in suitable_counts(ctx, open_ones).items()}

@@ -155,7 +155,7 @@ def render_vacancy(vacancy_id: int, state: FormState | None = None):
                                        for c in preview["candidates"]])
     undecided = Stage(view["stage"]) in UNDECIDED
     may_screen = (ctx.role in TEAM and undecided) or (ctx.role == Role.CASEWORKER and view["stage"] == Stage.OPEN)
-    hard = screening.hard_to_fill(ctx).get(vacancy_id) if ctx.role in TEAM and undecided else None
+    hard = screening.hard_to_fill(ctx, vacancy_id).get(vacancy_id) if ctx.role in TEAM and undecided else None
     page = render_template(
         "pages/vacancy.html", v=view, comp=comp, rec=rec, candidates=candidates, top_score=top_score,
         shared=shared, actions=actions, state=state, waiting=waiting, role=ctx.role, team=ctx.role in TEAM,
