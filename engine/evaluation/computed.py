@@ -1,4 +1,5 @@
-"""The values computed before matching: parameters, time since or until a date, formulas, tables.
+"""The values computed before matching: parameters, time since or until a date, formulas, tables,
+and the aggregates over residents and over the candidate's lists.
 
 durable_rules compares the values of a fact but computes none (no dates, no
 arithmetic over fields, no aggregates), so these are added to each candidate's
@@ -7,9 +8,12 @@ rules/README.md lists them for policy staff. The order is fixed by what depends 
 
 1. `before_counts`: parameters in force on the assessment date (`parameter.*`),
    durations from the candidate's own dates to or from it, and between two of them;
-2. the counts over residents (CompiledRules._add_counts_many, one durable_rules match);
-3. `after_counts`: tables and formulas, in an order where everything a formula reads
-   comes before it (a cycle is refused when the rules are checked, rules.py).
+   the records of the candidate's lists with their own durations (engine/evaluation/records.py);
+2. the counts over residents and the aggregates over records (CompiledRules._add_counts_many,
+   one durable_rules match per scope): `antall`, `nyeste`, `soverom`;
+3. `after_counts`: durations from a date found among records (`maneder_siden: beregnet.siste_avslag`),
+   then tables and formulas, in an order where everything a formula reads comes before it
+   (a cycle is refused when the rules are checked, rules.py).
 
 A value that cannot be computed (a missing input, a date on the wrong side of the
 assessment date, division by zero) is left out: a comparison with it is false, and
@@ -22,46 +26,9 @@ import datetime as dt
 from typing import Any, Union
 
 from engine.language import formulas
+from engine.evaluation.durations import add_durations
+from engine.evaluation.records import AS_OF_KEY, Records
 from engine.language.vocabulary import BETWEEN, DERIVED, DURATIONS, PARAMETER, LookupTable, Vocabulary
-
-
-def whole_months(start: dt.date, end: dt.date) -> int | None:
-    """Whole calendar months from `start` to `end`; None if `end` is before `start`.
-
-    31 January to 28 February is 0 months (the 31st has not come round), to 1 March
-    is 1.
-    """
-    if end < start:
-        return None
-    months = (end.year - start.year) * 12 + (end.month - start.month)
-    if end.day < start.day:
-        months -= 1
-    return months
-
-
-def duration(kind: str, date: dt.date, as_of: dt.date) -> int | None:
-    """`dager_siden`, `maneder_til`, `alder` ...: whole units between a date and the assessment date.
-
-    "Since" of a date after the assessment date and "until" of one before it give
-    nothing rather than a silent 0: a lease that ended is not "0 months left".
-    """
-    start, end = (date, as_of) if kind.endswith("siden") or kind == "alder" else (as_of, date)
-    if end < start:
-        return None
-    if kind.startswith("dager"):
-        return (end - start).days
-    months = whole_months(start, end)
-    return months if kind.startswith("maneder") else months // 12
-
-
-def between(kind: str, start: dt.date, end: dt.date) -> int | None:
-    """`dager_mellom`, `maneder_mellom`, `ar_mellom`: whole units from `start` to `end` (None if `end` is earlier)."""
-    if end < start:
-        return None
-    if kind == "dager_mellom":
-        return (end - start).days
-    months = whole_months(start, end)
-    return months if kind == "maneder_mellom" else months // 12
 
 
 def look_up(table: LookupTable, key: Union[int, float, None]) -> Union[int, float, None]:
@@ -82,10 +49,17 @@ class ComputedValues:
     def __init__(self, vocabulary: Vocabulary):
         model = vocabulary.model
         self.parameters = [(f"{PARAMETER}.{name}", spec) for name, spec in model.parametre.items()]
-        self.durations = [(f"{DERIVED}.{name}", d.kind, d.date_field)
-                          for name, d in model.beregnet.items() if d.kind in DURATIONS]
-        self.spans = [(f"{DERIVED}.{name}", d.kind, getattr(d, d.kind).fra, getattr(d, d.kind).til)
-                      for name, d in model.beregnet.items() if d.kind in BETWEEN]
+        self.records = Records(vocabulary)
+        found_later = {f"{DERIVED}.{name}" for name, d in model.beregnet.items() if d.nyeste is not None}
+        durations = [(f"{DERIVED}.{name}", d.kind, d.date_field)
+                     for name, d in model.beregnet.items() if d.kind in DURATIONS]
+        spans = [(f"{DERIVED}.{name}", d.kind, getattr(d, d.kind).fra, getattr(d, d.kind).til)
+                 for name, d in model.beregnet.items() if d.kind in BETWEEN]
+        # A duration from a date found among records can only be computed once the records are matched.
+        self.durations = [d for d in durations if d[2] not in found_later]
+        self.spans = [s for s in spans if not {s[2], s[3]} & found_later]
+        self.late_durations = [d for d in durations if d[2] in found_later]
+        self.late_spans = [s for s in spans if {s[2], s[3]} & found_later]
         later = {f"{DERIVED}.{name}": d for name, d in model.beregnet.items() if d.kind in ("formel", "tabell")}
         parsed = {path: formulas.parse(d.formel) if d.formel is not None else d.tabell for path, d in later.items()}
         reads = {path: [how.felt] if isinstance(how, LookupTable) else formulas.references(how)
@@ -99,20 +73,17 @@ class ComputedValues:
             for path, value in in_force:
                 if value is not None:
                     values[path] = value
-            for path, kind, source in self.durations:
-                date = values.get(source)
-                if date is not None:
-                    found = duration(kind, dt.date.fromisoformat(date), as_of)
-                    if found is not None:
-                        values[path] = found
-            for path, kind, start, end in self.spans:
-                first, last = values.get(start), values.get(end)
-                if first is not None and last is not None:
-                    found = between(kind, dt.date.fromisoformat(first), dt.date.fromisoformat(last))
-                    if found is not None:
-                        values[path] = found
+        if self.durations or self.spans:
+            for values in candidates:
+                add_durations(values, as_of, self.durations, self.spans)
+        self.records.prepare(candidates, as_of)
 
     def after_counts(self, candidates: list[dict[str, Any]]) -> None:
+        if self.late_durations or self.late_spans:
+            for values in candidates:
+                as_of = values.get(AS_OF_KEY)
+                if as_of is not None:
+                    add_durations(values, dt.date.fromisoformat(as_of), self.late_durations, self.late_spans)
         if not self.after:
             return
         for values in candidates:

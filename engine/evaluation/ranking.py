@@ -13,6 +13,7 @@ from typing import Any, Callable, Sequence
 
 import engine.evaluation.facts as fact_builder
 from engine.evaluation.computed import ComputedValues
+from engine.evaluation.records import Records
 from engine.evaluation.scoring import Scoring, criterion_points
 from engine.language.case import CaseModels, case_hash, validate_case
 from engine.language.conditions import AllOf, Comparison, describe
@@ -43,8 +44,9 @@ def rule_conditions(book: Rulebook) -> dict[str, tuple[str, Any]]:
     for rule in book.composition:
         rules[rule.id] = ("kandidat", rule.betingelse)
     for name, derived in book.vocabulary.model.beregnet.items():
-        if derived.antall is not None:
+        if derived.antall is not None and derived.antall.over_list is None:
             rules[COUNT_PREFIX + name] = ("beboer", derived.antall.hvor)
+    rules.update(Records(book.vocabulary).rules())  # counts, latest dates and sharing rules over the lists' records
     for tier in book.ranking.trinn:
         if tier.betingelse is not None:
             rules[TIER_PREFIX + tier.id] = ("kandidat", tier.betingelse)
@@ -271,8 +273,11 @@ class CompiledRules:
 
     def _add_counts_many(self, cases: list[dict], per_case: list[list[dict]]) -> None:
         """Counts over residents (beregnet antall) for each candidate of each case, with one `match`
-        over every case's residents and every candidate's projection as a resident."""
-        counts = {name: d.antall for name, d in self.book.vocabulary.model.beregnet.items() if d.antall is not None}
+        over every case's residents and every candidate's projection as a resident; then the
+        aggregates over the candidates' lists, one `match` per list (engine/evaluation/records.py)."""
+        self.computed.records.add(self.evaluator, per_case)
+        counts = {name: d.antall for name, d in self.book.vocabulary.model.beregnet.items()
+                  if d.antall is not None and d.antall.over_list is None}
         if not counts:
             return
         vocab = self.book.vocabulary

@@ -56,6 +56,9 @@ def _python_type(spec: FieldSpec, vocabulary: Vocabulary, name: str):
         return (choice if t == "valg" else list[choice]), {}
     if t == "objekt":
         return _section_model(name, spec.felter or {}, vocabulary), {}
+    if t == "liste":
+        # One record per member or offer; a list not given is "ikke oppgitt", an empty one is given and empty.
+        return list[_section_model(name, spec.felter or {}, vocabulary)], {}
     raise AssertionError(t)
 
 

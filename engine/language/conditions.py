@@ -165,7 +165,9 @@ def check(cond, vocabulary, loc: tuple, scope: str) -> list[tuple[tuple, str]]:
     """Semantic checks against the vocabulary: fields declared, operators and values fit.
 
     `scope` is "kandidat" for rules about a candidate, "beboer" for the filter
-    inside a count over residents. Returns (location, bokmål message) pairs.
+    inside a count over residents, and a list's name (`husstand`) for a condition over
+    the records of that list (`hvor` of a count or `nyeste`, `begge` of a sharing rule).
+    Returns (location, bokmål message) pairs.
     """
     problems = []
     for comparison, where in walk(cond, loc):
@@ -179,13 +181,24 @@ def _check_comparison(c: Comparison, vocabulary, loc: tuple, scope: str) -> list
     if field is None:
         return [(loc + ("felt",), f"ukjent felt '{c.felt}'{vocabulary.suggest(c.felt)}")]
     section = c.felt.split(".")[0]
+    lists = getattr(vocabulary, "lists", {})
     if scope == "beboer" and section != "beboer":
         out.append((loc + ("felt",), f"inne i 'hvor' kan bare beboer-felt brukes, ikke '{c.felt}'"))
     if scope == "kandidat" and section == "beboer":
         out.append((loc + ("felt",), f"beboer-felt ('{c.felt}') kan bare brukes i 'hvor' under en beregnet telling"))
+    if scope in lists and section != scope:
+        out.append((loc + ("felt",), f"her kan bare feltene i listen 'kandidat.{scope}' brukes ({scope}.*), "
+                                     f"ikke '{c.felt}'"))
+    if scope not in lists and section in lists:
+        out.append((loc + ("felt",), f"'{c.felt}' er et felt i listen 'kandidat.{section}' og kan bare brukes i "
+                                     "'hvor' under en beregnet verdi over listen (antall, nyeste) eller i "
+                                     "'deler' under soverom"))
     op, value = c.operator, c.value
     where = loc + (op,)
     t = field.type
+    if t == "liste":
+        return out + [(loc + ("felt",), f"'{c.felt}' er en liste; sammenlign en beregnet verdi over den "
+                                        "(antall, nyeste, soverom)")]
     if isinstance(value, FieldRef):
         return out + _check_field_ref(c, field, vocabulary, where, scope)
     if t == "objekt":
@@ -230,11 +243,13 @@ def _check_field_ref(c: Comparison, field, vocabulary, where: tuple, scope: str)
     at = where + ("felt",)
     if other is None:
         return [(at, f"ukjent felt '{path}'{vocabulary.suggest(path)}")]
-    if (path.split(".")[0] == "beboer") != (scope == "beboer"):
+    scope_of = getattr(vocabulary, "scope_of", lambda p: "beboer" if p.split(".")[0] == "beboer" else "kandidat")
+    if scope_of(path) != scope_of(c.felt):
         return [(at, f"'{path}' hører ikke til samme slags opplysninger som '{c.felt}' "
-                     "(beboer-felt sammenlignes bare med beboer-felt)")]
-    if field.type in ("objekt", "dato", "flervalg") or other.type in ("objekt", "dato", "flervalg"):
-        odd = field if field.type in ("objekt", "dato", "flervalg") else other
+                     "(beboer-felt sammenlignes bare med beboer-felt, felt i en liste bare med felt i samme liste)")]
+    odd_types = ("objekt", "dato", "flervalg", "liste")
+    if field.type in odd_types or other.type in odd_types:
+        odd = field if field.type in odd_types else other
         return [(at, f"'{odd.path}' (type {odd.type}) kan ikke sammenlignes med et annet felt"
                      + ("; regn om datoer med en beregnet verdi (dager_siden, maneder_til ...)" if odd.type == "dato" else ""))]
     if op in NUMERIC_OPERATORS:

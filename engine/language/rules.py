@@ -36,7 +36,7 @@ from engine.errors import Problem, RulesError
 from engine.language.texts import placeholders
 from engine.language.validation_messages import problems_from
 from engine.language import formulas
-from engine.language.vocabulary import DERIVED, PARAMETER, Vocabulary, VocabularyFile
+from engine.language.vocabulary import DERIVED, PARAMETER, SECTIONS, Vocabulary, VocabularyFile
 from engine.language.yaml_source import SourceDocument, YamlSyntaxError, read_yaml_file, shown_path
 
 RULE_ID = r"^[a-z0-9][a-z0-9_]*$"
@@ -452,6 +452,10 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
                 elif placeholder.startswith("beboer."):
                     problems.append(doc.problem(base + (text_key,),
                                                 f"teksten kan ikke vise beboer-felt ('{{{placeholder}}}')", rule.id))
+                elif known is not None and (vocab.scope_of(placeholder) != "kandidat" or known.type == "liste"):
+                    problems.append(doc.problem(base + (text_key,),
+                                                f"teksten kan ikke vise en liste eller et felt i en liste "
+                                                f"('{{{placeholder}}}'); vis en beregnet verdi over listen", rule.id))
                 elif slot.forms and known is not None and not known.is_number:
                     problems.append(doc.problem(base + (text_key,),
                                                 f"'{{{slot.text}}}': entall og flertall passer bare etter et tall, "
@@ -534,7 +538,7 @@ def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
     for path in vocab.fields:
         name = path.rsplit(".", 1)[1]
         if not FIELD_NAME.match(name):
-            problems.append(doc.problem(_vocabulary_loc(path), f"feltnavnet '{name}' kan bare ha små bokstaver a-z, "
+            problems.append(doc.problem(_vocabulary_loc(path, vocab), f"feltnavnet '{name}' kan bare ha små bokstaver a-z, "
                                                                "tall og _ (og må begynne med en bokstav)"))
     for section, fields in model.seksjoner.items():
         for name, spec in fields.items():
@@ -552,6 +556,7 @@ def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
                     elif source.type != spec.type or (source.values or None) != (vocab.values_of(spec) or None):
                         problems.append(doc.problem(loc + ("fra_kandidat",),
                                                     f"'{spec.fra_kandidat}' har en annen type eller andre verdier enn beboerfeltet"))
+    problems += _check_lists(vocab, doc)
     for section in ("kandidat", "beboer"):
         if section == "beboer" and not model.seksjoner.get(section):
             continue  # a bundle with no rules about residents need not describe them
@@ -575,6 +580,8 @@ def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
                                                            f"{vocab.suggest(source) if f is None else ''}"))
             elif f.path.startswith("beboer."):
                 problems.append(doc.problem(loc + (kind,), "beboer-felt kan bare telles, ikke regnes tid for"))
+            elif vocab.scope_of(source) != "kandidat":
+                problems.append(doc.problem(loc + (kind,), _record_elsewhere(source, vocab)))
         elif kind.endswith("_mellom"):
             span = getattr(derived, kind)
             for end in ("fra", "til"):
@@ -585,15 +592,107 @@ def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
                                                                    f"{vocab.suggest(path) if f is None else ''}"))
                 elif path.startswith("beboer."):
                     problems.append(doc.problem(loc + (kind, end), "beboer-felt kan bare telles, ikke regnes tid for"))
+                elif vocab.scope_of(path) != "kandidat":
+                    problems.append(doc.problem(loc + (kind, end), _record_elsewhere(path, vocab)))
         elif kind == "antall":
-            for at, msg in cond_lang.check(derived.antall.hvor, vocab, loc + ("antall", "hvor"), "beboer"):
-                problems.append(doc.problem(at, msg))
+            count = derived.antall
+            scope = "beboer"
+            if count.over_list is not None:
+                scope = _known_list(count.blant, vocab, doc, loc + ("antall", "blant"), problems)
+            if scope is not None:
+                for at, msg in cond_lang.check(count.hvor, vocab, loc + ("antall", "hvor"), scope):
+                    problems.append(doc.problem(at, msg))
+        elif kind == "nyeste":
+            latest = derived.nyeste
+            scope = _known_list(latest.blant, vocab, doc, loc + ("nyeste", "blant"), problems)
+            if scope is not None:
+                f = vocab.get(latest.felt)
+                if f is None or vocab.scope_of(latest.felt) != scope or f.type != "dato":
+                    problems.append(doc.problem(loc + ("nyeste", "felt"), (
+                        f"'{latest.felt}' er ikke et datofelt i listen '{latest.blant}'"
+                        f"{vocab.suggest(latest.felt) if f is None else ''}; "
+                        f"datofeltene i listen: {', '.join(_list_fields(vocab, scope, 'dato')) or 'ingen'}")))
+                if latest.hvor is not None:
+                    for at, msg in cond_lang.check(latest.hvor, vocab, loc + ("nyeste", "hvor"), scope):
+                        problems.append(doc.problem(at, msg))
+        elif kind == "soverom":
+            bedrooms = derived.soverom
+            scope = _known_list(bedrooms.blant, vocab, doc, loc + ("soverom", "blant"), problems)
+            if scope is not None and bedrooms.hvor is not None:
+                for at, msg in cond_lang.check(bedrooms.hvor, vocab, loc + ("soverom", "hvor"), scope):
+                    problems.append(doc.problem(at, msg))
+            if scope is not None:
+                for i, rule in enumerate(bedrooms.deler):
+                    at_rule = loc + ("soverom", "deler", i)
+                    if rule.begge is not None:
+                        for at, msg in cond_lang.check(rule.begge, vocab, at_rule + ("begge",), scope):
+                            problems.append(doc.problem(at, msg))
+                    for j, path in enumerate(rule.samme):
+                        f = vocab.get(path)
+                        if f is None or vocab.scope_of(path) != scope:
+                            problems.append(doc.problem(at_rule + ("samme", j), (
+                                f"'{path}' er ikke et felt i listen '{bedrooms.blant}'"
+                                f"{vocab.suggest(path) if f is None else ''}; delingsreglene kan bare lese "
+                                f"feltene i listen: {', '.join(_list_fields(vocab, scope))}")))
         elif kind == "tabell":
             problems += [doc.problem(loc + ("tabell", "felt"), msg)
                          for msg in _number_inputs([derived.tabell.felt], vocab)]
         else:
             problems += [doc.problem(loc + ("formel",), msg) for msg in _check_formula(derived, vocab)]
     problems += _check_cycles(model, doc)
+    return problems
+
+
+def _record_elsewhere(path: str, vocab: Vocabulary) -> str:
+    name = vocab.scope_of(path)
+    return (f"'{path}' er et felt i listen 'kandidat.{name}'; regn tid for det under listens egne 'beregnet', "
+            "eller finn en dato blant postene med 'nyeste'")
+
+
+def _list_fields(vocab: Vocabulary, scope: str, kind: str | None = None) -> list[str]:
+    return [path for path, f in vocab.fields.items()
+            if path.split(".", 1)[0] == scope and (kind is None or f.type == kind)]
+
+
+def _known_list(blant: str, vocab: Vocabulary, doc: SourceDocument, at: tuple, problems: list) -> str | None:
+    """The scope (list name) `blant` names, or None after reporting why it names none."""
+    section, _, name = blant.partition(".")
+    if section == "kandidat" and name in vocab.lists:
+        return name
+    known = [f"kandidat.{n}" for n in vocab.lists]
+    close = difflib.get_close_matches(blant, known, n=1)
+    hint = f" (mente du '{close[0]}'?)" if close else ""
+    listed = ", ".join(known) if known else "ingen (legg til et felt med type: liste under kandidat)"
+    problems.append(doc.problem(at, f"ukjent liste '{blant}'{hint}; kandidatens lister: {listed}"
+                                    + ("; 'antall' kan også telle 'beboere' eller 'beboere_etter_innflytting'"
+                                       if at[-2] == "antall" else "")))
+    return None
+
+
+def _check_lists(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
+    """Lists (type liste) belong to the candidate, and a record's durations read the record's own dates."""
+    problems = []
+    for section, fields in vocab.model.seksjoner.items():
+        for name, spec in fields.items():
+            if spec.type == "liste" and section != "kandidat":
+                problems.append(doc.problem(("seksjoner", section, name, "type"),
+                                            "type liste passer bare under kandidat (kandidatens husstand, "
+                                            "tidligere tilbud ...)"))
+    reserved = {*SECTIONS, DERIVED, PARAMETER}
+    for name, spec in vocab.lists.items():
+        loc = ("seksjoner", "kandidat", name)
+        if name in reserved:
+            problems.append(doc.problem(loc, f"en liste kan ikke hete '{name}' (navnet brukes om andre felt)"))
+        for inner, derived in (spec.beregnet or {}).items():
+            kind = derived.kind
+            ends = [("", derived.date_field)] if derived.date_field is not None else [
+                (end, getattr(getattr(derived, kind), end)) for end in ("fra", "til")]
+            for end, path in ends:
+                f = vocab.get(path)
+                if f is None or f.type != "dato" or vocab.scope_of(path) != name:
+                    problems.append(doc.problem(loc + ("beregnet", inner, kind) + ((end,) if end else ()), (
+                        f"'{path}' er ikke et datofelt i listen{vocab.suggest(path) if f is None else ''}; "
+                        f"datofeltene i listen: {', '.join(_list_fields(vocab, name, 'dato')) or 'ingen'}")))
     return problems
 
 
@@ -606,6 +705,9 @@ def _number_inputs(paths: list[str], vocab: Vocabulary) -> list[str]:
             out.append(f"ukjent felt '{path}'{vocab.suggest(path)}")
         elif path.startswith("beboer."):
             out.append(f"'{path}' er et beboer-felt; beboere telles med 'antall', de regnes ikke med")
+        elif vocab.scope_of(path) != "kandidat":
+            out.append(f"'{path}' er et felt i listen 'kandidat.{vocab.scope_of(path)}'; regn med en beregnet "
+                       "verdi over listen (antall, soverom)")
         elif f.type == "dato":
             out.append(f"'{path}' er en dato; regn den om med dager_siden, maneder_siden, ar_siden, alder "
                        "eller dager_til/maneder_til/ar_til først")
@@ -658,13 +760,20 @@ def _check_cycles(model: VocabularyFile, doc: SourceDocument) -> list[Problem]:
     return []
 
 
-def _vocabulary_loc(path: str) -> tuple:
-    """`botiltak.bemanning.natt` -> its location in felter.yaml, for the line number."""
+def _vocabulary_loc(path: str, vocab: Vocabulary | None = None) -> tuple:
+    """`botiltak.bemanning.natt` -> its location in felter.yaml, for the line number.
+
+    A record's field (`husstand.fodt`) stands under its list in `kandidat`, in `felter` or `beregnet`.
+    """
     section, *rest = path.split(".")
     if section == DERIVED:
         return ("beregnet", *rest)
     if section == PARAMETER:
         return ("parametre", *rest)
+    if vocab is not None and section in vocab.lists:
+        spec = vocab.lists[section]
+        where = "beregnet" if rest[0] in (spec.beregnet or {}) else "felter"
+        return ("seksjoner", "kandidat", section, where, rest[0])
     loc: tuple = ("seksjoner", section, rest[0])
     for part in rest[1:]:
         loc += ("felter", part)

@@ -20,7 +20,11 @@ SECTIONS = ("ledig_bolig", "bolig", "botiltak", "beboer", "kandidat", "sjekklist
 DERIVED = "beregnet"
 PARAMETER = "parameter"
 
-FieldType = Literal["tekst", "heltall", "tall", "boolsk", "dato", "valg", "flervalg", "objekt"]
+FieldType = Literal["tekst", "heltall", "tall", "boolsk", "dato", "valg", "flervalg", "objekt", "liste"]
+# What a record of a list (liste) may hold: one value per field, so each record is a flat fact.
+RECORD_TYPES = ("tekst", "heltall", "tall", "boolsk", "dato", "valg")
+# The counts over residents; any other `blant` names a list of the candidate (`kandidat.husstand`).
+RESIDENT_COUNTS = ("beboere", "beboere_etter_innflytting")
 
 
 class FieldSpec(BaseModel):
@@ -36,7 +40,11 @@ class FieldSpec(BaseModel):
         None, description="Tillatte verdier (kode: etikett) eller navnet på en verdiliste.")
     min: Optional[float] = None
     maks: Optional[float] = None
-    felter: Optional[dict[str, "FieldSpec"]] = Field(None, description="Underfelt for type objekt.")
+    felter: Optional[dict[str, "FieldSpec"]] = Field(
+        None, description="Underfelt for type objekt; for type liste feltene i hver post (bare enkle verdier).")
+    beregnet: Optional[dict[str, "DerivedSpec"]] = Field(
+        None, description="For type liste: verdier regnet ut for hver post på vurderingsdatoen (alder, "
+                          "maneder_siden ...), brukt som <liste>.<navn>.")
     deles_med_botiltak: bool = Field(
         False, description="Kan vises for botiltaket når søkeren har samtykket.")
     fra_kandidat: Optional[str] = Field(
@@ -52,21 +60,87 @@ class FieldSpec(BaseModel):
             raise ValueError(f"type {self.type} må ha 'verdier'")
         if self.type not in ("valg", "flervalg") and self.verdier:
             raise ValueError(f"'verdier' passer bare for type valg og flervalg, ikke {self.type}")
-        if self.type == "objekt" and not self.felter:
-            raise ValueError("type objekt må ha 'felter'")
-        if self.type != "objekt" and self.felter:
-            raise ValueError("'felter' passer bare for type objekt")
+        if self.type in ("objekt", "liste") and not self.felter:
+            raise ValueError(f"type {self.type} må ha 'felter'")
+        if self.type not in ("objekt", "liste") and self.felter:
+            raise ValueError("'felter' passer bare for type objekt og liste")
+        if self.type != "liste" and self.beregnet:
+            raise ValueError("'beregnet' i et felt passer bare for type liste")
+        if self.type == "liste":
+            for name, spec in (self.felter or {}).items():
+                if spec.type not in RECORD_TYPES:
+                    raise ValueError(f"feltet '{name}' i en liste må ha en enkel type ({', '.join(RECORD_TYPES)}), "
+                                     f"ikke {spec.type}")
+            for name, derived in (self.beregnet or {}).items():
+                if derived.kind not in DURATIONS and derived.kind not in BETWEEN:
+                    raise ValueError(f"'{name}': en beregnet verdi for hver post kan bare regne tid "
+                                     f"({', '.join([*DURATIONS, *BETWEEN])}), ikke {derived.kind}")
         return self
 
 
 class CountSpec(BaseModel):
-    """How many residents match a condition (antall beboere som ...)."""
+    """How many residents, or records of one of the candidate's lists, match a condition (antall ... som)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    blant: Literal["beboere", "beboere_etter_innflytting"] = Field(
-        description="beboere: dagens beboere; beboere_etter_innflytting: dagens beboere pluss kandidaten.")
+    blant: str = Field(
+        description="beboere: dagens beboere; beboere_etter_innflytting: dagens beboere pluss kandidaten; "
+                    "kandidat.<liste>: postene i en av kandidatens lister (f.eks. kandidat.husstand).")
     hvor: "Condition"
+
+    @property
+    def over_list(self) -> str | None:
+        """The list counted (`husstand` for `kandidat.husstand`), None for a count over residents."""
+        return None if self.blant in RESIDENT_COUNTS else self.blant.partition(".")[2]
+
+
+class LatestSpec(BaseModel):
+    """The latest date among the records of a list that match (nyeste): "the last refusal".
+
+    `nummer: 2` gives the second latest, so "two refusals within 12 months" is the months
+    between the last two, without counting windows back from the assessment date.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    blant: str = Field(description="Listen, f.eks. kandidat.tidligere_tilbud.")
+    felt: str = Field(description="Datofeltet i posten, f.eks. tidligere_tilbud.dato.")
+    hvor: Optional["Condition"] = Field(None, description="Bare poster der betingelsen holder (uten: alle).")
+    nummer: StrictInt = Field(1, ge=1, le=20, description="1: den nyeste datoen, 2: den nest nyeste ...")
+
+    @property
+    def over_list(self) -> str:
+        return self.blant.partition(".")[2]
+
+
+class SharingRule(BaseModel):
+    """Who may share a bedroom (deler): two members who each meet `begge` and agree on `samme`."""
+
+    model_config = ConfigDict(extra="forbid")
+    navn: Optional[str] = Field(None, description="Hva regelen er, slik normen skriver den (f.eks. «par»).")
+    begge: Optional["Condition"] = Field(None, description="Betingelse over postens felt som begge må oppfylle.")
+    samme: list[str] = Field(default_factory=list,
+                             description="Felt i posten begge må ha samme (oppgitte) verdi for, f.eks. husstand.kjonn.")
+
+    @model_validator(mode="after")
+    def _says_something(self):
+        if self.begge is None and not self.samme:
+            raise ValueError("en delingsregel må ha 'begge', 'samme' eller begge deler")
+        return self
+
+
+class BedroomSpec(BaseModel):
+    """The bedroom need of a household (soverombehov): the fewest rooms such that every room holds
+    one member, or two members one of the sharing rules lets share."""
+
+    model_config = ConfigDict(extra="forbid")
+    blant: str = Field(description="Listen over husstandsmedlemmer, f.eks. kandidat.husstand.")
+    hvor: Optional["Condition"] = Field(None, description="Bare medlemmer der betingelsen holder, trenger rom "
+                                                          "(uten: alle i listen).")
+    deler: list[SharingRule] = Field(min_length=1, description="Hvem som kan dele soverom, i normens rekkefølge.")
+
+    @property
+    def over_list(self) -> str:
+        return self.blant.partition(".")[2]
 
 
 # The kinds of computed value that count time from or to a date, with the unit of the result.
@@ -74,6 +148,10 @@ DURATIONS = {
     "dager_siden": "dager", "maneder_siden": "måneder", "ar_siden": "år", "alder": "år",
     "dager_til": "dager", "maneder_til": "måneder", "ar_til": "år",
 }
+
+
+# Kinds of computed value whose unit is fixed by the kind.
+FIXED_UNITS = {"soverom": "rom"}
 
 
 # Time between two dates of the case (e.g. age when the application came in), with the unit.
@@ -134,6 +212,9 @@ class DerivedSpec(BaseModel):
     maneder_mellom: Optional[Span] = Field(None, description="Hele måneder mellom to datoer i saken.")
     ar_mellom: Optional[Span] = Field(None, description="Hele år mellom to datoer i saken (f.eks. alder ved søknad).")
     antall: Optional[CountSpec] = None
+    nyeste: Optional[LatestSpec] = Field(None, description="Den nyeste (eller nest nyeste ...) datoen blant postene "
+                                                           "i en liste som oppfyller en betingelse.")
+    soverom: Optional[BedroomSpec] = Field(None, description="Soverom husstanden trenger etter delingsregler.")
     formel: Optional[str] = Field(None, description="Regnestykke over felt, parametre og beregnede verdier: "
                                                     "+ - * /, min(), max(), rund_ned(), rund_opp().")
     tabell: Optional[LookupTable] = None
@@ -148,8 +229,8 @@ class DerivedSpec(BaseModel):
             found = f" (fant {', '.join(kinds)})" if kinds else ""
             raise ValueError(f"en beregnet verdi må ha nøyaktig én av {names}{found}")
         if self.enhet is not None and self.kind not in ("formel", "tabell"):
-            raise ValueError(f"'enhet' passer bare for formel og tabell; {self.kind} har enheten "
-                             f"{DURATIONS.get(self.kind) or BETWEEN.get(self.kind, 'antall')}")
+            fixed = DURATIONS.get(self.kind) or BETWEEN.get(self.kind) or FIXED_UNITS.get(self.kind, "antall")
+            raise ValueError(f"'enhet' passer bare for formel og tabell; {self.kind} har enheten {fixed}")
         return self
 
     def kinds_set(self) -> list[str]:
@@ -178,7 +259,20 @@ class DerivedSpec(BaseModel):
         if self.tabell is not None:
             return [self.tabell.felt]
         if self.antall is not None:
-            return list(dict.fromkeys(c.felt for c, _ in conditions.walk(self.antall.hvor)))
+            found = [] if self.antall.over_list is None else [self.antall.blant]
+            return list(dict.fromkeys(found + [c.felt for c, _ in conditions.walk(self.antall.hvor)]))
+        if self.nyeste is not None:
+            latest = self.nyeste
+            inner = [c.felt for c, _ in conditions.walk(latest.hvor)] if latest.hvor is not None else []
+            return list(dict.fromkeys([latest.blant, latest.felt, *inner]))
+        if self.soverom is not None:
+            found = [self.soverom.blant]
+            if self.soverom.hvor is not None:
+                found += [c.felt for c, _ in conditions.walk(self.soverom.hvor)]
+            for rule in self.soverom.deler:
+                found += [c.felt for c, _ in conditions.walk(rule.begge)] if rule.begge is not None else []
+                found += rule.samme
+            return list(dict.fromkeys(found))
         try:
             return formulas.references(formulas.parse(self.formel))
         except formulas.FormulaError:
@@ -254,19 +348,39 @@ class Vocabulary:
     def __init__(self, model: VocabularyFile):
         self.model = model
         self.fields: dict[str, ResolvedField] = {}
+        # The candidate's lists (liste) by name: each record is a fact of its own scope, named by the list.
+        self.lists: dict[str, FieldSpec] = {name: spec for name, spec in model.seksjoner.get("kandidat", {}).items()
+                                            if spec.type == "liste"}
         for section, fields in model.seksjoner.items():
             self._add(section, fields)
         for name, derived in model.beregnet.items():
-            kind = derived.kind
-            self.fields[f"{DERIVED}.{name}"] = ResolvedField(
-                path=f"{DERIVED}.{name}", type="tall" if kind in ("formel", "tabell") else "heltall",
-                label=derived.etikett, derived=derived,
-                unit=derived.enhet or DURATIONS.get(kind) or BETWEEN.get(kind))
+            self.fields[f"{DERIVED}.{name}"] = self._derived(f"{DERIVED}.{name}", derived)
+        for name, spec in self.lists.items():
+            self._add(name, spec.felter or {})
+            for inner, derived in (spec.beregnet or {}).items():
+                self.fields[f"{name}.{inner}"] = self._derived(f"{name}.{inner}", derived)
         for name, parameter in model.parametre.items():
             whole = all(isinstance(v, int) for v in parameter.verdier.values())
             self.fields[f"{PARAMETER}.{name}"] = ResolvedField(
                 path=f"{PARAMETER}.{name}", type="heltall" if whole else "tall", label=parameter.etikett,
                 parameter=parameter, unit=parameter.enhet)
+
+    @staticmethod
+    def _derived(path: str, derived: DerivedSpec) -> ResolvedField:
+        kind = derived.kind
+        kind_type = {"formel": "tall", "tabell": "tall", "nyeste": "dato"}.get(kind, "heltall")
+        return ResolvedField(path=path, type=kind_type, label=derived.etikett, derived=derived,
+                             unit=derived.enhet or DURATIONS.get(kind) or BETWEEN.get(kind) or FIXED_UNITS.get(kind))
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        """The kinds of fact rules are matched against: candidates, residents and the records of each list."""
+        return ("kandidat", "beboer", *self.lists)
+
+    def scope_of(self, path: str) -> str:
+        """Which kind of fact a path belongs to: "beboer", a list's name, or "kandidat" (everything else)."""
+        head = path.split(".", 1)[0]
+        return head if head == "beboer" or head in self.lists else "kandidat"
 
     def _add(self, prefix: str, fields: dict[str, FieldSpec]) -> None:
         for name, spec in fields.items():
@@ -274,7 +388,7 @@ class Vocabulary:
             values = self.values_of(spec)
             self.fields[path] = ResolvedField(path=path, type=spec.type, label=spec.etikett,
                                               values=values, spec=spec, unit=spec.enhet)
-            if spec.felter:
+            if spec.felter and spec.type == "objekt":
                 self._add(path, spec.felter)
 
     def values_of(self, spec: FieldSpec) -> dict[str, str] | None:
@@ -302,5 +416,9 @@ class Vocabulary:
 from engine.language.conditions import Condition  # noqa: E402  (mutual reference: counts hold conditions)
 
 CountSpec.model_rebuild()
+LatestSpec.model_rebuild()
+SharingRule.model_rebuild()
+BedroomSpec.model_rebuild()
 DerivedSpec.model_rebuild()
+FieldSpec.model_rebuild()
 VocabularyFile.model_rebuild()

@@ -131,8 +131,22 @@ def _rules(book: Rulebook) -> Iterator[_Rule]:
             yield _Rule("rangering.yaml", ("trinn", i), tier.id, "trinn", "kandidat", tier.betingelse)
     for name, derived in book.vocabulary.model.beregnet.items():
         if getattr(derived, "antall", None) is not None:
-            yield _Rule("felter.yaml", ("beregnet", name, "antall"), None, f"beregnet.{name}", "beboer",
-                        derived.antall.hvor, key="hvor")
+            count = derived.antall
+            scope = "beboer" if count.over_list is None else count.over_list
+            yield _Rule("felter.yaml", ("beregnet", name, "antall"), None, f"beregnet.{name}", scope,
+                        count.hvor, key="hvor")
+        # Conditions over a list's records (issue 9, items 8 and 10) are judged like counts over residents.
+        if getattr(derived, "nyeste", None) is not None and derived.nyeste.hvor is not None:
+            yield _Rule("felter.yaml", ("beregnet", name, "nyeste"), None, f"beregnet.{name}",
+                        derived.nyeste.over_list, derived.nyeste.hvor, key="hvor")
+        if getattr(derived, "soverom", None) is not None:
+            if derived.soverom.hvor is not None:
+                yield _Rule("felter.yaml", ("beregnet", name, "soverom"), None, f"beregnet.{name}",
+                            derived.soverom.over_list, derived.soverom.hvor, key="hvor")
+            for i, rule in enumerate(derived.soverom.deler):
+                if rule.begge is not None:
+                    yield _Rule("felter.yaml", ("beregnet", name, "soverom", "deler", i), None,
+                                f"beregnet.{name}", derived.soverom.over_list, rule.begge, key="begge")
 
 
 def _problem(book: Rulebook, file: str, loc: tuple, message: str, rule_id: str | None) -> Problem:
@@ -352,6 +366,8 @@ def _range(book: Rulebook, path: str) -> tuple[_Bound | None, _Bound | None]:
         unit, _, direction = kind.partition("_")
         if kind == "antall":
             low = _Bound(0, "en telling er aldri negativ")
+        elif kind == "soverom":
+            low = _Bound(0, "et soverombehov er aldri negativt")
         elif kind == "alder":
             low = _Bound(0, "en alder er aldri negativ")
             high = _Bound(AGE_LIMIT, f"ingen er eldre enn {AGE_LIMIT} år", certain=False)
@@ -433,8 +449,7 @@ def _ranges(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
                 continue
             always, bound, side = verdict
             field = book.vocabulary.get(comparison.felt)
-            present = (field.derived is not None and getattr(field.derived, "antall", None) is not None) or (
-                field.spec is not None and field.spec.obligatorisk)
+            present = _always_given(field)
             said = f"'{comparison.operator}: {_shown(value)}'"
             known = f"'{comparison.felt}' er aldri {side} {bound.value:g} ({bound.why})"
             if not always:
@@ -769,9 +784,16 @@ def _domain(book: Rulebook, path: str, constants: set) -> list:
         values = ["2000-01-01"]
     else:  # tekst
         values = sorted(str(c) for c in constants) + ["(annen tekst)"]
-    required = field.spec is not None and field.spec.obligatorisk
-    counted = field.derived is not None and getattr(field.derived, "antall", None) is not None
-    return values if (required or counted) else values + [None]
+    return values if _always_given(field) else values + [None]
+
+
+def _always_given(field) -> bool:
+    """Whether a field always has a value: a required field, or a count over residents (a list the case
+    leaves out gives no count: "ikke oppgitt")."""
+    if field.spec is not None and field.spec.obligatorisk:
+        return True
+    count = getattr(field.derived, "antall", None) if field.derived is not None else None
+    return count is not None and getattr(count, "over_list", None) is None
 
 
 def _product(fields: list[str], domains: list[list]) -> list[dict] | None:
@@ -799,6 +821,9 @@ def _unused_fields(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
     vocab = book.vocabulary
     for derived in vocab.model.beregnet.values():
         used.update(_reads(derived))
+    for spec in getattr(vocab, "lists", {}).values():
+        for derived in (spec.beregnet or {}).values():
+            used.update(_reads(derived))
     for section, fields in vocab.model.seksjoner.items():
         for name, spec in fields.items():
             if spec.fra_kandidat:
@@ -808,5 +833,5 @@ def _unused_fields(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
         if field.type == "objekt" or path in used or any(u.startswith(path + ".") for u in used):
             continue
         out.append(LintFinding("merknad", book.sources["felter.yaml"].problem(
-            _vocabulary_loc(path), f"feltet '{path}' brukes ikke av noen regel")))
+            _vocabulary_loc(path, vocab), f"feltet '{path}' brukes ikke av noen regel")))
     return out

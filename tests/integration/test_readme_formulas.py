@@ -10,21 +10,14 @@ from pathlib import Path
 import yaml
 
 from engine import CompiledRules, load_rules
+from support.readme import yaml_blocks
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _blocks(heading: str) -> list[str]:
-    text = (ROOT / "rules" / "README.md").read_text(encoding="utf-8")
-    part = text[text.index(heading):]
-    ends = [i for i in (part.find("\n## "), part.find("\n### ")) if i > 0]
-    part = part[:min(ends)] if ends else part
-    return [block.split("```")[0] for block in part.split("```yaml\n")[1:]]
-
-
 def _readme_bundle(tmp_path: Path) -> Path:
-    [parameters] = _blocks("### Parametre")
-    fields, derived, check = _blocks("### Tabeller og formler")
+    [parameters] = yaml_blocks("### Parametre")
+    fields, derived, check = yaml_blocks("### Tabeller og formler")
     folder = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", folder)
     vocabulary = (folder / "felter.yaml").read_text(encoding="utf-8")

@@ -37,6 +37,8 @@ def random_value(rng: random.Random, spec, vocabulary, as_of: dt.date):
         return rng.sample(options, rng.randint(0, len(options)))
     if t == "objekt":
         return random_section(rng, spec.felter, vocabulary, as_of)
+    if t == "liste":  # only a vocabulary with lists draws here, so the shipped rules' cases stay the same
+        return [random_section(rng, spec.felter, vocabulary, as_of) for _ in range(rng.randint(0, 5))]
     raise AssertionError(t)
 
 

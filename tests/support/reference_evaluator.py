@@ -12,11 +12,18 @@ the semantics stated in `engine/language/conditions.py`:
   `har_felles_med` for at least one value in common with another list field.
 
 It has the interface of `engine.evaluation.durable_adapter.DurableRules`, so
-`CompiledRules(book, evaluator_factory=ReferenceRules)` ranks with it.
+`CompiledRules(book, evaluator_factory=ReferenceRules)` ranks with it; the records of
+the candidate's lists are facts of their list's scope, as there.
+
+`reference_aggregates` computes the aggregates over a candidate's lists (antall,
+nyeste, soverom) straight from the case, without the engine's record facts, and
+`reference_bedrooms` the bedroom need by trying every way of putting people in rooms,
+so the tests can compare the engine's counting and pairing with something obvious.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Iterable
 
 from engine.language.conditions import AllOf, AnyOf, Comparison, FieldRef, Not
@@ -78,7 +85,7 @@ def _same(actual, expected) -> bool:
 class ReferenceRules:
     """Same interface as DurableRules: `match(scope, facts)` -> the rule ids that hold, per fact."""
 
-    def __init__(self, rules: dict[str, tuple[str, Any]], values_of=None):
+    def __init__(self, rules: dict[str, tuple[str, Any]], values_of=None, scopes=None):
         self.rules = dict(rules)
 
     def match(self, scope: str, facts: Iterable[dict[str, Any]]) -> list[set[str]]:
@@ -87,3 +94,84 @@ class ReferenceRules:
 
     def close(self) -> None:
         pass
+
+
+def reference_bedrooms(members: int, may_share) -> int:
+    """The fewest rooms over every way to put `members` people one or two to a room (pairs that may share)."""
+    def rooms(left: tuple[int, ...]) -> int:
+        if not left:
+            return 0
+        first, rest = left[0], left[1:]
+        best = 1 + rooms(rest)
+        for k, other in enumerate(rest):
+            if may_share(first, other) and may_share(other, first):
+                best = min(best, 1 + rooms(rest[:k] + rest[k + 1:]))
+        return best
+
+    return rooms(tuple(range(members)))
+
+
+def _months(start: dt.date, end: dt.date) -> int | None:
+    if end < start:
+        return None
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if end.day < start.day else months
+
+
+def _record_values(name: str, item: dict, spec, as_of: dt.date) -> dict:
+    """One record as a fact: its fields and its list's durations, written out by hand."""
+    values = {f"{name}.{key}": value for key, value in item.items()}
+    for inner, derived in (spec.beregnet or {}).items():
+        kind = derived.kind
+        if derived.date_field is not None:
+            raw = values.get(derived.date_field)
+            if raw is None:
+                continue
+            day = dt.date.fromisoformat(raw)
+            start, end = (day, as_of) if kind.endswith("siden") or kind == "alder" else (as_of, day)
+        else:
+            span = getattr(derived, kind)
+            if values.get(span.fra) is None or values.get(span.til) is None:
+                continue
+            start, end = dt.date.fromisoformat(values[span.fra]), dt.date.fromisoformat(values[span.til])
+        if end < start:
+            continue
+        if kind.startswith("dager"):
+            values[f"{name}.{inner}"] = (end - start).days
+        else:
+            months = _months(start, end)
+            values[f"{name}.{inner}"] = months if kind.startswith("maneder") else months // 12
+    return values
+
+
+def reference_aggregates(vocabulary, candidate: dict, as_of: dt.date) -> dict[str, Any]:
+    """`beregnet.*` of every count, latest date and bedroom need over the candidate's lists (a validated
+    candidate as in the case), by the language's rules: a list not given gives nothing."""
+    out: dict[str, Any] = {}
+    for name, derived in vocabulary.model.beregnet.items():
+        how = derived.antall or derived.nyeste or derived.soverom
+        if how is None or getattr(how, "over_list", None) is None:
+            continue
+        items = candidate.get(how.over_list)
+        if items is None:
+            continue
+        spec = vocabulary.lists[how.over_list]
+        records = [_record_values(how.over_list, item, spec, as_of) for item in items]
+        path = f"beregnet.{name}"
+        if derived.antall is not None:
+            out[path] = sum(1 for r in records if holds(how.hvor, r))
+        elif derived.nyeste is not None:
+            dates = sorted((r[how.felt] for r in records if r.get(how.felt) is not None
+                            and dt.date.fromisoformat(r[how.felt]) <= as_of
+                            and (how.hvor is None or holds(how.hvor, r))), reverse=True)
+            if len(dates) >= how.nummer:
+                out[path] = dates[how.nummer - 1]
+        else:
+            records = [r for r in records if how.hvor is None or holds(how.hvor, r)]
+
+            def may_share(i, j, records=records, rules=how.deler):
+                return any((rule.begge is None or (holds(rule.begge, records[i]) and holds(rule.begge, records[j])))
+                           and all(records[i].get(p) is not None and _same(records[i].get(p), records[j].get(p))
+                                   for p in rule.samme) for rule in rules)
+            out[path] = reference_bedrooms(len(records), may_share)
+    return out

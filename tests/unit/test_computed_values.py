@@ -13,7 +13,7 @@ import datetime as dt
 import pytest
 
 from engine import CompiledRules, RulesError, load_rules
-from engine.evaluation.computed import duration, whole_months
+from engine.evaluation.durations import duration, whole_months
 from engine.language import formulas
 from support.bundles import write_bundle
 from support.reference_evaluator import ReferenceRules

@@ -1,0 +1,179 @@
+"""The candidate's lists (lister): household members, earlier offers ... each record a fact of its own.
+
+Real allocation policies count who lives in the household and look back at earlier
+offers ("two refusals within 12 months"); a single number the caseworker fills in
+hides who was counted and why. A list field (`type: liste` under `kandidat:`) carries
+the records themselves, and computed values aggregate them:
+
+- `antall` with `blant: kandidat.<liste>`: how many records meet `hvor`;
+- `nyeste`: the latest (or, with `nummer: n`, the n-th latest) date among the records
+  that meet `hvor`, dates after the assessment date left out (on that date the record
+  did not exist yet, and an old case ranked again must see what was known then);
+- `soverom`: the bedroom need (soverombehov), the fewest rooms such that each room holds
+  one member or two members whom one sharing rule (`deler`) lets share.
+
+Each record is a fact of the scope named by its list (`husstand.fodt`, `husstand.alder`),
+like residents are facts of scope `beboer`; every condition (`hvor`, and `begge` of a
+sharing rule) is a rule of that scope matched by durable_rules (`#antall:<navn>`,
+`#nyeste:<navn>`, `#deler:<navn>:<i>`). Python only adds up what matched: a count, a
+maximum, and the pairing of the bedroom need (a maximum matching over the pairs the
+rules allow), which needs no condition of its own.
+
+A list the case does not give is "ikke oppgitt": every aggregate over it has no value,
+so a comparison with it is false, as for any missing field. An empty list is given:
+counts are 0, the bedroom need is 0, `nyeste` has no value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Any
+
+from engine.evaluation.durations import add_durations
+from engine.language.vocabulary import BETWEEN, DERIVED, DURATIONS, Vocabulary
+
+RECORDS_KEY = "#poster"  # in a candidate's values: {list name: [record values]} for the lists the case gives
+AS_OF_KEY = "#vurderingsdato"  # in a candidate's values: the assessment date (ISO), for `nyeste`
+COUNT_PREFIX = "#antall:"  # the same prefix as counts over residents: a computed value's name is unique
+LATEST_PREFIX = "#nyeste:"
+SHARE_PREFIX = "#deler:"
+ROOM_PREFIX = "#soverom:"  # who needs a room at all (`hvor` of a bedroom need)
+
+
+def fewest_rooms(members: int, may_share) -> int:
+    """Rooms for `members` people, two to a room where `may_share(i, j)` allows it, else one each.
+
+    The fewest rooms is the members less the most pairs that can be formed with nobody
+    in two pairs (a maximum matching). A household is small, so every choice is tried,
+    remembering what is left; the answer does not depend on the order of the list.
+    """
+    partners = [frozenset(j for j in range(members) if j != i and may_share(i, j)) for i in range(members)]
+
+    @functools.lru_cache(maxsize=None)
+    def most_pairs(left: frozenset) -> int:
+        if len(left) < 2:
+            return 0
+        first = min(left)
+        rest = left - {first}
+        best = most_pairs(rest)  # `first` sleeps alone
+        for other in partners[first] & rest:
+            best = max(best, 1 + most_pairs(rest - {other}))
+        return best
+
+    return members - most_pairs(frozenset(range(members)))
+
+
+class Records:
+    """What a vocabulary computes over the candidate's lists, prepared once per rules version."""
+
+    def __init__(self, vocabulary: Vocabulary):
+        self.lists = {}
+        for name, spec in vocabulary.lists.items():
+            derived = spec.beregnet or {}
+            durations = [(f"{name}.{d}", how.kind, how.date_field) for d, how in derived.items() if how.kind in DURATIONS]
+            spans = [(f"{name}.{d}", how.kind, getattr(how, how.kind).fra, getattr(how, how.kind).til)
+                     for d, how in derived.items() if how.kind in BETWEEN]
+            self.lists[name] = (durations, spans)
+        self.counts, self.latest, self.bedrooms = [], [], []
+        self._rules: dict[str, tuple[str, Any]] = {}
+        for name, d in vocabulary.model.beregnet.items():
+            path = f"{DERIVED}.{name}"
+            if d.antall is not None and d.antall.over_list in self.lists:
+                self.counts.append((path, d.antall.over_list, COUNT_PREFIX + name))
+                self._rules[COUNT_PREFIX + name] = (d.antall.over_list, d.antall.hvor)
+            elif d.nyeste is not None and d.nyeste.over_list in self.lists:
+                rule = LATEST_PREFIX + name if d.nyeste.hvor is not None else None
+                self.latest.append((path, d.nyeste.over_list, rule, d.nyeste.felt, d.nyeste.nummer))
+                if rule:
+                    self._rules[rule] = (d.nyeste.over_list, d.nyeste.hvor)
+            elif d.soverom is not None and d.soverom.over_list in self.lists:
+                sharing = []
+                for i, share in enumerate(d.soverom.deler):
+                    rule = f"{SHARE_PREFIX}{name}:{i}" if share.begge is not None else None
+                    if rule:
+                        self._rules[rule] = (d.soverom.over_list, share.begge)
+                    sharing.append((rule, tuple(share.samme)))
+                counted = ROOM_PREFIX + name if d.soverom.hvor is not None else None
+                if counted:
+                    self._rules[counted] = (d.soverom.over_list, d.soverom.hvor)
+                self.bedrooms.append((path, d.soverom.over_list, counted, sharing))
+        self.used = sorted({entry[1] for entry in (*self.counts, *self.latest, *self.bedrooms)})
+
+    def rules(self) -> dict[str, tuple[str, Any]]:
+        """The conditions over records, by rule id: (the list's scope, condition)."""
+        return dict(self._rules)
+
+    def prepare(self, candidates: list[dict[str, Any]], as_of: dt.date) -> None:
+        """Each list the case gives as record facts, with the list's per-record durations at `as_of`."""
+        if not self.used:
+            return
+        day = as_of.isoformat()
+        for values in candidates:
+            own = {}
+            for name in self.used:
+                raw = values.get(f"kandidat.{name}")
+                if raw is None:
+                    continue
+                durations, spans = self.lists[name]
+                records = []
+                for item in raw:
+                    record = {f"{name}.{key}": value for key, value in item.items()}
+                    add_durations(record, as_of, durations, spans)
+                    records.append(record)
+                own[name] = records
+            values[RECORDS_KEY] = own
+            values[AS_OF_KEY] = day
+
+    def add(self, evaluator, per_case: list[list[dict[str, Any]]]) -> None:
+        """The aggregates over each candidate's records, one `match` per list over every case's records."""
+        if not self.used:
+            return
+        candidates = [values for case in per_case for values in case]
+        for name in self.used:
+            facts, owners = [], []
+            for at, values in enumerate(candidates):
+                for record in values.get(RECORDS_KEY, {}).get(name, ()):
+                    facts.append(record)
+                    owners.append(at)
+            in_scope = any(scope == name for scope, _ in self._rules.values())
+            matched = evaluator.match(name, facts) if facts and in_scope else [set() for _ in facts]
+            mine: dict[int, list[tuple[dict, set]]] = {}
+            for at, record, fired in zip(owners, facts, matched):
+                mine.setdefault(at, []).append((record, fired))
+            for at, values in enumerate(candidates):
+                if name not in values.get(RECORDS_KEY, {}):
+                    continue  # the list is not given: "ikke oppgitt"
+                self._aggregate(name, values, mine.get(at, []))
+
+    def _aggregate(self, name: str, values: dict[str, Any], records: list[tuple[dict, set]]) -> None:
+        for path, over, rule in self.counts:
+            if over == name:
+                values[path] = sum(1 for _, fired in records if rule in fired)
+        for path, over, rule, field, nummer in self.latest:
+            if over != name:
+                continue
+            day = values[AS_OF_KEY]
+            dates = sorted((record[field] for record, fired in records
+                            if (rule is None or rule in fired) and record.get(field) is not None
+                            and record[field] <= day), reverse=True)  # ISO dates sort as dates
+            if len(dates) >= nummer:
+                values[path] = dates[nummer - 1]
+        for path, over, counted, sharing in self.bedrooms:
+            if over == name:
+                members = [(record, fired) for record, fired in records if counted is None or counted in fired]
+                values[path] = fewest_rooms(len(members), _may_share(members, sharing))
+
+
+def _may_share(records: list[tuple[dict, set]], sharing: list[tuple[str | None, tuple[str, ...]]]):
+    """Whether members i and j may share a room under at least one sharing rule."""
+    def allowed(i: int, j: int) -> bool:
+        (a, fired_a), (b, fired_b) = records[i], records[j]
+        for rule, same in sharing:
+            if rule is not None and not (rule in fired_a and rule in fired_b):
+                continue
+            if all(a.get(p) is not None and a.get(p) == b.get(p) for p in same):
+                return True
+        return False
+
+    return allowed

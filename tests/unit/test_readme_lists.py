@@ -1,0 +1,54 @@
+"""rules/README.md's lists (issue 9, items 8 and 10), copied as a policy officer would into the shipped
+rules, rank as the README says: 3 bedrooms for a couple with children of 12, 8 and 6; two refusals
+within 12 months suspend."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import yaml
+
+from engine import CompiledRules, load_rules
+from support.readme import yaml_blocks
+
+ROOT = Path(__file__).resolve().parents[2]
+AS_OF = dt.date(2026, 11, 28)
+
+
+def _bundle(tmp_path: Path) -> Path:
+    fields, derived, bedrooms, refusals = yaml_blocks("### Lister")
+    folder = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", folder)
+    vocabulary = (folder / "felter.yaml").read_text(encoding="utf-8")
+    vocabulary = vocabulary.replace("  kandidat:\n", "  kandidat:\n" + fields, 1)
+    vocabulary = vocabulary.replace("  bolig:\n", "  bolig:\n    soverom: {type: heltall, etikett: Soverom, enhet: rom}\n", 1)
+    vocabulary = vocabulary.replace("\nberegnet:\n", "\n" + derived, 1)  # the README's block opens with `beregnet:`
+    (folder / "felter.yaml").write_text(vocabulary, encoding="utf-8")
+    checks = (folder / "egnethet.yaml").read_text(encoding="utf-8")
+    (folder / "egnethet.yaml").write_text(checks.rstrip() + "\n" + bedrooms + refusals, encoding="utf-8")
+    return folder
+
+
+def test_the_readme_household_and_refusals_rank_as_the_readme_says(tmp_path):
+    book = load_rules(_bundle(tmp_path))
+    assert book.content_hash != load_rules(ROOT / "rules").content_hash
+    compiled = CompiledRules(book)
+    case = yaml.safe_load((ROOT / "examples" / "sak-1-lade.yaml").read_text(encoding="utf-8"))
+    case["ledig_bolig"]["bolig"]["soverom"] = 2
+    first, second = case["kandidater"][:2]
+    first["husstand"] = [{"fodt": "1986-02-11", "kjonn": "kvinne", "relasjon": "soker"},
+                         {"fodt": "1984-09-30", "kjonn": "mann", "relasjon": "partner"},
+                         {"fodt": "2014-06-01", "kjonn": "mann", "relasjon": "barn"},
+                         {"fodt": "2018-01-20", "kjonn": "mann", "relasjon": "barn"},
+                         {"fodt": "2020-05-05", "kjonn": "kvinne", "relasjon": "barn"}]
+    second["tidligere_tilbud"] = [{"dato": "2025-12-01", "utfall": "takket_nei"},
+                                  {"dato": "2026-08-15", "utfall": "takket_nei"}]
+    result = {c.id: c for c in compiled.rank(case, AS_OF).candidates}
+    blocks = {b.rule_id: b.text for b in result[first["id"]].blocks}
+    assert blocks["for_fa_soverom"] == "Husstanden trenger 3 soverom; boligen har 2."
+    blocks = {b.rule_id: b.text for b in result[second["id"]].blocks}
+    assert blocks["karantene_etter_avslag"] == "Søkeren takket nei 1. desember 2025 og 15. august 2026."
+    for other in case["kandidater"][2:]:  # no lists given: nothing to compare, nothing blocks for them
+        assert not {"for_fa_soverom", "karantene_etter_avslag"} & {b.rule_id for b in result[other["id"]].blocks}

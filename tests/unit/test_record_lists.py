@@ -1,0 +1,363 @@
+"""Lists of records (issue 9, items 8 and 10): a household and earlier offers, aggregated by rules.
+
+A small bundle in the shape of the UK bedroom standard (Buckinghamshire: a couple shares,
+two children of the same sex aged 10-20 share, two children under 10 share, anyone else
+sleeps alone) and a refusal policy in the shape of Stockholm's ("two refusals within 12
+months -> suspended for 6 months"), ranked through the public engine API with durable_rules
+and with the reference evaluator, and the mistakes `rules check` must refuse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from engine import CaseError, CompiledRules, RulesError, load_rules
+from engine.evaluation.records import fewest_rooms
+from support.bundles import write_bundle
+from support.reference_evaluator import ReferenceRules, reference_bedrooms
+
+AS_OF = dt.date(2026, 3, 1)
+
+SECTIONS = """
+ledig_bolig:
+  id: {type: tekst, etikett: Bolig-ID, obligatorisk: true}
+bolig:
+  soverom: {type: heltall, etikett: soverom, enhet: rom, min: 0}
+kandidat:
+  id: {type: tekst, etikett: Søker-ID, obligatorisk: true}
+  husstand:
+    type: liste
+    etikett: husstandsmedlemmer
+    felter:
+      fodt: {type: dato, etikett: fødselsdato, obligatorisk: true}
+      kjonn: {type: valg, etikett: kjønn, verdier: {kvinne: kvinne, mann: mann}}
+      relasjon: {type: valg, etikett: relasjon, verdier: {soker: søkeren, partner: partner, barn: barn, annen: annen voksen}}
+    beregnet:
+      alder: {etikett: alder, alder: husstand.fodt}
+  tidligere_tilbud:
+    type: liste
+    etikett: tidligere tilbud
+    felter:
+      dato: {type: dato, etikett: dato for svaret, obligatorisk: true}
+      utfall: {type: valg, etikett: utfall, verdier: {akseptert: akseptert, takket_nei: takket nei, ikke_svart: ikke svart}, obligatorisk: true}
+    beregnet:
+      maneder_siden: {etikett: måneder siden svaret, maneder_siden: tidligere_tilbud.dato}
+sjekkliste:
+  merknad: {type: tekst, etikett: merknad}
+"""
+
+DERIVED = """
+barn:
+  etikett: barn under 18 i husstanden
+  antall:
+    blant: kandidat.husstand
+    hvor: {felt: husstand.alder, under: 18}
+soverombehov:
+  etikett: soverom husstanden trenger etter soveromsstandarden
+  soverom:
+    blant: kandidat.husstand
+    deler:
+      - navn: par
+        begge: {felt: husstand.relasjon, en_av: [soker, partner]}
+      - navn: to barn av samme kjønn, 10-20 år
+        begge: {alle: [{felt: husstand.alder, minst: 10}, {felt: husstand.alder, under: 21}]}
+        samme: [husstand.kjonn]
+      - navn: to barn under 10 år
+        begge: {felt: husstand.alder, under: 10}
+avslag_siste_12_maneder:
+  etikett: tilbud takket nei til de siste 12 månedene
+  antall:
+    blant: kandidat.tidligere_tilbud
+    hvor:
+      alle:
+        - {felt: tidligere_tilbud.utfall, er: takket_nei}
+        - {felt: tidligere_tilbud.maneder_siden, under: 12}
+siste_avslag:
+  etikett: dato søkeren sist takket nei
+  nyeste: {blant: kandidat.tidligere_tilbud, felt: tidligere_tilbud.dato, hvor: {felt: tidligere_tilbud.utfall, er: takket_nei}}
+nest_siste_avslag:
+  etikett: dato for avslaget før det siste
+  nyeste: {blant: kandidat.tidligere_tilbud, felt: tidligere_tilbud.dato, hvor: {felt: tidligere_tilbud.utfall, er: takket_nei}, nummer: 2}
+maneder_siden_siste_avslag:
+  etikett: måneder siden søkeren sist takket nei
+  maneder_siden: beregnet.siste_avslag
+maneder_mellom_avslagene:
+  etikett: måneder mellom de to siste avslagene
+  maneder_mellom: {fra: beregnet.nest_siste_avslag, til: beregnet.siste_avslag}
+"""
+
+CHECKS = """
+- id: for_fa_soverom
+  navn: Boligen har for få soverom
+  betingelse: {felt: beregnet.soverombehov, over: {felt: bolig.soverom}}
+  begrunnelse: Husstanden trenger {beregnet.soverombehov|soverom|soverom}; boligen har {bolig.soverom}.
+  hjemmel: soveromsstandarden
+- id: karantene_etter_avslag
+  navn: To avslag innen 12 måneder gir karantene i 6 måneder
+  betingelse:
+    alle:
+      - {felt: beregnet.maneder_mellom_avslagene, under: 12}
+      - {felt: beregnet.maneder_siden_siste_avslag, under: 6}
+  begrunnelse: Søkeren takket nei {beregnet.nest_siste_avslag} og {beregnet.siste_avslag}.
+  hjemmel: avslagsregelen
+"""
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    folder = write_bundle(tmp_path_factory.mktemp("lister"), sections=SECTIONS, derived=DERIVED, checks=CHECKS)
+    return load_rules(folder)
+
+
+@pytest.fixture(scope="module")
+def both(bundle):
+    return CompiledRules(bundle), CompiledRules(bundle, evaluator_factory=ReferenceRules)
+
+
+def member(born: str, sex: str | None = None, relation: str = "barn") -> dict:
+    out = {"fodt": born, "relasjon": relation}
+    if sex:
+        out["kjonn"] = sex
+    return out
+
+
+FAMILY = [member("1985-05-01", "kvinne", "soker"), member("1984-02-01", "mann", "partner"),
+          member("2013-06-01", "mann"),   # 12
+          member("2017-09-01", "mann"),   # 8
+          member("2019-11-01", "kvinne")]  # 6
+
+
+def case(**candidate) -> dict:
+    return {"ledig_bolig": {"id": "L-1", "bolig": {"soverom": 3}}, "beboere": [],
+            "kandidater": [{"id": "K-1", "sjekkliste": {}, **candidate}]}
+
+
+def facts(compiled, data, as_of=AS_OF) -> dict:
+    [values] = compiled.candidate_facts([(compiled.case_models.Case.model_validate(data).model_dump(
+        mode="json", exclude_none=True), as_of)])
+    return values[0]
+
+
+def test_two_adults_a_boy_of_12_a_boy_of_8_and_a_girl_of_6_need_three_bedrooms(both):
+    for compiled in both:
+        values = facts(compiled, case(husstand=FAMILY))
+        assert values["beregnet.soverombehov"] == 3
+        assert values["beregnet.barn"] == 3
+    result = both[0].rank(case(husstand=FAMILY), AS_OF)
+    assert result.candidates[0].eligible
+
+
+def test_the_bedroom_need_is_compared_with_the_home_and_shown_in_the_text(both):
+    data = case(husstand=FAMILY)
+    data["ledig_bolig"]["bolig"]["soverom"] = 2
+    for compiled in both:
+        [found] = compiled.rank(data, AS_OF).candidates
+        assert not found.eligible
+        [block] = found.blocks
+        assert block.text == "Husstanden trenger 3 soverom; boligen har 2."
+
+
+def test_the_bedroom_need_follows_the_sharing_rules(both):
+    durable, _ = both
+    cases = {
+        "enslig": ([member("1990-01-01", "kvinne", "soker")], 1),
+        "to brødre 14 og 16 deler": ([member("1990-01-01", "kvinne", "soker"), member("2012-01-01", "mann"),
+                                      member("2010-01-01", "mann")], 2),
+        "bror 14 og søster 12 deler ikke": ([member("1990-01-01", "kvinne", "soker"), member("2012-01-01", "mann"),
+                                             member("2014-01-01", "kvinne")], 3),
+        "kjønn ikke oppgitt: 14-åringene deler ikke": ([member("2012-01-01"), member("2012-02-01")], 2),
+        "voksne barn på 22 og 23 får hvert sitt": ([member("2004-01-01", "mann"), member("2003-01-01", "mann")], 2),
+        "søker og en annen voksen deler ikke": ([member("1960-01-01", "mann", "soker"),
+                                                 member("1962-01-01", "kvinne", "annen")], 2),
+        "tom liste": ([], 0),
+    }
+    for name, (household, rooms) in cases.items():
+        assert facts(durable, case(husstand=household))["beregnet.soverombehov"] == rooms, name
+
+
+def test_the_order_of_the_members_does_not_change_the_need(both):
+    durable, _ = both
+    # A boy of 15 alone (the boy of 8 is under 10), two of the three under 10 share, the third alone.
+    household = [member("2011-01-01", "mann"), member("2018-01-01", "mann"), member("2020-01-01", "kvinne"),
+                 member("2020-02-01", "kvinne")]
+    for order in (household, household[::-1], household[1:] + household[:1]):
+        assert facts(durable, case(husstand=order))["beregnet.soverombehov"] == 3
+
+
+def test_a_household_not_given_has_no_bedroom_need_and_is_not_blocked(both):
+    for compiled in both:
+        values = facts(compiled, case())
+        assert "beregnet.soverombehov" not in values and "beregnet.barn" not in values
+        [found] = compiled.rank(case(), AS_OF).candidates
+        assert found.eligible  # a comparison with a value not given is false
+
+
+def refusal(day: str, outcome: str = "takket_nei") -> dict:
+    return {"dato": day, "utfall": outcome}
+
+
+def test_two_refusals_within_12_months_suspend_for_6_months(both):
+    offers = [refusal("2025-03-10"), refusal("2025-11-20"), refusal("2025-12-01", "akseptert")]
+    for compiled in both:
+        values = facts(compiled, case(tidligere_tilbud=offers))
+        assert values["beregnet.avslag_siste_12_maneder"] == 2  # 2025-03-10 is 11 whole months back
+        assert values["beregnet.siste_avslag"] == "2025-11-20"
+        assert values["beregnet.nest_siste_avslag"] == "2025-03-10"
+        assert values["beregnet.maneder_mellom_avslagene"] == 8
+        assert values["beregnet.maneder_siden_siste_avslag"] == 3
+        [found] = compiled.rank(case(tidligere_tilbud=offers), AS_OF).candidates
+        assert [b.rule_id for b in found.blocks] == ["karantene_etter_avslag"]
+        assert found.blocks[0].text == "Søkeren takket nei 10. mars 2025 og 20. november 2025."
+
+
+def test_the_suspension_ends_six_months_after_the_second_refusal(both):
+    offers = [refusal("2025-03-10"), refusal("2025-08-20")]
+    for compiled in both:
+        [found] = compiled.rank(case(tidligere_tilbud=offers), AS_OF).candidates
+        assert found.eligible  # 5 months apart, but the second is 6 whole months back (since 2026-02-20)
+    offers = [refusal("2025-03-10"), refusal("2025-09-02")]  # 5 whole months back: still suspended
+    assert not both[0].rank(case(tidligere_tilbud=offers), AS_OF).candidates[0].eligible
+    offers = [refusal("2024-01-10"), refusal("2025-12-20")]  # 23 months apart: not within 12 months
+    assert both[0].rank(case(tidligere_tilbud=offers), AS_OF).candidates[0].eligible
+
+
+def test_refusals_are_counted_within_the_window_and_a_future_record_is_left_out(both):
+    offers = [refusal("2025-03-02"), refusal("2025-03-01"), refusal("2026-02-28"), refusal("2026-01-15", "ikke_svart"),
+              refusal("2026-04-01")]  # the last is after the assessment date
+    for compiled in both:
+        values = facts(compiled, case(tidligere_tilbud=offers))
+        # 2025-03-01 is 12 whole months back (outside), 2025-03-02 is 11; the future one has no months since.
+        assert values["beregnet.avslag_siste_12_maneder"] == 2
+        assert values["beregnet.siste_avslag"] == "2026-02-28"  # not 2026-04-01: it had not happened yet
+        assert values["beregnet.maneder_siden_siste_avslag"] == 0
+    early = facts(both[0], case(tidligere_tilbud=offers), as_of=dt.date(2025, 6, 1))
+    assert early["beregnet.siste_avslag"] == "2025-03-02"
+    assert early["beregnet.avslag_siste_12_maneder"] == 2
+
+
+def test_an_empty_list_counts_zero_and_has_no_latest_date(both):
+    for compiled in both:
+        values = facts(compiled, case(husstand=[], tidligere_tilbud=[]))
+        assert values["beregnet.avslag_siste_12_maneder"] == 0
+        assert values["beregnet.barn"] == 0
+        assert values["beregnet.soverombehov"] == 0
+        assert "beregnet.siste_avslag" not in values
+        assert "beregnet.maneder_siden_siste_avslag" not in values
+
+
+def test_bad_record_values_are_refused_with_their_path(bundle):
+    compiled = CompiledRules(bundle)
+    bad = case(husstand=[member("1985-05-01", "kvinne", "soker"), member("2013-06-01", "mann"),
+                         {"fodt": "1. mai", "kjonn": "gutt"}, {"kjonn": "mann"}],
+               tidligere_tilbud=[{"dato": "2025-01-01", "utfall": "nei", "ekstra": 1}])
+    with pytest.raises(CaseError) as caught:
+        compiled.rank(bad, AS_OF)
+    paths = {p.path for p in caught.value.problems}
+    assert {"kandidater[0].husstand[2].fodt", "kandidater[0].husstand[2].kjonn", "kandidater[0].husstand[3].fodt",
+            "kandidater[0].tidligere_tilbud[0].utfall", "kandidater[0].tidligere_tilbud[0].ekstra"} <= paths
+    with pytest.raises(CaseError) as caught:
+        compiled.rank(case(husstand={"fodt": "2000-01-01"}), AS_OF)
+    assert {p.path for p in caught.value.problems} == {"kandidater[0].husstand"}
+
+
+def test_fewest_rooms_is_a_maximum_matching():
+    assert fewest_rooms(0, lambda i, j: True) == 0
+    assert fewest_rooms(5, lambda i, j: True) == 3
+    assert fewest_rooms(4, lambda i, j: False) == 4
+    # A path 0-1-2-3: pairing 1 with 2 first would leave two alone; the best is 0-1 and 2-3.
+    edges = {(0, 1), (1, 2), (2, 3)}
+    assert fewest_rooms(4, lambda i, j: (min(i, j), max(i, j)) in edges) == 2
+    assert reference_bedrooms(4, lambda i, j: (min(i, j), max(i, j)) in edges) == 2
+
+
+def _refused(tmp_path, derived: str, sections: str = SECTIONS, checks: str = "") -> list[str]:
+    folder = write_bundle(tmp_path, sections=sections, derived=derived, checks=checks)
+    with pytest.raises(RulesError) as caught:
+        load_rules(folder)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_rules_check_refuses_an_unknown_list_with_file_and_line(tmp_path):
+    [message] = _refused(tmp_path, """
+        barn:
+          etikett: barn
+          antall:
+            blant: kandidat.husstanden
+            hvor: {felt: husstand.alder, under: 18}
+        """)
+    assert "felter.yaml:" in message and "ukjent liste 'kandidat.husstanden' (mente du 'kandidat.husstand'?)" in message
+
+
+def test_rules_check_refuses_a_record_path_outside_its_list(tmp_path):
+    [message] = _refused(tmp_path, """
+        barn:
+          etikett: barn
+          antall:
+            blant: kandidat.tidligere_tilbud
+            hvor: {felt: husstand.alder, under: 18}
+        """)
+    assert "her kan bare feltene i listen 'kandidat.tidligere_tilbud' brukes" in message
+    assert "'husstand.alder'" in message
+    [message] = _refused(tmp_path, "", checks="""
+        - id: barn_i_regel
+          navn: x
+          betingelse: {felt: husstand.alder, under: 18}
+          begrunnelse: x
+          hjemmel: x
+        """)
+    assert "egnethet.yaml:" in message and "'husstand.alder' er et felt i listen 'kandidat.husstand'" in message
+
+
+def test_rules_check_refuses_a_bedroom_need_over_fields_the_list_lacks(tmp_path):
+    messages = _refused(tmp_path, """
+        behov:
+          etikett: soverom
+          soverom:
+            blant: kandidat.tidligere_tilbud
+            deler:
+              - begge: {felt: husstand.alder, under: 10}
+              - samme: [husstand.kjonn]
+        """)
+    assert any("'husstand.alder'" in m and "'kandidat.tidligere_tilbud'" in m for m in messages)
+    assert any("'husstand.kjonn' er ikke et felt i listen 'kandidat.tidligere_tilbud'" in m
+               and "tidligere_tilbud.dato" in m for m in messages)
+    assert all("felter.yaml:" in m for m in messages)
+
+
+def test_rules_check_refuses_a_latest_date_of_a_field_that_is_no_date_and_a_list_compared_directly(tmp_path):
+    [message] = _refused(tmp_path, """
+        siste:
+          etikett: siste
+          nyeste: {blant: kandidat.tidligere_tilbud, felt: tidligere_tilbud.utfall}
+        """)
+    assert "'tidligere_tilbud.utfall' er ikke et datofelt i listen" in message
+    [message] = _refused(tmp_path, "", checks="""
+        - id: liste_direkte
+          navn: x
+          betingelse: {felt: kandidat.husstand, finnes: true}
+          begrunnelse: x
+          hjemmel: x
+        """)
+    assert "'kandidat.husstand' er en liste" in message
+
+
+def test_a_list_holds_only_plain_values_and_only_under_kandidat(tmp_path):
+    sections = SECTIONS.replace("kjonn: {type: valg,", "kjonn: {type: flervalg,")
+    [message] = _refused(tmp_path, "", sections=sections)
+    assert "enkel type" in message and "flervalg" in message
+    sections = SECTIONS + "  naboer:\n    type: liste\n    etikett: naboer\n    felter: {navn: {type: tekst, etikett: navn}}\n"
+    [message] = _refused(tmp_path, "", sections=sections)
+    assert "type liste passer bare under kandidat" in message
+
+
+def test_lint_finds_the_sex_of_household_members_a_protected_attribute_unless_the_bundle_opts_out(tmp_path):
+    from engine.policy.lint import lint
+
+    folder = write_bundle(tmp_path, sections=SECTIONS, derived=DERIVED, checks=CHECKS)
+    errors = [str(f) for f in lint(load_rules(folder)) if f.severity == "feil"]
+    assert any("'beregnet.soverombehov' (beregnet av 'husstand.kjonn') er en beskyttet egenskap" in e for e in errors)
+    header = (folder / "regelverk.yaml").read_text(encoding="utf-8")
+    (folder / "regelverk.yaml").write_text(header + "beskyttede_egenskaper: [etnisitet, religion]\n", encoding="utf-8")
+    assert [str(f) for f in lint(load_rules(folder)) if f.severity == "feil"] == []
