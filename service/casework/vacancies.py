@@ -8,6 +8,7 @@ import json
 import re
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from service.store.models import (ConsultationMeeting, Decision, DeclinedOffer, Home, MoveInStepRecord, Nomination,
                                   Recommendation, Resident, UnitLeaderResponse, Vacancy, VacancyEvent)
@@ -121,10 +122,11 @@ def list_open_vacancies(ctx: Context) -> list[dict]:
     Each comes with its measures (`metrics`: vacant days and rent lost so far; no person data).
     """
     rows = ctx.session.scalars(select(Vacancy).where(Vacancy.stage == Stage.OPEN.value)
-                               .order_by(Vacancy.reported_on, Vacancy.id)).all()
+                               .options(*_LISTED).order_by(Vacancy.reported_on, Vacancy.id)).all()
+    metrics = _metrics_many(ctx, rows)
     out = []
     for vacancy in rows:
-        view = {**vacancy_summary(vacancy), "metrics": _metrics(ctx, vacancy)}
+        view = {**vacancy_summary(vacancy), "metrics": metrics[vacancy.id]}
         if ctx.role == Role.CASEWORKER:
             own = [n for n in vacancy.nominations
                    if n.status == "active" and n.welfare_office == ctx.actor.welfare_office]
@@ -139,23 +141,35 @@ def list_vacancies(ctx: Context, stage: str | None = None) -> list[dict]:
     if ctx.role not in ALLOCATION_TEAM | {Role.UNIT_LEADER, Role.ADMIN, Role.POLICY_OFFICER}:
         raise Forbidden("Oversikten over alle saker er for boligtildelingen og enhetslederne.",
                         action="list_vacancies")
-    query = select(Vacancy).order_by(Vacancy.reported_on.desc(), Vacancy.id.desc())
+    query = select(Vacancy).options(*_LISTED).order_by(Vacancy.reported_on.desc(), Vacancy.id.desc())
     if stage is not None:
         stage = parse(StageFilter, stage=stage).stage
         query = query.where(Vacancy.stage == stage)
-    out = []
-    for vacancy in ctx.session.scalars(query):
-        if ctx.role == Role.UNIT_LEADER and vacancy.home.unit_id not in ctx.actor.unit_ids:
-            continue
-        out.append({**vacancy_summary(vacancy), "metrics": _metrics(ctx, vacancy)})
-    return out
+    listed = [v for v in ctx.session.scalars(query)
+              if ctx.role != Role.UNIT_LEADER or v.home.unit_id in ctx.actor.unit_ids]
+    metrics = _metrics_many(ctx, listed)
+    return [{**vacancy_summary(vacancy), "metrics": metrics[vacancy.id]} for vacancy in listed]
+
+
+# What a listed vacancy's summary reads, loaded with the list (one query each, not one per vacancy).
+_LISTED = (selectinload(Vacancy.home).selectinload(Home.unit), selectinload(Vacancy.nominations))
 
 
 def _metrics(ctx: Context, vacancy: Vacancy) -> dict:
-    events = ctx.session.execute(select(VacancyEvent.kind, VacancyEvent.data)
-                                 .where(VacancyEvent.vacancy_id == vacancy.id)
-                                 .order_by(VacancyEvent.at, VacancyEvent.id)).all()
-    return metrics_from_timeline(events, vacancy.monthly_rent, ctx.today()).as_dict()
+    return _metrics_many(ctx, [vacancy])[vacancy.id]
+
+
+def _metrics_many(ctx: Context, vacancies: list[Vacancy]) -> dict[int, dict]:
+    """Each vacancy's measures from its timeline, with one query for all their events."""
+    events: dict[int, list] = {v.id: [] for v in vacancies}
+    if events:
+        for vacancy_id, kind, data in ctx.session.execute(
+                select(VacancyEvent.vacancy_id, VacancyEvent.kind, VacancyEvent.data)
+                .where(VacancyEvent.vacancy_id.in_(list(events)))
+                .order_by(VacancyEvent.vacancy_id, VacancyEvent.at, VacancyEvent.id)):
+            events[vacancy_id].append((kind, data))
+    today = ctx.today()
+    return {v.id: metrics_from_timeline(events[v.id], v.monthly_rent, today).as_dict() for v in vacancies}
 
 
 @unit_of_work
