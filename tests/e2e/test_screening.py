@@ -169,6 +169,14 @@ def test_a_home_with_few_suitable_applicants_is_flagged_hard_to_fill(strict_app,
 
     assert result["hard_to_fill"] is True and result["hard_to_fill_below"] == 50
     assert "vanskelig å fylle" in overview
+    team_page = client.get(f"/ledige-boliger/{vacancy}/ventelister").get_data(as_text=True)
+    assert "Boligen er vanskelig å fylle: færre enn 50 søkere på ventelistene" in team_page
+    # one office's list says nothing about the home as a whole: the office hears about its own list
+    office = strict_app.test_client()
+    office.post("/api/v1/login", json={"username": "hvk.ostbyen", "password": "demo-passord"})
+    office_page = office.get(f"/ledige-boliger/{vacancy}/ventelister").get_data(as_text=True)
+    assert "Få på ventelisten ved Østbyen passer: færre enn 50 av søkerne her" in office_page
+    assert "Boligen er vanskelig å fylle" not in office_page
 
 
 def test_a_caseworker_nominates_from_the_screening_page(casework_app, api):
