@@ -13,6 +13,7 @@ from typing import Any, Callable, Sequence
 
 import engine.evaluation.facts as fact_builder
 from engine.evaluation.computed import ComputedValues
+from engine.evaluation.plans import TIER_PREFIX, Plans, Regime, home_values, plan_rules
 from engine.evaluation.records import Records
 from engine.evaluation.scoring import Scoring, criterion_points
 from engine.language.case import CaseModels, case_hash, validate_case
@@ -25,18 +26,26 @@ from engine.language.texts import Template
 from engine.language.yaml_source import SourceDocument
 
 COUNT_PREFIX = "#antall:"  # cannot clash with a policy rule id (ids are [a-z0-9_])
-TIER_PREFIX = "#trinn:"
+
+
+def criterion_condition(criterion) -> Any:
+    """A criterion's condition as matched: points per unit also need the value they are counted from."""
+    condition = criterion.betingelse
+    if isinstance(criterion.poeng, PerUnitPoints):
+        has_value = Comparison(felt=criterion.poeng.verdi, finnes=True)
+        condition = has_value if condition is None else AllOf(alle=[condition, has_value])
+    return condition
 
 
 def rule_conditions(book: Rulebook) -> dict[str, tuple[str, Any]]:
-    """Every condition to evaluate, by rule id: (scope, condition)."""
+    """Every condition of the bundle itself to evaluate, by rule id: (scope, condition).
+
+    A local plan's own rules are compiled apart (engine/evaluation/plans.py `plan_own_rules`), so
+    the homes no plan is for pay nothing for them; only its `gjelder` is here.
+    """
     rules: dict[str, tuple[str, Any]] = {}
     for criterion in book.criteria:
-        condition = criterion.betingelse
-        if isinstance(criterion.poeng, PerUnitPoints):
-            has_value = Comparison(felt=criterion.poeng.verdi, finnes=True)
-            condition = has_value if condition is None else AllOf(alle=[condition, has_value])
-        rules[criterion.id] = ("kandidat", condition)
+        rules[criterion.id] = ("kandidat", criterion_condition(criterion))
     for condition in book.conditions:
         rules[condition.id] = ("kandidat", condition.krav)
     for check in book.checks:
@@ -50,6 +59,7 @@ def rule_conditions(book: Rulebook) -> dict[str, tuple[str, Any]]:
     for tier in book.ranking.trinn:
         if tier.betingelse is not None:
             rules[TIER_PREFIX + tier.id] = ("kandidat", tier.betingelse)
+    rules.update(plan_rules(book))  # local plans: which homes they are for (scope ledig_bolig)
     return rules
 
 
@@ -62,22 +72,24 @@ class CompiledRules:
         vocab = book.vocabulary
         self.computed = ComputedValues(vocab)
         self.scoring = Scoring(book)
-        self.evaluator = evaluator_factory(rule_conditions(book), lambda path: getattr(vocab.get(path), "values", None))
+        values_of = lambda path: getattr(vocab.get(path), "values", None)  # noqa: E731
+        self.evaluator = evaluator_factory(rule_conditions(book), values_of)
+        # Local plans (lokale_planer): the regime in force per vacancy, each plan's own rules compiled apart.
+        self.plans = Plans(book, self.computed, lambda rules: evaluator_factory(rules, values_of), criterion_condition)
         # What an unmet criterion would have required reads the same for every candidate.
         # The same instance serves every candidate: pydantic does not re-validate
         # model instances, so 5,000 candidates share ten objects instead of 50,000.
+        all_criteria = [c for regime in self.plans.regimes.values() for c in regime.criteria]
+        by_id = {c.id: c for c in all_criteria}
         self._unmet = {c.id: UnmetCriterion(
-            rule_id=c.id, name=c.navn, basis=c.hjemmel, requirement=_requirement(c, vocab, self.scoring.by_id),
+            rule_id=c.id, name=c.navn, basis=c.hjemmel, requirement=_requirement(c, vocab, by_id),
             points_possible=c.poeng.maks if isinstance(c.poeng, PerUnitPoints) else c.poeng)
-            for c in book.criteria}
-        self._kinds: dict[str, tuple[str, Any, int]] | None = None  # rule id -> what it does (`_brief`)
-        # Templates are parsed once per rules version, not once per candidate.
-        self._tiers = [(position, tier, TIER_PREFIX + tier.id if tier.betingelse is not None else None,
-                        Template(tier.begrunnelse, vocab))
-                       for position, tier in enumerate(book.ranking.trinn, start=1)]
+            for c in by_id.values()}
+        # Templates are parsed once per rules version, not once per candidate (the tiers' in `regimes`).
+        plan_checks = [c for plan in book.plans for c in plan.kontroller]
         self._texts = {rule.id: Template(text, vocab) for rule, text in
-                       [(c, c.forklaring) for c in book.criteria]
-                       + [(c, c.begrunnelse) for c in book.checks]
+                       [(c, c.forklaring) for c in by_id.values()]
+                       + [(c, c.begrunnelse) for c in [*book.checks, *plan_checks]]
                        + [(c, c.begrunnelse) for c in book.conditions]
                        + [(r, r.begrunnelse) for r in book.composition]}
 
@@ -115,7 +127,10 @@ class CompiledRules:
         self.computed.before_counts(candidates, as_of)
         self._add_counts_many([case], [candidates])
         self.computed.after_counts(candidates)
-        fired = self.evaluator.match("kandidat", candidates)
+        if self.plans:
+            regime, candidates, fired, plans = self.plans.in_force(self.evaluator, shared, candidates)
+        else:
+            regime, fired, plans = self.plans.bundle, self.evaluator.match("kandidat", candidates), []
 
         # Candidates are built as plain dicts and validated once, as a whole, at the
         # end: one pass through pydantic's core is several times cheaper than
@@ -125,11 +140,11 @@ class CompiledRules:
         # criteria: pydantic takes a model instance as it is, so 5,000 candidates
         # cost a few thousand small objects instead of 60,000.
         shared = _Shared()
-        results = [self._explain(values, matched, shared) for values, matched in zip(candidates, fired)]
-        ordered = self._order(results, candidates)
-        groups = self._equal_standing(ordered)
+        results = [self._explain(values, matched, shared, regime) for values, matched in zip(candidates, fired)]
+        ordered = self._order(results, candidates, regime.ties)
+        groups = self._equal_standing(ordered, regime)
         top = next((r for r in ordered if r["eligible"]), None)
-        compare = _Comparison(top, shared, self) if top is not None else None
+        compare = _Comparison(top, shared, self, regime) if top is not None else None
         for position, result in enumerate(ordered, start=1):
             result["rank"] = position
             if compare is not None and result is not top:
@@ -143,10 +158,11 @@ class CompiledRules:
             "rules_version": self.version,
             "input_hash": case_hash(case, as_of),
             "tie_margin": book.ranking.likhetsmargin,
-            "tie_break_order": self.tie_break_words(),
+            "tie_break_order": self.tie_break_words(regime.ties),
             "candidates": ordered,
             "equal_standing_groups": groups,
             "present_to_unit_leader": present,
+            "plans": plans,
         })
 
     def rank_summary(self, data: Any, as_of: dt.date | None = None,
@@ -159,8 +175,9 @@ class CompiledRules:
         """
         case = validate_case(data, self.case_models, doc)
         as_of = as_of or dt.date.today()
-        [ordered] = self.rank_brief([(case, as_of)])
-        return self._summary(case, as_of, ordered)
+        plans: list[list[dict]] = []
+        [ordered] = self._rank_facts(self.candidate_facts([(case, as_of)]), None, plans, [case])
+        return self._summary(case, as_of, ordered, plans[0])
 
     def rank_rows(self, data: Any, as_of: dt.date | None = None) -> list[dict]:
         """`rank_summary`'s candidates as plain dicts, without the case's hash, the groups of
@@ -170,8 +187,8 @@ class CompiledRules:
         [ordered] = self.rank_brief([(case, as_of or dt.date.today())])
         return ordered
 
-    def _summary(self, case: dict, as_of: dt.date, ordered: list[dict]) -> RankingSummary:
-        groups = self._equal_standing(ordered)
+    def _summary(self, case: dict, as_of: dt.date, ordered: list[dict], plans: list[dict]) -> RankingSummary:
+        groups = self._equal_standing(ordered, self._regime_of(plans))
         top = next((r for r in ordered if r["eligible"]), None)
         present = []
         if top is not None:
@@ -180,7 +197,8 @@ class CompiledRules:
             result.pop("equal_standing_with", None)
         return RankingSummary.model_validate({
             "vacancy_id": case["ledig_bolig"]["id"], "as_of": as_of, "rules_version": self.version,
-            "input_hash": case_hash(case, as_of), "candidates": ordered, "present_to_unit_leader": present})
+            "input_hash": case_hash(case, as_of), "candidates": ordered, "present_to_unit_leader": present,
+            "plans": plans})
 
     def rank_brief(self, cases: Sequence[tuple[dict, dt.date]]) -> list[list[dict]]:
         """Order, scores and standing of many validated cases at once, without the explanations.
@@ -219,42 +237,61 @@ class CompiledRules:
         `memo` is handed to the evaluator's `match` (DurableRules: the facts' encodings,
         reused when another version ranks the same `per_case`).
         """
+        return self._rank_facts(per_case, memo)
+
+    def _rank_facts(self, per_case: list[list[dict]], memo: dict | None, plans: list | None = None,
+                    cases: list[dict] | None = None) -> list[list[dict]]:
+        """`rank_facts`, appending each case's plan outcomes to `plans` when given.
+
+        With local plans each case is matched on its own: which plan is in force, and with it
+        the candidates' values, depends on the case (engine/evaluation/plans.py).
+        """
+        if self.plans:
+            out = []
+            for at, candidates in enumerate(per_case):
+                home = fact_builder.vacancy_values(cases[at]) if cases is not None else \
+                    home_values(candidates[0]) if candidates else {}
+                regime, values, fired, outcomes = self.plans.in_force(self.evaluator, home, candidates, memo)
+                results = [self._brief(v, matched, regime) for v, matched in zip(values, fired)]
+                ordered = self._order(results, values, regime.ties)
+                for position, result in enumerate(ordered, start=1):
+                    result["rank"] = position
+                out.append(ordered)
+                if plans is not None:
+                    plans.append(outcomes)
+            return out
+        if plans is not None:
+            plans.extend([] for _ in per_case)
         flat = [v for candidates in per_case for v in candidates]
         matched = self.evaluator.match("kandidat", flat) if memo is None else \
             self.evaluator.match("kandidat", flat, memo=memo)
         fired = iter(matched)
         out = []
+        regime = self.plans.bundle
         for candidates in per_case:
-            results = [self._brief(values, next(fired)) for values in candidates]
-            ordered = self._order(results, candidates)
+            results = [self._brief(values, next(fired), regime) for values in candidates]
+            ordered = self._order(results, candidates, regime.ties)
             for position, result in enumerate(ordered, start=1):
                 result["rank"] = position
             out.append(ordered)
         return out
 
-    def _brief(self, values: dict, matched: set[str]) -> dict:
+    def _brief(self, values: dict, matched: set[str], regime: Regime) -> dict:
         """What `_explain` gives for score and standing, and the ids of the rules that block or call
         for consultation (in the bundle's order, as `_explain` lists them), without texts or models."""
-        kinds = self._kinds
-        if kinds is None:
-            position = 0
-            kinds = {}
-            for kind, rules in (("vilkar", self.book.conditions), ("kriterium", self.book.criteria),
-                                ("blokker", self.book.checks), (None, self.book.composition)):
-                for rule in rules:
-                    kinds[rule.id] = (kind or rule.utfall, rule, position)
-                    position += 1
-            self._kinds = kinds
-        score = 0 if self.scoring.simple else self.scoring.total(matched, values)
+        kinds = regime.kinds  # the rules in force: tiers, fallbacks and other plans' rules are not among them
+        scoring = regime.scoring
+        score = 0 if scoring.simple else scoring.total(matched, values)
         blocks, consults = [], []
         for rule_id in matched:  # rule ids are unique across the bundle
-            if rule_id.startswith(TIER_PREFIX):
+            found = kinds.get(rule_id)
+            if found is None:
                 continue
-            kind, rule, position = kinds[rule_id]
+            kind, rule, position = found
             if kind == "vilkar":
                 continue
             if kind == "kriterium":
-                if self.scoring.simple:
+                if scoring.simple:
                     score += criterion_points(rule, values)
             elif kind == "poeng":
                 score += rule.poeng
@@ -262,14 +299,14 @@ class CompiledRules:
                 blocks.append((position, rule_id))
             else:
                 consults.append((position, rule_id))
-        tier = self._tier_of(matched)
+        tier = self._tier_of(matched, regime)
         failed = [c.id for c in self.book.conditions if c.id not in matched]
         return {"rank": 0, "id": values["kandidat.id"], "welfare_office": values.get("kandidat.hvk"),
                 "score": score, "eligible": not blocks and not failed, "needs_consultation": bool(consults),
                 "qualifies": not failed, "not_qualified_by": failed,
                 "blocked_by": [rule_id for _, rule_id in sorted(blocks)],
                 "consultation_by": [rule_id for _, rule_id in sorted(consults)],
-                "tier": tier[1].id if tier else None, "tier_position": tier[0] if tier else self._no_tier}
+                "tier": tier[1].id if tier else None, "tier_position": tier[0] if tier else _no_tier(regime)}
 
     def _add_counts_many(self, cases: list[dict], per_case: list[list[dict]]) -> None:
         """Counts over residents (beregnet antall) for each candidate of each case, with one `match`
@@ -299,15 +336,15 @@ class CompiledRules:
                     values[f"beregnet.{name}"] = today + extra
 
     # -- explanation ---------------------------------------------------------------------
-    def _explain(self, values: dict, matched: set[str], shared: _Shared) -> dict:
+    def _explain(self, values: dict, matched: set[str], shared: _Shared, regime: Regime) -> dict:
         """One candidate's result (a CandidateResult as a dict): points, blocks, consultations."""
         texts = self._texts
         items, unmet, blocks, consults = [], [], [], []
         failed = [shared.finding(c.id, "vilkar", c.navn, texts[c.id].render(values), c.hjemmel)
                   for c in self.book.conditions if c.id not in matched]
-        scoring = self.scoring
+        scoring = regime.scoring
         applied = None if scoring.simple else scoring.applied(matched, values)
-        for c in self.book.criteria:
+        for c in regime.criteria:
             if applied is None:
                 points = criterion_points(c, values) if c.id in matched else 0
             else:
@@ -324,7 +361,7 @@ class CompiledRules:
             for cut in scoring.cuts(applied):
                 items.append(shared.score_item(cut.group.id, "prioritering", cut.group.navn, cut.points, cut.text,
                                                cut.group.hjemmel))
-        for check in self.book.checks:
+        for check in regime.checks:
             if check.id in matched:
                 blocks.append(shared.finding(check.id, "egnethet", check.navn,
                                              texts[check.id].render(values), check.hjemmel))
@@ -337,7 +374,7 @@ class CompiledRules:
             else:
                 finding = shared.finding(rule.id, "sammensetning", rule.navn, text, rule.hjemmel)
                 (blocks if rule.utfall == "blokker" else consults).append(finding)
-        tier = self._tier_of(matched)
+        tier = self._tier_of(matched, regime)
         placement = None
         if tier is not None:
             position, found, _, text = tier
@@ -349,23 +386,19 @@ class CompiledRules:
             "qualifies": not failed, "unmet_conditions": failed,
             "needs_consultation": bool(consults), "equal_standing_with": [], "score_items": items,
             "unmet_criteria": unmet, "blocks": blocks, "consultations": consults, "compared_to_top": None,
-            "tier": placement, "tier_position": tier[0] if tier else self._no_tier,
+            "tier": placement, "tier_position": tier[0] if tier else _no_tier(regime),
         }
 
-    @property
-    def _no_tier(self) -> int:
-        """Where a candidate in no tier stands: after every tier (0 when the bundle has none)."""
-        return len(self._tiers) + 1 if self._tiers else 0
-
-    def _tier_of(self, matched: set[str]):
+    @staticmethod
+    def _tier_of(matched: set[str], regime: Regime):
         """The first tier whose condition holds (or the open last tier), as (position, tier, rule, text)."""
-        for entry in self._tiers:
+        for entry in regime.tiers:
             if entry[2] is None or entry[2] in matched:
                 return entry
         return None
 
     # -- order and ties ------------------------------------------------------------------
-    def _order(self, results: list[dict], candidates: list[dict]) -> list[dict]:
+    def _order(self, results: list[dict], candidates: list[dict], ties: list) -> list[dict]:
         """Eligible first, then by tier (trinn), then by score, then by the tie-break fields, then by id.
 
         Done as stable sorts from the least to the most significant key (Python's
@@ -374,7 +407,7 @@ class CompiledRules:
         whatever the direction.
         """
         pairs = sorted(zip(results, candidates), key=lambda p: p[0]["id"])
-        for tie in reversed(self.book.ranking.ved_likt_poeng):
+        for tie in reversed(ties):
             present = [p for p in pairs if p[1].get(tie.felt) is not None]
             missing = [p for p in pairs if p[1].get(tie.felt) is None]
             present.sort(key=lambda p: p[1][tie.felt], reverse=tie.retning != "stigende")
@@ -382,7 +415,7 @@ class CompiledRules:
         pairs.sort(key=lambda p: (not p[0]["eligible"], p[0]["tier_position"], -p[0]["score"]))
         return [result for result, _ in pairs]
 
-    def _equal_standing(self, ordered: list[dict]) -> list[list[str]]:
+    def _equal_standing(self, ordered: list[dict], regime: Regime) -> list[list[str]]:
         """Pairwise: two eligible candidates of one tier within the margin of each other are of equal standing.
 
         Groups are the windows "a candidate and everyone ranked below within the
@@ -392,7 +425,7 @@ class CompiledRules:
         (no criteria) or with `likeverdige: false` the order is strict: nobody is.
         """
         eligible = [r for r in ordered if r["eligible"]]  # tier, then score descending
-        if not self.book.criteria or not self.book.ranking.likeverdige:
+        if not regime.criteria or not self.book.ranking.likeverdige:
             for r in eligible:
                 r["equal_standing_with"] = []
             return []
@@ -429,10 +462,16 @@ class CompiledRules:
                 covered_until = end
         return groups
 
-    def tie_break_words(self) -> list[str]:
+    def _regime_of(self, plans: list[dict]) -> Regime:
+        """The regime a ranking's plan outcomes say was in force."""
+        applied = next((p["id"] for p in plans if p["applied"]), None)
+        return self.plans.regimes[applied]
+
+    def tie_break_words(self, ties: list | None = None) -> list[str]:
+        """The tie-break order in words: the bundle's, or (`ties`) a local plan's own."""
         vocab = self.book.vocabulary
         words = []
-        for tie in self.book.ranking.ved_likt_poeng:
+        for tie in self.book.ranking.ved_likt_poeng if ties is None else ties:
             field = vocab.get(tie.felt)
             label = field.label if field else tie.felt
             if field and field.type == "boolsk":
@@ -444,6 +483,11 @@ class CompiledRules:
             words.append(f"«{label}» ({how})")
         words.append("kandidat-ID (alfabetisk), så rekkefølgen aldri avhenger av innsendingen")
         return words
+
+
+def _no_tier(regime: Regime) -> int:
+    """Where a candidate in no tier stands: after every tier (0 when the regime has none)."""
+    return len(regime.tiers) + 1 if regime.tiers else 0
 
 
 def _requirement(criterion, vocab, criteria: dict) -> str:
@@ -499,12 +543,12 @@ class _Comparison:
     The top candidate's points are read once, not once per candidate.
     """
 
-    def __init__(self, top: dict, shared: _Shared, compiled: "CompiledRules"):
+    def __init__(self, top: dict, shared: _Shared, compiled: "CompiledRules", regime: Regime):
         self.top = top
         self.best = {i.rule_id: i for i in top["score_items"]}
         self.shared = shared
-        self.points = bool(compiled.book.criteria)
-        self.tie_words = compiled.tie_break_words()
+        self.points = bool(regime.criteria)
+        self.tie_words = compiled.tie_break_words(regime.ties)
 
     def __call__(self, result: dict) -> dict:
         top, best = self.top, self.best

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal, Optional, Union
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_serializer
 
 
 class RulesVersion(BaseModel):
@@ -93,6 +93,35 @@ class TierPlacement(BaseModel):
     basis: str
 
 
+class PlanOutcome(BaseModel):
+    """A local plan (lokal plan, local lettings plan) considered for this home: whether it was in force,
+    and if not, why (it fell back, or an earlier plan was in force)."""
+
+    id: str
+    name: str = Field(description="Planens navn, f.eks. «Lokal utleieplan for Nyby».")
+    applied: bool = Field(description="Sann når planens kriterier, kontroller, verdier og rekkefølge ble brukt.")
+    status: Literal["gjelder", "faller_bort", "ikke_vurdert"] = Field(
+        description="gjelder: planen ble brukt; faller_bort: planen gjelder boligen, men falt bort ut fra "
+                    "kandidatene; ikke_vurdert: en plan foran i listen gjaldt.")
+    text: str = Field(description="Det saksbehandleren leser, f.eks. «Lokal utleieplan for Nyby gjelder ikke: "
+                                  "ingen av kandidatene har lokal tilknytning.»")
+    basis: str
+    nominees_meeting_fallback: Optional[int] = Field(
+        None, description="Hvor mange av kandidatene som oppfylte betingelsen i faller_bort (når planen har en).")
+
+
+class _PlansOmittedWhenEmpty(BaseModel):
+    """Results that list the local plans considered: without any, the result is as before plans existed,
+    so a bundle without plans gives byte for byte the output (and stored JSON) it gave."""
+
+    @model_serializer(mode="wrap")
+    def _without_empty_plans(self, handler):
+        data = handler(self)
+        if isinstance(data, dict) and not data.get("plans"):
+            data.pop("plans", None)
+        return data
+
+
 class CandidateResult(BaseModel):
     rank: int = Field(description="1 er best. Blokkerte kandidater står etter alle som kan tildeles.")
     id: str
@@ -116,7 +145,7 @@ class CandidateResult(BaseModel):
         None, description="Bare når det er bedt om (--hva-om / what_if=true), for kandidater under den første.")
 
 
-class RankingResult(BaseModel):
+class RankingResult(_PlansOmittedWhenEmpty):
     vacancy_id: str
     as_of: dt.date = Field(description="Vurderingsdatoen: måneder og ventetid regnes til denne datoen.")
     rules_version: RulesVersion
@@ -128,6 +157,10 @@ class RankingResult(BaseModel):
         description="Grupper av likeverdige kandidater (innenfor likhetsmarginen).")
     present_to_unit_leader: list[str] = Field(
         description="Kandidatene som presenteres for enhetslederen: den beste og de likeverdige med den.")
+    plans: list[PlanOutcome] = Field(
+        default_factory=list, description="De lokale planene som gjelder boligen, og om de ble brukt eller falt "
+                                          "bort (tom, og utelatt, når ingen plan gjelder boligen).")
+
 
 
 class CandidateSummary(BaseModel):
@@ -146,7 +179,7 @@ class CandidateSummary(BaseModel):
     tier: Optional[str] = Field(None, description="Id-en til trinnet (band) kandidaten er i, når regelverket har trinn.")
 
 
-class RankingSummary(BaseModel):
+class RankingSummary(_PlansOmittedWhenEmpty):
     """The ranking in brief (sammendrag): for many candidates (screening a waiting list), where
     the full explanation of every point would be megabytes nobody reads. Same order and scores
     as RankingResult for the same case, as-of date and rules version."""
@@ -157,3 +190,5 @@ class RankingSummary(BaseModel):
     input_hash: str
     candidates: list[CandidateSummary]
     present_to_unit_leader: list[str]
+    plans: list[PlanOutcome] = Field(default_factory=list, description="Som i den fulle rangeringen.")
+

@@ -235,6 +235,76 @@ class Tier(BaseModel):
     hjemmel: str
 
 
+class PlanFallback(BaseModel):
+    """When a local plan gives way (faller bort): a condition over the case's other nominees.
+
+    A local lettings plan that favours, say, applicants with a local connection must not leave a
+    home empty when none of the nominees has one; the plan then falls back to the bundle's own
+    rules. The condition is a candidate rule like any other; what is counted is how many of the
+    case's nominees meet it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ingen_kandidat: Optional[Condition] = Field(
+        None, description="Planen faller bort når ingen av kandidatene i saken oppfyller betingelsen.")
+    noen_kandidat: Optional[Condition] = Field(
+        None, description="Planen faller bort når minst én av kandidatene i saken oppfyller betingelsen.")
+    begrunnelse: str = Field(min_length=1, description="Hvorfor planen da ikke gjelder, slik saksbehandleren "
+                                                       "skal lese det (f.eks. «ingen av kandidatene har lokal "
+                                                       "tilknytning»); {felt} kan vise felt for boligen.")
+
+    @model_validator(mode="after")
+    def _exactly_one(self):
+        given = [k for k in ("ingen_kandidat", "noen_kandidat") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("'faller_bort' må ha nøyaktig én av 'ingen_kandidat' og 'noen_kandidat'")
+        return self
+
+    @property
+    def condition(self):
+        return self.ingen_kandidat if self.ingen_kandidat is not None else self.noen_kandidat
+
+
+class LocalPlan(BaseModel):
+    """A local plan (lokal plan; a local lettings plan in UK schemes): rules, values and a tie-break
+    order that apply only to the homes of some units or developments.
+
+    Written once, with the unit's own values as data, instead of into every rule of the bundle by
+    hand. At most one plan applies to a vacancy: the first, in the file's order, whose `gjelder`
+    holds for the home and which does not fall back (`faller_bort`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=RULE_ID)
+    navn: str = Field(description="Planens navn slik saksbehandlerne kjenner den, f.eks. «Lokal utleieplan for Nyby».")
+    gjelder: Condition = Field(description="Hvilke ledige boliger planen gjelder for: en betingelse på "
+                                           "ledig_bolig.*, bolig.* og botiltak.* (aldri på kandidaten).")
+    verdier: dict[str, Union[StrictInt, float]] = Field(
+        default_factory=dict, description="Planens egne verdier for parametre i felter.yaml (parameter.<navn>), "
+                                          "som gjelder i stedet for regelverkets så lenge planen gjelder.")
+    kriterier: list[Criterion] = Field(default_factory=list, description="Kriterier (som i prioritering.yaml) "
+                                                                         "som bare teller når planen gjelder.")
+    kontroller: list[SuitabilityCheck] = Field(default_factory=list, description="Egnethetskontroller (som i "
+                                                                                 "egnethet.yaml) som bare blokkerer "
+                                                                                 "når planen gjelder.")
+    ved_likt_poeng: Optional[list[TieBreak]] = Field(
+        None, description="Planens egen rekkefølge ved likt poeng, i stedet for regelverkets (uten: regelverkets).")
+    trinn: Optional[list[Tier]] = Field(
+        None, description="Planens egne trinn (band), i stedet for regelverkets (uten: regelverkets), f.eks. søkere "
+                          "som oppfyller planen foran hvert band.")
+    faller_bort: Optional[PlanFallback] = Field(
+        None, description="Når planen ikke gjelder likevel, ut fra kandidatene i saken (f.eks. ingen har lokal "
+                          "tilknytning): da rangeres saken etter regelverkets egne regler.")
+    hjemmel: str
+
+    @model_validator(mode="after")
+    def _open_tier_last(self):
+        for tier in (self.trinn or [])[:-1]:
+            if tier.betingelse is None:
+                raise ValueError(f"bare det siste trinnet kan mangle 'betingelse' (trinnet '{tier.id}' har ingen)")
+        return self
+
+
 class RankingFile(VersionedFile):
     likhetsmargin: Union[StrictInt, float] = Field(
         ge=0, description="Kandidater innenfor så mange poeng av hverandre er likeverdige.")
@@ -247,6 +317,9 @@ class RankingFile(VersionedFile):
                                 description="Regelverkets egne ord for faste tekster i rangeringen (valgfritt).")
     trinn: list[Tier] = Field(default_factory=list, description="Trinn (band) i rekkefølge: et høyere trinn går "
                                                                 "foran et lavere uansett poeng.")
+    lokale_planer: list[LocalPlan] = Field(
+        default_factory=list, description="Lokale planer (local lettings plans): egne kriterier, kontroller, verdier "
+                                          "og rekkefølge ved likt poeng for boligene i enkelte botiltak.")
 
     @model_validator(mode="after")
     def _open_tier_last(self):
@@ -297,6 +370,11 @@ class Rulebook:
     @property
     def version(self) -> str:
         return self.header.versjon
+
+    @property
+    def plans(self) -> list[LocalPlan]:
+        """The local plans (lokale_planer in rangering.yaml), in the order they are considered."""
+        return self.ranking.lokale_planer
 
     @property
     def effective_from(self) -> dt.date:
@@ -424,42 +502,7 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
             if rule.id in seen_ids:
                 problems.append(doc.problem(base + ("id",), f"id-en er allerede brukt i {seen_ids[rule.id]}", rule.id))
             seen_ids.setdefault(rule.id, file)
-            condition_key = "krav" if key == "vilkar" else "betingelse"
-            condition = getattr(rule, condition_key)
-            if condition is not None:
-                for loc, msg in cond_lang.check(condition, vocab, base + (condition_key,), "kandidat"):
-                    problems.append(doc.problem(loc, msg, rule.id))
-            extras = set(TEMPLATE_EXTRAS)
-            if isinstance(getattr(rule, "poeng", None), PerUnitPoints):
-                per = rule.poeng
-                field_ = vocab.get(per.verdi)
-                if field_ is None:
-                    problems.append(doc.problem(base + ("poeng", "verdi"),
-                                                f"ukjent felt '{per.verdi}'{vocab.suggest(per.verdi)}", rule.id))
-                elif not field_.is_number:
-                    problems.append(doc.problem(base + ("poeng", "verdi"),
-                                                f"'{per.verdi}' er ikke et tall (type {field_.type})", rule.id))
-            text_key = "forklaring" if key == "kriterier" else "begrunnelse"
-            for slot in placeholders(getattr(rule, text_key)):
-                placeholder = slot.field
-                known = vocab.get(placeholder)
-                if slot.problem():
-                    problems.append(doc.problem(base + (text_key,), slot.problem(), rule.id))
-                elif placeholder not in extras and known is None:
-                    problems.append(doc.problem(base + (text_key,),
-                                                f"teksten viser til ukjent felt '{{{placeholder}}}'"
-                                                f"{vocab.suggest(placeholder)}", rule.id))
-                elif placeholder.startswith("beboer."):
-                    problems.append(doc.problem(base + (text_key,),
-                                                f"teksten kan ikke vise beboer-felt ('{{{placeholder}}}')", rule.id))
-                elif known is not None and (vocab.scope_of(placeholder) != "kandidat" or known.type == "liste"):
-                    problems.append(doc.problem(base + (text_key,),
-                                                f"teksten kan ikke vise en liste eller et felt i en liste "
-                                                f"('{{{placeholder}}}'); vis en beregnet verdi over listen", rule.id))
-                elif slot.forms and known is not None and not known.is_number:
-                    problems.append(doc.problem(base + (text_key,),
-                                                f"'{{{slot.text}}}': entall og flertall passer bare etter et tall, "
-                                                f"og '{placeholder}' er ikke et tall (type {known.type})", rule.id))
+            problems += check_rule(rule, key, base, doc, vocab)
     problems += _check_groups(book, docs["prioritering.yaml"], seen_ids)
     ranking_doc = docs["rangering.yaml"]
     for i, tier in enumerate(book.ranking.trinn):
@@ -478,12 +521,65 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
                                                     f"teksten viser til ukjent felt '{{{slot.field}}}'"
                                                     f"{vocab.suggest(slot.field)}", tier.id))
     for i, tie in enumerate(book.ranking.ved_likt_poeng):
-        f = vocab.get(tie.felt)
-        if f is None or tie.felt.startswith("beboer.") or f.type in ("objekt", "flervalg"):
-            problems.append(ranking_doc.problem(("ved_likt_poeng", i, "felt"),
-                                                f"'{tie.felt}' kan ikke brukes til å skille kandidater"
-                                                f"{vocab.suggest(tie.felt) if f is None else ''}"))
+        problems += _check_tie_break(tie, vocab, ranking_doc, ("ved_likt_poeng", i, "felt"))
+    if book.plans:
+        from engine.language.plans import check_plans  # plans reuse the checks above
+
+        problems += check_plans(book, ranking_doc, seen_ids)
     return problems
+
+
+def check_rule(rule, key: str, base: tuple, doc: SourceDocument, vocab: Vocabulary) -> list[Problem]:
+    """A criterion's, check's, condition's or composition rule's own problems: its condition over the
+    candidate, its points per unit, the fields its text shows. Local plans' criteria and checks are
+    checked by the same function, so a plan's rule is held to what the bundle's are."""
+    problems: list[Problem] = []
+    condition_key = "krav" if key == "vilkar" else "betingelse"
+    condition = getattr(rule, condition_key)
+    if condition is not None:
+        for loc, msg in cond_lang.check(condition, vocab, base + (condition_key,), "kandidat"):
+            problems.append(doc.problem(loc, msg, rule.id))
+    extras = set(TEMPLATE_EXTRAS)
+    if isinstance(getattr(rule, "poeng", None), PerUnitPoints):
+        per = rule.poeng
+        field_ = vocab.get(per.verdi)
+        if field_ is None:
+            problems.append(doc.problem(base + ("poeng", "verdi"),
+                                        f"ukjent felt '{per.verdi}'{vocab.suggest(per.verdi)}", rule.id))
+        elif not field_.is_number:
+            problems.append(doc.problem(base + ("poeng", "verdi"),
+                                        f"'{per.verdi}' er ikke et tall (type {field_.type})", rule.id))
+    text_key = "forklaring" if key == "kriterier" else "begrunnelse"
+    for slot in placeholders(getattr(rule, text_key)):
+        placeholder = slot.field
+        known = vocab.get(placeholder)
+        if slot.problem():
+            problems.append(doc.problem(base + (text_key,), slot.problem(), rule.id))
+        elif placeholder not in extras and known is None:
+            problems.append(doc.problem(base + (text_key,),
+                                        f"teksten viser til ukjent felt '{{{placeholder}}}'"
+                                        f"{vocab.suggest(placeholder)}", rule.id))
+        elif placeholder.startswith("beboer."):
+            problems.append(doc.problem(base + (text_key,),
+                                        f"teksten kan ikke vise beboer-felt ('{{{placeholder}}}')", rule.id))
+        elif known is not None and (vocab.scope_of(placeholder) != "kandidat" or known.type == "liste"):
+            problems.append(doc.problem(base + (text_key,),
+                                        f"teksten kan ikke vise en liste eller et felt i en liste "
+                                        f"('{{{placeholder}}}'); vis en beregnet verdi over listen", rule.id))
+        elif slot.forms and known is not None and not known.is_number:
+            problems.append(doc.problem(base + (text_key,),
+                                        f"'{{{slot.text}}}': entall og flertall passer bare etter et tall, "
+                                        f"og '{placeholder}' er ikke et tall (type {known.type})", rule.id))
+    return problems
+
+
+def _check_tie_break(tie: TieBreak, vocab: Vocabulary, doc: SourceDocument, loc: tuple,
+                     rule_id: str | None = None) -> list[Problem]:
+    f = vocab.get(tie.felt)
+    if f is None or tie.felt.startswith("beboer.") or f.type in ("objekt", "flervalg"):
+        return [doc.problem(loc, f"'{tie.felt}' kan ikke brukes til å skille kandidater"
+                                 f"{vocab.suggest(tie.felt) if f is None else ''}", rule_id)]
+    return []
 
 
 def _check_groups(book: Rulebook, doc: SourceDocument, seen_ids: dict[str, str]) -> list[Problem]:

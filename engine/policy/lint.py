@@ -65,6 +65,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 import engine.language.conditions as cond_lang
 from engine.evaluation.durable_adapter import DurableRules, _Compiler
 from engine.errors import Problem, RulesError
+from engine.language.plans import relabel
 from engine.language.rules import PerUnitPoints, Rulebook, _vocabulary_loc
 from engine.language.texts import placeholders
 from engine.language.validation_messages import fold, problems_from
@@ -129,6 +130,27 @@ def _rules(book: Rulebook) -> Iterator[_Rule]:
     for i, tier in enumerate(getattr(book.ranking, "trinn", None) or []):
         if tier.betingelse is not None:
             yield _Rule("rangering.yaml", ("trinn", i), tier.id, "trinn", "kandidat", tier.betingelse)
+    # A local plan's rules are judged like the bundle's; each plan is a kind of its own, so two plans for
+    # different units may well have the same criterion without it being a duplicate.
+    for p, plan in enumerate(getattr(book, "plans", None) or []):
+        base = ("lokale_planer", p)
+        yield _Rule("rangering.yaml", base, plan.id, f"lokal plan '{plan.id}' (gjelder)", "ledig_bolig",
+                    plan.gjelder, key="gjelder")
+        for i, c in enumerate(plan.kriterier):
+            if c.betingelse is not None:
+                yield _Rule("rangering.yaml", base + ("kriterier", i), c.id, f"kriterium i planen '{plan.id}'",
+                            "kandidat", c.betingelse)
+        for i, c in enumerate(plan.kontroller):
+            yield _Rule("rangering.yaml", base + ("kontroller", i), c.id, f"kontroll i planen '{plan.id}'",
+                        "kandidat", c.betingelse, blocks=True)
+        for i, tier in enumerate(plan.trinn or []):
+            if tier.betingelse is not None:
+                yield _Rule("rangering.yaml", base + ("trinn", i), tier.id, f"trinn i planen '{plan.id}'", "kandidat",
+                            tier.betingelse)
+        if plan.faller_bort is not None:
+            key = "ingen_kandidat" if plan.faller_bort.ingen_kandidat is not None else "noen_kandidat"
+            yield _Rule("rangering.yaml", base + ("faller_bort",), plan.id, f"lokal plan '{plan.id}' (faller_bort)",
+                        "kandidat", plan.faller_bort.condition, key=key)
     for name, derived in book.vocabulary.model.beregnet.items():
         if getattr(derived, "antall", None) is not None:
             count = derived.antall
@@ -150,7 +172,7 @@ def _rules(book: Rulebook) -> Iterator[_Rule]:
 
 
 def _problem(book: Rulebook, file: str, loc: tuple, message: str, rule_id: str | None) -> Problem:
-    return book.sources[file].problem(loc, message, rule_id)
+    return relabel(book.sources[file].problem(loc, message, rule_id), loc)  # a plan's rules by their kind
 
 
 def _line(book: Rulebook, file: str, loc: tuple) -> int | None:
@@ -818,6 +840,17 @@ def _unused_fields(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
               *(getattr(book.ranking, "trinn", None) or [])]:
         used.update(slot.field for slot in placeholders(r.begrunnelse))
     used.update(t.felt for t in book.ranking.ved_likt_poeng)
+    for plan in getattr(book, "plans", None) or []:
+        used.update(t.felt for t in plan.ved_likt_poeng or [])
+        used.update(f"parameter.{name}" for name in plan.verdier)
+        if plan.faller_bort is not None:
+            used.update(slot.field for slot in placeholders(plan.faller_bort.begrunnelse))
+        for c in plan.kriterier:
+            if isinstance(c.poeng, PerUnitPoints):
+                used.add(c.poeng.verdi)
+            used.update(slot.field for slot in placeholders(c.forklaring))
+        for c in [*plan.kontroller, *(plan.trinn or [])]:
+            used.update(slot.field for slot in placeholders(c.begrunnelse))
     vocab = book.vocabulary
     for derived in vocab.model.beregnet.values():
         used.update(_reads(derived))

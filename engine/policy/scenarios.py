@@ -38,7 +38,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError, field_validator, model_validator
 
@@ -108,6 +108,10 @@ class Expectations(BaseModel):
         None, description="Nøyaktig hvilke vilkår kandidaten ikke oppfyller ([] = oppfyller alle vilkårene).")
     trinn: Optional[dict[CandidateId, Optional[RuleId]]] = Field(
         None, description="Trinnet (band) kandidaten skal være i (tomt: i ingen av trinnene).")
+    planer: Optional[dict[RuleId, Literal["gjelder", "faller_bort", "ikke_vurdert", "ikke_for_boligen"]]] = Field(
+        None, description="Hva som skal skje med hver lokal plan som står her: gjelder (planen brukes), "
+                          "faller_bort (gjelder boligen, men faller bort ut fra kandidatene), ikke_vurdert (en plan "
+                          "foran gjelder) eller ikke_for_boligen ('gjelder' holder ikke for boligen).")
 
     @field_validator("rekkefolge", "ikke_blokkert", "presenteres")
     @classmethod
@@ -386,6 +390,11 @@ def _rule_kinds(book: Rulebook) -> dict[str, str]:
     kinds.update({c.id: "kriterium" for c in book.criteria})
     kinds.update({c.id: "blokker" for c in book.checks})
     kinds.update({r.id: r.utfall for r in book.composition})
+    for plan in book.plans:  # a local plan's own rules are expected like the bundle's
+        kinds[plan.id] = "plan"
+        kinds.update({c.id: "kriterium" for c in plan.kriterier})
+        kinds.update({c.id: "blokker" for c in plan.kontroller})
+        kinds.update({t.id: "trinn" for t in plan.trinn or []})
     return kinds
 
 
@@ -397,6 +406,7 @@ _KIND_WORDS = {
     "vilkar": "et vilkår",
     "trinn": "et trinn",
     "gruppe": "en gruppe av kriterier",
+    "plan": "en lokal plan",
 }
 
 
@@ -433,6 +443,8 @@ def _check_references(expected: Expectations, result: RankingResult, book: Ruleb
     for cid, tier in (expected.trinn or {}).items():
         if tier is not None:
             rule(("trinn", cid), tier, ("trinn",))
+    for pid in expected.planer or {}:
+        rule(("planer", pid), pid, ("plan",))
     for key, allowed in (("blokkert", ("blokker",)), ("drofting", ("drofting",)), ("ikke_oppfylt", ("kriterium",)),
                          ("ikke_kvalifisert", ("vilkar",))):
         for cid, rules in (getattr(expected, key) or {}).items():
@@ -526,6 +538,13 @@ def compare(expected: Expectations, result: RankingResult) -> list[str]:
         actual = by_id[cid].tier.id if by_id[cid].tier else None
         if actual != tier:
             failures.append(f"{cid}: forventet i trinnet {tier or 'ingen'}, men er i {actual or 'ingen av trinnene'}")
+
+    outcomes = {p.id: p for p in result.plans}
+    for pid, status in (expected.planer or {}).items():
+        actual = outcomes[pid].status if pid in outcomes else "ikke_for_boligen"
+        if actual != status:
+            said = f" («{outcomes[pid].text}»)" if pid in outcomes else ""
+            failures.append(f"planen '{pid}': forventet {status}, men fikk {actual}{said}")
 
     for cid, rules in (expected.ikke_oppfylt or {}).items():
         gave = {i.rule_id: i.points for i in by_id[cid].score_items}

@@ -72,6 +72,7 @@ def format_summary(result: RankingSummary, words: FixedTexts | None = None, poin
     words = words or FixedTexts()
     lines = [f"Rangering (sammendrag) for ledig bolig {result.vacancy_id} per {result.as_of.isoformat()}",
              f"Regelverk {result.rules_version.label}; inndata-hash {result.input_hash[:12]}", ""]
+    lines += _plan_lines(result.plans)
     for c in result.candidates:
         status = words.kan_tildeles if c.eligible else \
             f"{words.kan_ikke_tildeles} (" + ", ".join([*c.not_qualified_by, *c.blocked_by]) + ")"
@@ -84,6 +85,12 @@ def format_summary(result: RankingSummary, words: FixedTexts | None = None, poin
     return "\n".join(lines)
 
 
+def _plan_lines(plans) -> list[str]:
+    """The local plans considered for the home (lokale planer): which one was used, or why not."""
+    lines = [f"Lokal plan: {p.text} (Grunnlag: {p.basis})" for p in plans]
+    return [*lines, ""] if lines else []
+
+
 def format_ranking(result: RankingResult, words: FixedTexts | None = None, points: bool = True) -> str:
     """The ranking as a consultant reads it in a terminal, in the bundle's words (rangering.yaml `tekster`)."""
     words = words or FixedTexts()
@@ -92,6 +99,7 @@ def format_ranking(result: RankingResult, words: FixedTexts | None = None, point
         f"Regelverk {result.rules_version.label} (gjelder fra {result.rules_version.effective_from.isoformat()}, "
         f"hash {result.rules_version.content_hash[:12]}); inndata-hash {result.input_hash[:12]}",
         "",
+        *_plan_lines(result.plans),
     ]
     for c in result.candidates:
         status = words.kan_tildeles if c.eligible else words.kan_ikke_tildeles

@@ -41,7 +41,8 @@ def rules_check(directory):
                                                      (len(book.groups), "grupper"),
                                                      (len(book.checks), "egnethetskontroller"),
                                                      (len(book.composition), "sammensetningsregler"),
-                                                     (len(book.ranking.trinn), "trinn")) if n or word in (
+                                                     (len(book.ranking.trinn), "trinn"),
+                                                     (len(book.plans), "lokale planer")) if n or word in (
                            "kriterier", "egnethetskontroller", "sammensetningsregler"))
                    + f" (innholdshash {book.content_hash[:12]}).")
 

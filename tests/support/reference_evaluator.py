@@ -19,6 +19,10 @@ the candidate's lists are facts of their list's scope, as there.
 nyeste, soverom) straight from the case, without the engine's record facts, and
 `reference_bedrooms` the bedroom need by trying every way of putting people in rooms,
 so the tests can compare the engine's counting and pairing with something obvious.
+
+`reference_plans` decides which local plan (lokale_planer) is in force for a vacancy by the
+language's rules, read straight off the plans: the first whose `gjelder` holds for the home and
+which does not fall back (`faller_bort`: no nominee, or some nominee, meets its condition).
 """
 
 from __future__ import annotations
@@ -174,4 +178,29 @@ def reference_aggregates(vocabulary, candidate: dict, as_of: dt.date) -> dict[st
                            and all(records[i].get(p) is not None and _same(records[i].get(p), records[j].get(p))
                                    for p in rule.samme) for rule in rules)
             out[path] = reference_bedrooms(len(records), may_share)
+    return out
+
+
+def reference_plans(plans, home: dict[str, Any], values_under) -> list[tuple[str, str, int | None]]:
+    """(plan id, status, nominees meeting `faller_bort`) for every plan whose `gjelder` holds for `home`.
+
+    `values_under(plan)` gives the candidates' values with the plan's own parameter values (what
+    `faller_bort` is judged on); the status is `gjelder`, `faller_bort` or `ikke_vurdert`.
+    """
+    out = []
+    chosen = False
+    for plan in plans:
+        if not holds(plan.gjelder, home):
+            continue
+        if chosen:
+            out.append((plan.id, "ikke_vurdert", None))
+            continue
+        meeting = None
+        if plan.faller_bort is not None:
+            meeting = sum(1 for values in values_under(plan) if holds(plan.faller_bort.condition, values))
+            if (meeting == 0) == (plan.faller_bort.ingen_kandidat is not None):
+                out.append((plan.id, "faller_bort", meeting))
+                continue
+        chosen = True
+        out.append((plan.id, "gjelder", meeting))
     return out

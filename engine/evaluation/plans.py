@@ -1,0 +1,194 @@
+"""Local plans at ranking time (lokale planer): which plan is in force for a vacancy, and with what.
+
+A local plan (a local lettings plan) changes the rules for the homes of some units: its own
+criteria and checks, its own values for named parameters, its own tie-break order. Whether
+it is in force is decided in two steps, both matched by durable_rules:
+
+1. `gjelder`, a condition on the home and unit only, is a rule of its own scope
+   (`ledig_bolig`, `#plan:<id>`), matched against the vacancy's values as one fact;
+2. `faller_bort` is a candidate rule (`#faller_bort:<id>`) matched with every other
+   candidate rule, under the plan's values; Python only counts the nominees it matched
+   ("ingen av kandidatene ...", "minst én av kandidatene ..."), as it counts residents.
+
+Plans are considered in the file's order; the first whose `gjelder` holds and which does not
+fall back is in force, and the ranking says so for every plan it considered (`PlanOutcome`).
+A plan's values replace parameters (`parameter.*`), which nothing computed before the
+counts reads, so only the formulas and tables computed after them are computed again, on
+copies: the bundle's values stay as they were for another plan, or for the impact analysis,
+which shares them between rules versions.
+
+A bundle without plans never gets here: it ranks, and explains, exactly as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any, Optional
+
+from engine.evaluation.computed import ComputedValues
+from engine.evaluation.scoring import Scoring
+from engine.language.plans import home_only
+from engine.language.rules import LocalPlan, Rulebook, TieBreak
+from engine.language.texts import Template
+from engine.language.vocabulary import PARAMETER
+
+HOME_SCOPE = "ledig_bolig"  # the scope of `gjelder`: one fact per vacancy, the home and unit's values
+TIER_PREFIX = "#trinn:"  # as for the bundle's tiers (engine/evaluation/ranking.py); tier ids are unique
+PLAN_PREFIX = "#plan:"  # cannot clash with a policy rule id (ids are [a-z0-9_])
+FALLBACK_PREFIX = "#faller_bort:"
+
+
+@dataclass
+class Regime:
+    """The rules in force for one vacancy: the bundle's own, or the bundle's with one plan added."""
+
+    plan: Optional[LocalPlan]
+    criteria: list
+    checks: list
+    ties: list[TieBreak]
+    scoring: Scoring
+    tiers: list  # (position, tier, rule id or None for the open last tier, its text's template)
+    # rule id -> (what it does, the rule, its place in the explanation); rules not in force are absent
+    kinds: dict[str, tuple[str, Any, int]] = field(default_factory=dict)
+
+
+def regimes(book: Rulebook) -> dict[Optional[str], Regime]:
+    """The bundle's own regime under None, and one per plan under its id."""
+    out = {}
+    for plan in [None, *book.plans]:
+        criteria = [*book.criteria, *(plan.kriterier if plan else [])]
+        checks = [*book.checks, *(plan.kontroller if plan else [])]
+        ties = plan.ved_likt_poeng if plan is not None and plan.ved_likt_poeng is not None \
+            else book.ranking.ved_likt_poeng
+        scoring = Scoring(SimpleNamespace(criteria=criteria, groups=book.groups))
+        written = plan.trinn if plan is not None and plan.trinn is not None else book.ranking.trinn
+        tiers = [(position, tier, TIER_PREFIX + tier.id if tier.betingelse is not None else None,
+                  Template(tier.begrunnelse, book.vocabulary)) for position, tier in enumerate(written, start=1)]
+        regime = Regime(plan, criteria, checks, ties, scoring, tiers)
+        position = 0
+        for kind, rules in (("vilkar", book.conditions), ("kriterium", criteria), ("blokker", checks),
+                            (None, book.composition)):
+            for rule in rules:
+                regime.kinds[rule.id] = (kind or rule.utfall, rule, position)
+                position += 1
+        out[plan.id if plan else None] = regime
+    return out
+
+
+def plan_rules(book: Rulebook) -> dict[str, tuple[str, Any]]:
+    """`gjelder` of every plan (scope ledig_bolig), by rule id: matched with the bundle's own rules."""
+    return {PLAN_PREFIX + plan.id: (HOME_SCOPE, plan.gjelder) for plan in book.plans}
+
+
+def plan_own_rules(plan: LocalPlan, criterion_condition) -> dict[str, tuple[str, Any]]:
+    """A plan's criteria, checks, tiers and `faller_bort` (all scope kandidat), by rule id.
+
+    Compiled into an evaluator of their own and matched only for a vacancy the plan is for, so a
+    bundle's other homes are matched on exactly the rules they were before the plan was written.
+    """
+    rules: dict[str, tuple[str, Any]] = {}
+    for criterion in plan.kriterier:
+        rules[criterion.id] = ("kandidat", criterion_condition(criterion))
+    for check in plan.kontroller:
+        rules[check.id] = ("kandidat", check.betingelse)
+    for tier in plan.trinn or []:
+        if tier.betingelse is not None:
+            rules[TIER_PREFIX + tier.id] = ("kandidat", tier.betingelse)
+    if plan.faller_bort is not None:
+        rules[FALLBACK_PREFIX + plan.id] = ("kandidat", plan.faller_bort.condition)
+    return rules
+
+
+def home_values(values: dict[str, Any]) -> dict[str, Any]:
+    """The home's and unit's values among a candidate's (or the vacancy's own): what `gjelder` may read."""
+    return {path: value for path, value in values.items() if home_only(path)}
+
+
+class Plans:
+    """A bundle's plans, prepared once per rules version."""
+
+    def __init__(self, book: Rulebook, computed: ComputedValues, evaluator_factory=None, criterion_condition=None):
+        self.book = book
+        self.computed = computed
+        # plan id -> the evaluator of the plan's own rules (`plan_own_rules`), made with the bundle's factory
+        self.evaluators = {plan.id: evaluator_factory(plan_own_rules(plan, criterion_condition))
+                           for plan in book.plans} if evaluator_factory is not None else {}
+        self.regimes = regimes(book)
+        self.bundle = self.regimes[None]
+        self._recomputed = [path for path, _ in computed.after]  # formulas and tables: they may read parameters
+        self._reasons = {plan.id: Template(plan.faller_bort.begrunnelse, book.vocabulary)
+                         for plan in book.plans if plan.faller_bort is not None}
+
+    def __bool__(self) -> bool:
+        return bool(self.book.plans)
+
+    def with_values(self, candidates: list[dict[str, Any]], plan: LocalPlan) -> list[dict[str, Any]]:
+        """Copies of the candidates' values with the plan's parameters, and what is computed from them."""
+        if not plan.verdier:
+            return candidates
+        out = []
+        for values in candidates:
+            copy = dict(values)
+            for path in self._recomputed:
+                copy.pop(path, None)
+            for name, value in plan.verdier.items():
+                copy[f"{PARAMETER}.{name}"] = value
+            out.append(copy)
+        self.computed.after_counts(out)
+        return out
+
+    def in_force(self, evaluator, home: dict[str, Any], candidates: list[dict[str, Any]], memo=None):
+        """(regime, the candidates' values under it, their matched rule ids, the plans' outcomes as dicts).
+
+        `home` is the vacancy's values (ledig_bolig.*, bolig.*, botiltak.*); `candidates` are the
+        values under the bundle's own parameters, left unchanged.
+        """
+        def match(facts, on=evaluator):
+            # The memo knows facts by the identity of their dict: only the caller's own, kept alive, may use it,
+            # never the short-lived copies with a plan's values.
+            if memo is None or facts is not candidates:
+                return on.match("kandidat", facts)
+            return on.match("kandidat", facts, memo=memo)
+
+        [fired_home] = evaluator.match(HOME_SCOPE, [home])
+        considered = [plan for plan in self.book.plans if PLAN_PREFIX + plan.id in fired_home]
+        base_matched = None
+        outcomes: list[dict] = []
+        chosen = None
+        for plan in considered:
+            if chosen is not None:
+                outcomes.append(self._outcome(plan, "ikke_vurdert", f"{plan.navn} er ikke vurdert: "
+                                                                    f"{chosen[0].plan.navn} gjelder for boligen."))
+                continue
+            values = self.with_values(candidates, plan)
+            if values is candidates:
+                if base_matched is None:
+                    base_matched = match(candidates)
+                bundle_matched = base_matched
+            else:
+                bundle_matched = match(values)
+            own = match(values, self.evaluators[plan.id]) if values else []
+            matched = [a | b for a, b in zip(bundle_matched, own)]
+            meeting = None
+            if plan.faller_bort is not None:
+                rule = FALLBACK_PREFIX + plan.id
+                meeting = sum(1 for fired in matched if rule in fired)
+                falls = meeting == 0 if plan.faller_bort.ingen_kandidat is not None else meeting > 0
+                if falls:
+                    reason = self._reasons[plan.id].render(home).rstrip(". ")
+                    outcomes.append(self._outcome(plan, "faller_bort", f"{plan.navn} gjelder ikke: {reason}.",
+                                                  meeting))
+                    continue
+            chosen = (self.regimes[plan.id], values, matched)
+            outcomes.append(self._outcome(plan, "gjelder", f"{plan.navn} gjelder for boligen.", meeting))
+        if chosen is None:
+            if base_matched is None:
+                base_matched = match(candidates)
+            chosen = (self.bundle, candidates, base_matched)
+        return (*chosen, outcomes)
+
+    @staticmethod
+    def _outcome(plan: LocalPlan, status: str, text: str, meeting: int | None = None) -> dict:
+        return {"id": plan.id, "name": plan.navn, "applied": status == "gjelder", "status": status, "text": text,
+                "basis": plan.hjemmel, "nominees_meeting_fallback": meeting}

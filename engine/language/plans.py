@@ -1,0 +1,183 @@
+"""Checks of the local plans (lokale planer, `lokale_planer` in rangering.yaml) that need the whole bundle.
+
+A local plan (a "local lettings plan" in UK schemes, «egne regler» for a project such as
+Foyer in Harstad) is written once, for the homes of some units, instead of into every
+rule by hand. What can go wrong is what makes a plan unreadable or unfair, so it is
+refused before the bundle is used, with file and line:
+
+- `gjelder` decides which *homes* a plan is for; if it could read a nominee, whether
+  the plan applies would depend on who was nominated, and the plan could be switched
+  on by one nominee. Conditions over the nominees belong in `faller_bort`;
+- `verdier` replace named parameters (felter.yaml `parametre`); an unknown name would
+  silently change nothing;
+- a plan's criteria and checks are held to what the bundle's are (engine/language/rules.py
+  `check_rule`), and every id is unique across the bundle, plans included, so an
+  explanation's rule id names one rule;
+- a plan that changes nothing is a mistake, not a policy.
+
+The models themselves (`LocalPlan`, `PlanFallback`) are in engine/language/rules.py with
+the other models of rangering.yaml: one model per file format.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+
+import engine.language.conditions as cond_lang
+from engine.errors import Problem
+from engine.language.numbers import plain_number
+from engine.language.texts import placeholders
+from engine.language.vocabulary import Vocabulary
+from engine.language.yaml_source import SourceDocument
+
+# The sections that describe the home and its unit: all `gjelder` may read.
+HOME_SECTIONS = ("ledig_bolig", "bolig", "botiltak")
+
+
+def home_only(path: str) -> bool:
+    return path.split(".", 1)[0] in HOME_SECTIONS
+
+
+def plan_problem(doc: SourceDocument, loc: tuple, message: str, rule_id: str | None = None) -> Problem:
+    """`doc.problem`, naming what sits in a plan as a policy officer calls it: «kriterium 'x'» for a
+    plan's criterion, «kontroll 'y'» for its check, «lokal plan 'z'» for the rest of the plan."""
+    return relabel(doc.problem(loc, message, rule_id), loc)
+
+
+def relabel(problem: Problem, loc: tuple) -> Problem:
+    if len(loc) < 2 or loc[0] != "lokale_planer":
+        return problem
+    kind = {"kriterier": "kriterium", "kontroller": "kontroll", "trinn": "trinn"}.get(loc[2] if len(loc) > 3 else None, "lokal plan")
+    return dataclasses.replace(problem, rule_kind=kind)
+
+
+def check_plans(book, doc: SourceDocument, seen_ids: dict[str, str]) -> list[Problem]:
+    """Every plan's problems, in file order; `seen_ids` holds the bundle's ids (and gets the plans')."""
+    from engine.language.rules import _check_tie_break, check_rule  # rules.py imports this module late
+
+    vocab = book.vocabulary
+    problems: list[Problem] = []
+    bundle_criteria = {c.id for c in book.criteria}
+    for p, plan in enumerate(book.plans):
+        base = ("lokale_planer", p)
+        if plan.id in seen_ids:
+            problems.append(plan_problem(doc, base + ("id",), f"id-en er allerede brukt i {seen_ids[plan.id]}", plan.id))
+        seen_ids.setdefault(plan.id, "rangering.yaml")
+        problems += _check_applies_to(plan, vocab, doc, base)
+        problems += _check_values(plan, vocab, doc, base)
+        own = {c.id: c for c in plan.kriterier}
+        for key, rules in (("kriterier", plan.kriterier), ("kontroller", plan.kontroller)):
+            for i, rule in enumerate(rules):
+                at = base + (key, i)
+                if rule.id in seen_ids:
+                    problems.append(plan_problem(doc, at + ("id",), f"id-en er allerede brukt i {seen_ids[rule.id]}",
+                                                rule.id))
+                seen_ids.setdefault(rule.id, f"rangering.yaml (planen '{plan.id}')")
+                problems += [relabel(problem, at) for problem in check_rule(rule, key, at, doc, vocab)]
+        for i, criterion in enumerate(plan.kriterier):
+            problems += _check_prerequisite(criterion, own, bundle_criteria, doc, base + ("kriterier", i))
+        for i, tie in enumerate(plan.ved_likt_poeng or []):
+            problems += _check_tie_break(tie, vocab, doc, base + ("ved_likt_poeng", i, "felt"), plan.id)
+        for i, tier in enumerate(plan.trinn or []):
+            at = base + ("trinn", i)
+            if tier.id in seen_ids:
+                problems.append(plan_problem(doc, at + ("id",), f"id-en er allerede brukt i {seen_ids[tier.id]}",
+                                             tier.id))
+            seen_ids.setdefault(tier.id, f"rangering.yaml (planen '{plan.id}')")
+            if tier.betingelse is not None:
+                problems += [plan_problem(doc, loc, msg, tier.id) for loc, msg in
+                             cond_lang.check(tier.betingelse, vocab, at + ("betingelse",), "kandidat")]
+            for slot in placeholders(tier.begrunnelse):
+                if slot.problem():
+                    problems.append(plan_problem(doc, at + ("begrunnelse",), slot.problem(), tier.id))
+                elif vocab.get(slot.field) is None:
+                    problems.append(plan_problem(doc, at + ("begrunnelse",), f"teksten viser til ukjent felt "
+                                                 f"'{{{slot.field}}}'{vocab.suggest(slot.field)}", tier.id))
+        if plan.faller_bort is not None:
+            problems += _check_fallback(plan, vocab, doc, base + ("faller_bort",))
+        if not (plan.verdier or plan.kriterier or plan.kontroller or plan.ved_likt_poeng is not None
+                or plan.trinn is not None):
+            problems.append(plan_problem(doc, base, "planen endrer ingenting: gi den 'verdier', 'kriterier', "
+                                                    "'kontroller', 'ved_likt_poeng' eller 'trinn'", plan.id))
+    return problems
+
+
+def _check_applies_to(plan, vocab: Vocabulary, doc: SourceDocument, base: tuple) -> list[Problem]:
+    at = base + ("gjelder",)
+    problems = [plan_problem(doc, loc, msg, plan.id) for loc, msg in cond_lang.check(plan.gjelder, vocab, at, "kandidat")]
+    if problems:
+        return problems
+    for comparison, where in cond_lang.walk(plan.gjelder, at):
+        other = comparison.value if comparison.operator == "har_felles_med" else comparison.other
+        other_at = where + ((comparison.operator,) if comparison.operator == "har_felles_med"
+                            else (comparison.operator, "felt"))
+        for path, loc in ((comparison.felt, where + ("felt",)), (other, other_at)):
+            if path is not None and not home_only(path):
+                problems.append(plan_problem(doc, loc, (
+                    f"'gjelder' kan bare lese felt for boligen (ledig_bolig.*, bolig.*, botiltak.*), ikke '{path}': "
+                    "hvilke boliger planen gjelder for, kan ikke avhenge av hvem som er nominert; en betingelse over "
+                    "kandidatene skrives under 'faller_bort'"), plan.id))
+    return problems
+
+
+def _check_values(plan, vocab: Vocabulary, doc: SourceDocument, base: tuple) -> list[Problem]:
+    problems = []
+    known = list(vocab.model.parametre)
+    for name, value in plan.verdier.items():
+        at = base + ("verdier", name)
+        if name not in vocab.model.parametre:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" (mente du '{close[0]}'?)" if close else ""
+            listed = ", ".join(known) if known else "ingen (legg parameteren til under 'parametre' i felter.yaml)"
+            problems.append(plan_problem(doc, at, f"ukjent parameter '{name}'{hint}; planens verdier erstatter parametre "
+                                            f"i felter.yaml, og de er: {listed}", plan.id))
+            continue
+        try:
+            plain_number(value)
+        except ValueError as exc:
+            problems.append(plan_problem(doc, at, str(exc), plan.id))
+            continue
+        whole = all(isinstance(v, int) for v in vocab.model.parametre[name].verdier.values())
+        if whole and not isinstance(value, int):
+            problems.append(plan_problem(doc, at, f"'parameter.{name}' er et heltall i felter.yaml, men planen gir {value!r}",
+                                        plan.id))
+    return problems
+
+
+def _check_prerequisite(criterion, own: dict, bundle: set[str], doc: SourceDocument, at: tuple) -> list[Problem]:
+    """A plan's criterion may build on the bundle's criteria or on the plan's own, never in a ring."""
+    needed = criterion.forutsetter
+    if needed is None:
+        return []
+    where = at + ("forutsetter",)
+    if needed == criterion.id:
+        return [plan_problem(doc, where, "et kriterium kan ikke forutsette seg selv", criterion.id)]
+    if needed not in own and needed not in bundle:
+        close = difflib.get_close_matches(needed, [*own, *bundle], n=1)
+        hint = f" (mente du '{close[0]}'?)" if close else ""
+        return [plan_problem(doc, where, f"ukjent kriterium '{needed}'{hint}; et kriterium i en plan kan forutsette "
+                                   "regelverkets kriterier og planens egne", criterion.id)]
+    trail, step = [criterion.id], needed
+    while step in own and step not in trail:
+        trail.append(step)
+        step = own[step].forutsetter
+    if step == criterion.id:
+        return [plan_problem(doc, where, "kriteriene forutsetter hverandre i ring: " + " → ".join(trail + [step]),
+                            criterion.id)]
+    return []
+
+
+def _check_fallback(plan, vocab: Vocabulary, doc: SourceDocument, at: tuple) -> list[Problem]:
+    fallback = plan.faller_bort
+    key = "ingen_kandidat" if fallback.ingen_kandidat is not None else "noen_kandidat"
+    problems = [plan_problem(doc, loc, msg, plan.id)
+                for loc, msg in cond_lang.check(fallback.condition, vocab, at + (key,), "kandidat")]
+    for slot in placeholders(fallback.begrunnelse):
+        if slot.problem():
+            problems.append(plan_problem(doc, at + ("begrunnelse",), slot.problem(), plan.id))
+        elif vocab.get(slot.field) is None or not home_only(slot.field):
+            problems.append(plan_problem(doc, at + ("begrunnelse",), (
+                f"teksten kan bare vise felt for boligen (ledig_bolig.*, bolig.*, botiltak.*), ikke '{{{slot.field}}}': "
+                "den gjelder alle kandidatene i saken, ikke én"), plan.id))
+    return problems
