@@ -446,6 +446,8 @@ class CompiledRules:
         first = 0  # first index whose score is within the margin above eligible[i]
         last = 0   # one past the last index within the margin below eligible[i]
         ends = []
+        ids = [r["id"] for r in eligible]
+        spans: dict[tuple[int, int], list[str]] = {}  # a window's ids, sliced once for all who share it
         for i, r in enumerate(eligible):
             while scores[first] - scores[i] > margin:
                 first += 1
@@ -453,7 +455,12 @@ class CompiledRules:
             while last < n and scores[i] - scores[last] <= margin:
                 last += 1
             ends.append(last)
-            r["equal_standing_with"] = [o["id"] for o in eligible[first:last] if o is not r]
+            span = spans.get((first, last))
+            if span is None:
+                span = spans[(first, last)] = ids[first:last]
+            # everyone in the window but the candidate itself (first <= i < last), copied in C: with
+            # many equal scores the windows are long, and a comprehension per candidate was most of the ranking
+            r["equal_standing_with"] = span[:i - first] + span[i - first + 1:]
         groups: list[list[str]] = []
         covered_until = 0  # windows ending no later than an earlier window's end are contained in it
         for i, end in enumerate(ends):
