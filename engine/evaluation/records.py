@@ -9,14 +9,16 @@ the records themselves, and computed values aggregate them:
 - `nyeste`: the latest (or, with `nummer: n`, the n-th latest) date among the records
   that meet `hvor`, dates after the assessment date left out (on that date the record
   did not exist yet, and an old case ranked again must see what was known then);
+- `sum`: the sum of a number field over the records that meet `hvor` (a matching record
+  without the value leaves the sum without one, as a formula with a missing input);
 - `soverom`: the bedroom need (soverombehov), the fewest rooms such that each room holds
   one member or two members whom one sharing rule (`deler`) lets share.
 
 Each record is a fact of the scope named by its list (`husstand.fodt`, `husstand.alder`),
 like residents are facts of scope `beboer`; every condition (`hvor`, and `begge` of a
 sharing rule) is a rule of that scope matched by durable_rules (`#antall:<navn>`,
-`#nyeste:<navn>`, `#deler:<navn>:<i>`). Python only adds up what matched: a count, a
-maximum, and the pairing of the bedroom need (a maximum matching over the pairs the
+`#nyeste:<navn>`, `#sum:<navn>`, `#deler:<navn>:<i>`). Python only adds up what matched: a
+count, a maximum, a sum, and the pairing of the bedroom need (a maximum matching over the pairs the
 rules allow), which needs no condition of its own.
 
 A list the case does not give is "ikke oppgitt": every aggregate over it has no value,
@@ -37,6 +39,7 @@ RECORDS_KEY = "#poster"  # in a candidate's values: {list name: [record values]}
 AS_OF_KEY = "#vurderingsdato"  # in a candidate's values: the assessment date (ISO), for `nyeste`
 COUNT_PREFIX = "#antall:"  # the same prefix as counts over residents: a computed value's name is unique
 LATEST_PREFIX = "#nyeste:"
+SUM_PREFIX = "#sum:"
 SHARE_PREFIX = "#deler:"
 ROOM_PREFIX = "#soverom:"  # who needs a room at all (`hvor` of a bedroom need)
 
@@ -75,7 +78,7 @@ class Records:
             spans = [(f"{name}.{d}", how.kind, getattr(how, how.kind).fra, getattr(how, how.kind).til)
                      for d, how in derived.items() if how.kind in BETWEEN]
             self.lists[name] = (durations, spans)
-        self.counts, self.latest, self.bedrooms = [], [], []
+        self.counts, self.latest, self.sums, self.bedrooms = [], [], [], []
         self._rules: dict[str, tuple[str, Any]] = {}
         for name, d in vocabulary.model.beregnet.items():
             path = f"{DERIVED}.{name}"
@@ -87,6 +90,11 @@ class Records:
                 self.latest.append((path, d.nyeste.over_list, rule, d.nyeste.felt, d.nyeste.nummer))
                 if rule:
                     self._rules[rule] = (d.nyeste.over_list, d.nyeste.hvor)
+            elif d.sum is not None and d.sum.over_list in self.lists:
+                rule = SUM_PREFIX + name if d.sum.hvor is not None else None
+                self.sums.append((path, d.sum.over_list, rule, d.sum.felt))
+                if rule:
+                    self._rules[rule] = (d.sum.over_list, d.sum.hvor)
             elif d.soverom is not None and d.soverom.over_list in self.lists:
                 sharing = []
                 for i, share in enumerate(d.soverom.deler):
@@ -98,7 +106,7 @@ class Records:
                 if counted:
                     self._rules[counted] = (d.soverom.over_list, d.soverom.hvor)
                 self.bedrooms.append((path, d.soverom.over_list, counted, sharing))
-        self.used = sorted({entry[1] for entry in (*self.counts, *self.latest, *self.bedrooms)})
+        self.used = sorted({entry[1] for entry in (*self.counts, *self.latest, *self.sums, *self.bedrooms)})
 
     def rules(self) -> dict[str, tuple[str, Any]]:
         """The conditions over records, by rule id: (the list's scope, condition)."""
@@ -159,6 +167,12 @@ class Records:
                             and record[field] <= day), reverse=True)  # ISO dates sort as dates
             if len(dates) >= nummer:
                 values[path] = dates[nummer - 1]
+        for path, over, rule, field in self.sums:
+            if over != name:
+                continue
+            counted = [record.get(field) for record, fired in records if rule is None or rule in fired]
+            if all(value is not None for value in counted):  # a matching record without the value: no sum
+                values[path] = sum(counted)
         for path, over, counted, sharing in self.bedrooms:
             if over == name:
                 members = [(record, fired) for record, fired in records if counted is None or counted in fired]

@@ -166,7 +166,7 @@ def check(cond, vocabulary, loc: tuple, scope: str) -> list[tuple[tuple, str]]:
 
     `scope` is "kandidat" for rules about a candidate, "beboer" for the filter
     inside a count over residents, and a list's name (`husstand`) for a condition over
-    the records of that list (`hvor` of a count or `nyeste`, `begge` of a sharing rule).
+    the records of that list (`hvor` of a count, `nyeste` or `sum`, `begge` of a sharing rule).
     Returns (location, bokmål message) pairs.
     """
     problems = []
@@ -191,14 +191,14 @@ def _check_comparison(c: Comparison, vocabulary, loc: tuple, scope: str) -> list
                                      f"ikke '{c.felt}'"))
     if scope not in lists and section in lists:
         out.append((loc + ("felt",), f"'{c.felt}' er et felt i listen 'kandidat.{section}' og kan bare brukes i "
-                                     "'hvor' under en beregnet verdi over listen (antall, nyeste) eller i "
+                                     "'hvor' under en beregnet verdi over listen (antall, nyeste, sum) eller i "
                                      "'deler' under soverom"))
     op, value = c.operator, c.value
     where = loc + (op,)
     t = field.type
     if t == "liste":
         return out + [(loc + ("felt",), f"'{c.felt}' er en liste; sammenlign en beregnet verdi over den "
-                                        "(antall, nyeste, soverom)")]
+                                        "(antall, nyeste, sum, soverom)")]
     if isinstance(value, FieldRef):
         return out + _check_field_ref(c, field, vocabulary, where, scope)
     if t == "objekt":

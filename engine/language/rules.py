@@ -698,18 +698,20 @@ def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
             if scope is not None:
                 for at, msg in cond_lang.check(count.hvor, vocab, loc + ("antall", "hvor"), scope):
                     problems.append(doc.problem(at, msg))
-        elif kind == "nyeste":
-            latest = derived.nyeste
-            scope = _known_list(latest.blant, vocab, doc, loc + ("nyeste", "blant"), problems)
+        elif kind in ("nyeste", "sum"):
+            over = getattr(derived, kind)
+            scope = _known_list(over.blant, vocab, doc, loc + (kind, "blant"), problems)
             if scope is not None:
-                f = vocab.get(latest.felt)
-                if f is None or vocab.scope_of(latest.felt) != scope or f.type != "dato":
-                    problems.append(doc.problem(loc + ("nyeste", "felt"), (
-                        f"'{latest.felt}' er ikke et datofelt i listen '{latest.blant}'"
-                        f"{vocab.suggest(latest.felt) if f is None else ''}; "
-                        f"datofeltene i listen: {', '.join(_list_fields(vocab, scope, 'dato')) or 'ingen'}")))
-                if latest.hvor is not None:
-                    for at, msg in cond_lang.check(latest.hvor, vocab, loc + ("nyeste", "hvor"), scope):
+                f = vocab.get(over.felt)
+                types, what = (("dato",), "et datofelt") if kind == "nyeste" else (("heltall", "tall"), "et tallfelt")
+                if f is None or vocab.scope_of(over.felt) != scope or f.type not in types:
+                    fitting = [p for t in types for p in _list_fields(vocab, scope, t)]
+                    problems.append(doc.problem(loc + (kind, "felt"), (
+                        f"'{over.felt}' er ikke {what} i listen '{over.blant}'"
+                        f"{vocab.suggest(over.felt) if f is None else ''}; "
+                        f"{what.split()[1]}ene i listen: {', '.join(fitting) or 'ingen'}")))
+                if over.hvor is not None:
+                    for at, msg in cond_lang.check(over.hvor, vocab, loc + (kind, "hvor"), scope):
                         problems.append(doc.problem(at, msg))
         elif kind == "soverom":
             bedrooms = derived.soverom

@@ -112,6 +112,22 @@ class LatestSpec(BaseModel):
         return self.blant.partition(".")[2]
 
 
+class SumSpec(BaseModel):
+    """The sum of a number field over the records of a list that match (sum): "the income of the
+    household members under 20". A matching record without the value leaves the sum without one
+    ("ikke oppgitt"), as a formula with a missing input: a sum that silently counted it as 0
+    would understate."""
+
+    model_config = ConfigDict(extra="forbid")
+    blant: str = Field(description="Listen, f.eks. kandidat.husstand.")
+    felt: str = Field(description="Tallfeltet i posten som summeres, f.eks. husstand.inntekt.")
+    hvor: Optional["Condition"] = Field(None, description="Bare poster der betingelsen holder (uten: alle).")
+
+    @property
+    def over_list(self) -> str:
+        return self.blant.partition(".")[2]
+
+
 class SharingRule(BaseModel):
     """Who may share a bedroom (deler): two members who each meet `begge` and agree on `samme`."""
 
@@ -215,6 +231,8 @@ class DerivedSpec(BaseModel):
     nyeste: Optional[LatestSpec] = Field(None, description="Den nyeste (eller nest nyeste ...) datoen blant postene "
                                                            "i en liste som oppfyller en betingelse.")
     soverom: Optional[BedroomSpec] = Field(None, description="Soverom husstanden trenger etter delingsregler.")
+    sum: Optional[SumSpec] = Field(None, description="Summen av et tallfelt over postene i en liste som oppfyller "
+                                                     "en betingelse (f.eks. inntekten til medlemmer under 20 år).")
     formel: Optional[str] = Field(None, description="Regnestykke over felt, parametre og beregnede verdier: "
                                                     "+ - * /, min(), max(), rund_ned(), rund_opp().")
     tabell: Optional[LookupTable] = None
@@ -228,9 +246,9 @@ class DerivedSpec(BaseModel):
             names = ", ".join(f"'{k}'" for k in derived_kinds())
             found = f" (fant {', '.join(kinds)})" if kinds else ""
             raise ValueError(f"en beregnet verdi må ha nøyaktig én av {names}{found}")
-        if self.enhet is not None and self.kind not in ("formel", "tabell"):
+        if self.enhet is not None and self.kind not in ("formel", "tabell", "sum"):
             fixed = DURATIONS.get(self.kind) or BETWEEN.get(self.kind) or FIXED_UNITS.get(self.kind, "antall")
-            raise ValueError(f"'enhet' passer bare for formel og tabell; {self.kind} har enheten {fixed}")
+            raise ValueError(f"'enhet' passer bare for formel, tabell og sum; {self.kind} har enheten {fixed}")
         return self
 
     def kinds_set(self) -> list[str]:
@@ -261,10 +279,10 @@ class DerivedSpec(BaseModel):
         if self.antall is not None:
             found = [] if self.antall.over_list is None else [self.antall.blant]
             return list(dict.fromkeys(found + [c.felt for c, _ in conditions.walk(self.antall.hvor)]))
-        if self.nyeste is not None:
-            latest = self.nyeste
-            inner = [c.felt for c, _ in conditions.walk(latest.hvor)] if latest.hvor is not None else []
-            return list(dict.fromkeys([latest.blant, latest.felt, *inner]))
+        if self.nyeste is not None or self.sum is not None:
+            over = self.nyeste or self.sum
+            inner = [c.felt for c, _ in conditions.walk(over.hvor)] if over.hvor is not None else []
+            return list(dict.fromkeys([over.blant, over.felt, *inner]))
         if self.soverom is not None:
             found = [self.soverom.blant]
             if self.soverom.hvor is not None:
@@ -368,7 +386,7 @@ class Vocabulary:
     @staticmethod
     def _derived(path: str, derived: DerivedSpec) -> ResolvedField:
         kind = derived.kind
-        kind_type = {"formel": "tall", "tabell": "tall", "nyeste": "dato"}.get(kind, "heltall")
+        kind_type = {"formel": "tall", "tabell": "tall", "nyeste": "dato", "sum": "tall"}.get(kind, "heltall")
         return ResolvedField(path=path, type=kind_type, label=derived.etikett, derived=derived,
                              unit=derived.enhet or DURATIONS.get(kind) or BETWEEN.get(kind) or FIXED_UNITS.get(kind))
 

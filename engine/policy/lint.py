@@ -158,9 +158,11 @@ def _rules(book: Rulebook) -> Iterator[_Rule]:
             yield _Rule("felter.yaml", ("beregnet", name, "antall"), None, f"beregnet.{name}", scope,
                         count.hvor, key="hvor")
         # Conditions over a list's records (issue 9, items 8 and 10) are judged like counts over residents.
-        if getattr(derived, "nyeste", None) is not None and derived.nyeste.hvor is not None:
-            yield _Rule("felter.yaml", ("beregnet", name, "nyeste"), None, f"beregnet.{name}",
-                        derived.nyeste.over_list, derived.nyeste.hvor, key="hvor")
+        for kind in ("nyeste", "sum"):
+            over = getattr(derived, kind, None)
+            if over is not None and over.hvor is not None:
+                yield _Rule("felter.yaml", ("beregnet", name, kind), None, f"beregnet.{name}",
+                            over.over_list, over.hvor, key="hvor")
         if getattr(derived, "soverom", None) is not None:
             if derived.soverom.hvor is not None:
                 yield _Rule("felter.yaml", ("beregnet", name, "soverom"), None, f"beregnet.{name}",

@@ -149,11 +149,11 @@ def _record_values(name: str, item: dict, spec, as_of: dt.date) -> dict:
 
 
 def reference_aggregates(vocabulary, candidate: dict, as_of: dt.date) -> dict[str, Any]:
-    """`beregnet.*` of every count, latest date and bedroom need over the candidate's lists (a validated
+    """`beregnet.*` of every count, latest date, sum and bedroom need over the candidate's lists (a validated
     candidate as in the case), by the language's rules: a list not given gives nothing."""
     out: dict[str, Any] = {}
     for name, derived in vocabulary.model.beregnet.items():
-        how = derived.antall or derived.nyeste or derived.soverom
+        how = derived.antall or derived.nyeste or derived.sum or derived.soverom
         if how is None or getattr(how, "over_list", None) is None:
             continue
         items = candidate.get(how.over_list)
@@ -170,6 +170,10 @@ def reference_aggregates(vocabulary, candidate: dict, as_of: dt.date) -> dict[st
                             and (how.hvor is None or holds(how.hvor, r))), reverse=True)
             if len(dates) >= how.nummer:
                 out[path] = dates[how.nummer - 1]
+        elif derived.sum is not None:
+            counted = [r.get(how.felt) for r in records if how.hvor is None or holds(how.hvor, r)]
+            if all(v is not None for v in counted):  # one matching record without the value: no sum
+                out[path] = sum(counted)
         else:
             records = [r for r in records if how.hvor is None or holds(how.hvor, r)]
 

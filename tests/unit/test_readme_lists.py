@@ -52,3 +52,19 @@ def test_the_readme_household_and_refusals_rank_as_the_readme_says(tmp_path):
     assert blocks["karantene_etter_avslag"] == "Søkeren takket nei 1. desember 2025 og 15. august 2026."
     for other in case["kandidater"][2:]:  # no lists given: nothing to compare, nothing blocks for them
         assert not {"for_fa_soverom", "karantene_etter_avslag"} & {b.rule_id for b in result[other["id"]].blocks}
+
+
+def test_the_readme_sum_adds_the_income_of_the_members_under_20(tmp_path):
+    compiled = CompiledRules(load_rules(_bundle(tmp_path)))
+    case = yaml.safe_load((ROOT / "examples" / "sak-1-lade.yaml").read_text(encoding="utf-8"))
+    first = case["kandidater"][0]
+    first["husstand"] = [{"fodt": "1986-02-11", "relasjon": "soker", "inntekt": 480_000},
+                         {"fodt": "2008-03-01", "relasjon": "barn", "inntekt": 30_000},   # 18: counts
+                         {"fodt": "2014-06-01", "relasjon": "barn", "inntekt": 0}]
+    valid = compiled.case_models.Case.model_validate(case).model_dump(mode="json", exclude_none=True)
+    [found] = compiled.candidate_facts([(valid, AS_OF)])
+    assert found[0]["beregnet.inntekt_under_20"] == 30_000
+    del first["husstand"][2]["inntekt"]  # a child's income not given: the sum is not known either
+    valid = compiled.case_models.Case.model_validate(case).model_dump(mode="json", exclude_none=True)
+    [found] = compiled.candidate_facts([(valid, AS_OF)])
+    assert "beregnet.inntekt_under_20" not in found[0]

@@ -34,6 +34,7 @@ kandidat:
       fodt: {type: dato, etikett: fødselsdato, obligatorisk: true}
       kjonn: {type: valg, etikett: kjønn, verdier: {kvinne: kvinne, mann: mann}}
       relasjon: {type: valg, etikett: relasjon, verdier: {soker: søkeren, partner: partner, barn: barn, annen: annen voksen}}
+      inntekt: {type: heltall, etikett: inntekt per år, enhet: kr, min: 0}
     beregnet:
       alder: {etikett: alder, alder: husstand.fodt}
   tidligere_tilbud:
@@ -66,6 +67,10 @@ soverombehov:
         samme: [husstand.kjonn]
       - navn: to barn under 10 år
         begge: {felt: husstand.alder, under: 10}
+inntekt_under_20:
+  etikett: inntekten til husstandsmedlemmer under 20 år
+  enhet: kr
+  sum: {blant: kandidat.husstand, felt: husstand.inntekt, hvor: {felt: husstand.alder, under: 20}}
 avslag_siste_12_maneder:
   etikett: tilbud takket nei til de siste 12 månedene
   antall:
@@ -361,3 +366,39 @@ def test_lint_finds_the_sex_of_household_members_a_protected_attribute_unless_th
     header = (folder / "regelverk.yaml").read_text(encoding="utf-8")
     (folder / "regelverk.yaml").write_text(header + "beskyttede_egenskaper: [etnisitet, religion]\n", encoding="utf-8")
     assert [str(f) for f in lint(load_rules(folder)) if f.severity == "feil"] == []
+
+
+def earning(born: str, income: int | None, relation: str = "barn") -> dict:
+    out = member(born, relation=relation)
+    if income is not None:
+        out["inntekt"] = income
+    return out
+
+
+def test_a_sum_adds_the_field_over_the_records_that_match(both):
+    household = [earning("1980-01-01", 500_000, "soker"), earning("2008-01-01", 40_000),  # 18
+                 earning("2010-01-01", 12_000), earning("2005-01-01", 90_000)]         # 16; 21 does not count
+    for compiled in both:
+        assert facts(compiled, case(husstand=household))["beregnet.inntekt_under_20"] == 52_000
+        assert facts(compiled, case(husstand=[]))["beregnet.inntekt_under_20"] == 0
+        assert "beregnet.inntekt_under_20" not in facts(compiled, case())  # the list not given
+
+
+def test_a_matching_record_without_the_value_leaves_the_sum_without_one(both):
+    household = [earning("1980-01-01", None, "soker"),  # an adult without income stated: does not match
+                 earning("2008-01-01", 40_000), earning("2010-01-01", None)]
+    for compiled in both:
+        assert "beregnet.inntekt_under_20" not in facts(compiled, case(husstand=household))
+        assert facts(compiled, case(husstand=household[:2]))["beregnet.inntekt_under_20"] == 40_000
+
+
+def test_a_sum_over_a_field_that_is_not_a_number_is_refused_with_its_line(tmp_path):
+    derived = DERIVED.replace("felt: husstand.inntekt,", "felt: husstand.kjonn,")
+    folder = write_bundle(tmp_path, sections=SECTIONS, derived=derived, checks=CHECKS)
+    with pytest.raises(RulesError) as refused:
+        load_rules(folder)
+    [problem] = [p for p in refused.value.problems if "husstand.kjonn" in p.message]
+    assert problem.file.endswith("felter.yaml") and problem.line is not None
+    assert "er ikke et tallfelt i listen 'kandidat.husstand'" in problem.message
+    assert "husstand.inntekt" in problem.message  # the number fields it could sum
+
