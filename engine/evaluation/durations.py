@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from engine.language.vocabulary import SINCE
+
 
 def whole_months(start: dt.date, end: dt.date) -> int | None:
     """Whole calendar months from `start` to `end`; None if `end` is before `start`.
@@ -31,7 +33,7 @@ def duration(kind: str, date: dt.date, as_of: dt.date) -> int | None:
     "Since" of a date after the assessment date and "until" of one before it give
     nothing rather than a silent 0: a lease that ended is not "0 months left".
     """
-    start, end = (date, as_of) if kind.endswith("siden") or kind == "alder" else (as_of, date)
+    start, end = (date, as_of) if kind in SINCE else (as_of, date)
     if end < start:
         return None
     if kind.startswith("dager"):

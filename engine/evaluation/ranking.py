@@ -299,14 +299,21 @@ class CompiledRules:
                 blocks.append((position, rule_id))
             else:
                 consults.append((position, rule_id))
-        tier = self._tier_of(matched, regime)
-        failed = [c.id for c in self.book.conditions if c.id not in matched]
+        unmet, tier, tier_position = self._standing(matched, regime)
+        failed = [c.id for c in unmet]
         return {"rank": 0, "id": values["kandidat.id"], "welfare_office": values.get("kandidat.hvk"),
                 "score": score, "eligible": not blocks and not failed, "needs_consultation": bool(consults),
                 "qualifies": not failed, "not_qualified_by": failed,
                 "blocked_by": [rule_id for _, rule_id in sorted(blocks)],
                 "consultation_by": [rule_id for _, rule_id in sorted(consults)],
-                "tier": tier[1].id if tier else None, "tier_position": tier[0] if tier else _no_tier(regime)}
+                "tier": tier[1].id if tier else None, "tier_position": tier_position}
+
+    def _standing(self, matched: set[str], regime: Regime) -> tuple[list, tuple | None, int]:
+        """What `_brief` and `_explain` both say of a candidate besides points: the eligibility
+        conditions (vilkår) not met, in the bundle's order, and the tier (trinn) with its position."""
+        tier = self._tier_of(matched, regime)
+        return ([c for c in self.book.conditions if c.id not in matched], tier,
+                tier[0] if tier else _no_tier(regime))
 
     def _add_counts_many(self, cases: list[dict], per_case: list[list[dict]]) -> None:
         """Counts over residents (beregnet antall) for each candidate of each case, with one `match`
@@ -340,8 +347,9 @@ class CompiledRules:
         """One candidate's result (a CandidateResult as a dict): points, blocks, consultations."""
         texts = self._texts
         items, unmet, blocks, consults = [], [], [], []
+        unmet_conditions, tier, tier_position = self._standing(matched, regime)
         failed = [shared.finding(c.id, "vilkar", c.navn, texts[c.id].render(values), c.hjemmel)
-                  for c in self.book.conditions if c.id not in matched]
+                  for c in unmet_conditions]
         scoring = regime.scoring
         applied = None if scoring.simple else scoring.applied(matched, values)
         for c in regime.criteria:
@@ -374,7 +382,6 @@ class CompiledRules:
             else:
                 finding = shared.finding(rule.id, "sammensetning", rule.navn, text, rule.hjemmel)
                 (blocks if rule.utfall == "blokker" else consults).append(finding)
-        tier = self._tier_of(matched, regime)
         placement = None
         if tier is not None:
             position, found, _, text = tier
@@ -386,7 +393,7 @@ class CompiledRules:
             "qualifies": not failed, "unmet_conditions": failed,
             "needs_consultation": bool(consults), "equal_standing_with": [], "score_items": items,
             "unmet_criteria": unmet, "blocks": blocks, "consultations": consults, "compared_to_top": None,
-            "tier": placement, "tier_position": tier[0] if tier else _no_tier(regime),
+            "tier": placement, "tier_position": tier_position,
         }
 
     @staticmethod

@@ -36,7 +36,7 @@ from engine.errors import Problem, RulesError
 from engine.language.texts import placeholders
 from engine.language.validation_messages import problems_from
 from engine.language import formulas
-from engine.language.vocabulary import DERIVED, PARAMETER, SECTIONS, Vocabulary, VocabularyFile
+from engine.language.vocabulary import BETWEEN, DERIVED, PARAMETER, SECTIONS, Vocabulary, VocabularyFile
 from engine.language.yaml_source import SourceDocument, YamlSyntaxError, read_yaml_file, shown_path
 
 RULE_ID = r"^[a-z0-9][a-z0-9_]*$"
@@ -669,27 +669,11 @@ def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
         loc = ("beregnet", name)
         kind = derived.kind
         if derived.date_field is not None:
-            source = derived.date_field
-            f = vocab.get(source)
-            if f is None or f.type != "dato":
-                problems.append(doc.problem(loc + (kind,), f"'{source}' er ikke et datofelt"
-                                                           f"{vocab.suggest(source) if f is None else ''}"))
-            elif f.path.startswith("beboer."):
-                problems.append(doc.problem(loc + (kind,), "beboer-felt kan bare telles, ikke regnes tid for"))
-            elif vocab.scope_of(source) != "kandidat":
-                problems.append(doc.problem(loc + (kind,), _record_elsewhere(source, vocab)))
-        elif kind.endswith("_mellom"):
+            _check_date_source(derived.date_field, loc + (kind,), vocab, doc, problems)
+        elif kind in BETWEEN:
             span = getattr(derived, kind)
             for end in ("fra", "til"):
-                path = getattr(span, end)
-                f = vocab.get(path)
-                if f is None or f.type != "dato":
-                    problems.append(doc.problem(loc + (kind, end), f"'{path}' er ikke et datofelt"
-                                                                   f"{vocab.suggest(path) if f is None else ''}"))
-                elif path.startswith("beboer."):
-                    problems.append(doc.problem(loc + (kind, end), "beboer-felt kan bare telles, ikke regnes tid for"))
-                elif vocab.scope_of(path) != "kandidat":
-                    problems.append(doc.problem(loc + (kind, end), _record_elsewhere(path, vocab)))
+                _check_date_source(getattr(span, end), loc + (kind, end), vocab, doc, problems)
         elif kind == "antall":
             count = derived.antall
             scope = "beboer"
@@ -739,6 +723,17 @@ def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
             problems += [doc.problem(loc + ("formel",), msg) for msg in _check_formula(derived, vocab)]
     problems += _check_cycles(model, doc)
     return problems
+
+
+def _check_date_source(path: str, at: tuple, vocab: Vocabulary, doc: SourceDocument, problems: list) -> None:
+    """A duration is counted from one of the candidate's own dates: not a resident's, not a record's."""
+    f = vocab.get(path)
+    if f is None or f.type != "dato":
+        problems.append(doc.problem(at, f"'{path}' er ikke et datofelt{vocab.suggest(path) if f is None else ''}"))
+    elif path.startswith("beboer."):
+        problems.append(doc.problem(at, "beboer-felt kan bare telles, ikke regnes tid for"))
+    elif vocab.scope_of(path) != "kandidat":
+        problems.append(doc.problem(at, _record_elsewhere(path, vocab)))
 
 
 def _record_elsewhere(path: str, vocab: Vocabulary) -> str:

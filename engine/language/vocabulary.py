@@ -170,6 +170,10 @@ DURATIONS = {
 FIXED_UNITS = {"soverom": "rom"}
 
 
+# The durations counted from the date to the assessment date; the others count from it to the date.
+SINCE = frozenset({"dager_siden", "maneder_siden", "ar_siden", "alder"})
+
+
 # Time between two dates of the case (e.g. age when the application came in), with the unit.
 BETWEEN = {"dager_mellom": "dager", "maneder_mellom": "måneder", "ar_mellom": "år"}
 

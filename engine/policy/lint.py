@@ -68,6 +68,7 @@ from engine.errors import Problem, RulesError
 from engine.language.plans import relabel
 from engine.language.rules import PerUnitPoints, Rulebook, _vocabulary_loc
 from engine.language.texts import placeholders
+from engine.language.vocabulary import BETWEEN, DURATIONS, SINCE
 from engine.language.validation_messages import fold, problems_from
 from engine.language.yaml_source import YamlSyntaxError, read_yaml_file, shown_path
 
@@ -125,14 +126,14 @@ def _rules(book: Rulebook) -> Iterator[_Rule]:
                     blocks=r.utfall == "blokker")
     # Eligibility (vilkår) fails a candidate when its `krav` does not hold, so it is judged as a condition
     # (never met, duplicates) but not for shadowing, which reads "holds" as "blocks".
-    for i, c in enumerate(getattr(book, "conditions", None) or []):
+    for i, c in enumerate(book.conditions):
         yield _Rule("egnethet.yaml", ("vilkar", i), c.id, "vilkår", "kandidat", c.krav, key="krav")
-    for i, tier in enumerate(getattr(book.ranking, "trinn", None) or []):
+    for i, tier in enumerate(book.ranking.trinn):
         if tier.betingelse is not None:
             yield _Rule("rangering.yaml", ("trinn", i), tier.id, "trinn", "kandidat", tier.betingelse)
     # A local plan's rules are judged like the bundle's; each plan is a kind of its own, so two plans for
     # different units may well have the same criterion without it being a duplicate.
-    for p, plan in enumerate(getattr(book, "plans", None) or []):
+    for p, plan in enumerate(book.plans):
         base = ("lokale_planer", p)
         yield _Rule("rangering.yaml", base, plan.id, f"lokal plan '{plan.id}' (gjelder)", "ledig_bolig",
                     plan.gjelder, key="gjelder")
@@ -152,18 +153,18 @@ def _rules(book: Rulebook) -> Iterator[_Rule]:
             yield _Rule("rangering.yaml", base + ("faller_bort",), plan.id, f"lokal plan '{plan.id}' (faller_bort)",
                         "kandidat", plan.faller_bort.condition, key=key)
     for name, derived in book.vocabulary.model.beregnet.items():
-        if getattr(derived, "antall", None) is not None:
+        if derived.antall is not None:
             count = derived.antall
             scope = "beboer" if count.over_list is None else count.over_list
             yield _Rule("felter.yaml", ("beregnet", name, "antall"), None, f"beregnet.{name}", scope,
                         count.hvor, key="hvor")
         # Conditions over a list's records (issue 9, items 8 and 10) are judged like counts over residents.
         for kind in ("nyeste", "sum"):
-            over = getattr(derived, kind, None)
+            over = getattr(derived, kind)
             if over is not None and over.hvor is not None:
                 yield _Rule("felter.yaml", ("beregnet", name, kind), None, f"beregnet.{name}",
                             over.over_list, over.hvor, key="hvor")
-        if getattr(derived, "soverom", None) is not None:
+        if derived.soverom is not None:
             if derived.soverom.hvor is not None:
                 yield _Rule("felter.yaml", ("beregnet", name, "soverom"), None, f"beregnet.{name}",
                             derived.soverom.over_list, derived.soverom.hvor, key="hvor")
@@ -179,21 +180,6 @@ def _problem(book: Rulebook, file: str, loc: tuple, message: str, rule_id: str |
 
 def _line(book: Rulebook, file: str, loc: tuple) -> int | None:
     return book.sources[file].line_of(loc)
-
-
-def _other(comparison) -> str | None:
-    """The field on the right-hand side of a comparison of two values, if it is one."""
-    return getattr(comparison, "other", None)
-
-
-def _reads(derived) -> list[str]:
-    """The fields a computed value is computed from."""
-    reads = getattr(derived, "reads", None)
-    if reads is not None:
-        return list(reads())
-    if getattr(derived, "maneder_siden", None):
-        return [derived.maneder_siden]
-    return list(dict.fromkeys(c.felt for c, _ in cond_lang.walk(derived.antall.hvor)))
 
 
 # -- protected attributes -------------------------------------------------------------
@@ -318,7 +304,7 @@ def _is_protected(book: Rulebook, attributes, path: str, seen: frozenset = froze
     if field is None:
         return None
     seen = seen | {path}
-    sources = _reads(field.derived) if field.derived is not None else []
+    sources = field.derived.reads() if field.derived is not None else []
     if field.spec is not None and field.spec.fra_kandidat:
         sources.append(field.spec.fra_kandidat)
     for source in sources:
@@ -350,8 +336,8 @@ def _protected(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
             flag(rule.file, loc + ("felt",), comparison.felt, rule.rule_id)
             if comparison.operator == "har_felles_med":
                 flag(rule.file, loc + ("har_felles_med",), comparison.har_felles_med, rule.rule_id)
-            if _other(comparison) is not None:
-                flag(rule.file, loc + (comparison.operator, "felt"), _other(comparison), rule.rule_id)
+            if comparison.other is not None:
+                flag(rule.file, loc + (comparison.operator, "felt"), comparison.other, rule.rule_id)
     for i, c in enumerate(book.criteria):
         if isinstance(c.poeng, PerUnitPoints):
             flag("prioritering.yaml", ("kriterier", i, "poeng", "verdi"), c.poeng.verdi, c.id)
@@ -368,9 +354,6 @@ class _Bound:
     certain: bool = True  # False: only plausible (an age over 120), so a finding is a note
 
 
-_DURATION_WORDS = {"dager": "dager", "maneder": "måneder", "ar": "år"}
-
-
 def _range(book: Rulebook, path: str) -> tuple[_Bound | None, _Bound | None]:
     """The lowest and highest value a number field can have, each with why (None: not known)."""
     field = book.vocabulary.get(path)
@@ -378,16 +361,14 @@ def _range(book: Rulebook, path: str) -> tuple[_Bound | None, _Bound | None]:
         return None, None
     low = high = None
     spec, derived = field.spec, field.derived
-    parameter = getattr(field, "parameter", None)
+    parameter = field.parameter
     if spec is not None:
         if spec.min is not None:
             low = _Bound(spec.min, f"min: {spec.min:g} i felter.yaml")
         if spec.maks is not None:
             high = _Bound(spec.maks, f"maks: {spec.maks:g} i felter.yaml")
     if derived is not None:
-        kind = getattr(derived, "kind", None) or ("maneder_siden" if getattr(derived, "maneder_siden", None)
-                                                  else "antall")
-        unit, _, direction = kind.partition("_")
+        kind = derived.kind
         if kind == "antall":
             low = _Bound(0, "en telling er aldri negativ")
         elif kind == "soverom":
@@ -395,11 +376,12 @@ def _range(book: Rulebook, path: str) -> tuple[_Bound | None, _Bound | None]:
         elif kind == "alder":
             low = _Bound(0, "en alder er aldri negativ")
             high = _Bound(AGE_LIMIT, f"ingen er eldre enn {AGE_LIMIT} år", certain=False)
-        elif unit in _DURATION_WORDS and direction in ("siden", "til"):
-            low = _Bound(0, f"hele {_DURATION_WORDS[unit]} {direction} en dato er aldri negative; en dato på "
+        elif kind in DURATIONS:
+            direction = "siden" if kind in SINCE else "til"
+            low = _Bound(0, f"hele {DURATIONS[kind]} {direction} en dato er aldri negative; en dato på "
                             "feil side av vurderingsdatoen gir ingen verdi")
-        elif unit in _DURATION_WORDS and direction == "mellom":
-            low = _Bound(0, f"hele {_DURATION_WORDS[unit]} mellom to datoer er aldri negative; er den siste "
+        elif kind in BETWEEN:
+            low = _Bound(0, f"hele {BETWEEN[kind]} mellom to datoer er aldri negative; er den siste "
                             "datoen før den første, gir det ingen verdi")
         elif kind == "tabell" and derived.tabell is not None:
             values = [row.verdi for row in derived.tabell.rader]
@@ -464,7 +446,7 @@ def _ranges(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
         for comparison, loc in cond_lang.walk(rule.condition, rule.where):
             value = comparison.value
             values = value if isinstance(value, list) else [value]
-            if _other(comparison) is not None or not values or not all(
+            if comparison.other is not None or not values or not all(
                     isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
                 continue
             low, high = _range(book, comparison.felt)
@@ -762,7 +744,7 @@ def _fields_of(condition) -> list[str]:
     fields = []
     for comparison, _ in cond_lang.walk(condition):
         for path in (comparison.felt, comparison.har_felles_med if comparison.operator == "har_felles_med" else None,
-                     _other(comparison)):
+                     comparison.other):
             if path and path not in fields:
                 fields.append(path)
     return sorted(fields)
@@ -773,8 +755,8 @@ def _constants(condition) -> dict[str, set]:
     for comparison, _ in cond_lang.walk(condition):
         value = comparison.value
         values = value if isinstance(value, list) else [value]
-        if _other(comparison) is not None:  # two fields: try around 0 on both sides, so <, = and > all occur
-            for path in (comparison.felt, _other(comparison)):
+        if comparison.other is not None:  # two fields: try around 0 on both sides, so <, = and > all occur
+            for path in (comparison.felt, comparison.other):
                 constants.setdefault(path, set()).add(0)
             continue
         constants.setdefault(comparison.felt, set()).update(v for v in values if not isinstance(v, bool))
@@ -816,8 +798,8 @@ def _always_given(field) -> bool:
     leaves out gives no count: "ikke oppgitt")."""
     if field.spec is not None and field.spec.obligatorisk:
         return True
-    count = getattr(field.derived, "antall", None) if field.derived is not None else None
-    return count is not None and getattr(count, "over_list", None) is None
+    count = field.derived.antall if field.derived is not None else None
+    return count is not None and count.over_list is None
 
 
 def _product(fields: list[str], domains: list[list]) -> list[dict] | None:
@@ -838,8 +820,7 @@ def _unused_fields(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
         if isinstance(c.poeng, PerUnitPoints):
             used.add(c.poeng.verdi)
         used.update(slot.field for slot in placeholders(c.forklaring))
-    for r in [*book.checks, *book.composition, *(getattr(book, "conditions", None) or []),
-              *(getattr(book.ranking, "trinn", None) or [])]:
+    for r in [*book.checks, *book.composition, *book.conditions, *book.ranking.trinn]:
         used.update(slot.field for slot in placeholders(r.begrunnelse))
     used.update(t.felt for t in book.ranking.ved_likt_poeng)
     for plan in getattr(book, "plans", None) or []:
@@ -855,10 +836,10 @@ def _unused_fields(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
             used.update(slot.field for slot in placeholders(c.begrunnelse))
     vocab = book.vocabulary
     for derived in vocab.model.beregnet.values():
-        used.update(_reads(derived))
+        used.update(derived.reads())
     for spec in getattr(vocab, "lists", {}).values():
         for derived in (spec.beregnet or {}).values():
-            used.update(_reads(derived))
+            used.update(derived.reads())
     for section, fields in vocab.model.seksjoner.items():
         for name, spec in fields.items():
             if spec.fra_kandidat:
