@@ -32,7 +32,7 @@ import datetime as dt
 import functools
 from typing import Any
 
-from engine.evaluation.durations import add_durations
+from engine.evaluation.durations import add_durations, whole_months
 from engine.language.vocabulary import BETWEEN, DERIVED, DURATIONS, Vocabulary
 
 RECORDS_KEY = "#poster"  # in a candidate's values: {list name: [record values]} for the lists the case gives
@@ -101,7 +101,7 @@ class Records:
                     rule = f"{SHARE_PREFIX}{name}:{i}" if share.begge is not None else None
                     if rule:
                         self._rules[rule] = (d.soverom.over_list, share.begge)
-                    sharing.append((rule, tuple(share.samme)))
+                    sharing.append((rule, tuple(share.samme), share.forskjell))
                 counted = ROOM_PREFIX + name if d.soverom.hvor is not None else None
                 if counted:
                     self._rules[counted] = (d.soverom.over_list, d.soverom.hvor)
@@ -179,15 +179,33 @@ class Records:
                 values[path] = fewest_rooms(len(members), _may_share(members, sharing))
 
 
-def _may_share(records: list[tuple[dict, set]], sharing: list[tuple[str | None, tuple[str, ...]]]):
+def _may_share(records: list[tuple[dict, set]], sharing: list[tuple[str | None, tuple[str, ...], Any]]):
     """Whether members i and j may share a room under at least one sharing rule."""
     def allowed(i: int, j: int) -> bool:
         (a, fired_a), (b, fired_b) = records[i], records[j]
-        for rule, same in sharing:
+        for rule, same, apart in sharing:
             if rule is not None and not (rule in fired_a and rule in fired_b):
                 continue
-            if all(a.get(p) is not None and a.get(p) == b.get(p) for p in same):
+            if not all(a.get(p) is not None and a.get(p) == b.get(p) for p in same):
+                continue
+            if apart is None or _close_enough(apart, a.get(apart.felt), b.get(apart.felt)):
                 return True
         return False
 
     return allowed
+
+
+def pair_difference(first: Any, second: Any) -> float | None:
+    """How far apart two values are: numbers by their difference, ISO dates in whole years
+    (the earlier to the later); None when one is missing (then the two do not share)."""
+    if first is None or second is None:
+        return None
+    if isinstance(first, str):
+        early, late = sorted((dt.date.fromisoformat(first), dt.date.fromisoformat(second)))
+        return whole_months(early, late) // 12
+    return abs(first - second)
+
+
+def _close_enough(apart, first: Any, second: Any) -> bool:
+    difference = pair_difference(first, second)
+    return difference is not None and apart.allows(difference)

@@ -716,6 +716,15 @@ def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
                                 f"'{path}' er ikke et felt i listen '{bedrooms.blant}'"
                                 f"{vocab.suggest(path) if f is None else ''}; delingsreglene kan bare lese "
                                 f"feltene i listen: {', '.join(_list_fields(vocab, scope))}")))
+                    if rule.forskjell is not None:
+                        path = rule.forskjell.felt
+                        f = vocab.get(path)
+                        if f is None or vocab.scope_of(path) != scope or not (f.is_number or f.type == "dato"):
+                            fitting = [p for t in ("dato", "heltall", "tall") for p in _list_fields(vocab, scope, t)]
+                            problems.append(doc.problem(at_rule + ("forskjell", "felt"), (
+                                f"'{path}' er ikke et tall- eller datofelt i listen '{bedrooms.blant}'"
+                                f"{vocab.suggest(path) if f is None else ''}; forskjellen kan regnes for "
+                                f"{', '.join(fitting) or 'ingen felt'}")))
         elif kind == "tabell":
             problems += [doc.problem(loc + ("tabell", "felt"), msg)
                          for msg in _number_inputs([derived.tabell.felt], vocab)]

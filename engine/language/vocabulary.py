@@ -128,19 +128,45 @@ class SumSpec(BaseModel):
         return self.blant.partition(".")[2]
 
 
+class PairDifference(BaseModel):
+    """How far apart two members may be to share (forskjell): "an age gap under 5 years".
+
+    On a number field the difference of the two values; on a date field the whole years
+    between the two dates (the earlier to the later), so a gap is exact to the day.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    felt: str = Field(description="Tall- eller datofeltet i posten, f.eks. husstand.fodt.")
+    under: Optional[float] = Field(None, ge=0, description="Forskjellen må være mindre enn dette (hele år for datoer).")
+    hoyst: Optional[float] = Field(None, ge=0, description="Forskjellen kan være høyst dette (hele år for datoer).")
+
+    @model_validator(mode="after")
+    def _one_bound(self):
+        if (self.under is None) == (self.hoyst is None):
+            raise ValueError("'forskjell' må ha nøyaktig én av 'under' og 'hoyst'")
+        return self
+
+    def allows(self, difference: float) -> bool:
+        return difference < self.under if self.under is not None else difference <= self.hoyst
+
+
 class SharingRule(BaseModel):
-    """Who may share a bedroom (deler): two members who each meet `begge` and agree on `samme`."""
+    """Who may share a bedroom (deler): two members who each meet `begge`, agree on `samme` and are
+    no further apart than `forskjell` (a condition on the pair, which `begge` cannot say)."""
 
     model_config = ConfigDict(extra="forbid")
     navn: Optional[str] = Field(None, description="Hva regelen er, slik normen skriver den (f.eks. «par»).")
     begge: Optional["Condition"] = Field(None, description="Betingelse over postens felt som begge må oppfylle.")
     samme: list[str] = Field(default_factory=list,
                              description="Felt i posten begge må ha samme (oppgitte) verdi for, f.eks. husstand.kjonn.")
+    forskjell: Optional[PairDifference] = Field(
+        None, description="Hvor langt fra hverandre de to kan være, f.eks. {felt: husstand.fodt, under: 5}: "
+                          "mindre enn 5 hele år mellom fødselsdatoene.")
 
     @model_validator(mode="after")
     def _says_something(self):
-        if self.begge is None and not self.samme:
-            raise ValueError("en delingsregel må ha 'begge', 'samme' eller begge deler")
+        if self.begge is None and not self.samme and self.forskjell is None:
+            raise ValueError("en delingsregel må ha minst én av 'begge', 'samme' og 'forskjell'")
         return self
 
 
@@ -294,6 +320,7 @@ class DerivedSpec(BaseModel):
             for rule in self.soverom.deler:
                 found += [c.felt for c, _ in conditions.walk(rule.begge)] if rule.begge is not None else []
                 found += rule.samme
+                found += [rule.forskjell.felt] if rule.forskjell is not None else []
             return list(dict.fromkeys(found))
         try:
             return formulas.references(formulas.parse(self.formel))

@@ -180,9 +180,24 @@ def reference_aggregates(vocabulary, candidate: dict, as_of: dt.date) -> dict[st
             def may_share(i, j, records=records, rules=how.deler):
                 return any((rule.begge is None or (holds(rule.begge, records[i]) and holds(rule.begge, records[j])))
                            and all(records[i].get(p) is not None and _same(records[i].get(p), records[j].get(p))
-                                   for p in rule.samme) for rule in rules)
+                                   for p in rule.samme)
+                           and (rule.forskjell is None or _near(rule.forskjell, records[i], records[j]))
+                           for rule in rules)
             out[path] = reference_bedrooms(len(records), may_share)
     return out
+
+
+def _near(apart, first: dict, second: dict) -> bool:
+    """`forskjell` by hand: a number's distance, or whole years between two dates counted like an age."""
+    a, b = first.get(apart.felt), second.get(apart.felt)
+    if a is None or b is None:
+        return False
+    if isinstance(a, str):
+        early, late = sorted((dt.date.fromisoformat(a), dt.date.fromisoformat(b)))
+        gap = late.year - early.year - ((late.month, late.day) < (early.month, early.day))
+    else:
+        gap = abs(a - b)
+    return gap < apart.under if apart.under is not None else gap <= apart.hoyst
 
 
 def reference_plans(plans, home: dict[str, Any], values_under) -> list[tuple[str, str, int | None]]:

@@ -67,6 +67,19 @@ soverombehov:
         samme: [husstand.kjonn]
       - navn: to barn under 10 år
         begge: {felt: husstand.alder, under: 10}
+soverom_moray:
+  etikett: soverom etter en norm med aldersforskjell
+  soverom:
+    blant: kandidat.husstand
+    deler:
+      - navn: par
+        begge: {felt: husstand.relasjon, en_av: [soker, partner]}
+      - navn: to barn under 5 år uansett kjønn
+        begge: {felt: husstand.alder, under: 5}
+      - navn: to barn av samme kjønn under 16 med under 5 års aldersforskjell
+        begge: {felt: husstand.alder, under: 16}
+        samme: [husstand.kjonn]
+        forskjell: {felt: husstand.fodt, under: 5}
 inntekt_under_20:
   etikett: inntekten til husstandsmedlemmer under 20 år
   enhet: kr
@@ -402,3 +415,29 @@ def test_a_sum_over_a_field_that_is_not_a_number_is_refused_with_its_line(tmp_pa
     assert "er ikke et tallfelt i listen 'kandidat.husstand'" in problem.message
     assert "husstand.inntekt" in problem.message  # the number fields it could sum
 
+
+def test_a_pair_may_share_only_when_their_birth_dates_are_under_five_whole_years_apart(both):
+    brothers = lambda *born: [member("1980-01-01", "kvinne", "soker")] + [member(b, "mann") for b in born]  # noqa: E731
+    cases = {
+        "3 og 7 år deler": (brothers("2022-06-01", "2018-06-01"), 2),
+        "3 og 11 år deler ikke": (brothers("2022-06-01", "2014-06-01"), 3),
+        "3, 7 og 11: to par er mulige, men bare ett om gangen": (brothers("2022-06-01", "2018-06-01", "2014-06-01"), 3),
+        "én dag under fem år fra hverandre deler": (brothers("2020-03-02", "2015-03-03"), 2),
+        "nøyaktig fem år fra hverandre deler ikke": (brothers("2020-03-03", "2015-03-03"), 3),
+        "kjønn ikke oppgitt for to på 6 og 7: deler ikke": (
+            [member("1980-01-01", "kvinne", "soker"), member("2020-01-01"), member("2019-01-01")], 3),
+    }
+    for compiled in both:
+        for name, (household, rooms) in cases.items():
+            assert facts(compiled, case(husstand=household))["beregnet.soverom_moray"] == rooms, name
+
+
+
+def test_a_pair_difference_over_a_field_that_is_neither_number_nor_date_is_refused(tmp_path):
+    derived = DERIVED.replace("forskjell: {felt: husstand.fodt, under: 5}", "forskjell: {felt: husstand.kjonn, under: 5}")
+    folder = write_bundle(tmp_path, sections=SECTIONS, derived=derived, checks=CHECKS)
+    with pytest.raises(RulesError) as refused:
+        load_rules(folder)
+    [problem] = [p for p in refused.value.problems if "husstand.kjonn" in p.message]
+    assert problem.line is not None and "er ikke et tall- eller datofelt i listen 'kandidat.husstand'" in problem.message
+    assert "husstand.fodt" in problem.message
