@@ -69,7 +69,9 @@ class ComputedValues:
 
     def before_counts(self, candidates: list[dict[str, Any]], as_of: dt.date) -> None:
         in_force = [(path, spec.value_on(as_of)) for path, spec in self.parameters]
+        day = as_of.isoformat()
         for values in candidates:
+            values[AS_OF_KEY] = day  # which rules are in force on it (engine/evaluation/periods.py)
             for path, value in in_force:
                 if value is not None:
                     values[path] = value

@@ -13,6 +13,7 @@ from typing import Any, Callable, Sequence
 
 import engine.evaluation.facts as fact_builder
 from engine.evaluation.computed import ComputedValues
+from engine.evaluation.periods import Periods
 from engine.evaluation.plans import TIER_PREFIX, Plans, Regime, home_values, plan_rules
 from engine.evaluation.records import Records
 from engine.evaluation.scoring import Scoring, criterion_points
@@ -76,6 +77,7 @@ class CompiledRules:
         self.evaluator = evaluator_factory(rule_conditions(book), values_of)
         # Local plans (lokale_planer): the regime in force per vacancy, each plan's own rules compiled apart.
         self.plans = Plans(book, self.computed, lambda rules: evaluator_factory(rules, values_of), criterion_condition)
+        self.periods = Periods(book)  # rules with gjelder_fra / gjelder_til
         # What an unmet criterion would have required reads the same for every candidate.
         # The same instance serves every candidate: pydantic does not re-validate
         # model instances, so 5,000 candidates share ten objects instead of 50,000.
@@ -131,6 +133,7 @@ class CompiledRules:
             regime, candidates, fired, plans = self.plans.in_force(self.evaluator, shared, candidates)
         else:
             regime, fired, plans = self.plans.bundle, self.evaluator.match("kandidat", candidates), []
+        fired = self.periods.apply(candidates, fired)
 
         # Candidates are built as plain dicts and validated once, as a whole, at the
         # end: one pass through pydantic's core is several times cheaper than
@@ -252,6 +255,7 @@ class CompiledRules:
                 home = fact_builder.vacancy_values(cases[at]) if cases is not None else \
                     home_values(candidates[0]) if candidates else {}
                 regime, values, fired, outcomes = self.plans.in_force(self.evaluator, home, candidates, memo)
+                fired = self.periods.apply(values, fired)
                 results = [self._brief(v, matched, regime) for v, matched in zip(values, fired)]
                 ordered = self._order(results, values, regime.ties)
                 for position, result in enumerate(ordered, start=1):
@@ -265,6 +269,7 @@ class CompiledRules:
         flat = [v for candidates in per_case for v in candidates]
         matched = self.evaluator.match("kandidat", flat) if memo is None else \
             self.evaluator.match("kandidat", flat, memo=memo)
+        matched = self.periods.apply(flat, matched)
         fired = iter(matched)
         out = []
         regime = self.plans.bundle
@@ -352,7 +357,10 @@ class CompiledRules:
                   for c in unmet_conditions]
         scoring = regime.scoring
         applied = None if scoring.simple else scoring.applied(matched, values)
+        out_of_force = self.periods.out_of_force(values)[0] if self.periods else ()
         for c in regime.criteria:
+            if c.id in out_of_force:
+                continue  # not in force on the assessment date: neither points nor what it would have asked
             if applied is None:
                 points = criterion_points(c, values) if c.id in matched else 0
             else:

@@ -80,7 +80,34 @@ class PerUnitPoints(BaseModel):
     enhet: str = Field("enhet", description="Hva én enhet er, f.eks. måned (brukes i tekster).")
 
 
-class Criterion(BaseModel):
+class InForce(BaseModel):
+    """When a rule is in force (gjelder_fra, gjelder_til): a regulation that applies from one day, or
+    ends on one, is a property of its rules, so one bundle can hold the rules before and after.
+
+    Outside its period a rule does not apply on the assessment date: a criterion gives no points,
+    a check and a composition rule find nothing, a tier takes nobody, and a vilkår asks nothing
+    (it counts as met). Both days are included.
+    """
+
+    gjelder_fra: Optional[dt.date] = Field(None, description="Første dag regelen gjelder (valgfritt).")
+    gjelder_til: Optional[dt.date] = Field(None, description="Siste dag regelen gjelder (valgfritt).")
+
+    @model_validator(mode="after")
+    def _period_in_order(self):
+        if self.gjelder_fra and self.gjelder_til and self.gjelder_til < self.gjelder_fra:
+            raise ValueError(f"'gjelder_til' ({self.gjelder_til}) er før 'gjelder_fra' ({self.gjelder_fra})")
+        return self
+
+    @property
+    def has_period(self) -> bool:
+        return self.gjelder_fra is not None or self.gjelder_til is not None
+
+    def in_force(self, day: dt.date) -> bool:
+        return (self.gjelder_fra is None or self.gjelder_fra <= day) and (self.gjelder_til is None
+                                                                         or day <= self.gjelder_til)
+
+
+class Criterion(InForce):
     """A criterion (kriterium) in the priority key."""
 
     model_config = ConfigDict(extra="forbid")
@@ -107,7 +134,7 @@ class Criterion(BaseModel):
         return self
 
 
-class SuitabilityCheck(BaseModel):
+class SuitabilityCheck(InForce):
     """A hard suitability check (egnethetskontroll): when the condition holds, the candidate is blocked."""
 
     model_config = ConfigDict(extra="forbid")
@@ -119,7 +146,7 @@ class SuitabilityCheck(BaseModel):
     hjemmel: str
 
 
-class EligibilityCondition(BaseModel):
+class EligibilityCondition(InForce):
     """A condition for being on the waiting list at all (vilkår: age, residence, income, quarantine ...),
     apart from suitability for one home: a candidate who fails one "oppfyller ikke vilkårene", whatever
     the home, and the answer is a refusal of the application, not of this home."""
@@ -133,7 +160,7 @@ class EligibilityCondition(BaseModel):
     hjemmel: str
 
 
-class CompositionRule(BaseModel):
+class CompositionRule(InForce):
     """A resident-composition rule (sammensetningsregel)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -220,7 +247,7 @@ class FixedTexts(BaseModel):
     krever_drofting: str = Field("krever drøftingsmøte", min_length=1, max_length=80)
 
 
-class Tier(BaseModel):
+class Tier(InForce):
     """A tier (trinn; a band in UK schemes): every candidate in a higher tier ranks before every one
     in a lower, whatever the points; within a tier points and the tie-break order decide."""
 
