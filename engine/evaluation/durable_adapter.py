@@ -204,6 +204,10 @@ class _Group:
         self.rule_ids = rule_ids
 
 
+#: At most this many groups per scope: well below durable_rules' 64 tests a fact may pass side by side.
+MAX_GROUPS = 32
+
+
 def _groups(scope: str, rule_keys: dict[str, frozenset[str]]) -> list[_Group]:
     """Rules grouped by the keys they read; a rule whose keys another group's cover joins that group.
 
@@ -221,6 +225,15 @@ def _groups(scope: str, rule_keys: dict[str, frozenset[str]]) -> list[_Group]:
                 break
         else:
             kept.append((keys, list(by_keys[keys])))
+    # A whole fact carries every group's marker, and durable_rules refuses a fact that passes more
+    # than 64 tests side by side (code 303; docs/durable_rules.md 15): past MAX_GROUPS, the two
+    # groups whose keys together are fewest are merged (a projection onto more keys is still right).
+    while len(kept) > MAX_GROUPS:
+        i, j = min(((i, j) for i in range(len(kept)) for j in range(i + 1, len(kept))),
+                   key=lambda pair: (len(kept[pair[0]][0] | kept[pair[1]][0]), pair))
+        (keys_i, members_i), (keys_j, members_j) = kept[i], kept[j]
+        kept[i] = (keys_i | keys_j, members_i + members_j)
+        del kept[j]
     return [_Group(f"_{scope}_{n}", keys, members) for n, (keys, members) in enumerate(kept)]
 
 

@@ -49,3 +49,20 @@ def test_a_rule_whose_keys_another_rule_covers_shares_its_group():
         assert durable.match("kandidat", facts) == expected
     finally:
         durable.close()
+
+
+def test_many_rules_on_different_keys_are_kept_to_few_groups_so_a_whole_fact_can_be_asserted():
+    """durable_rules refuses a fact that passes more than 64 tests side by side (code 303), and a whole
+    fact carries every group's marker: 80 rules on 80 keys once made 80 groups and broke `rules check`."""
+    from engine.evaluation.durable_adapter import MAX_GROUPS
+
+    durable = DurableRules(_rules(**{f"r{i}": {"felt": f"kandidat.k{i}", "er": True} for i in range(80)}),
+                           lambda path: None)
+    try:
+        assert len(durable.groups["kandidat"]) <= MAX_GROUPS < 64
+        facts = [{f"kandidat.k{i}": True for i in range(n, n + 10)} for n in (0, 30, 70)]
+        expected = [{f"r{i}" for i in range(n, n + 10)} for n in (0, 30, 70)]
+        assert durable.match("kandidat", facts, grouped=False) == expected
+        assert durable.match("kandidat", facts, grouped=True) == expected
+    finally:
+        durable.close()
