@@ -407,7 +407,7 @@ class DurableRules:
             for group in groups:
                 table: dict[tuple, int] = {}
                 # Equal projections share one assert: Python's == holds 1 == 1.0 == True, as durable_rules
-                # does (docs/durable_rules.md 12; pinned in tests/unit/test_durable_sessions.py).
+                # does (docs/durable_rules.md 15; pinned in tests/unit/test_durable_grouping.py).
                 columns.append([table.setdefault(tuple(map(fact.get, group.keys)), len(table)) for fact in built])
                 tables.append(table)
                 distinct += len(table)

@@ -14,10 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from engine.evaluation.plans import TIER_PREFIX
 from engine.evaluation.records import AS_OF_KEY
 from engine.language.rules import Rulebook
-
-TIER_PREFIX = "#trinn:"  # as in the matches (engine/evaluation/ranking.py, plans.py)
 
 
 class Periods:

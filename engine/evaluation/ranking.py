@@ -15,7 +15,7 @@ import engine.evaluation.facts as fact_builder
 from engine.evaluation.computed import ComputedValues
 from engine.evaluation.periods import Periods
 from engine.evaluation.plans import TIER_PREFIX, Plans, Regime, home_values, plan_rules
-from engine.evaluation.records import Records
+from engine.evaluation.records import COUNT_PREFIX, Records
 from engine.evaluation.scoring import Scoring, criterion_points
 from engine.language.case import CaseModels, case_hash, validate_case
 from engine.language.conditions import AllOf, Comparison, describe
@@ -26,7 +26,6 @@ from engine.language.rules import PerUnitPoints, Rulebook
 from engine.language.texts import Template
 from engine.language.yaml_source import SourceDocument
 
-COUNT_PREFIX = "#antall:"  # cannot clash with a policy rule id (ids are [a-z0-9_])
 
 
 def criterion_condition(criterion) -> Any:

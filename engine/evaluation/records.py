@@ -36,8 +36,9 @@ from engine.evaluation.durations import add_durations, whole_months
 from engine.language.vocabulary import BETWEEN, DERIVED, DURATIONS, Vocabulary
 
 RECORDS_KEY = "#poster"  # in a candidate's values: {list name: [record values]} for the lists the case gives
-AS_OF_KEY = "#vurderingsdato"  # in a candidate's values: the assessment date (ISO), for `nyeste`
-COUNT_PREFIX = "#antall:"  # the same prefix as counts over residents: a computed value's name is unique
+AS_OF_KEY = "#vurderingsdato"  # in a candidate's values: the assessment date (ISO; ComputedValues.before_counts)
+COUNT_PREFIX = "#antall:"  # counts over residents and over records alike (a computed value's name is unique);
+# cannot clash with a policy rule id (ids are [a-z0-9_])
 LATEST_PREFIX = "#nyeste:"
 SUM_PREFIX = "#sum:"
 SHARE_PREFIX = "#deler:"
@@ -116,7 +117,6 @@ class Records:
         """Each list the case gives as record facts, with the list's per-record durations at `as_of`."""
         if not self.used:
             return
-        day = as_of.isoformat()
         for values in candidates:
             own = {}
             for name in self.used:
@@ -131,7 +131,6 @@ class Records:
                     records.append(record)
                 own[name] = records
             values[RECORDS_KEY] = own
-            values[AS_OF_KEY] = day
 
     def add(self, evaluator, per_case: list[list[dict[str, Any]]]) -> None:
         """The aggregates over each candidate's records, one `match` per list over every case's records."""
