@@ -8,17 +8,12 @@ The shipped rules have no vilkår, so a copy gets one that one of the Lade nomin
 
 from __future__ import annotations
 
-import html
-import re
-
 import pytest
 
-from engine import CompiledRules, load_rules
 from service.casework import letters
-from service.web.app import create_app
-from support.http import casework_config, give_logins
-from support.pages import Pages
-from support.store import World, build_world, lade_to_decision
+from support.http import world_with_logins
+from support.pages import pages_of_world
+from support.store import lade_to_decision
 
 CONDITION = """
 vilkar:
@@ -34,18 +29,10 @@ vilkar:
 def refused_world(rules_copy, tmp_path):
     egnethet = rules_copy / "egnethet.yaml"
     egnethet.write_text(egnethet.read_text(encoding="utf-8") + CONDITION, encoding="utf-8")
-    url = f"sqlite:///{tmp_path / 'letters.sqlite3'}"
-    compiled = CompiledRules(load_rules(rules_copy))
-    build_world(url, compiled)
-    give_logins(url)
-    w = World(url, compiled)
+    w = world_with_logins(tmp_path, rules_copy, "letters.sqlite3")
     vacancy_id = lade_to_decision(w)
     yield w, vacancy_id, rules_copy
     w.close()
-
-
-def _text(page: str) -> str:
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
 
 
 def test_a_nominee_who_fails_a_condition_gets_a_refusal_with_the_condition_and_its_own_appeal_text(refused_world,
@@ -55,14 +42,9 @@ def test_a_nominee_who_fails_a_condition_gets_a_refusal_with_the_condition_and_i
     assert letter["refused"] and not letter["is_chosen"] and letter["rows"] == []
     assert [c["rule_id"] for c in letter["unmet_conditions"]] == ["yngre_voksne"]
 
-    app = create_app({**casework_config(tmp_path, w.url, w.clock), "RULES_DIR": str(rules_dir)})
-    try:
-        pages = Pages(app)
-        pages.login("konsulent.anne")
-        refused = _text(pages.get(f"/ledige-boliger/{vacancy_id}/vedtaksbrev/K-0954").get_data(as_text=True))
-        ordinary = _text(pages.get(f"/ledige-boliger/{vacancy_id}/vedtaksbrev/K-1187").get_data(as_text=True))
-    finally:
-        app.extensions["boligtildeling.store"].engine.dispose()
+    refused, ordinary = pages_of_world(tmp_path, w, rules_dir, "konsulent.anne",
+                                       f"/ledige-boliger/{vacancy_id}/vedtaksbrev/K-0954",
+                                       f"/ledige-boliger/{vacancy_id}/vedtaksbrev/K-1187")
 
     assert "søknaden din om kommunal bolig med tjenester er avslått" in refused
     assert "Vilkår du ikke oppfyller" in refused

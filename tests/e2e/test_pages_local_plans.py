@@ -6,16 +6,11 @@ it to rangering.yaml: it applies while some nominee is under 25 (two of the Lade
 
 from __future__ import annotations
 
-import html
-import re
-
 import pytest
 
-from engine import CompiledRules, load_rules
-from service.web.app import create_app
-from support.http import casework_config, give_logins
-from support.pages import Pages
-from support.store import World, build_world, nominate_all, recommend_and_approve, report_lade
+from support.http import world_with_logins
+from support.pages import pages_of_world
+from support.store import nominate_all, recommend_and_approve, report_lade
 
 PLAN = """
 lokale_planer:
@@ -39,25 +34,15 @@ lokale_planer:
 def _page(rules_copy, tmp_path, limit: int) -> str:
     rangering = rules_copy / "rangering.yaml"
     rangering.write_text(rangering.read_text(encoding="utf-8") + PLAN % (limit, limit), encoding="utf-8")
-    url = f"sqlite:///{tmp_path / 'plans.sqlite3'}"
-    compiled = CompiledRules(load_rules(rules_copy))
-    build_world(url, compiled)
-    give_logins(url)
-    w = World(url, compiled)
+    w = world_with_logins(tmp_path, rules_copy, "plans.sqlite3")
     try:
         vacancy_id = report_lade(w)
         nominate_all(w, vacancy_id)
         recommend_and_approve(w, vacancy_id)
-        app = create_app({**casework_config(tmp_path, url, w.clock), "RULES_DIR": str(rules_copy)})
-        try:
-            pages = Pages(app)
-            pages.login("konsulent.anne")
-            page = pages.get(f"/ledige-boliger/{vacancy_id}").get_data(as_text=True)
-        finally:
-            app.extensions["boligtildeling.store"].engine.dispose()
+        [page] = pages_of_world(tmp_path, w, rules_copy, "konsulent.anne", f"/ledige-boliger/{vacancy_id}")
     finally:
         w.close()
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+    return page
 
 
 @pytest.mark.parametrize("limit, expected", [

@@ -150,3 +150,16 @@ def recommend_and_approve(api: Api, vacancy_id: int) -> dict:
     api.ok("POST", f"/vacancies/{vacancy_id}/approve-recommendation",
            {"recommendation_id": rec["id"], "note": "Gjennomgått."}, as_="konsulent.jonas")
     return rec
+
+
+def world_with_logins(tmp_path: Path, rules_dir: Path, name: str = "world.sqlite3"):
+    """A test world (support.store.World) on a SQLite file of its own, built under the rules in
+    `rules_dir` (a copy policy staff edited), every user with the demo password and a test token."""
+    from engine import CompiledRules, load_rules
+    from support.store import World, build_world
+
+    url = f"sqlite:///{tmp_path / name}"
+    compiled = CompiledRules(load_rules(rules_dir))
+    build_world(url, compiled)
+    give_logins(url)
+    return World(url, compiled)

@@ -73,3 +73,24 @@ def checklist_form(html: str) -> dict:
         if chosen:
             form[name] = chosen.group(1)
     return form
+
+
+def visible_text(page: str) -> str:
+    """A page's text as a reader sees it: tags dropped, entities read, runs of space made one."""
+    import html
+
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def pages_of_world(tmp_path: Path, world, rules_dir: Path, username: str, *paths: str) -> list[str]:
+    """The visible text of `paths` in the casework app over a test world's store (support.store.World)
+    and `rules_dir`, read by `username` logged in through the form."""
+    from support.http import casework_config
+
+    app = create_app({**casework_config(tmp_path, world.url, world.clock), "RULES_DIR": str(rules_dir)})
+    try:
+        pages = Pages(app)
+        pages.login(username)
+        return [visible_text(pages.get(path).get_data(as_text=True)) for path in paths]
+    finally:
+        app.extensions["boligtildeling.store"].engine.dispose()

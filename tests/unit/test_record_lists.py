@@ -10,6 +10,7 @@ and with the reference evaluator, and the mistakes `rules check` must refuse.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -407,13 +408,10 @@ def test_a_matching_record_without_the_value_leaves_the_sum_without_one(both):
 
 def test_a_sum_over_a_field_that_is_not_a_number_is_refused_with_its_line(tmp_path):
     derived = DERIVED.replace("felt: husstand.inntekt,", "felt: husstand.kjonn,")
-    folder = write_bundle(tmp_path, sections=SECTIONS, derived=derived, checks=CHECKS)
-    with pytest.raises(RulesError) as refused:
-        load_rules(folder)
-    [problem] = [p for p in refused.value.problems if "husstand.kjonn" in p.message]
-    assert problem.file.endswith("felter.yaml") and problem.line is not None
-    assert "er ikke et tallfelt i listen 'kandidat.husstand'" in problem.message
-    assert "husstand.inntekt" in problem.message  # the number fields it could sum
+    [message] = [m for m in _refused(tmp_path, derived, checks=CHECKS) if "husstand.kjonn" in m]
+    assert re.search(r"felter\.yaml:\d+: ", message)
+    assert "er ikke et tallfelt i listen 'kandidat.husstand'" in message
+    assert "husstand.inntekt" in message  # the number fields it could sum
 
 
 def test_a_pair_may_share_only_when_their_birth_dates_are_under_five_whole_years_apart(both):
@@ -435,9 +433,7 @@ def test_a_pair_may_share_only_when_their_birth_dates_are_under_five_whole_years
 
 def test_a_pair_difference_over_a_field_that_is_neither_number_nor_date_is_refused(tmp_path):
     derived = DERIVED.replace("forskjell: {felt: husstand.fodt, under: 5}", "forskjell: {felt: husstand.kjonn, under: 5}")
-    folder = write_bundle(tmp_path, sections=SECTIONS, derived=derived, checks=CHECKS)
-    with pytest.raises(RulesError) as refused:
-        load_rules(folder)
-    [problem] = [p for p in refused.value.problems if "husstand.kjonn" in p.message]
-    assert problem.line is not None and "er ikke et tall- eller datofelt i listen 'kandidat.husstand'" in problem.message
-    assert "husstand.fodt" in problem.message
+    [message] = [m for m in _refused(tmp_path, derived, checks=CHECKS) if "husstand.kjonn" in m]
+    assert re.search(r"felter\.yaml:\d+: ", message)
+    assert "er ikke et tall- eller datofelt i listen 'kandidat.husstand'" in message
+    assert "husstand.fodt" in message

@@ -115,3 +115,14 @@ def test_the_readme_example_applies_from_its_first_day(rules_copy):
     assert all(c.qualifies for c in before)  # the regulation of 2024 did not apply yet
     assert not any(c.qualifies for c in after)  # from 1 January: half a year's residence is too little
     assert {u.text for c in after for u in c.unmet_conditions} == {"Søkeren har bodd i kommunen i 0 år."}
+
+
+def test_the_reference_evaluator_ranks_the_periods_alike(rules_copy, compiled):
+    """Periods are applied to the matches of either evaluator: durable_rules and the reference agree."""
+    from support.reference_evaluator import ReferenceRules
+
+    reference = CompiledRules(compiled.book, evaluator_factory=ReferenceRules)
+    for day in ("2026-06-30", "2026-07-01", "2026-12-01", "2027-01-01", "2027-04-01"):
+        as_of = dt.date.fromisoformat(day)
+        assert compiled.rank(CASE, as_of).model_dump() == reference.rank(CASE, as_of).model_dump(), day
+        assert compiled.rank_summary(CASE, as_of).model_dump() == reference.rank_summary(CASE, as_of).model_dump()
