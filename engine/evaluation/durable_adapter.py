@@ -46,6 +46,8 @@ each with the tests that pin it, is in docs/durable_rules.md; in short:
 
 from __future__ import annotations
 
+import datetime as dt
+
 import itertools
 import json
 import threading
@@ -139,6 +141,8 @@ class _Compiler:
                 return {"$or": [_missing(key), _join("$and", [{"$neq": {key: v}} for v in value])]}
             return _join("$or", [{key: v} for v in value])
         if op in ("over", "minst", "under", "hoyst"):
+            if isinstance(value, dt.date):
+                value = value.isoformat()  # facts hold dates as ISO text, which sorts as the dates do
             positive = {"over": "$gt", "minst": "$gte", "under": "$lt", "hoyst": "$lte"}[op]
             negative = {"over": "$lte", "minst": "$lt", "under": "$gte", "hoyst": "$gt"}[op]
             if negate:

@@ -1,11 +1,13 @@
-"""The candidate's lists (lister): household members, earlier offers ... each record a fact of its own.
+"""Lists (lister): household members, earlier offers, the home's rooms, earlier allocations ... each record a fact of its own.
 
 Real allocation policies count who lives in the household and look back at earlier
 offers ("two refusals within 12 months"); a single number the caseworker fills in
-hides who was counted and why. A list field (`type: liste` under `kandidat:`) carries
-the records themselves, and computed values aggregate them:
+hides who was counted and why. A list field (`type: liste` under `kandidat:`, or under the
+home: `ledig_bolig`, `bolig`, `botiltak`) carries the records themselves, and computed values
+aggregate them; a quota over many allocations counts the records of the allocations made
+before (`ledig_bolig.<liste>` with `fra_vedtak`, filled by the service):
 
-- `antall` with `blant: kandidat.<liste>`: how many records meet `hvor`;
+- `antall` with `blant: kandidat.<liste>` (or `bolig.<liste>` ...): how many records meet `hvor`;
 - `nyeste`: the latest (or, with `nummer: n`, the n-th latest) date among the records
   that meet `hvor`, dates after the assessment date left out (on that date the record
   did not exist yet, and an old case ranked again must see what was known then);
@@ -108,74 +110,93 @@ class Records:
                     self._rules[counted] = (d.soverom.over_list, d.soverom.hvor)
                 self.bedrooms.append((path, d.soverom.over_list, counted, sharing))
         self.used = sorted({entry[1] for entry in (*self.counts, *self.latest, *self.sums, *self.bedrooms)})
+        self.paths = {name: vocabulary.list_path(name) for name in self.lists}
 
     def rules(self) -> dict[str, tuple[str, Any]]:
         """The conditions over records, by rule id: (the list's scope, condition)."""
         return dict(self._rules)
 
     def prepare(self, candidates: list[dict[str, Any]], as_of: dt.date) -> None:
-        """Each list the case gives as record facts, with the list's per-record durations at `as_of`."""
+        """Each list the case gives as record facts, with the list's per-record durations at `as_of`.
+
+        A list of the home (`bolig.rom`, `ledig_bolig.tildelinger`) is the same object in every
+        candidate's values of one case (facts.candidate_values copies the home's values shallowly),
+        so its records are built once per case and shared, not once per candidate.
+        """
         if not self.used:
             return
+        built: dict[int, list] = {}
         for values in candidates:
             own = {}
             for name in self.used:
-                raw = values.get(f"kandidat.{name}")
+                raw = values.get(self.paths[name])
                 if raw is None:
                     continue
-                durations, spans = self.lists[name]
-                records = []
-                for item in raw:
-                    record = {f"{name}.{key}": value for key, value in item.items()}
-                    add_durations(record, as_of, durations, spans)
-                    records.append(record)
+                records = built.get(id(raw))
+                if records is None:
+                    durations, spans = self.lists[name]
+                    records = []
+                    for item in raw:
+                        record = {f"{name}.{key}": value for key, value in item.items()}
+                        add_durations(record, as_of, durations, spans)
+                        records.append(record)
+                    built[id(raw)] = records
                 own[name] = records
             values[RECORDS_KEY] = own
 
     def add(self, evaluator, per_case: list[list[dict[str, Any]]]) -> None:
-        """The aggregates over each candidate's records, one `match` per list over every case's records."""
+        """The aggregates over each candidate's records, one `match` per list over every case's records.
+
+        Candidates that share one list (the home's) share its facts and its aggregates: they are
+        matched and added up once, then copied to each of them.
+        """
         if not self.used:
             return
         candidates = [values for case in per_case for values in case]
         for name in self.used:
-            facts, owners = [], []
-            for at, values in enumerate(candidates):
-                for record in values.get(RECORDS_KEY, {}).get(name, ()):
-                    facts.append(record)
-                    owners.append(at)
+            groups: dict[tuple, tuple[list, list]] = {}  # (list identity, assessment day) -> (records, owners)
+            for values in candidates:
+                records = values.get(RECORDS_KEY, {}).get(name)
+                if records is None:
+                    continue  # the list is not given: "ikke oppgitt"
+                key = (id(records), values[AS_OF_KEY])
+                groups.setdefault(key, (records, []))[1].append(values)
+            facts = [record for records, _ in groups.values() for record in records]
             in_scope = any(scope == name for scope, _ in self._rules.values())
             matched = evaluator.match(name, facts) if facts and in_scope else [set() for _ in facts]
-            mine: dict[int, list[tuple[dict, set]]] = {}
-            for at, record, fired in zip(owners, facts, matched):
-                mine.setdefault(at, []).append((record, fired))
-            for at, values in enumerate(candidates):
-                if name not in values.get(RECORDS_KEY, {}):
-                    continue  # the list is not given: "ikke oppgitt"
-                self._aggregate(name, values, mine.get(at, []))
+            at = 0
+            for (_, day), (records, owners) in groups.items():
+                fired = matched[at:at + len(records)]
+                at += len(records)
+                found = self._aggregate(name, day, list(zip(records, fired)))
+                for values in owners:
+                    values.update(found)
 
-    def _aggregate(self, name: str, values: dict[str, Any], records: list[tuple[dict, set]]) -> None:
+    def _aggregate(self, name: str, day: str, records: list[tuple[dict, set]]) -> dict[str, Any]:
+        """The computed values over one list's records, on assessment day `day` (ISO)."""
+        out: dict[str, Any] = {}
         for path, over, rule in self.counts:
             if over == name:
-                values[path] = sum(1 for _, fired in records if rule in fired)
+                out[path] = sum(1 for _, fired in records if rule in fired)
         for path, over, rule, field, nummer in self.latest:
             if over != name:
                 continue
-            day = values[AS_OF_KEY]
             dates = sorted((record[field] for record, fired in records
                             if (rule is None or rule in fired) and record.get(field) is not None
                             and record[field] <= day), reverse=True)  # ISO dates sort as dates
             if len(dates) >= nummer:
-                values[path] = dates[nummer - 1]
+                out[path] = dates[nummer - 1]
         for path, over, rule, field in self.sums:
             if over != name:
                 continue
             counted = [record.get(field) for record, fired in records if rule is None or rule in fired]
             if all(value is not None for value in counted):  # a matching record without the value: no sum
-                values[path] = sum(counted)
+                out[path] = sum(counted)
         for path, over, counted, sharing in self.bedrooms:
             if over == name:
                 members = [(record, fired) for record, fired in records if counted is None or counted in fired]
-                values[path] = fewest_rooms(len(members), _may_share(members, sharing))
+                out[path] = fewest_rooms(len(members), _may_share(members, sharing))
+        return out
 
 
 def _may_share(records: list[tuple[dict, set]], sharing: list[tuple[str | None, tuple[str, ...], Any]]):

@@ -15,6 +15,7 @@ mean exactly `ikke` of their positive twin.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Iterator, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictInt, Tag, model_validator
@@ -59,14 +60,16 @@ class Comparison(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     felt: str = Field(description="Feltet som sammenlignes, f.eks. sjekkliste.bosituasjon.")
-    er: Optional[Union[Scalar, FieldRef]] = None
-    er_ikke: Optional[Union[Scalar, FieldRef]] = None
+    er: Optional[Union[Scalar, dt.date, FieldRef]] = None  # a date only to be refused with a clear message
+    er_ikke: Optional[Union[Scalar, dt.date, FieldRef]] = None
     en_av: Optional[list[Scalar]] = Field(None, min_length=1)
     ikke_en_av: Optional[list[Scalar]] = Field(None, min_length=1)
-    over: Optional[Union[Number, FieldRef]] = None
-    minst: Optional[Union[Number, FieldRef]] = None
-    under: Optional[Union[Number, FieldRef]] = None
-    hoyst: Optional[Union[Number, FieldRef]] = None
+    # A date field compares with a date (`{felt: tildeling.dato, minst: 2015-03-04}`): the day itself
+    # counts for minst and hoyst, not for over and under.
+    over: Optional[Union[Number, dt.date, FieldRef]] = None
+    minst: Optional[Union[Number, dt.date, FieldRef]] = None
+    under: Optional[Union[Number, dt.date, FieldRef]] = None
+    hoyst: Optional[Union[Number, dt.date, FieldRef]] = None
     inneholder: Optional[str] = None
     inneholder_ikke: Optional[str] = None
     har_felles_med: Optional[str] = Field(None, description="Et annet flervalgsfelt med samme verdier.")
@@ -186,11 +189,13 @@ def _check_comparison(c: Comparison, vocabulary, loc: tuple, scope: str) -> list
         out.append((loc + ("felt",), f"inne i 'hvor' kan bare beboer-felt brukes, ikke '{c.felt}'"))
     if scope == "kandidat" and section == "beboer":
         out.append((loc + ("felt",), f"beboer-felt ('{c.felt}') kan bare brukes i 'hvor' under en beregnet telling"))
+    def list_path(name):
+        return vocabulary.list_path(name) if hasattr(vocabulary, "list_path") else f"kandidat.{name}"
     if scope in lists and section != scope:
-        out.append((loc + ("felt",), f"her kan bare feltene i listen 'kandidat.{scope}' brukes ({scope}.*), "
+        out.append((loc + ("felt",), f"her kan bare feltene i listen '{list_path(scope)}' brukes ({scope}.*), "
                                      f"ikke '{c.felt}'"))
     if scope not in lists and section in lists:
-        out.append((loc + ("felt",), f"'{c.felt}' er et felt i listen 'kandidat.{section}' og kan bare brukes i "
+        out.append((loc + ("felt",), f"'{c.felt}' er et felt i listen '{list_path(section)}' og kan bare brukes i "
                                      "'hvor' under en beregnet verdi over listen (antall, nyeste, sum) eller i "
                                      "'deler' under soverom"))
     op, value = c.operator, c.value
@@ -206,8 +211,14 @@ def _check_comparison(c: Comparison, vocabulary, loc: tuple, scope: str) -> list
     if op == "finnes":
         return out
     if t == "dato":
-        return out + [(where, f"datofeltet '{c.felt}' kan bare brukes med 'finnes'; bruk en beregnet verdi "
+        if op in NUMERIC_OPERATORS and isinstance(value, dt.date):
+            return out
+        return out + [(where, f"datofeltet '{c.felt}' kan bare brukes med 'finnes', eller med over, minst, under "
+                              "og hoyst og en dato (f.eks. 'minst: 2015-03-04'); bruk en beregnet verdi "
                               "(dager_siden, maneder_siden, ar_siden, alder, dager_til ...) for å regne med datoer")]
+    if isinstance(value, dt.date):
+        return out + [(where, f"'{c.felt}' er ikke et datofelt (type {t}), men sammenlignes med datoen "
+                              f"{value.isoformat()}")]
     if op in NUMERIC_OPERATORS:
         if not field.is_number:
             out.append((where, f"'{op}' krever et tallfelt, men '{c.felt}' er av type {t}"))
@@ -248,6 +259,8 @@ def _check_field_ref(c: Comparison, field, vocabulary, where: tuple, scope: str)
         return [(at, f"'{path}' hører ikke til samme slags opplysninger som '{c.felt}' "
                      "(beboer-felt sammenlignes bare med beboer-felt, felt i en liste bare med felt i samme liste)")]
     odd_types = ("objekt", "dato", "flervalg", "liste")
+    if field.type == "dato" and other.type == "dato" and op in NUMERIC_OPERATORS:
+        return []  # two dates of the same fact: the earlier is the smaller
     if field.type in odd_types or other.type in odd_types:
         odd = field if field.type in odd_types else other
         return [(at, f"'{odd.path}' (type {odd.type}) kan ikke sammenlignes med et annet felt"
@@ -316,6 +329,8 @@ def describe(cond, vocabulary, nested: bool = False) -> str:
             return f"«{other.label if other else v.felt}»"
         if isinstance(v, bool):
             return "ja" if v else "nei"
+        if isinstance(v, dt.date):
+            return v.strftime("%d.%m.%Y")
         if isinstance(v, str):
             return f"«{vocabulary.label_of_value(cond.felt, v)}»"
         return f"{v:g}" if isinstance(v, float) else str(v)

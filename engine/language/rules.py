@@ -36,7 +36,8 @@ from engine.errors import Problem, RulesError
 from engine.language.texts import placeholders
 from engine.language.validation_messages import problems_from
 from engine.language import formulas
-from engine.language.vocabulary import BETWEEN, DERIVED, PARAMETER, SECTIONS, Vocabulary, VocabularyFile
+from engine.language.vocabulary import (BETWEEN, DECISION_DATE, DERIVED, LIST_SECTIONS, PARAMETER, SECTIONS, Vocabulary,
+                                        VocabularyFile)
 from engine.language.yaml_source import SourceDocument, YamlSyntaxError, read_yaml_file, shown_path
 
 RULE_ID = r"^[a-z0-9][a-z0-9_]*$"
@@ -774,7 +775,7 @@ def _check_date_source(path: str, at: tuple, vocab: Vocabulary, doc: SourceDocum
 
 def _record_elsewhere(path: str, vocab: Vocabulary) -> str:
     name = vocab.scope_of(path)
-    return (f"'{path}' er et felt i listen 'kandidat.{name}'; regn tid for det under listens egne 'beregnet', "
+    return (f"'{path}' er et felt i listen '{vocab.list_path(name)}'; regn tid for det under listens egne 'beregnet', "
             "eller finn en dato blant postene med 'nyeste'")
 
 
@@ -786,30 +787,45 @@ def _list_fields(vocab: Vocabulary, scope: str, kind: str | None = None) -> list
 def _known_list(blant: str, vocab: Vocabulary, doc: SourceDocument, at: tuple, problems: list) -> str | None:
     """The scope (list name) `blant` names, or None after reporting why it names none."""
     section, _, name = blant.partition(".")
-    if section == "kandidat" and name in vocab.lists:
+    if name in vocab.lists and vocab.list_sections[name] == section:
         return name
-    known = [f"kandidat.{n}" for n in vocab.lists]
+    known = [vocab.list_path(n) for n in vocab.lists]
     close = difflib.get_close_matches(blant, known, n=1)
     hint = f" (mente du '{close[0]}'?)" if close else ""
-    listed = ", ".join(known) if known else "ingen (legg til et felt med type: liste under kandidat)"
-    problems.append(doc.problem(at, f"ukjent liste '{blant}'{hint}; kandidatens lister: {listed}"
+    listed = ", ".join(known) if known else "ingen (legg til et felt med type: liste under kandidat eller boligen)"
+    problems.append(doc.problem(at, f"ukjent liste '{blant}'{hint}; regelverkets lister: {listed}"
                                     + ("; 'antall' kan også telle 'beboere' eller 'beboere_etter_innflytting'"
                                        if at[-2] == "antall" else "")))
     return None
 
 
+_DECIDED_SECTIONS = ("kandidat", "sjekkliste", "ledig_bolig", "bolig", "botiltak")
+
+
 def _check_lists(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
-    """Lists (type liste) belong to the candidate, and a record's durations read the record's own dates."""
+    """Lists belong to the candidate or the home, a record's durations read the record's own dates,
+    and a list filled from earlier decisions (`fra_vedtak`) names values a decided case has."""
     problems = []
+    seen: dict[str, str] = {}
     for section, fields in vocab.model.seksjoner.items():
         for name, spec in fields.items():
-            if spec.type == "liste" and section != "kandidat":
+            if spec.type != "liste":
+                continue
+            if section not in LIST_SECTIONS:
                 problems.append(doc.problem(("seksjoner", section, name, "type"),
-                                            "type liste passer bare under kandidat (kandidatens husstand, "
-                                            "tidligere tilbud ...)"))
-    reserved = {*SECTIONS, DERIVED, PARAMETER}
+                                            f"type liste passer bare under {', '.join(LIST_SECTIONS)} "
+                                            "(kandidatens husstand og tidligere tilbud, boligens rom, "
+                                            "tidligere tildelinger ...), ikke under {section}"))
+            elif name in seen:
+                problems.append(doc.problem(("seksjoner", section, name),
+                                            f"listen '{name}' finnes også under {seen[name]}; to lister kan "
+                                            "ikke ha samme navn (feltene heter <liste>.<felt>)"))
+            else:
+                seen[name] = section
+    reserved = {*SECTIONS, DERIVED, PARAMETER, DECISION_DATE.split(".")[0]}
     for name, spec in vocab.lists.items():
-        loc = ("seksjoner", "kandidat", name)
+        section = vocab.list_sections[name]
+        loc = ("seksjoner", section, name)
         if name in reserved:
             problems.append(doc.problem(loc, f"en liste kan ikke hete '{name}' (navnet brukes om andre felt)"))
         for inner, derived in (spec.beregnet or {}).items():
@@ -822,6 +838,45 @@ def _check_lists(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
                     problems.append(doc.problem(loc + ("beregnet", inner, kind) + ((end,) if end else ()), (
                         f"'{path}' er ikke et datofelt i listen{vocab.suggest(path) if f is None else ''}; "
                         f"datofeltene i listen: {', '.join(_list_fields(vocab, name, 'dato')) or 'ingen'}")))
+        problems += _check_from_decisions(vocab, doc, name, spec, section, loc)
+    return problems
+
+
+def _check_from_decisions(vocab: Vocabulary, doc: SourceDocument, name: str, spec, section: str,
+                          loc: tuple) -> list[Problem]:
+    """`fra_vedtak`: every field of the list has it, the list is the vacancy's, and each names a value of
+    the same type that a decided case holds (or vedtak.dato)."""
+    fields = spec.felter or {}
+    filled = [inner for inner, f in fields.items() if f.fra_vedtak]
+    if not filled:
+        return []
+    problems = []
+    if section != "ledig_bolig":
+        problems.append(doc.problem(loc + ("felter", filled[0], "fra_vedtak"),
+                                    "fra_vedtak passer bare i en liste under ledig_bolig (tidligere tildelinger "
+                                    f"som tjenesten fyller ut), ikke under {section}"))
+    missing = [inner for inner in fields if inner not in filled]
+    if missing:
+        problems.append(doc.problem(loc + ("felter", missing[0]),
+                                    f"feltet '{missing[0]}' mangler fra_vedtak: i en liste tjenesten fyller fra "
+                                    "tidligere vedtak må hvert felt si hvor verdien kommer fra"))
+    for inner in filled:
+        source = fields[inner].fra_vedtak
+        at = loc + ("felter", inner, "fra_vedtak")
+        if source == DECISION_DATE:
+            if fields[inner].type != "dato":
+                problems.append(doc.problem(at, f"vedtak.dato er en dato, men feltet '{inner}' har type {fields[inner].type}"))
+            continue
+        head = source.split(".", 1)[0]
+        f = vocab.get(source)
+        if head not in _DECIDED_SECTIONS or f is None or f.derived is not None or f.parameter is not None:
+            problems.append(doc.problem(at, f"ukjent verdi '{source}'{vocab.suggest(source) if f is None else ''}; "
+                                            "fra_vedtak kan være vedtak.dato eller et felt i saken (kandidat.*, "
+                                            "sjekkliste.*, ledig_bolig.*, bolig.*, botiltak.*)"))
+        elif f.type != fields[inner].type or (f.type == "valg" and f.values != vocab.values_of(fields[inner])):
+            problems.append(doc.problem(at, f"'{source}' har type {f.type}"
+                                            + (" med andre verdier" if f.type == fields[inner].type else "")
+                                            + f", men feltet '{inner}' har type {fields[inner].type}"))
     return problems
 
 
@@ -835,7 +890,7 @@ def _number_inputs(paths: list[str], vocab: Vocabulary) -> list[str]:
         elif path.startswith("beboer."):
             out.append(f"'{path}' er et beboer-felt; beboere telles med 'antall', de regnes ikke med")
         elif vocab.scope_of(path) != "kandidat":
-            out.append(f"'{path}' er et felt i listen 'kandidat.{vocab.scope_of(path)}'; regn med en beregnet "
+            out.append(f"'{path}' er et felt i listen '{vocab.list_path(vocab.scope_of(path))}'; regn med en beregnet "
                        "verdi over listen (antall, soverom)")
         elif f.type == "dato":
             out.append(f"'{path}' er en dato; regn den om med dager_siden, maneder_siden, ar_siden, alder "
@@ -902,7 +957,7 @@ def _vocabulary_loc(path: str, vocab: Vocabulary | None = None) -> tuple:
     if vocab is not None and section in vocab.lists:
         spec = vocab.lists[section]
         where = "beregnet" if rest[0] in (spec.beregnet or {}) else "felter"
-        return ("seksjoner", "kandidat", section, where, rest[0])
+        return ("seksjoner", vocab.list_sections[section], section, where, rest[0])
     loc: tuple = ("seksjoner", section, rest[0])
     for part in rest[1:]:
         loc += ("felter", part)

@@ -23,6 +23,10 @@ PARAMETER = "parameter"
 FieldType = Literal["tekst", "heltall", "tall", "boolsk", "dato", "valg", "flervalg", "objekt", "liste"]
 # What a record of a list (liste) may hold: one value per field, so each record is a flat fact.
 RECORD_TYPES = ("tekst", "heltall", "tall", "boolsk", "dato", "valg")
+# Where a list (type liste) may stand: the candidate's own (household, earlier offers) and the home's
+# (its rooms, the allocations made before it: a quota counts them).
+LIST_SECTIONS = ("kandidat", "ledig_bolig", "bolig", "botiltak")
+DECISION_DATE = "vedtak.dato"  # `fra_vedtak`: the day an earlier allocation was decided
 # The counts over residents; any other `blant` names a list of the candidate (`kandidat.husstand`).
 RESIDENT_COUNTS = ("beboere", "beboere_etter_innflytting")
 
@@ -49,6 +53,10 @@ class FieldSpec(BaseModel):
         False, description="Kan vises for botiltaket når søkeren har samtykket.")
     fra_kandidat: Optional[str] = Field(
         None, description="For beboerfelt: kandidatens felt som gir verdien etter innflytting.")
+    fra_vedtak: Optional[str] = Field(
+        None, description="For felt i en liste under ledig_bolig som tjenesten fyller fra tidligere vedtak om "
+                          "tildeling: verdien i den tildelte kandidatens sak (kandidat.*, sjekkliste.*, "
+                          "ledig_bolig.*, bolig.*, botiltak.*) eller vedtak.dato (vedtaksdatoen).")
     enhet: Optional[str] = Field(
         None, min_length=1, max_length=40,
         description="For tallfelt: enheten (kr, måneder, rom ...); formler og sammenligninger av to verdier "
@@ -79,13 +87,15 @@ class FieldSpec(BaseModel):
 
 
 class CountSpec(BaseModel):
-    """How many residents, or records of one of the candidate's lists, match a condition (antall ... som)."""
+    """How many residents, or records of a list (the candidate's or the home's), match a condition (antall ... som)."""
 
     model_config = ConfigDict(extra="forbid")
 
     blant: str = Field(
         description="beboere: dagens beboere; beboere_etter_innflytting: dagens beboere pluss kandidaten; "
-                    "kandidat.<liste>: postene i en av kandidatens lister (f.eks. kandidat.husstand).")
+                    "kandidat.<liste>: postene i en av kandidatens lister (f.eks. kandidat.husstand); "
+                    "ledig_bolig.<liste>, bolig.<liste>, botiltak.<liste>: postene i en liste i saken om boligen "
+                    "(f.eks. bolig.rom, ledig_bolig.tildelinger).")
     hvor: "Condition"
 
     @property
@@ -397,9 +407,15 @@ class Vocabulary:
     def __init__(self, model: VocabularyFile):
         self.model = model
         self.fields: dict[str, ResolvedField] = {}
-        # The candidate's lists (liste) by name: each record is a fact of its own scope, named by the list.
-        self.lists: dict[str, FieldSpec] = {name: spec for name, spec in model.seksjoner.get("kandidat", {}).items()
-                                            if spec.type == "liste"}
+        # The lists (liste) by name: each record is a fact of its own scope, named by the list. A list
+        # stands under the candidate (one per candidate) or under the home (one per case, LIST_SECTIONS).
+        self.lists: dict[str, FieldSpec] = {}
+        self.list_sections: dict[str, str] = {}
+        for section in LIST_SECTIONS:
+            for name, spec in model.seksjoner.get(section, {}).items():
+                if spec.type == "liste" and name not in self.lists:
+                    self.lists[name] = spec
+                    self.list_sections[name] = section
         for section, fields in model.seksjoner.items():
             self._add(section, fields)
         for name, derived in model.beregnet.items():
@@ -420,6 +436,16 @@ class Vocabulary:
         kind_type = {"formel": "tall", "tabell": "tall", "nyeste": "dato", "sum": "tall"}.get(kind, "heltall")
         return ResolvedField(path=path, type=kind_type, label=derived.etikett, derived=derived,
                              unit=derived.enhet or DURATIONS.get(kind) or BETWEEN.get(kind) or FIXED_UNITS.get(kind))
+
+    def list_path(self, name: str) -> str:
+        """Where a list stands in a case's values: `kandidat.husstand`, `bolig.rom`."""
+        return f"{self.list_sections[name]}.{name}"
+
+    def decision_lists(self) -> dict[str, FieldSpec]:
+        """The lists the service fills from earlier allocation decisions: every field has `fra_vedtak`."""
+        return {name: spec for name, spec in self.lists.items()
+                if self.list_sections[name] == "ledig_bolig" and spec.felter
+                and all(f.fra_vedtak for f in spec.felter.values())}
 
     @property
     def scopes(self) -> tuple[str, ...]:

@@ -59,6 +59,10 @@ def _compare(c: Comparison, values: dict[str, Any]) -> bool:
         expected = values.get(expected.felt)
         if expected is None:
             return False
+    if isinstance(expected, dt.date):  # a date field against a date: compare the days
+        actual, expected = dt.date.fromisoformat(actual), expected
+    elif isinstance(actual, str) and op in ("over", "minst", "under", "hoyst"):  # two date fields
+        actual, expected = dt.date.fromisoformat(actual), dt.date.fromisoformat(expected)
     if op == "er":
         return _same(actual, expected)
     if op == "en_av":
@@ -148,15 +152,19 @@ def _record_values(name: str, item: dict, spec, as_of: dt.date) -> dict:
     return values
 
 
-def reference_aggregates(vocabulary, candidate: dict, as_of: dt.date) -> dict[str, Any]:
-    """`beregnet.*` of every count, latest date, sum and bedroom need over the candidate's lists (a validated
-    candidate as in the case), by the language's rules: a list not given gives nothing."""
+def reference_aggregates(vocabulary, candidate: dict, as_of: dt.date, case: dict | None = None) -> dict[str, Any]:
+    """`beregnet.*` of every count, latest date, sum and bedroom need over the lists (a validated
+    candidate as in the case, and for the home's lists the validated case), by the language's rules:
+    a list not given gives nothing."""
     out: dict[str, Any] = {}
+    vacancy = (case or {}).get("ledig_bolig", {})
+    holders = {"kandidat": candidate, "ledig_bolig": vacancy, "bolig": vacancy.get("bolig") or {},
+               "botiltak": vacancy.get("botiltak") or {}}
     for name, derived in vocabulary.model.beregnet.items():
         how = derived.antall or derived.nyeste or derived.sum or derived.soverom
         if how is None or getattr(how, "over_list", None) is None:
             continue
-        items = candidate.get(how.over_list)
+        items = holders[vocabulary.list_sections[how.over_list]].get(how.over_list)
         if items is None:
             continue
         spec = vocabulary.lists[how.over_list]
