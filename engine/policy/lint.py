@@ -53,6 +53,8 @@ another is implied by it only when it always holds.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import functools
 import itertools
 from collections import defaultdict
@@ -786,8 +788,12 @@ def _domain(book: Rulebook, path: str, constants: set) -> list:
             if isinstance(c, (int, float)):
                 numbers.update({c - 1, c, c + 1} if t == "heltall" else {c - 0.5, c, c + 0.5})
         values = sorted(numbers)
-    elif t == "dato":
-        values = ["2000-01-01"]
+    elif t == "dato":  # ISO text, as in facts; a day either side of each date compared with, so <, = and > occur
+        days = {dt.date(2000, 1, 1), dt.date(2000, 1, 2)}
+        for c in constants:
+            if isinstance(c, dt.date):
+                days.update({c - dt.timedelta(days=1), c, c + dt.timedelta(days=1)})
+        values = sorted(d.isoformat() for d in days)
     else:  # tekst
         values = sorted(str(c) for c in constants) + ["(annen tekst)"]
     return values if _always_given(field) else values + [None]

@@ -15,6 +15,7 @@ from engine.language.validation_messages import missing_when
 from service.store.models import ConsultationMeeting, Decision, DeclinedOffer, UnitLeaderResponse, Vacancy
 
 from service.casework import notifications
+from service.casework.allocations import check_unchanged
 from service.casework.context import Context, unit_of_work
 from service.casework.commands import Decide, DeclineOffer
 from service.domain.codes import ALLOCATION_TEAM, DECLINE_REASONS, OVERRIDE_REASONS, NominationStatus, Role, Stage
@@ -62,6 +63,7 @@ def decide(ctx: Context, vacancy_id: int, command: Decide) -> dict:
         reasons = "; ".join(f["name"] for f in entry.get("consultations", []))
         raise IllegalTransition(f"Sammensetningsreglene krever drøftingsmøte før {candidate} kan tildeles "
                                 f"boligen ({reasons}).")
+    check_unchanged(ctx, vacancy.id, shown.recommendation)  # a quota counted earlier allocations
     nomination = next(n for n in vacancy.nominations
                       if n.applicant.code == candidate and n.status == NominationStatus.ACTIVE.value)
     today = ctx.today()

@@ -20,6 +20,7 @@ from service.store.models import Recommendation, RecommendationApproval, Residen
 from service.store.rules_archive import RulesVersionMissing, archive, compiled_version
 
 from service.casework import notifications
+from service.casework.allocations import allocation_lists, allocations_changed
 from service.casework.applicants import age_on, latest_entry
 from service.casework.context import Context, unit_of_work
 from service.casework.disclosure import as_own_office_reads
@@ -45,6 +46,7 @@ def vacancy_section(ctx: Context, vacancy: Vacancy) -> dict:
         ledig["klar_til_innflytting"] = vacancy.ready_on.isoformat()
     if vacancy.monthly_rent is not None:
         ledig["husleie_per_maned"] = vacancy.monthly_rent
+    ledig.update(allocation_lists(ctx, vacancy.id))  # earlier allocations, where the rules count them (a quota)
     residents = ctx.session.scalars(select(Resident).where(Resident.unit_id == unit.id,
                                                            Resident.moved_out_on.is_(None))
                                     .order_by(Resident.code)).all()
@@ -128,11 +130,17 @@ def rank_again(ctx: Context, vacancy_id: int, command: RankAgain | None = None) 
     require_step("rank_again", vacancy.stage)
     latest = _latest(ctx, vacancy)
     changed = changed_since(ctx, vacancy, latest) if latest else {}
-    if not changed:
+    allocated = bool(latest) and allocations_changed(ctx, vacancy.id, latest)
+    if not changed and not allocated:
         raise IllegalTransition("Ingen av de nominertes sjekklister er endret etter innstillingen; den står.")
-    why = "; ".join(f"{code} ({', '.join(fields)})" for code, fields in sorted(changed.items()))
-    rec = _rank_and_store(ctx, vacancy, "Ny innstilling skrevet fordi sjekklisten er endret for " + why +
-                          ", etter regelverk", replaces=latest)
+    why = []
+    if changed:
+        why.append("sjekklisten er endret for " + "; ".join(f"{code} ({', '.join(fields)})"
+                                                            for code, fields in sorted(changed.items())))
+    if allocated:
+        why.append("det er fattet vedtak om tildeling som regelverket teller (kvote)")
+    rec = _rank_and_store(ctx, vacancy, "Ny innstilling skrevet fordi " + " og ".join(why) + ", etter regelverk",
+                          replaces=latest)
     return {**recommendation_header(rec), "result": rec.result, "input": rec.input}
 
 

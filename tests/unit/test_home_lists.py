@@ -258,3 +258,52 @@ def test_a_date_compares_only_with_a_date_and_only_by_order(tmp_path):
     derived = DERIVED.replace("{felt: rom.areal, minst: 6.5}", "{felt: rom.areal, minst: 2015-03-04}")
     [message] = _refused(tmp_path / "b", derived=derived)
     assert "'rom.areal' er ikke et datofelt (type tall), men sammenlignes med datoen 2015-03-04" in message
+
+
+def test_the_readme_examples_of_home_lists_and_quotas_work_as_a_policy_officer_copies_them(tmp_path):
+    import textwrap
+
+    from support.readme import yaml_blocks
+
+    rooms, rooms_count, allocations, quota_count, check = yaml_blocks("### Lister under boligen")
+    sections = ("ledig_bolig:\n  id: {type: tekst, etikett: Bolig-ID, obligatorisk: true}\n"
+                + textwrap.indent(textwrap.dedent(allocations), "  ")
+                + "bolig:\n  bydel: {type: valg, etikett: bydel, verdier: bydel, obligatorisk: true}\n"
+                + textwrap.indent(textwrap.dedent(rooms), "  ")
+                + "kandidat:\n  id: {type: tekst, etikett: Søker-ID, obligatorisk: true}\n"
+                  "  bydel: {type: valg, etikett: bydelen som behandler søknaden, verdier: bydel, obligatorisk: true}\n"
+                  "sjekkliste:\n  merknad: {type: tekst, etikett: merknad}\n")
+    derived = rooms_count.split("beregnet:\n", 1)[1] + quota_count.split("beregnet:\n", 1)[1]
+    folder = write_bundle(tmp_path, sections=sections, derived=textwrap.dedent(derived), checks=textwrap.dedent(check),
+                          parameters="tverrbydelskvote:\n  etikett: kvoten\n  referanse: FOR-2015-03-04-199\n"
+                                     "  verdier: {2015-03-04: 2}\n")
+    felter = folder / "felter.yaml"
+    felter.write_text(felter.read_text(encoding="utf-8")
+                      + "verdilister:\n  bydel: {gamle_oslo: Gamle Oslo, sagene: Sagene, frogner: Frogner}\n",
+                      encoding="utf-8")
+    compiled = CompiledRules(load_rules(folder))
+    decided = [_decision("2016-01-01", "gamle_oslo", "frogner"), _decision("2015-03-03", "gamle_oslo", "sagene"),
+               _decision("2017-01-01", "gamle_oslo", "gamle_oslo")]
+    case = {"ledig_bolig": {"id": "L-1", "tildelinger": decided,
+                            "bolig": {"bydel": "sagene", "rom": [{"areal": 13.2, "dagslys": True},
+                                                                  {"areal": 6.2, "dagslys": True}]}},
+            "beboere": [], "kandidater": [{"id": "K-1", "bydel": "gamle_oslo", "sjekkliste": {}}]}
+    valid = compiled.case_models.Case.model_validate(case).model_dump(mode="json", exclude_none=True)
+    [[values]] = compiled.candidate_facts([(valid, AS_OF)])
+    assert values["beregnet.soverom_som_teller"] == 1 and values["beregnet.tverrbydelsvedtak"] == 1
+    assert compiled.rank(case, AS_OF).candidates[0].blocks == []
+    case["ledig_bolig"]["tildelinger"].append(_decision("2018-01-01", "gamle_oslo", "sagene"))
+    [blocked] = compiled.rank(case, AS_OF).candidates[0].blocks
+    assert blocked.rule_id == "kvoten_er_brukt_opp" and "fattet 2 av 2 vedtak" in blocked.text
+    assert compiled.rank(case, dt.date(2021, 1, 1)).candidates[0].blocks == []  # the regulation ended 2020
+
+
+def test_lint_reads_date_comparisons_by_their_dates(tmp_path):
+    from engine.policy.lint import lint
+
+    findings = [str(f) for f in lint(load_rules(_bundle(tmp_path / "a"))) if f.severity == "feil"]
+    assert findings == []
+    derived = DERIVED.replace("- {felt: tildelinger.dato, minst: 2015-03-04}",
+                              "- {felt: tildelinger.dato, minst: 2015-03-04}\n        - {felt: tildelinger.dato, under: 2015-03-04}")
+    findings = [str(f) for f in lint(load_rules(_bundle(tmp_path / "b", derived=derived))) if f.severity == "feil"]
+    assert any("felter.yaml:" in f and "kan aldri være oppfylt" in f for f in findings), findings
