@@ -47,7 +47,6 @@ each with the tests that pin it, is in docs/durable_rules.md; in short:
 from __future__ import annotations
 
 import datetime as dt
-
 import itertools
 import json
 import threading

@@ -178,6 +178,11 @@ def check(cond, vocabulary, loc: tuple, scope: str) -> list[tuple[tuple, str]]:
     return problems
 
 
+def _list_path(vocabulary, name: str) -> str:
+    """`kandidat.husstand`, `bolig.rom`: where a list stands (a vocabulary without home lists: the candidate's)."""
+    return vocabulary.list_path(name) if hasattr(vocabulary, "list_path") else f"kandidat.{name}"
+
+
 def _check_comparison(c: Comparison, vocabulary, loc: tuple, scope: str) -> list[tuple[tuple, str]]:
     out = []
     field = vocabulary.get(c.felt)
@@ -189,13 +194,12 @@ def _check_comparison(c: Comparison, vocabulary, loc: tuple, scope: str) -> list
         out.append((loc + ("felt",), f"inne i 'hvor' kan bare beboer-felt brukes, ikke '{c.felt}'"))
     if scope == "kandidat" and section == "beboer":
         out.append((loc + ("felt",), f"beboer-felt ('{c.felt}') kan bare brukes i 'hvor' under en beregnet telling"))
-    def list_path(name):
-        return vocabulary.list_path(name) if hasattr(vocabulary, "list_path") else f"kandidat.{name}"
     if scope in lists and section != scope:
-        out.append((loc + ("felt",), f"her kan bare feltene i listen '{list_path(scope)}' brukes ({scope}.*), "
-                                     f"ikke '{c.felt}'"))
+        out.append((loc + ("felt",), f"her kan bare feltene i listen '{_list_path(vocabulary, scope)}' brukes "
+                                     f"({scope}.*), ikke '{c.felt}'"))
     if scope not in lists and section in lists:
-        out.append((loc + ("felt",), f"'{c.felt}' er et felt i listen '{list_path(section)}' og kan bare brukes i "
+        out.append((loc + ("felt",), f"'{c.felt}' er et felt i listen '{_list_path(vocabulary, section)}' og kan "
+                                     "bare brukes i "
                                      "'hvor' under en beregnet verdi over listen (antall, nyeste, sum) eller i "
                                      "'deler' under soverom"))
     op, value = c.operator, c.value

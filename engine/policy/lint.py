@@ -54,7 +54,6 @@ another is implied by it only when it always holds.
 from __future__ import annotations
 
 import datetime as dt
-
 import functools
 import itertools
 from collections import defaultdict

@@ -25,18 +25,16 @@ from service.domain.errors import IllegalTransition
 from service.store.models import Decision, Recommendation, RulesBundle
 
 
-def allocation_lists(ctx: Context, vacancy_id: int | None) -> dict[str, list[dict]]:
+def allocation_lists(ctx: Context, vacancy_id: int) -> dict[str, list[dict]]:
     """The lists the rules in force fill from earlier decisions, by list name; other vacancies' only."""
     lists = ctx.compiled_rules().book.vocabulary.decision_lists()
     if not lists:
         return {}
-    query = (select(Decision.decided_on, Decision.candidate_code, Recommendation.input)
-             .join(Recommendation, Recommendation.id == Decision.recommendation_id)
-             .where(Decision.status == "current")
-             .order_by(Decision.decided_on, Decision.id))
-    if vacancy_id is not None:
-        query = query.where(Decision.vacancy_id != vacancy_id)
-    decided = ctx.session.execute(query).all()
+    decided = ctx.session.execute(
+        select(Decision.decided_on, Decision.candidate_code, Recommendation.input)
+        .join(Recommendation, Recommendation.id == Decision.recommendation_id)
+        .where(Decision.status == "current", Decision.vacancy_id != vacancy_id)
+        .order_by(Decision.decided_on, Decision.id)).all()
     out: dict[str, list[dict]] = {name: [] for name in lists}
     for decided_on, code, case in decided:
         chosen = next((c for c in case.get("kandidater", []) if c.get("id") == code), None)
