@@ -18,12 +18,13 @@ from engine.evaluation.plans import TIER_PREFIX, Plans, Regime, home_values, pla
 from engine.evaluation.records import COUNT_PREFIX, Records
 from engine.evaluation.scoring import Scoring, criterion_points
 from engine.language.case import CaseModels, case_hash, validate_case
-from engine.language.conditions import AllOf, Comparison, describe
+from engine.language.conditions import AllOf, Comparison, describe, walk
 from engine.evaluation.durable_adapter import DurableRules
 from engine.evaluation.result import (Difference, Finding, RankingResult, RankingSummary, RulesVersion, ScoreItem,
                                       UnmetCriterion)
 from engine.language.rules import PerUnitPoints, Rulebook
 from engine.language.texts import Template
+from engine.language.vocabulary import SCORE_FIELD
 from engine.language.yaml_source import SourceDocument
 
 
@@ -46,10 +47,13 @@ def rule_conditions(book: Rulebook) -> dict[str, tuple[str, Any]]:
     rules: dict[str, tuple[str, Any]] = {}
     for criterion in book.criteria:
         rules[criterion.id] = ("kandidat", criterion_condition(criterion))
+    after = score_rules(book)  # matched in a second pass, once the points are added up
     for condition in book.conditions:
-        rules[condition.id] = ("kandidat", condition.krav)
+        if condition.id not in after:
+            rules[condition.id] = ("kandidat", condition.krav)
     for check in book.checks:
-        rules[check.id] = ("kandidat", check.betingelse)
+        if check.id not in after:
+            rules[check.id] = ("kandidat", check.betingelse)
     for rule in book.composition:
         rules[rule.id] = ("kandidat", rule.betingelse)
     for name, derived in book.vocabulary.model.beregnet.items():
@@ -57,9 +61,27 @@ def rule_conditions(book: Rulebook) -> dict[str, tuple[str, Any]]:
             rules[COUNT_PREFIX + name] = ("beboer", derived.antall.hvor)
     rules.update(Records(book.vocabulary).rules())  # counts, latest dates and sharing rules over the lists' records
     for tier in book.ranking.trinn:
-        if tier.betingelse is not None:
+        if tier.betingelse is not None and TIER_PREFIX + tier.id not in after:
             rules[TIER_PREFIX + tier.id] = ("kandidat", tier.betingelse)
     rules.update(plan_rules(book))  # local plans: which homes they are for (scope ledig_bolig)
+    return rules
+
+
+def reads_score(condition) -> bool:
+    """Whether a condition reads the candidate's total points (resultat.poeng)."""
+    return condition is not None and any(c.felt == SCORE_FIELD or c.other == SCORE_FIELD for c, _ in walk(condition))
+
+
+def score_rules(book: Rulebook) -> dict[str, tuple[str, Any]]:
+    """The rules that read the total points, by rule id: matched in a second pass once the points are added up.
+
+    Only rules that give no points may read them: the bundle's tiers, eligibility conditions
+    (vilkår) and suitability checks (engine/language/rules.py refuses the rest), so every point
+    is counted before any of these is matched, and none of them changes the sum it reads.
+    """
+    rules = {TIER_PREFIX + t.id: ("kandidat", t.betingelse) for t in book.ranking.trinn if reads_score(t.betingelse)}
+    rules.update({c.id: ("kandidat", c.krav) for c in book.conditions if reads_score(c.krav)})
+    rules.update({c.id: ("kandidat", c.betingelse) for c in book.checks if reads_score(c.betingelse)})
     return rules
 
 
@@ -74,6 +96,8 @@ class CompiledRules:
         self.scoring = Scoring(book)
         values_of = lambda path: getattr(vocab.get(path), "values", None)  # noqa: E731
         self.evaluator = evaluator_factory(rule_conditions(book), values_of)
+        after = score_rules(book)  # rules over resultat.poeng: a second match, after the points
+        self.after_points = evaluator_factory(after, values_of) if after else None
         # Local plans (lokale_planer): the regime in force per vacancy, each plan's own rules compiled apart.
         self.plans = Plans(book, self.computed, lambda rules: evaluator_factory(rules, values_of), criterion_condition)
         self.periods = Periods(book)  # rules with gjelder_fra / gjelder_til
@@ -133,6 +157,7 @@ class CompiledRules:
         else:
             regime, fired, plans = self.plans.bundle, self.evaluator.match("kandidat", candidates), []
         fired = self.periods.apply(candidates, fired)
+        fired = self._tiers_by_points(candidates, fired, regime, in_place=True)
 
         # Candidates are built as plain dicts and validated once, as a whole, at the
         # end: one pass through pydantic's core is several times cheaper than
@@ -255,6 +280,7 @@ class CompiledRules:
                     home_values(candidates[0]) if candidates else {}
                 regime, values, fired, outcomes = self.plans.in_force(self.evaluator, home, candidates, memo)
                 fired = self.periods.apply(values, fired)
+                fired = self._tiers_by_points(values, fired, regime)
                 results = [self._brief(v, matched, regime) for v, matched in zip(values, fired)]
                 ordered = self._order(results, values, regime.ties)
                 for position, result in enumerate(ordered, start=1):
@@ -269,9 +295,9 @@ class CompiledRules:
         matched = self.evaluator.match("kandidat", flat) if memo is None else \
             self.evaluator.match("kandidat", flat, memo=memo)
         matched = self.periods.apply(flat, matched)
-        fired = iter(matched)
-        out = []
         regime = self.plans.bundle
+        fired = iter(self._tiers_by_points(flat, matched, regime))
+        out = []
         for candidates in per_case:
             results = [self._brief(values, next(fired), regime) for values in candidates]
             ordered = self._order(results, candidates, regime.ties)
@@ -280,28 +306,57 @@ class CompiledRules:
             out.append(ordered)
         return out
 
+    def _tiers_by_points(self, candidates: list[dict], fired: list[set[str]], regime: Regime,
+                         in_place: bool = False) -> list[set[str]]:
+        """Add the matches of the rules over resultat.poeng (tiers, vilkår, checks): a second match,
+        on each candidate's total points.
+
+        `in_place` writes the total into the candidates' own values, for the rules' texts to show;
+        otherwise the values are left as they are (the impact analysis shares them between versions).
+        """
+        if self.after_points is None:
+            return fired
+        facts = []
+        for values, matched in zip(candidates, fired):
+            total = self._points(values, matched, regime)
+            if in_place:
+                values[SCORE_FIELD] = total
+                facts.append(values)
+            else:
+                facts.append({**values, SCORE_FIELD: total})
+        extra = self.periods.apply(facts, self.after_points.match("kandidat", facts))
+        return [matched | more if more else matched for matched, more in zip(fired, extra)]
+
+    def _points(self, values: dict, matched: set[str], regime: Regime) -> int:
+        """A candidate's total points: what `_explain` adds up from its score items, without making them."""
+        scoring = regime.scoring
+        score = 0 if scoring.simple else scoring.total(matched, values)
+        kinds = regime.kinds
+        for rule_id in matched:
+            found = kinds.get(rule_id)
+            if found is None:
+                continue
+            kind, rule, _ = found
+            if kind == "kriterium" and scoring.simple:
+                score += criterion_points(rule, values)
+            elif kind == "poeng":
+                score += rule.poeng
+        return score
+
     def _brief(self, values: dict, matched: set[str], regime: Regime) -> dict:
         """What `_explain` gives for score and standing, and the ids of the rules that block or call
         for consultation (in the bundle's order, as `_explain` lists them), without texts or models."""
         kinds = regime.kinds  # the rules in force: tiers, fallbacks and other plans' rules are not among them
-        scoring = regime.scoring
-        score = 0 if scoring.simple else scoring.total(matched, values)
+        score = self._points(values, matched, regime)
         blocks, consults = [], []
         for rule_id in matched:  # rule ids are unique across the bundle
             found = kinds.get(rule_id)
             if found is None:
                 continue
             kind, rule, position = found
-            if kind == "vilkar":
-                continue
-            if kind == "kriterium":
-                if scoring.simple:
-                    score += criterion_points(rule, values)
-            elif kind == "poeng":
-                score += rule.poeng
-            elif kind == "blokker":
+            if kind == "blokker":
                 blocks.append((position, rule_id))
-            else:
+            elif kind not in ("vilkar", "kriterium", "poeng"):  # a composition rule calling for consultation
                 consults.append((position, rule_id))
         unmet, tier, tier_position = self._standing(matched, regime)
         failed = [c.id for c in unmet]

@@ -36,8 +36,8 @@ from engine.errors import Problem, RulesError
 from engine.language.texts import placeholders
 from engine.language.validation_messages import problems_from
 from engine.language import formulas
-from engine.language.vocabulary import (BETWEEN, DECISION_DATE, DERIVED, LIST_SECTIONS, PARAMETER, SECTIONS, Vocabulary,
-                                        VocabularyFile)
+from engine.language.vocabulary import (BETWEEN, DECISION_DATE, DERIVED, LIST_SECTIONS, PARAMETER, SCORE_FIELD,
+                                        SCORE_ONLY_IN_TIERS, SECTIONS, Vocabulary, VocabularyFile)
 from engine.language.yaml_source import SourceDocument, YamlSyntaxError, read_yaml_file, shown_path
 
 RULE_ID = r"^[a-z0-9][a-z0-9_]*$"
@@ -258,7 +258,9 @@ class Tier(InForce):
     navn: str = Field(description="Trinnets navn slik søkerne kjenner det, f.eks. «Band B».")
     betingelse: Optional[Condition] = Field(
         None, description="Hvem som hører til trinnet; kandidaten havner i det første trinnet som passer. "
-                          "Kan utelates for det siste trinnet (alle andre).")
+                          "Kan utelates for det siste trinnet (alle andre). Regelverkets egne trinn (ikke en lokal "
+                          "plans) kan lese kandidatens samlede poeng (resultat.poeng), f.eks. "
+                          "{felt: resultat.poeng, minst: 30}.")
     begrunnelse: str = Field(description="Hvorfor kandidaten er i trinnet; {felt} fylles inn.")
     hjemmel: str
 
@@ -515,6 +517,7 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
                                                           f"{header.gjelder_fra} (regelverk.yaml)"))
     vocab = book.vocabulary
     problems += _check_vocabulary(vocab, docs["felter.yaml"])
+    problems += _score_only_in_tiers(docs)
 
     seen_ids: dict[str, str] = {}
     groups = (
@@ -554,6 +557,42 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
         from engine.language.plans import check_plans  # plans reuse the checks above
 
         problems += check_plans(book, ranking_doc, seen_ids)
+    return problems
+
+
+SCORE_READERS = {"rangering.yaml": {("trinn", "betingelse"), ("trinn", "begrunnelse")},  # where resultat.poeng may stand
+                 "egnethet.yaml": {("vilkar", "krav"), ("vilkar", "begrunnelse"),
+                                   ("kontroller", "betingelse"), ("kontroller", "begrunnelse")}}
+SCORE_MENTION = re.compile(r"(?<![\w.])" + re.escape(SCORE_FIELD) + r"(?![\w])")
+
+
+def _score_only_in_tiers(docs: dict[str, SourceDocument]) -> list[Problem]:
+    """`resultat.poeng` read anywhere but the bundle's tiers, vilkår and checks (SCORE_READERS) is refused.
+
+    Read from the files as written, not from the models, so that no place it could stand is
+    missed (a formula, a tie-break, a local plan, a count's `hvor`, a text), now or when the
+    language grows. A section or list named `resultat` would shadow it, so that is refused too.
+    """
+    problems = []
+
+    def visit(name: str, doc: SourceDocument, node, loc: tuple) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if name == "felter.yaml" and key == "resultat" and len(loc) == 2 and loc[0] == "seksjoner":
+                    problems.append(doc.problem(loc + (key,), "navnet 'resultat' er satt av til kandidatens "
+                                                              f"samlede poeng ({SCORE_FIELD}); velg et annet navn"))
+                visit(name, doc, value, loc + (key,))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                visit(name, doc, value, loc + (i,))
+        elif isinstance(node, str) and SCORE_MENTION.search(node):
+            allowed = len(loc) >= 3 and (loc[0], loc[2]) in SCORE_READERS.get(name, ())
+            if not allowed:
+                problems.append(doc.problem(loc, f"'{SCORE_FIELD}' kan ikke brukes her: {SCORE_ONLY_IN_TIERS}",
+                                            _rule_id_lookup(doc)(loc)))
+
+    for name, doc in docs.items():
+        visit(name, doc, doc.data, ())
     return problems
 
 

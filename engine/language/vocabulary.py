@@ -27,6 +27,14 @@ RECORD_TYPES = ("tekst", "heltall", "tall", "boolsk", "dato", "valg")
 # (its rooms, the allocations made before it: a quota counts them).
 LIST_SECTIONS = ("kandidat", "ledig_bolig", "bolig", "botiltak")
 DECISION_DATE = "vedtak.dato"  # `fra_vedtak`: the day an earlier allocation was decided
+# The candidate's total points (samlede poeng): known only once the criteria are weighed, so only
+# rules that give no points may read it (the bundle's tiers, vilkår and checks); they are matched
+# after the points are added up (engine/evaluation/ranking.py). engine/language/rules.py refuses it elsewhere.
+SCORE_FIELD = "resultat.poeng"
+SCORE_ONLY_IN_TIERS = ("kandidatens samlede poeng kan bare leses av regler som ikke selv gir poeng: trinn i "
+                       "rangering.yaml og vilkår og kontroller i egnethet.yaml (betingelse, krav og begrunnelse); "
+                       "de vurderes etter at poengene er lagt sammen. Et kriterium, en sammensetningsregel, en "
+                       "beregnet verdi eller en lokal plan kan ikke lese summen den selv er med på")
 # The counts over residents; any other `blant` names a list of the candidate (`kandidat.husstand`).
 RESIDENT_COUNTS = ("beboere", "beboere_etter_innflytting")
 
@@ -429,6 +437,7 @@ class Vocabulary:
             self.fields[f"{PARAMETER}.{name}"] = ResolvedField(
                 path=f"{PARAMETER}.{name}", type="heltall" if whole else "tall", label=parameter.etikett,
                 parameter=parameter, unit=parameter.enhet)
+        self.fields[SCORE_FIELD] = ResolvedField(path=SCORE_FIELD, type="heltall", label="samlede poeng")
 
     @staticmethod
     def _derived(path: str, derived: DerivedSpec) -> ResolvedField:
