@@ -35,6 +35,7 @@ import functools
 from typing import Any
 
 from engine.evaluation.durations import add_durations, whole_months
+from engine.language.conditions import outer_fields
 from engine.language.vocabulary import BETWEEN, DERIVED, DURATIONS, Vocabulary
 
 RECORDS_KEY = "#poster"  # in a candidate's values: {list name: [record values]} for the lists the case gives
@@ -110,6 +111,15 @@ class Records:
                     self._rules[counted] = (d.soverom.over_list, d.soverom.hvor)
                 self.bedrooms.append((path, d.soverom.over_list, counted, sharing))
         self.used = sorted({entry[1] for entry in (*self.counts, *self.latest, *self.sums, *self.bedrooms)})
+        # The fields of the home or the candidate a record is compared with ({felt: tildelinger.delomrade,
+        # er: {felt: ledig_bolig.delomrade}}): copied into each record, so durable_rules compares two keys
+        # of one fact. rules check allows only fields of the case itself (conditions.outer_field_problem).
+        self.outer: dict[str, list[str]] = {}
+        for rule_id, (scope, condition) in self._rules.items():
+            for path in outer_fields(condition, vocabulary, scope):
+                self.outer.setdefault(scope, [])
+                if path not in self.outer[scope]:
+                    self.outer[scope].append(path)
         self.paths = {name: vocabulary.list_path(name) for name in self.lists}
 
     def rules(self) -> dict[str, tuple[str, Any]]:
@@ -135,10 +145,14 @@ class Records:
                 records = built.get(id(raw))
                 if records is None:
                     durations, spans = self.lists[name]
+                    # A home list is built once per case, so the home's values it is compared with are the
+                    # same for every candidate; a candidate's list takes its own candidate's.
+                    outer = {path: values[path] for path in self.outer.get(name, ()) if values.get(path) is not None}
                     records = []
                     for item in raw:
                         record = {f"{name}.{key}": value for key, value in item.items()}
                         add_durations(record, as_of, durations, spans)
+                        record.update(outer)
                         records.append(record)
                     built[id(raw)] = records
                 own[name] = records

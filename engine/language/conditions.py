@@ -259,7 +259,12 @@ def _check_field_ref(c: Comparison, field, vocabulary, where: tuple, scope: str)
     if other is None:
         return [(at, f"ukjent felt '{path}'{vocabulary.suggest(path)}")]
     scope_of = getattr(vocabulary, "scope_of", lambda p: "beboer" if p.split(".")[0] == "beboer" else "kandidat")
-    if scope_of(path) != scope_of(c.felt):
+    lists = getattr(vocabulary, "lists", {})
+    if scope in lists and scope_of(c.felt) == scope and scope_of(path) != scope:
+        problem = outer_field_problem(vocabulary, scope, path)
+        if problem:
+            return [(at, problem)]
+    elif scope_of(path) != scope_of(c.felt):
         return [(at, f"'{path}' hører ikke til samme slags opplysninger som '{c.felt}' "
                      "(beboer-felt sammenlignes bare med beboer-felt, felt i en liste bare med felt i samme liste)")]
     odd_types = ("objekt", "dato", "flervalg", "liste")
@@ -280,6 +285,39 @@ def _check_field_ref(c: Comparison, field, vocabulary, where: tuple, scope: str)
     if field.unit and other.unit and field.unit != other.unit:
         return [(at, f"'{c.felt}' er i {field.unit}, men '{path}' er i {other.unit}: sammenlign verdier med samme enhet")]
     return []
+
+
+OUTER_SECTIONS = ("ledig_bolig", "bolig", "botiltak", "kandidat", "sjekkliste")  # what a record may be compared with
+HOME_SECTIONS = ("ledig_bolig", "bolig", "botiltak")
+
+
+def outer_field_problem(vocabulary, scope: str, path: str) -> str | None:
+    """Why a record of list `scope` cannot be compared with `path` outside it (None: it can).
+
+    The value is copied into every record before matching (engine/evaluation/records.py), so it
+    must be one known before any aggregate: a field of the case itself, not a computed value. A
+    list of the home is one for every candidate, so its records may only be compared with the home.
+    """
+    section = path.split(".", 1)[0]
+    home_list = getattr(vocabulary, "list_sections", {}).get(scope, "kandidat") != "kandidat"
+    allowed = HOME_SECTIONS if home_list else OUTER_SECTIONS
+    field = vocabulary.get(path)
+    if section not in allowed or field is None or field.type in ("liste", "objekt"):
+        where = "boligens felt (ledig_bolig, bolig, botiltak)" if home_list else \
+            "boligens og kandidatens egne felt (ledig_bolig, bolig, botiltak, kandidat, sjekkliste)"
+        return (f"en post i listen '{_list_path(vocabulary, scope)}' kan sammenlignes med felt i samme liste "
+                f"eller med {where}, ikke med '{path}'"
+                + (" (en beregnet verdi regnes først etter listene)" if section == "beregnet" else ""))
+    return None
+
+
+def outer_fields(cond, vocabulary, scope: str) -> list[str]:
+    """The fields outside list `scope` a condition over its records compares with (copied into each record)."""
+    lists = getattr(vocabulary, "lists", {})
+    if scope not in lists:
+        return []
+    return list(dict.fromkeys(c.other for c, _ in walk(cond)
+                              if c.other is not None and c.other.split(".", 1)[0] != scope))
 
 
 def _check_value(value, field, where) -> list[tuple[tuple, str]]:
