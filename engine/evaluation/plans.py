@@ -176,7 +176,8 @@ class Plans:
                 meeting = sum(1 for fired in matched if rule in fired)
                 falls = meeting == 0 if plan.faller_bort.ingen_kandidat is not None else meeting > 0
                 if falls:
-                    reason = self._reasons[plan.id].render(home).rstrip(". ")
+                    # the same for every candidate (rules check): the home's fields and what is computed from them
+                    reason = self._reasons[plan.id].render(values[0] if values else home).rstrip(". ")
                     outcomes.append(self._outcome(plan, "faller_bort", f"{plan.navn} gjelder ikke: {reason}.",
                                                   meeting))
                     continue

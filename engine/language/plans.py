@@ -28,7 +28,7 @@ import engine.language.conditions as cond_lang
 from engine.errors import Problem
 from engine.language.numbers import plain_number
 from engine.language.texts import placeholders
-from engine.language.vocabulary import Vocabulary
+from engine.language.vocabulary import DERIVED, PARAMETER, Vocabulary
 from engine.language.yaml_source import SourceDocument
 
 # The sections that describe the home and its unit: all `gjelder` may read.
@@ -37,6 +37,26 @@ HOME_SECTIONS = ("ledig_bolig", "bolig", "botiltak")
 
 def home_only(path: str) -> bool:
     return path.split(".", 1)[0] in HOME_SECTIONS
+
+
+def same_for_every_candidate(path: str, vocab: Vocabulary, seen: frozenset = frozenset()) -> bool:
+    """Whether a value is the same for every candidate of a case: a field of the home, a parameter, or a
+    value computed only from those and from the home's lists (a quota's counts over ledig_bolig.tildelinger).
+
+    Counts over the residents are left out: «after moving in» depends on the candidate.
+    """
+    head, _, name = path.partition(".")
+    if head in HOME_SECTIONS or head == PARAMETER:
+        return True
+    derived = vocab.model.beregnet.get(name) if head == DERIVED else None
+    if derived is None or path in seen:
+        return False
+    for over in (derived.antall, derived.nyeste, derived.sum, derived.soverom):
+        if over is not None:
+            listed = getattr(over, "over_list", None)
+            return listed is not None and vocab.list_sections.get(listed, "kandidat") != "kandidat"
+    reads = derived.reads()
+    return bool(reads) and all(same_for_every_candidate(p, vocab, seen | {path}) for p in reads)
 
 
 def plan_problem(doc: SourceDocument, loc: tuple, message: str, rule_id: str | None = None) -> Problem:
@@ -176,8 +196,9 @@ def _check_fallback(plan, vocab: Vocabulary, doc: SourceDocument, at: tuple) -> 
     for slot in placeholders(fallback.begrunnelse):
         if slot.problem():
             problems.append(plan_problem(doc, at + ("begrunnelse",), slot.problem(), plan.id))
-        elif vocab.get(slot.field) is None or not home_only(slot.field):
+        elif vocab.get(slot.field) is None or not same_for_every_candidate(slot.field, vocab):
             problems.append(plan_problem(doc, at + ("begrunnelse",), (
-                f"teksten kan bare vise felt for boligen (ledig_bolig.*, bolig.*, botiltak.*), ikke '{{{slot.field}}}': "
+                f"teksten kan bare vise felt for boligen (ledig_bolig.*, bolig.*, botiltak.*), parametre og "
+                f"beregnede verdier som bare bygger på dem og på boligens lister, ikke '{{{slot.field}}}': "
                 "den gjelder alle kandidatene i saken, ikke én"), plan.id))
     return problems

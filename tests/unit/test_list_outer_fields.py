@@ -204,3 +204,42 @@ def test_the_readme_block_counts_as_the_readme_says(tmp_path):
     # and without the home's sub-area, no let is «in» it
     [values] = _values(compiled, _case(None, [("kingsbrook", True)], [("hampden", [], True)]))
     assert values["beregnet.tilknyttede_i_delomradet"] == 0
+
+
+PLAN = """
+likhetsmargin: 0
+ved_likt_poeng: []
+lokale_planer:
+  - id: lokal_kvote
+    navn: Lokal kvote
+    gjelder: {felt: ledig_bolig.delomrade, finnes: true}
+    kriterier:
+      - {id: tilknytning_i_planen, navn: Tilknytning, poeng: 50, betingelse: {felt: sjekkliste.tilknytning, er: true},
+         forklaring: tilknytning til delområdet, hjemmel: LLP}
+    faller_bort:
+      noen_kandidat: {felt: beregnet.tilknyttede_i_delomradet, minst: 2}
+      begrunnelse: >-
+        kvoten i {ledig_bolig.delomrade} er brukt opp: {beregnet.tilknyttede_i_delomradet} av
+        {beregnet.utleier_i_delomradet} tildelinger gikk til søkere med tilknytning
+    hjemmel: LLP
+"""
+
+
+def test_a_plan_that_falls_away_says_so_with_the_counts_over_the_homes_list(tmp_path):
+    folder = _bundle(tmp_path)
+    (folder / "rangering.yaml").write_text((folder / "rangering.yaml").read_text(encoding="utf-8").split(
+        "likhetsmargin")[0] + PLAN.lstrip(), encoding="utf-8")
+    compiled = CompiledRules(load_rules(folder))
+    case = _case("kingsbrook", [("kingsbrook", True), ("kingsbrook", True), ("kingsbrook", False),
+                                ("berryfields", True)], [("hampden", [], True)])
+    [plan] = compiled.rank(case, AS_OF).plans
+    assert (plan.status, plan.text) == ("faller_bort", "Lokal kvote gjelder ikke: kvoten i Kingsbrook er brukt opp: "
+                                                       "2 av 3 tildelinger gikk til søkere med tilknytning.")
+    # a value that differs between the candidates cannot stand in that text
+    (folder / "rangering.yaml").write_text((folder / "rangering.yaml").read_text(encoding="utf-8").replace(
+        "{beregnet.utleier_i_delomradet} tildelinger", "{beregnet.tilbud_i_eget_delomrade} tildelinger"),
+        encoding="utf-8")
+    with pytest.raises(RulesError) as caught:
+        load_rules(folder)
+    [message] = [str(p) for p in caught.value.problems]
+    assert "rangering.yaml:" in message and "ikke '{beregnet.tilbud_i_eget_delomrade}'" in message
