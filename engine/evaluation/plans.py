@@ -28,10 +28,11 @@ from typing import Any, Optional
 
 from engine.evaluation.computed import ComputedValues
 from engine.evaluation.scoring import Scoring
+from engine.language.conditions import walk as cond_walk
 from engine.language.plans import home_only
 from engine.language.rules import LocalPlan, Rulebook, TieBreak
 from engine.language.texts import Template
-from engine.language.vocabulary import PARAMETER
+from engine.language.vocabulary import PARAMETER, SCORE_FIELD
 
 HOME_SCOPE = "ledig_bolig"  # the scope of `gjelder`: one fact per vacancy, the home and unit's values
 TIER_PREFIX = "#trinn:"  # as for the bundle's tiers (engine/evaluation/ranking.py); tier ids are unique
@@ -81,19 +82,35 @@ def plan_rules(book: Rulebook) -> dict[str, tuple[str, Any]]:
     return {PLAN_PREFIX + plan.id: (HOME_SCOPE, plan.gjelder) for plan in book.plans}
 
 
+def reads_score(condition) -> bool:
+    """Whether a condition reads the candidate's total points (resultat.poeng)."""
+    return condition is not None and any(c.felt == SCORE_FIELD or c.other == SCORE_FIELD
+                                         for c, _ in cond_walk(condition))
+
+
+def plan_score_rules(plan: LocalPlan) -> dict[str, tuple[str, Any]]:
+    """A plan's tiers and checks that read the total points: matched after the points, as the bundle's are."""
+    rules = {TIER_PREFIX + t.id: ("kandidat", t.betingelse) for t in plan.trinn or [] if reads_score(t.betingelse)}
+    rules.update({c.id: ("kandidat", c.betingelse) for c in plan.kontroller if reads_score(c.betingelse)})
+    return rules
+
+
 def plan_own_rules(plan: LocalPlan, criterion_condition) -> dict[str, tuple[str, Any]]:
     """A plan's criteria, checks, tiers and `faller_bort` (all scope kandidat), by rule id.
 
     Compiled into an evaluator of their own and matched only for a vacancy the plan is for, so a
     bundle's other homes are matched on exactly the rules they were before the plan was written.
+    Those that read the total points are apart (`plan_score_rules`).
     """
     rules: dict[str, tuple[str, Any]] = {}
+    after = plan_score_rules(plan)
     for criterion in plan.kriterier:
         rules[criterion.id] = ("kandidat", criterion_condition(criterion))
     for check in plan.kontroller:
-        rules[check.id] = ("kandidat", check.betingelse)
+        if check.id not in after:
+            rules[check.id] = ("kandidat", check.betingelse)
     for tier in plan.trinn or []:
-        if tier.betingelse is not None:
+        if tier.betingelse is not None and TIER_PREFIX + tier.id not in after:
             rules[TIER_PREFIX + tier.id] = ("kandidat", tier.betingelse)
     if plan.faller_bort is not None:
         rules[FALLBACK_PREFIX + plan.id] = ("kandidat", plan.faller_bort.condition)
@@ -114,6 +131,9 @@ class Plans:
         # plan id -> the evaluator of the plan's own rules (`plan_own_rules`), made with the bundle's factory
         self.evaluators = {plan.id: evaluator_factory(plan_own_rules(plan, criterion_condition))
                            for plan in book.plans} if evaluator_factory is not None else {}
+        # plan id -> the evaluator of its rules over resultat.poeng, for the plans that have any
+        self.after_points = {plan.id: evaluator_factory(plan_score_rules(plan)) for plan in book.plans
+                             if plan_score_rules(plan)} if evaluator_factory is not None else {}
         self.regimes = regimes(book)
         self.bundle = self.regimes[None]
         self._recomputed = [path for path, _ in computed.after]  # formulas and tables: they may read parameters

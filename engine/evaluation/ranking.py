@@ -14,11 +14,11 @@ from typing import Any, Callable, Sequence
 import engine.evaluation.facts as fact_builder
 from engine.evaluation.computed import ComputedValues
 from engine.evaluation.periods import Periods
-from engine.evaluation.plans import TIER_PREFIX, Plans, Regime, home_values, plan_rules
+from engine.evaluation.plans import TIER_PREFIX, Plans, Regime, home_values, plan_rules, reads_score
 from engine.evaluation.records import COUNT_PREFIX, Records
 from engine.evaluation.scoring import Scoring, criterion_points
 from engine.language.case import CaseModels, case_hash, validate_case
-from engine.language.conditions import AllOf, Comparison, describe, walk
+from engine.language.conditions import AllOf, Comparison, describe
 from engine.evaluation.durable_adapter import DurableRules
 from engine.evaluation.result import (Difference, Finding, RankingResult, RankingSummary, RulesVersion, ScoreItem,
                                       UnmetCriterion)
@@ -65,11 +65,6 @@ def rule_conditions(book: Rulebook) -> dict[str, tuple[str, Any]]:
             rules[TIER_PREFIX + tier.id] = ("kandidat", tier.betingelse)
     rules.update(plan_rules(book))  # local plans: which homes they are for (scope ledig_bolig)
     return rules
-
-
-def reads_score(condition) -> bool:
-    """Whether a condition reads the candidate's total points (resultat.poeng)."""
-    return condition is not None and any(c.felt == SCORE_FIELD or c.other == SCORE_FIELD for c, _ in walk(condition))
 
 
 def score_rules(book: Rulebook) -> dict[str, tuple[str, Any]]:
@@ -314,7 +309,9 @@ class CompiledRules:
         `in_place` writes the total into the candidates' own values, for the rules' texts to show;
         otherwise the values are left as they are (the impact analysis shares them between versions).
         """
-        if self.after_points is None:
+        evaluators = [e for e in (self.after_points, self.plans.after_points.get(getattr(regime.plan, "id", None)))
+                      if e is not None]
+        if not evaluators:
             return fired
         facts = []
         for values, matched in zip(candidates, fired):
@@ -324,8 +321,10 @@ class CompiledRules:
                 facts.append(values)
             else:
                 facts.append({**values, SCORE_FIELD: total})
-        extra = self.periods.apply(facts, self.after_points.match("kandidat", facts))
-        return [matched | more if more else matched for matched, more in zip(fired, extra)]
+        for evaluator in evaluators:
+            extra = self.periods.apply(facts, evaluator.match("kandidat", facts))
+            fired = [matched | more if more else matched for matched, more in zip(fired, extra)]
+        return fired
 
     def _points(self, values: dict, matched: set[str], regime: Regime) -> int:
         """A candidate's total points: what `_explain` adds up from its score items, without making them."""

@@ -258,8 +258,8 @@ class Tier(InForce):
     navn: str = Field(description="Trinnets navn slik søkerne kjenner det, f.eks. «Band B».")
     betingelse: Optional[Condition] = Field(
         None, description="Hvem som hører til trinnet; kandidaten havner i det første trinnet som passer. "
-                          "Kan utelates for det siste trinnet (alle andre). Regelverkets egne trinn (ikke en lokal "
-                          "plans) kan lese kandidatens samlede poeng (resultat.poeng), f.eks. "
+                          "Kan utelates for det siste trinnet (alle andre). Kan lese kandidatens samlede poeng "
+                          "(resultat.poeng), f.eks. "
                           "{felt: resultat.poeng, minst: 30}.")
     begrunnelse: str = Field(description="Hvorfor kandidaten er i trinnet; {felt} fylles inn.")
     hjemmel: str
@@ -563,6 +563,8 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
 SCORE_READERS = {"rangering.yaml": {("trinn", "betingelse"), ("trinn", "begrunnelse")},  # where resultat.poeng may stand
                  "egnethet.yaml": {("vilkar", "krav"), ("vilkar", "begrunnelse"),
                                    ("kontroller", "betingelse"), ("kontroller", "begrunnelse")}}
+PLAN_SCORE_READERS = {("trinn", "betingelse"), ("trinn", "begrunnelse"),  # a local plan's own tiers and checks
+                      ("kontroller", "betingelse"), ("kontroller", "begrunnelse")}
 SCORE_MENTION = re.compile(r"(?<![\w.])" + re.escape(SCORE_FIELD) + r"(?![\w])")
 
 
@@ -586,7 +588,9 @@ def _score_only_in_tiers(docs: dict[str, SourceDocument]) -> list[Problem]:
             for i, value in enumerate(node):
                 visit(name, doc, value, loc + (i,))
         elif isinstance(node, str) and SCORE_MENTION.search(node):
-            allowed = len(loc) >= 3 and (loc[0], loc[2]) in SCORE_READERS.get(name, ())
+            allowed = len(loc) >= 3 and (loc[0], loc[2]) in SCORE_READERS.get(name, ()) or (
+                name == "rangering.yaml" and len(loc) >= 5 and loc[0] == "lokale_planer"
+                and (loc[2], loc[4]) in PLAN_SCORE_READERS)
             if not allowed:
                 problems.append(doc.problem(loc, f"'{SCORE_FIELD}' kan ikke brukes her: {SCORE_ONLY_IN_TIERS}",
                                             _rule_id_lookup(doc)(loc)))

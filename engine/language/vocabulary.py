@@ -32,9 +32,10 @@ DECISION_DATE = "vedtak.dato"  # `fra_vedtak`: the day an earlier allocation was
 # after the points are added up (engine/evaluation/ranking.py). engine/language/rules.py refuses it elsewhere.
 SCORE_FIELD = "resultat.poeng"
 SCORE_ONLY_IN_TIERS = ("kandidatens samlede poeng kan bare leses av regler som ikke selv gir poeng: trinn i "
-                       "rangering.yaml og vilkår og kontroller i egnethet.yaml (betingelse, krav og begrunnelse); "
-                       "de vurderes etter at poengene er lagt sammen. Et kriterium, en sammensetningsregel, en "
-                       "beregnet verdi eller en lokal plan kan ikke lese summen den selv er med på")
+                       "rangering.yaml (også en lokal plans trinn og kontroller) og vilkår og kontroller i "
+                       "egnethet.yaml (betingelse, krav og begrunnelse); de vurderes etter at poengene er lagt "
+                       "sammen. Et kriterium, en sammensetningsregel, en beregnet verdi, ved_likt_poeng eller en "
+                       "plans gjelder og faller_bort kan ikke lese summen den selv er med på")
 # The counts over residents; any other `blant` names a list of the candidate (`kandidat.husstand`).
 RESIDENT_COUNTS = ("beboere", "beboere_etter_innflytting")
 

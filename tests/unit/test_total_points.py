@@ -178,3 +178,37 @@ def test_rules_check_refuses_the_total_where_it_is_not_yet_known(tmp_path, where
     messages = [m for m in _refused(tmp_path, **changes) if "resultat.poeng" in m]
     assert messages and all(where in m for m in messages), messages
     assert "kan bare leses av regler som ikke selv gir poeng" in messages[0]
+
+
+PLAN = RANKING + """
+lokale_planer:
+  - id: tilpassede_boliger
+    navn: Tilpassede boliger
+    gjelder: {felt: ledig_bolig.tilpasset, er: true}
+    trinn:
+      - id: trenger_og_stress
+        navn: Trenger tilpasning, minst 30 poeng
+        betingelse: {alle: [{felt: sjekkliste.trenger_tilpasning, er: true}, {felt: resultat.poeng, minst: 30}]}
+        begrunnelse: "trenger tilpasning, {resultat.poeng} poeng"
+        hjemmel: Plan 1
+      - id: resten
+        navn: Resten
+        begrunnelse: "{resultat.poeng} poeng"
+        hjemmel: Plan 1
+    hjemmel: Plan 1
+"""
+
+
+def test_a_local_plans_own_tiers_read_the_total_too(tmp_path):
+    book = load_rules(_bundle(tmp_path, ranking=PLAN))
+    durable, reference = CompiledRules(book), CompiledRules(book, evaluator_factory=ReferenceRules)
+    # K-0: 40 + 10 (tilpasset) = 50 and needs it; K-1: 45, does not; K-2: 15 + 10 = 25 and needs it
+    case = _case([(40, False, True), (45, False, False), (15, False, True)], tilpasset=True)
+    result = durable.rank(case, AS_OF)
+    assert result.model_dump() == reference.rank(case, AS_OF).model_dump()
+    assert [(c.id, c.score, c.tier.id, c.tier.text) for c in result.candidates] == [
+        ("K-0", 50, "trenger_og_stress", "trenger tilpasning, 50 poeng"), ("K-1", 45, "resten", "45 poeng"),
+        ("K-2", 25, "resten", "25 poeng")]
+    # a plain home: the bundle's own bands
+    plain = durable.rank(_case([(40, False, True), (15, False, True)]), AS_OF)
+    assert [(c.id, c.tier.id) for c in plain.candidates] == [("K-0", "housing_stress"), ("K-1", "andre")]
