@@ -50,6 +50,8 @@ class Regime:
     ties: list[TieBreak]
     scoring: Scoring
     tiers: list  # (position, tier, rule id or None for the open last tier, its text's template)
+    # tier position -> that tier's own tie-break order (Tier.ved_likt_poeng), for the tiers that have one
+    tier_ties: dict[int, list[TieBreak]] = field(default_factory=dict)
     # rule id -> (what it does, the rule, its place in the explanation); rules not in force are absent
     kinds: dict[str, tuple[str, Any, int]] = field(default_factory=dict)
 
@@ -66,7 +68,9 @@ def regimes(book: Rulebook) -> dict[Optional[str], Regime]:
         written = plan.trinn if plan is not None and plan.trinn is not None else book.ranking.trinn
         tiers = [(position, tier, TIER_PREFIX + tier.id if tier.betingelse is not None else None,
                   Template(tier.begrunnelse, book.vocabulary)) for position, tier in enumerate(written, start=1)]
-        regime = Regime(plan, criteria, checks, ties, scoring, tiers)
+        tier_ties = {position: tier.ved_likt_poeng for position, tier, _, _ in tiers
+                     if tier.ved_likt_poeng is not None}
+        regime = Regime(plan, criteria, checks, ties, scoring, tiers, tier_ties)
         position = 0
         for kind, rules in (("vilkar", book.conditions), ("kriterium", criteria), ("blokker", checks),
                             (None, book.composition)):

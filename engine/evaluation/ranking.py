@@ -9,6 +9,7 @@ holds one lock, engine/evaluation/durable_adapter.py).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any, Callable, Sequence
 
 import engine.evaluation.facts as fact_builder
@@ -96,6 +97,7 @@ class CompiledRules:
         # Local plans (lokale_planer): the regime in force per vacancy, each plan's own rules compiled apart.
         self.plans = Plans(book, self.computed, lambda rules: evaluator_factory(rules, values_of), criterion_condition)
         self.periods = Periods(book)  # rules with gjelder_fra / gjelder_til
+        self._tier_word_cache: dict[int, list[str]] = {}  # id(tier) -> its own tie-break order in words
         # What an unmet criterion would have required reads the same for every candidate.
         # The same instance serves every candidate: pydantic does not re-validate
         # model instances, so 5,000 candidates share ten objects instead of 50,000.
@@ -163,7 +165,7 @@ class CompiledRules:
         # cost a few thousand small objects instead of 60,000.
         shared = _Shared()
         results = [self._explain(values, matched, shared, regime) for values, matched in zip(candidates, fired)]
-        ordered = self._order(results, candidates, regime.ties)
+        ordered = self._order(results, candidates, regime)
         groups = self._equal_standing(ordered, regime)
         top = next((r for r in ordered if r["eligible"]), None)
         compare = _Comparison(top, shared, self, regime) if top is not None else None
@@ -277,7 +279,7 @@ class CompiledRules:
                 fired = self.periods.apply(values, fired)
                 fired = self._tiers_by_points(values, fired, regime)
                 results = [self._brief(v, matched, regime) for v, matched in zip(values, fired)]
-                ordered = self._order(results, values, regime.ties)
+                ordered = self._order(results, values, regime)
                 for position, result in enumerate(ordered, start=1):
                     result["rank"] = position
                 out.append(ordered)
@@ -295,7 +297,7 @@ class CompiledRules:
         out = []
         for candidates in per_case:
             results = [self._brief(values, next(fired), regime) for values in candidates]
-            ordered = self._order(results, candidates, regime.ties)
+            ordered = self._order(results, candidates, regime)
             for position, result in enumerate(ordered, start=1):
                 result["rank"] = position
             out.append(ordered)
@@ -447,7 +449,7 @@ class CompiledRules:
         if tier is not None:
             position, found, _, text = tier
             placement = {"id": found.id, "name": found.navn, "position": position, "text": text.render(values),
-                         "basis": found.hjemmel}
+                         "basis": found.hjemmel, "tie_break_order": self._tier_words(found)}
         return {
             "rank": 0, "id": values["kandidat.id"], "welfare_office": values.get("kandidat.hvk"),
             "score": sum(i.points for i in items), "eligible": not blocks and not failed,
@@ -466,21 +468,29 @@ class CompiledRules:
         return None
 
     # -- order and ties ------------------------------------------------------------------
-    def _order(self, results: list[dict], candidates: list[dict], ties: list) -> list[dict]:
+    def _order(self, results: list[dict], candidates: list[dict], regime: Regime) -> list[dict]:
         """Eligible first, then by tier (trinn), then by score, then by the tie-break fields, then by id.
 
-        Done as stable sorts from the least to the most significant key (Python's
-        sort is stable, `reverse=True` included), which orders exactly as comparing
-        the keys one after the other would. A missing tie-break value comes last
-        whatever the direction.
+        The tie-break fields are the regime's, or within a tier that has its own order
+        (`Tier.ved_likt_poeng`) that tier's. Done as stable sorts from the least to the
+        most significant key (Python's sort is stable, `reverse=True` included), which
+        orders exactly as comparing the keys one after the other would. A missing
+        tie-break value comes last whatever the direction.
         """
-        pairs = sorted(zip(results, candidates), key=lambda p: p[0]["id"])
-        for tie in reversed(ties):
-            present = [p for p in pairs if p[1].get(tie.felt) is not None]
-            missing = [p for p in pairs if p[1].get(tie.felt) is None]
-            present.sort(key=lambda p: p[1][tie.felt], reverse=tie.retning != "stigende")
-            pairs = present + missing
-        pairs.sort(key=lambda p: (not p[0]["eligible"], p[0]["tier_position"], -p[0]["score"]))
+        pairs = _by_ties(sorted(zip(results, candidates), key=lambda p: p[0]["id"]), regime.ties)
+        standing = lambda p: (not p[0]["eligible"], p[0]["tier_position"], -p[0]["score"])  # noqa: E731
+        pairs.sort(key=standing)
+        if regime.tier_ties:
+            own = regime.tier_ties
+            out = []
+            for (_, position), block in itertools.groupby(pairs, key=lambda p: (p[0]["eligible"],
+                                                                                  p[0]["tier_position"])):
+                block = list(block)
+                if position in own:
+                    block = _by_ties(sorted(block, key=lambda p: p[0]["id"]), own[position])
+                    block.sort(key=standing)
+                out += block
+            pairs = out
         return [result for result, _ in pairs]
 
     def _equal_standing(self, ordered: list[dict], regime: Regime) -> list[list[str]]:
@@ -542,6 +552,15 @@ class CompiledRules:
         applied = next((p["id"] for p in plans if p["applied"]), None)
         return self.plans.regimes[applied]
 
+    def _tier_words(self, tier) -> list[str]:
+        """A tier's own tie-break order in words ([] when it has none), made once per tier."""
+        if tier.ved_likt_poeng is None:
+            return []
+        words = self._tier_word_cache.get(id(tier))
+        if words is None:
+            words = self._tier_word_cache[id(tier)] = self.tie_break_words(tier.ved_likt_poeng)
+        return words
+
     def tie_break_words(self, ties: list | None = None) -> list[str]:
         """The tie-break order in words: the bundle's, or (`ties`) a local plan's own."""
         vocab = self.book.vocabulary
@@ -560,6 +579,17 @@ class CompiledRules:
         return words
 
 
+def _by_ties(pairs: list[tuple[dict, dict]], ties: list) -> list[tuple[dict, dict]]:
+    """(result, values) pairs sorted by the tie-break fields, the first the most significant;
+    equal or missing values keep the order they came in, and a missing value comes last."""
+    for tie in reversed(ties):
+        present = [p for p in pairs if p[1].get(tie.felt) is not None]
+        missing = [p for p in pairs if p[1].get(tie.felt) is None]
+        present.sort(key=lambda p: p[1][tie.felt], reverse=tie.retning != "stigende")
+        pairs = present + missing
+    return pairs
+
+
 def _no_tier(regime: Regime) -> int:
     """Where a candidate in no tier stands: after every tier (0 when the regime has none)."""
     return len(regime.tiers) + 1 if regime.tiers else 0
@@ -570,7 +600,7 @@ def _requirement(criterion, vocab, criteria: dict) -> str:
         per = criterion.poeng
         field = vocab.get(per.verdi)
         label = field.label if field else per.verdi
-        text = f"{per.per:g} poeng per {per.enhet} ({label}), høyst {per.maks}"
+        text = per.words(label)
         if criterion.betingelse is not None:
             text += f", når {describe(criterion.betingelse, vocab)}"
     else:
@@ -652,8 +682,8 @@ class _Comparison:
                     + (" uansett poeng." if self.points else "."))
         elif not self.points:
             inside = f"Innenfor «{mine['name']}»" if mine else "Uten poeng"
-            text = f"{inside} avgjør {self.tie_words[0] if len(self.tie_words) > 1 else self.tie_words[-1]}: " \
-                   f"{top['id']} står foran."
+            words = (mine["tie_break_order"] if mine else None) or self.tie_words
+            text = f"{inside} avgjør {words[0] if len(words) > 1 else words[-1]}: {top['id']} står foran."
         elif behind == 0:
             text = f"Like mange poeng som {top['id']}; rekkefølgen er avgjort av reglene for likt poeng."
         else:

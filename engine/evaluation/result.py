@@ -33,7 +33,8 @@ class UnmetCriterion(BaseModel):
 
     rule_id: str
     name: str
-    points_possible: int
+    points_possible: Optional[int] = Field(description="Det meste kriteriet kan gi; tomt når det gir poeng per "
+                                                       "enhet uten tak.")
     requirement: str = Field(description="Vilkåret i ord (bokmål).")
     basis: str
 
@@ -91,6 +92,9 @@ class TierPlacement(BaseModel):
     position: int = Field(description="1 er det høyeste trinnet.")
     text: str = Field(description="Hvorfor kandidaten er i trinnet (bokmål).")
     basis: str
+    tie_break_order: list[str] = Field(
+        default_factory=list, description="Trinnets egen rekkefølge ved likt poeng, i ord; tom når trinnet "
+                                          "følger regelverkets (tie_break_order i rangeringen).")
 
 
 class PlanOutcome(BaseModel):

@@ -26,7 +26,8 @@ def criterion_points(criterion, values: dict) -> int:
         amount = values.get(per.verdi)
         if amount is None:
             return 0
-        return int(max(0, min(per.maks, per.per * amount)) // 1)
+        points = per.per * amount
+        return int(max(0, points if per.maks is None else min(per.maks, points)) // 1)
     return criterion.poeng
 
 

@@ -108,6 +108,8 @@ def check_plans(book, doc: SourceDocument, seen_ids: dict[str, str]) -> list[Pro
             if tier.betingelse is not None:
                 problems += [plan_problem(doc, loc, msg, tier.id) for loc, msg in
                              cond_lang.check(tier.betingelse, vocab, at + ("betingelse",), "kandidat")]
+            for j, tie in enumerate(tier.ved_likt_poeng or []):
+                problems += _check_tie_break(tie, vocab, doc, at + ("ved_likt_poeng", j, "felt"), tier.id)
             for slot in placeholders(tier.begrunnelse):
                 if slot.problem():
                     problems.append(plan_problem(doc, at + ("begrunnelse",), slot.problem(), tier.id))

@@ -71,14 +71,24 @@ class BundleHeader(VersionedFile):
 
 
 class PerUnitPoints(BaseModel):
-    """Points per unit of a number, capped: `{per: 1, verdi: beregnet.ventetid_maneder, maks: 24}`."""
+    """Points per unit of a number, usually capped: `{per: 1, verdi: beregnet.ventetid_maneder, maks: 24}`.
+
+    Without `maks` there is no cap (Hull: «the number of priorities» has none), and the value's own
+    range in felter.yaml is all that limits the points; the cap is not invented to satisfy the format.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     per: Union[StrictInt, float] = Field(description="Poeng per enhet.")
     verdi: str = Field(description="Tallfeltet eller den beregnede verdien det gis poeng for.")
-    maks: StrictInt = Field(description="Høyeste antall poeng kriteriet kan gi.")
+    maks: Optional[StrictInt] = Field(None, ge=0, description="Høyeste antall poeng kriteriet kan gi (valgfritt: "
+                                                              "uten er det ikke noe tak).")
     enhet: str = Field("enhet", description="Hva én enhet er, f.eks. måned (brukes i tekster).")
+
+    def words(self, label: str) -> str:
+        """The points in words, as the ranking and the rules listing show them."""
+        text = f"{self.per:g} poeng per {self.enhet} ({label})"
+        return text + (f", høyst {self.maks}" if self.maks is not None else ", uten tak")
 
 
 class InForce(BaseModel):
@@ -263,6 +273,9 @@ class Tier(InForce):
                           "{felt: resultat.poeng, minst: 30}.")
     begrunnelse: str = Field(description="Hvorfor kandidaten er i trinnet; {felt} fylles inn.")
     hjemmel: str
+    ved_likt_poeng: Optional[list[TieBreak]] = Field(
+        None, description="Trinnets egen rekkefølge ved likt poeng, i stedet for regelverkets (eller planens), "
+                          "f.eks. datoen søkeren kom inn i Band A bare i Band A. Uten: regelverkets.")
 
 
 class PlanFallback(BaseModel):
@@ -553,6 +566,9 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
                                                     f"{vocab.suggest(slot.field)}", tier.id))
     for i, tie in enumerate(book.ranking.ved_likt_poeng):
         problems += _check_tie_break(tie, vocab, ranking_doc, ("ved_likt_poeng", i, "felt"))
+    for i, tier in enumerate(book.ranking.trinn):
+        for j, tie in enumerate(tier.ved_likt_poeng or []):
+            problems += _check_tie_break(tie, vocab, ranking_doc, ("trinn", i, "ved_likt_poeng", j, "felt"), tier.id)
     if book.plans:
         from engine.language.plans import check_plans  # plans reuse the checks above
 

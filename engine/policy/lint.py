@@ -342,9 +342,26 @@ def _protected(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
     for i, c in enumerate(book.criteria):
         if isinstance(c.poeng, PerUnitPoints):
             flag("prioritering.yaml", ("kriterier", i, "poeng", "verdi"), c.poeng.verdi, c.id)
-    for i, tie in enumerate(book.ranking.ved_likt_poeng):
-        flag("rangering.yaml", ("ved_likt_poeng", i, "felt"), tie.felt, None)
+    for loc, tie, rule_id in _tie_breaks(book):
+        flag("rangering.yaml", loc, tie.felt, rule_id)
     return out
+
+
+def _tie_breaks(book: Rulebook):
+    """Every tie-break field of rangering.yaml, as (where, the tie-break, the tier or plan it belongs to):
+    the bundle's, each tier's own, each plan's and each plan tier's."""
+    for i, tie in enumerate(book.ranking.ved_likt_poeng):
+        yield ("ved_likt_poeng", i, "felt"), tie, None
+    for i, tier in enumerate(book.ranking.trinn):
+        for j, tie in enumerate(tier.ved_likt_poeng or []):
+            yield ("trinn", i, "ved_likt_poeng", j, "felt"), tie, tier.id
+    for p, plan in enumerate(getattr(book, "plans", None) or []):
+        base = ("lokale_planer", p)
+        for i, tie in enumerate(plan.ved_likt_poeng or []):
+            yield base + ("ved_likt_poeng", i, "felt"), tie, plan.id
+        for i, tier in enumerate(plan.trinn or []):
+            for j, tie in enumerate(tier.ved_likt_poeng or []):
+                yield base + ("trinn", i, "ved_likt_poeng", j, "felt"), tie, tier.id
 
 
 # -- always or never true from declared ranges ------------------------------------------
@@ -827,9 +844,8 @@ def _unused_fields(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
         used.update(slot.field for slot in placeholders(c.forklaring))
     for r in [*book.checks, *book.composition, *book.conditions, *book.ranking.trinn]:
         used.update(slot.field for slot in placeholders(r.begrunnelse))
-    used.update(t.felt for t in book.ranking.ved_likt_poeng)
+    used.update(tie.felt for _, tie, _ in _tie_breaks(book))
     for plan in getattr(book, "plans", None) or []:
-        used.update(t.felt for t in plan.ved_likt_poeng or [])
         used.update(f"parameter.{name}" for name in plan.verdier)
         if plan.faller_bort is not None:
             used.update(slot.field for slot in placeholders(plan.faller_bort.begrunnelse))

@@ -137,4 +137,8 @@ def format_ranking(result: RankingResult, words: FixedTexts | None = None, point
     lines.append(("Ved likt poeng: " if points else "Rekkefølge innenfor trinnet: " if any(c.tier for c in result.candidates)
                   else "Rekkefølge: ")
                  + "; deretter ".join(result.tie_break_order) + ".")
+    own = {c.tier.id: c.tier for c in result.candidates if c.tier and c.tier.tie_break_order}
+    for tier in sorted(own.values(), key=lambda t: t.position):
+        lines.append(f"I «{tier.name}»" + (" ved likt poeng: " if points else ": ")
+                     + "; deretter ".join(tier.tie_break_order) + ".")
     return "\n".join(lines)

@@ -27,7 +27,7 @@ class PointsPerUnit(BaseModel):
     unit: str = Field(description="Hva én enhet er, f.eks. måned.")
     value_field: str = Field(description="Tallfeltet eller den beregnede verdien det gis poeng for.")
     value_label: str = Field(description="Feltets navn slik brukerne ser det.")
-    max: int = Field(description="Høyeste antall poeng kriteriet kan gi.")
+    max: Optional[int] = Field(description="Høyeste antall poeng kriteriet kan gi; tomt når det ikke har tak.")
     text: str = Field(description="Poengene i ord.")
 
 
@@ -37,7 +37,8 @@ class CriterionListing(BaseModel):
     id: str
     name: str
     points: Annotated[Union[FixedPoints, PointsPerUnit], Field(discriminator="kind")]
-    max_points: int = Field(description="Det meste kriteriet kan gi.")
+    max_points: Optional[int] = Field(description="Det meste kriteriet kan gi; tomt når det gir poeng per enhet "
+                                                  "uten tak.")
     condition: Optional[str] = Field(description="Når kriteriet gjelder, i ord; null når det gjelder alle med verdi.")
     explanation_template: str = Field(description="Begrunnelsen; {felt} fylles inn med sakens verdier.")
     basis: str = Field(description="Hjemmel/grunnlag.")
@@ -91,7 +92,7 @@ def _points(criterion, vocabulary) -> FixedPoints | PointsPerUnit:
         field = vocabulary.get(per.verdi)
         label = field.label if field else per.verdi
         return PointsPerUnit(per=per.per, unit=per.enhet, value_field=per.verdi, value_label=label, max=per.maks,
-                             text=f"{per.per:g} poeng per {per.enhet} ({label}), høyst {per.maks}")
+                             text=per.words(label))
     return FixedPoints(points=criterion.poeng, text=f"{criterion.poeng} poeng")
 
 

@@ -164,3 +164,20 @@ sjekkliste:
 """, criteria="- {id: c, navn: c, poeng: 1, forklaring: c, hjemmel: c, betingelse: {felt: sjekkliste.gutter_10_16, over: 0}}\n")
     errors = [str(f) for f in lint(load_rules(folder)) if f.severity == "feil"]
     assert len(errors) == 1 and "«gutt», et ord for kjønn" in errors[0]
+
+
+def test_a_tiers_own_tie_break_order_is_checked_like_the_bundles(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_bundle(tmp_path / "regler", sections=SECTIONS, ranking="""
+        likhetsmargin: 0
+        trinn:
+          - id: a
+            navn: Band A
+            begrunnelse: A.
+            hjemmel: Test
+            ved_likt_poeng:
+              - {felt: kandidat.statsborgerskap, retning: stigende}
+        """)
+    errors = [f.problem for f in lint(load_rules("regler")) if f.severity == "feil"]
+    assert [(p.file, p.line, p.rule_id, p.message.split(" er en beskyttet")[0]) for p in errors] == [
+        ("regler/rangering.yaml", 11, "a", "'kandidat.statsborgerskap'")]
