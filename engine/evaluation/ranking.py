@@ -65,7 +65,18 @@ def rule_conditions(book: Rulebook) -> dict[str, tuple[str, Any]]:
         if tier.betingelse is not None and TIER_PREFIX + tier.id not in after:
             rules[TIER_PREFIX + tier.id] = ("kandidat", tier.betingelse)
     rules.update(plan_rules(book))  # local plans: which homes they are for (scope ledig_bolig)
+    for point in book.ranking.vedtak:  # the decision's content: the first option that holds
+        for option in point.innhold:
+            if option.betingelse is not None:
+                rules[decision_rule(point, option)] = ("kandidat", option.betingelse)
     return rules
+
+
+DECISION_PREFIX = "#vedtak:"  # cannot clash with a policy rule id (ids are [a-z0-9_])
+
+
+def decision_rule(point, option) -> str:
+    return f"{DECISION_PREFIX}{point.id}:{option.verdi}"
 
 
 def score_rules(book: Rulebook) -> dict[str, tuple[str, Any]]:
@@ -98,6 +109,10 @@ class CompiledRules:
         self.plans = Plans(book, self.computed, lambda rules: evaluator_factory(rules, values_of), criterion_condition)
         self.periods = Periods(book)  # rules with gjelder_fra / gjelder_til
         self._tier_word_cache: dict[int, list[str]] = {}  # id(tier) -> its own tie-break order in words
+        # The decision's content (vedtak): per point, its options with their rule (None: the open last) and text.
+        self._decision = [(point, [(option, decision_rule(point, option) if option.betingelse is not None else None,
+                                    Template(option.tekst, vocab)) for option in point.innhold])
+                          for point in book.ranking.vedtak]
         # What an unmet criterion would have required reads the same for every candidate.
         # The same instance serves every candidate: pydantic does not re-validate
         # model instances, so 5,000 candidates share ten objects instead of 50,000.
@@ -176,6 +191,10 @@ class CompiledRules:
         present = []
         if top is not None:
             present = groups[0] if groups and groups[0][0] == top["id"] else [top["id"]]
+        content = {}
+        if self._decision:
+            matched_by_id = {values["kandidat.id"]: (values, matched) for values, matched in zip(candidates, fired)}
+            content = {r["id"]: self._decision_content(*matched_by_id[r["id"]]) for r in ordered if r["eligible"]}
         return RankingResult.model_validate({
             "vacancy_id": case["ledig_bolig"]["id"],
             "as_of": as_of,
@@ -187,7 +206,19 @@ class CompiledRules:
             "equal_standing_groups": groups,
             "present_to_unit_leader": present,
             "plans": plans,
+            "decision_content": content,
         })
+
+    def _decision_content(self, values: dict, matched: set[str]) -> list[dict]:
+        """What the decision would say to this candidate, point by point: each point's first option that holds."""
+        items = []
+        for point, options in self._decision:
+            for option, rule_id, text in options:
+                if rule_id is None or rule_id in matched:
+                    items.append({"id": point.id, "name": point.navn, "value": option.verdi,
+                                  "text": text.render(values), "basis": option.hjemmel})
+                    break
+        return items
 
     def rank_summary(self, data: Any, as_of: dt.date | None = None,
                      doc: SourceDocument | None = None) -> RankingSummary:

@@ -114,15 +114,30 @@ class PlanOutcome(BaseModel):
         None, description="Hvor mange av kandidatene som oppfylte betingelsen i faller_bort (når planen har en).")
 
 
+class DecisionContentItem(BaseModel):
+    """One point of what the decision says to a candidate who can be allocated the home (vedtak in
+    rangering.yaml): «Leietid: leieavtale normalt på 3 år»."""
+
+    id: str = Field(description="Vedtakspunktets id, f.eks. leietid.")
+    name: str = Field(description="Hva punktet gjelder, f.eks. «Leietid».")
+    value: str = Field(description="Innholdets kode, f.eks. normalt_3_ar.")
+    text: str = Field(description="Det vedtaket sier (bokmål).")
+    basis: str
+
+
 class _PlansOmittedWhenEmpty(BaseModel):
-    """Results that list the local plans considered: without any, the result is as before plans existed,
-    so a bundle without plans gives byte for byte the output (and stored JSON) it gave."""
+    """Results that list the local plans considered, or the decision's content: without any, the result
+    is as before they existed, so a bundle without them gives byte for byte the output (and stored
+    JSON) it gave."""
 
     @model_serializer(mode="wrap")
     def _without_empty_plans(self, handler):
         data = handler(self)
-        if isinstance(data, dict) and not data.get("plans"):
-            data.pop("plans", None)
+        if isinstance(data, dict):
+            if not data.get("plans"):
+                data.pop("plans", None)
+            if not data.get("decision_content", True):
+                data.pop("decision_content", None)
         return data
 
 
@@ -164,6 +179,9 @@ class RankingResult(_PlansOmittedWhenEmpty):
     plans: list[PlanOutcome] = Field(
         default_factory=list, description="De lokale planene som gjelder boligen, og om de ble brukt eller falt "
                                           "bort (tom, og utelatt, når ingen plan gjelder boligen).")
+    decision_content: dict[str, list[DecisionContentItem]] = Field(
+        default_factory=dict, description="Vedtakets innhold per kandidat som kan tildeles boligen (leietid, "
+                                          "husleie ...), når regelverket har vedtakspunkter (tom, og utelatt, ellers).")
 
 
 

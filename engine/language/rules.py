@@ -278,6 +278,45 @@ class Tier(InForce):
                           "f.eks. datoen søkeren kom inn i Band A bare i Band A. Uten: regelverkets.")
 
 
+class DecisionOption(BaseModel):
+    """One possible content of a point of the decision, e.g. «midlertidig bolig i inntil 3 år»."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    verdi: str = Field(pattern=RULE_ID, description="Kort kode for innholdet, som et scenario kan forvente, "
+                                                    "f.eks. midlertidig_3_ar.")
+    betingelse: Optional[Condition] = Field(
+        None, description="Når innholdet gjelder; det første som passer, gjelder. Kan utelates for det siste "
+                          "(ellers).")
+    tekst: str = Field(description="Det vedtaket sier, til innstillingen og vedtaksbrevet; {felt} fylles inn.")
+    hjemmel: str
+
+
+class DecisionPoint(BaseModel):
+    """A point of the decision's content (vedtakets innhold: lease length, rent, deposit, a provisional
+    offer), declared by the bundle, not by the routine: what a candidate who can be allocated the home
+    would be offered, and why. It decides nothing about the order; it is what the decision says."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=RULE_ID)
+    navn: str = Field(description="Hva punktet gjelder, f.eks. «Leietid».")
+    innhold: list[DecisionOption] = Field(min_length=1, description="Mulig innhold i rekkefølge: det første "
+                                                                     "som passer kandidaten, gjelder.")
+
+    @model_validator(mode="after")
+    def _open_option_last(self):
+        for option in self.innhold[:-1]:
+            if option.betingelse is None:
+                raise ValueError(f"bare det siste innholdet kan mangle 'betingelse' ('{option.verdi}' har ingen)")
+        seen = set()
+        for option in self.innhold:
+            if option.verdi in seen:
+                raise ValueError(f"verdien '{option.verdi}' står to ganger")
+            seen.add(option.verdi)
+        return self
+
+
 class PlanFallback(BaseModel):
     """When a local plan gives way (faller bort): a condition over the case's other nominees.
 
@@ -363,6 +402,9 @@ class RankingFile(VersionedFile):
     lokale_planer: list[LocalPlan] = Field(
         default_factory=list, description="Lokale planer (local lettings plans): egne kriterier, kontroller, verdier "
                                           "og rekkefølge ved likt poeng for boligene i enkelte botiltak.")
+    vedtak: list[DecisionPoint] = Field(
+        default_factory=list, description="Vedtakets innhold (leietid, husleie, depositum, foreløpig tilbud ...) for "
+                                          "en kandidat som kan tildeles boligen, etter betingelser.")
 
     @model_validator(mode="after")
     def _open_tier_last(self):
@@ -554,16 +596,17 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
         if tier.id in seen_ids:
             problems.append(ranking_doc.problem(base + ("id",), f"id-en er allerede brukt i {seen_ids[tier.id]}", tier.id))
         seen_ids.setdefault(tier.id, "rangering.yaml")
-        if tier.betingelse is not None:
-            for loc, msg in cond_lang.check(tier.betingelse, vocab, base + ("betingelse",), "kandidat"):
-                problems.append(ranking_doc.problem(loc, msg, tier.id))
-        for slot in placeholders(tier.begrunnelse):
-            if slot.problem():
-                problems.append(ranking_doc.problem(base + ("begrunnelse",), slot.problem(), tier.id))
-            elif vocab.get(slot.field) is None:
-                problems.append(ranking_doc.problem(base + ("begrunnelse",),
-                                                    f"teksten viser til ukjent felt '{{{slot.field}}}'"
-                                                    f"{vocab.suggest(slot.field)}", tier.id))
+        problems += _check_condition_and_text(ranking_doc, vocab, base, tier.betingelse, "begrunnelse",
+                                              tier.begrunnelse, tier.id)
+    for i, point in enumerate(book.ranking.vedtak):
+        base = ("vedtak", i)
+        if point.id in seen_ids:
+            problems.append(ranking_doc.problem(base + ("id",), f"id-en er allerede brukt i {seen_ids[point.id]}",
+                                                point.id))
+        seen_ids.setdefault(point.id, "rangering.yaml")
+        for j, option in enumerate(point.innhold):
+            problems += _check_condition_and_text(ranking_doc, vocab, base + ("innhold", j), option.betingelse,
+                                                  "tekst", option.tekst, point.id)
     for i, tie in enumerate(book.ranking.ved_likt_poeng):
         problems += _check_tie_break(tie, vocab, ranking_doc, ("ved_likt_poeng", i, "felt"))
     for i, tier in enumerate(book.ranking.trinn):
@@ -657,6 +700,22 @@ def check_rule(rule, key: str, base: tuple, doc: SourceDocument, vocab: Vocabula
             problems.append(doc.problem(base + (text_key,),
                                         f"'{{{slot.text}}}': entall og flertall passer bare etter et tall, "
                                         f"og '{placeholder}' er ikke et tall (type {known.type})", rule.id))
+    return problems
+
+
+def _check_condition_and_text(doc: SourceDocument, vocab: Vocabulary, base: tuple, condition, text_key: str,
+                              text: str, rule_id: str) -> list[Problem]:
+    """A condition over one candidate (may be None) and a text whose {felt} must name known fields."""
+    problems = []
+    if condition is not None:
+        problems += [doc.problem(loc, msg, rule_id)
+                     for loc, msg in cond_lang.check(condition, vocab, base + ("betingelse",), "kandidat")]
+    for slot in placeholders(text):
+        if slot.problem():
+            problems.append(doc.problem(base + (text_key,), slot.problem(), rule_id))
+        elif vocab.get(slot.field) is None:
+            problems.append(doc.problem(base + (text_key,), f"teksten viser til ukjent felt '{{{slot.field}}}'"
+                                                            f"{vocab.suggest(slot.field)}", rule_id))
     return problems
 
 

@@ -108,6 +108,10 @@ class Expectations(BaseModel):
         None, description="Nøyaktig hvilke vilkår kandidaten ikke oppfyller ([] = oppfyller alle vilkårene).")
     trinn: Optional[dict[CandidateId, Optional[RuleId]]] = Field(
         None, description="Trinnet (band) kandidaten skal være i (tomt: i ingen av trinnene).")
+    vedtak: Optional[dict[CandidateId, dict[RuleId, Optional[RuleId]]]] = Field(
+        None, description="Vedtakets innhold kandidaten skal få, per vedtakspunkt: verdien (koden) til innholdet, "
+                          "eller tomt når punktet ikke har noe innhold for kandidaten (f.eks. fordi hen ikke kan "
+                          "tildeles boligen).")
     planer: Optional[dict[RuleId, Literal["gjelder", "faller_bort", "ikke_vurdert", "ikke_for_boligen"]]] = Field(
         None, description="Hva som skal skje med hver lokal plan som står her: gjelder (planen brukes), "
                           "faller_bort (gjelder boligen, men faller bort ut fra kandidatene), ikke_vurdert (en plan "
@@ -437,9 +441,20 @@ def _check_references(expected: Expectations, result: RankingResult, book: Ruleb
     for g, group in enumerate(expected.likeverdige or []):
         for i, cid in enumerate(group):
             candidate(("likeverdige", g, i), cid)
-    for key in ("blokkert", "drofting", "poeng", "forklaringer", "ikke_oppfylt", "ikke_kvalifisert", "trinn"):
+    for key in ("blokkert", "drofting", "poeng", "forklaringer", "ikke_oppfylt", "ikke_kvalifisert", "trinn",
+                "vedtak"):
         for cid in getattr(expected, key) or {}:
             candidate((key, cid), cid)
+    points = {p.id: [o.verdi for o in p.innhold] for p in book.ranking.vedtak}
+    for cid, wanted in (expected.vedtak or {}).items():
+        for pid, value in wanted.items():
+            where = ("forventet", "vedtak", cid, pid)
+            if pid not in points:
+                known = ", ".join(points) if points else "ingen: regelverket har ingen 'vedtak' i rangering.yaml"
+                problems.append(doc.problem(where, f"ukjent vedtakspunkt '{pid}' (vedtakspunktene er {known})"))
+            elif value is not None and value not in points[pid]:
+                problems.append(doc.problem(where, f"'{value}' er ikke et innhold i vedtakspunktet '{pid}' "
+                                                   f"(innholdet kan være {', '.join(points[pid])})"))
     for cid, tier in (expected.trinn or {}).items():
         if tier is not None:
             rule(("trinn", cid), tier, ("trinn",))
@@ -538,6 +553,14 @@ def compare(expected: Expectations, result: RankingResult) -> list[str]:
         actual = by_id[cid].tier.id if by_id[cid].tier else None
         if actual != tier:
             failures.append(f"{cid}: forventet i trinnet {tier or 'ingen'}, men er i {actual or 'ingen av trinnene'}")
+
+    for cid, wanted in (expected.vedtak or {}).items():
+        given = {item.id: item for item in result.decision_content.get(cid, [])}
+        for pid, value in wanted.items():
+            actual = given.get(pid)
+            if (actual.value if actual else None) != value:
+                said = f"{actual.value} («{actual.text}»)" if actual else "ikke noe innhold"
+                failures.append(f"{cid}: forventet {value or 'ikke noe innhold'} i vedtakspunktet '{pid}', men fikk {said}")
 
     outcomes = {p.id: p for p in result.plans}
     for pid, status in (expected.planer or {}).items():

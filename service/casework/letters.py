@@ -76,6 +76,9 @@ def decision_letter(ctx: Context, vacancy_id: int, code: str) -> dict:
         "rows": rows, "behind": behind, "withheld": withheld, "decided_on": decided_on,
         "appeal_by": decided_on + dt.timedelta(weeks=APPEAL_WEEKS), "number_of_candidates": number_of_candidates,
         "recommendation": rec,
+        # what the decision says (vedtak in rangering.yaml: lease length, deposit ...), to the chosen one only
+        "decision_content": (((rec.get("result") or rec).get("decision_content") or {}).get(code, [])
+                             if is_chosen else []),
         "chosen_ranked_lower": bool(not is_chosen and chosen_rank is not None and chosen_rank > own["rank"]),
         "override": (decision or {}).get("override_label"),
         "fallen_away": bool(decision and decision["status"] == "declined"),

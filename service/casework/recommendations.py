@@ -309,7 +309,9 @@ def get_recommendation(ctx: Context, recommendation_id: int) -> dict:
                             vacancy_id=vacancy.id)
         confidential = _confidential_rules(ctx, rec)
         view.update(scope="own_candidate", number_of_candidates=len(candidates),
-                    candidates=[as_own_office_reads(c, confidential) for c in mine])
+                    candidates=[as_own_office_reads(c, confidential) for c in mine],
+                    decision_content={cid: items for cid, items in (rec.result.get("decision_content") or {}).items()
+                                      if cid in own})
     else:
         raise Forbidden("Du har ikke tilgang til innstillingen.", action="read_recommendation",
                         vacancy_id=vacancy.id)

@@ -123,6 +123,9 @@ def format_ranking(result: RankingResult, words: FixedTexts | None = None, point
         for consult in c.consultations:
             lines.append(f"   DRØFTING  {consult.name}: {consult.text}")
             lines.append(f"          Grunnlag: {consult.basis}")
+        for item in result.decision_content.get(c.id, []):
+            lines.append(f"   VEDTAK  {item.name}: {item.text}")
+            lines.append(f"          Grunnlag: {item.basis}")
         if c.compared_to_top:
             lines.append(f"   Hvorfor ikke først: {c.compared_to_top.text}")
         if c.what_would_lift:
