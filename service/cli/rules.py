@@ -42,7 +42,8 @@ def rules_check(directory):
                                                      (len(book.checks), "egnethetskontroller"),
                                                      (len(book.composition), "sammensetningsregler"),
                                                      (len(book.ranking.trinn), "trinn"),
-                                                     (len(book.plans), "lokale planer")) if n or word in (
+                                                     (len(book.plans), "lokale planer"),
+                                                     (len(book.ranking.vedtak), "vedtakspunkter")) if n or word in (
                            "kriterier", "egnethetskontroller", "sammensetningsregler"))
                    + f" (innholdshash {book.content_hash[:12]}).")
 
