@@ -16,7 +16,7 @@ import engine.evaluation.facts as fact_builder
 from engine.evaluation.computed import ComputedValues
 from engine.evaluation.periods import Periods
 from engine.evaluation.plans import TIER_PREFIX, Plans, Regime, home_values, plan_rules, reads_score
-from engine.evaluation.records import COUNT_PREFIX, Records
+from engine.evaluation.records import AS_OF_KEY, COUNT_PREFIX, Records
 from engine.evaluation.scoring import Scoring, criterion_points
 from engine.language.case import CaseModels, case_hash, validate_case
 from engine.language.conditions import AllOf, Comparison, describe
@@ -210,9 +210,15 @@ class CompiledRules:
         })
 
     def _decision_content(self, values: dict, matched: set[str]) -> list[dict]:
-        """What the decision would say to this candidate, point by point: each point's first option that holds."""
+        """What the decision would say to this candidate, point by point: each point's first option that holds
+        (a point out of force on the assessment date says nothing)."""
         items = []
+        day = None
         for point, options in self._decision:
+            if point.has_period:
+                day = day or dt.date.fromisoformat(values[AS_OF_KEY])
+                if not point.in_force(day):
+                    continue
             for option, rule_id, text in options:
                 if rule_id is None or rule_id in matched:
                     items.append({"id": point.id, "name": point.navn, "value": option.verdi,

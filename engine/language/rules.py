@@ -292,10 +292,11 @@ class DecisionOption(BaseModel):
     hjemmel: str
 
 
-class DecisionPoint(BaseModel):
+class DecisionPoint(InForce):
     """A point of the decision's content (vedtakets innhold: lease length, rent, deposit, a provisional
     offer), declared by the bundle, not by the routine: what a candidate who can be allocated the home
-    would be offered, and why. It decides nothing about the order; it is what the decision says."""
+    would be offered, and why. It decides nothing about the order; it is what the decision says.
+    Outside its period (gjelder_fra, gjelder_til) the point says nothing."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -132,6 +132,12 @@ def _rules(book: Rulebook) -> Iterator[_Rule]:
     for i, tier in enumerate(book.ranking.trinn):
         if tier.betingelse is not None:
             yield _Rule("rangering.yaml", ("trinn", i), tier.id, "trinn", "kandidat", tier.betingelse)
+    # Each decision point is a kind of its own: two points may well ask the same of a candidate.
+    for i, point in enumerate(book.ranking.vedtak):
+        for j, option in enumerate(point.innhold):
+            if option.betingelse is not None:
+                yield _Rule("rangering.yaml", ("vedtak", i, "innhold", j), point.id, f"vedtakspunktet '{point.id}'",
+                            "kandidat", option.betingelse)
     # A local plan's rules are judged like the bundle's; each plan is a kind of its own, so two plans for
     # different units may well have the same criterion without it being a duplicate.
     for p, plan in enumerate(book.plans):
@@ -844,6 +850,9 @@ def _unused_fields(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
         used.update(slot.field for slot in placeholders(c.forklaring))
     for r in [*book.checks, *book.composition, *book.conditions, *book.ranking.trinn]:
         used.update(slot.field for slot in placeholders(r.begrunnelse))
+    for point in book.ranking.vedtak:
+        for option in point.innhold:
+            used.update(slot.field for slot in placeholders(option.tekst))
     used.update(tie.felt for _, tie, _ in _tie_breaks(book))
     for plan in getattr(book, "plans", None) or []:
         used.update(f"parameter.{name}" for name in plan.verdier)

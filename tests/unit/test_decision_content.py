@@ -146,3 +146,14 @@ def _condition(raw):
     from engine.language.conditions import Condition
 
     return TypeAdapter(Condition).validate_python(raw)
+
+
+def test_lint_judges_a_decision_points_conditions_like_any_rule(tmp_path):
+    from engine.policy.lint import lint
+
+    block = ("vedtak:\n  - id: leietid\n    navn: Leietid\n    innhold:\n"
+             "      - {verdi: a, betingelse: {felt: beregnet.ventetid_maneder, minst: 0}, tekst: A, hjemmel: h}\n")
+    findings = [f.problem for f in lint(load_rules(_with_block(tmp_path, block))) if f.severity == "feil"]
+    assert [(p.file.endswith("rangering.yaml"), p.rule_kind, p.rule_id) for p in findings] == [
+        (True, "vedtakspunkt", "leietid")]
+    assert "alltid sann" in findings[0].message
