@@ -22,7 +22,7 @@ from engine.language.rules import Rulebook
 class Periods:
     def __init__(self, book: Rulebook):
         plans = book.plans
-        rules = [(c.id, c, False) for c in [*book.criteria, *book.checks, *book.composition,
+        rules = [(c.id, c, False) for c in [*book.criteria, *book.checks, *book.composition, *book.notes,
                                             *(r for p in plans for r in [*p.kriterier, *p.kontroller])]]
         rules += [(TIER_PREFIX + t.id, t, False) for t in [*book.ranking.trinn, *(t for p in plans for t in p.trinn or [])]]
         rules += [(c.id, c, True) for c in book.conditions]  # out of force: met

@@ -57,6 +57,8 @@ def rule_conditions(book: Rulebook) -> dict[str, tuple[str, Any]]:
             rules[check.id] = ("kandidat", check.betingelse)
     for rule in book.composition:
         rules[rule.id] = ("kandidat", rule.betingelse)
+    for note in book.notes:
+        rules[note.id] = ("kandidat", note.betingelse)
     for name, derived in book.vocabulary.model.beregnet.items():
         if derived.antall is not None and derived.antall.over_list is None:
             rules[COUNT_PREFIX + name] = ("beboer", derived.antall.hvor)
@@ -109,6 +111,10 @@ class CompiledRules:
         self.plans = Plans(book, self.computed, lambda rules: evaluator_factory(rules, values_of), criterion_condition)
         self.periods = Periods(book)  # rules with gjelder_fra / gjelder_til
         self._tier_word_cache: dict[int, list[str]] = {}  # id(tier) -> its own tie-break order in words
+        terms = book.ranking.klage
+        self._appeal = None if terms is None else {
+            "deadline_days": terms.frist_dager, "decided_within_days": terms.avgjores_innen_dager,
+            "heading": terms.overskrift, "text": terms.tekst, "basis": terms.hjemmel}
         # The decision's content (vedtak): per point, its options with their rule (None: the open last) and text.
         self._decision = [(point, [(option, decision_rule(point, option) if option.betingelse is not None else None,
                                     Template(option.tekst, vocab)) for option in point.innhold])
@@ -127,7 +133,7 @@ class CompiledRules:
         self._texts = {rule.id: Template(text, vocab) for rule, text in
                        [(c, c.forklaring) for c in by_id.values()]
                        + [(c, c.begrunnelse) for c in [*book.checks, *plan_checks]]
-                       + [(c, c.begrunnelse) for c in book.conditions]
+                       + [(c, c.begrunnelse) for c in [*book.conditions, *book.notes]]
                        + [(r, r.begrunnelse) for r in book.composition]}
 
     @property
@@ -191,6 +197,10 @@ class CompiledRules:
         present = []
         if top is not None:
             present = groups[0] if groups and groups[0][0] == top["id"] else [top["id"]]
+        notes = {}
+        if book.notes:
+            notes = {values["kandidat.id"]: found for values, matched in zip(candidates, fired)
+                     if (found := [self._note(note, values, shared) for note in book.notes if note.id in matched])}
         content = {}
         if self._decision:
             matched_by_id = {values["kandidat.id"]: (values, matched) for values, matched in zip(candidates, fired)}
@@ -207,7 +217,12 @@ class CompiledRules:
             "present_to_unit_leader": present,
             "plans": plans,
             "decision_content": content,
+            "notes": notes,
+            "appeal": self._appeal,
         })
+
+    def _note(self, note, values: dict, shared: "_Shared") -> Finding:
+        return shared.finding(note.id, "merknad", note.navn, self._texts[note.id].render(values), note.hjemmel)
 
     def _decision_content(self, values: dict, matched: set[str]) -> list[dict]:
         """What the decision would say to this candidate, point by point: each point's first option that holds

@@ -40,11 +40,11 @@ class UnmetCriterion(BaseModel):
 
 
 class Finding(BaseModel):
-    """A block (kan ikke tildeles), a consultation need (drøftingsmøte) or an unmet eligibility
-    condition (vilkår), with the reason."""
+    """A block (kan ikke tildeles), a consultation need (drøftingsmøte), an unmet eligibility
+    condition (vilkår) or a note to the caseworker (merknad), with the reason."""
 
     rule_id: str
-    source: Literal["egnethet", "sammensetning", "vilkar"]
+    source: Literal["egnethet", "sammensetning", "vilkar", "merknad"]
     name: str
     text: str
     basis: str
@@ -125,6 +125,17 @@ class DecisionContentItem(BaseModel):
     basis: str
 
 
+class AppealInfo(BaseModel):
+    """The appeal terms of the rules version that ranked (klage in rangering.yaml), kept with the
+    ranking so a letter written years later says what applied."""
+
+    deadline_days: int = Field(description="Dager fra brevet er mottatt til klagen må være sendt.")
+    decided_within_days: Optional[int] = Field(None, description="Dager klagen avgjøres innen, når regelverket sier det.")
+    heading: Optional[str] = None
+    text: Optional[str] = Field(None, description="Regelverkets egne ord om hvordan man klager.")
+    basis: str
+
+
 class _PlansOmittedWhenEmpty(BaseModel):
     """Results that list the local plans considered, or the decision's content: without any, the result
     is as before they existed, so a bundle without them gives byte for byte the output (and stored
@@ -136,8 +147,9 @@ class _PlansOmittedWhenEmpty(BaseModel):
         if isinstance(data, dict):
             if not data.get("plans"):
                 data.pop("plans", None)
-            if not data.get("decision_content", True):
-                data.pop("decision_content", None)
+            for key in ("decision_content", "notes", "appeal"):
+                if key in data and not data[key]:
+                    data.pop(key, None)
         return data
 
 
@@ -182,6 +194,11 @@ class RankingResult(_PlansOmittedWhenEmpty):
     decision_content: dict[str, list[DecisionContentItem]] = Field(
         default_factory=dict, description="Vedtakets innhold per kandidat som kan tildeles boligen (leietid, "
                                           "husleie ...), når regelverket har vedtakspunkter (tom, og utelatt, ellers).")
+    appeal: Optional[AppealInfo] = Field(
+        None, description="Klagefristen og regelverkets ord om klage, når regelverket har dem (ellers utelatt).")
+    notes: dict[str, list[Finding]] = Field(
+        default_factory=dict, description="Merknader per kandidat (f.eks. at bandet skal vurderes på nytt), bare for "
+                                          "kandidater med minst én (tom, og utelatt, ellers).")
 
 
 

@@ -171,6 +171,20 @@ class EligibilityCondition(InForce):
     hjemmel: str
 
 
+class Note(InForce):
+    """A note (merknad) shown with a candidate when its condition holds: a reminder to the caseworker,
+    such as «Band A is reviewed after 6 months» when the band is older than that. It never blocks,
+    gives no points and changes nothing in the order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=RULE_ID)
+    navn: str
+    betingelse: Condition
+    begrunnelse: str = Field(description="Det merknaden sier; {felt} fylles inn.")
+    hjemmel: str
+
+
 class CompositionRule(InForce):
     """A resident-composition rule (sammensetningsregel)."""
 
@@ -236,6 +250,10 @@ class SuitabilityFile(VersionedFile):
         default_factory=list, description="Vilkår for å stå på ventelisten i det hele tatt (alder, botid, inntekt "
                                           "...): kandidater som ikke oppfyller dem, kan ikke tildeles noen bolig.")
     kontroller: list[SuitabilityCheck] = Field(default_factory=list)
+    merknader: list[Note] = Field(
+        default_factory=list, description="Merknader til saksbehandleren (f.eks. at bandet skal vurderes på nytt): "
+                                          "vises når betingelsen holder, og blokkerer ikke, gir ikke poeng og "
+                                          "endrer ikke rekkefølgen.")
 
 
 class CompositionFile(VersionedFile):
@@ -256,6 +274,24 @@ class FixedTexts(BaseModel):
     kan_tildeles: str = Field("kan tildeles", min_length=1, max_length=80)
     kan_ikke_tildeles: str = Field("KAN IKKE TILDELES", min_length=1, max_length=80)
     krever_drofting: str = Field("krever drøftingsmøte", min_length=1, max_length=80)
+
+
+class AppealTerms(BaseModel):
+    """How a decision under the bundle is appealed (klage; «review» in UK schemes): the deadline, how
+    soon the appeal is decided, and the bundle's own words. Without it the letter uses the routine's:
+    three weeks after forvaltningsloven § 29."""
+
+    model_config = ConfigDict(extra="forbid")
+    frist_dager: StrictInt = Field(21, ge=1, le=365, description="Dager fra brevet er mottatt til klagen (eller "
+                                                                 "anmodningen om ny vurdering) må være sendt.")
+    avgjores_innen_dager: Optional[StrictInt] = Field(
+        None, ge=1, le=365, description="Dager etter at klagen er mottatt, som den avgjøres innen (valgfritt).")
+    overskrift: Optional[str] = Field(None, min_length=1, max_length=120,
+                                      description="Overskriften i vedtaksbrevet, f.eks. «Du kan be om en ny vurdering».")
+    tekst: Optional[str] = Field(None, min_length=1, max_length=2000,
+                                 description="Hvordan man klager, med regelverkets egne ord, i stedet for rutinens "
+                                             "tekst om forvaltningsloven.")
+    hjemmel: str
 
 
 class Tier(InForce):
@@ -403,6 +439,9 @@ class RankingFile(VersionedFile):
     lokale_planer: list[LocalPlan] = Field(
         default_factory=list, description="Lokale planer (local lettings plans): egne kriterier, kontroller, verdier "
                                           "og rekkefølge ved likt poeng for boligene i enkelte botiltak.")
+    klage: Optional[AppealTerms] = Field(
+        None, description="Klagefristen og regelverkets egne ord om klage (valgfritt; uten: tre uker etter "
+                          "forvaltningsloven § 29).")
     vedtak: list[DecisionPoint] = Field(
         default_factory=list, description="Vedtakets innhold (leietid, husleie, depositum, foreløpig tilbud ...) for "
                                           "en kandidat som kan tildeles boligen, etter betingelser.")
@@ -452,6 +491,7 @@ class Rulebook:
     sources: dict[str, SourceDocument] = field(default_factory=dict, repr=False)
     groups: list[CriteriaGroup] = field(default_factory=list)
     conditions: list[EligibilityCondition] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def version(self) -> str:
@@ -538,6 +578,7 @@ def load_rules(folder: str | Path) -> Rulebook:
         sources=docs,
         groups=models["prioritering.yaml"].grupper,
         conditions=models["egnethet.yaml"].vilkar,
+        notes=models["egnethet.yaml"].merknader,
     )
     problems = _cross_check(book, models, docs)
     if problems:
@@ -581,6 +622,7 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
         ("prioritering.yaml", "kriterier", book.criteria, "kriterium"),
         ("egnethet.yaml", "kontroller", book.checks, "kontroll"),
         ("sammensetning.yaml", "regler", book.composition, "regel"),
+        ("egnethet.yaml", "merknader", book.notes, "merknad"),
     )
     for file, key, rules, _kind in groups:
         doc = docs[file]

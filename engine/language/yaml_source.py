@@ -23,7 +23,8 @@ Loc = tuple  # tuple[str | int, ...]
 
 # How a rule is named in messages, by the list it stands in.
 RULE_KINDS = {"kriterier": "kriterium", "kontroller": "kontroll", "regler": "regel", "vilkar": "vilkår",
-              "trinn": "trinn", "grupper": "gruppe", "vedtak": "vedtakspunkt"}
+              "trinn": "trinn", "grupper": "gruppe", "vedtak": "vedtakspunkt",
+              "merknader": "merknad"}
 
 
 class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):

@@ -129,6 +129,8 @@ def _rules(book: Rulebook) -> Iterator[_Rule]:
     # (never met, duplicates) but not for shadowing, which reads "holds" as "blocks".
     for i, c in enumerate(book.conditions):
         yield _Rule("egnethet.yaml", ("vilkar", i), c.id, "vilkår", "kandidat", c.krav, key="krav")
+    for i, note in enumerate(book.notes):
+        yield _Rule("egnethet.yaml", ("merknader", i), note.id, "merknad", "kandidat", note.betingelse)
     for i, tier in enumerate(book.ranking.trinn):
         if tier.betingelse is not None:
             yield _Rule("rangering.yaml", ("trinn", i), tier.id, "trinn", "kandidat", tier.betingelse)
@@ -848,7 +850,7 @@ def _unused_fields(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
         if isinstance(c.poeng, PerUnitPoints):
             used.add(c.poeng.verdi)
         used.update(slot.field for slot in placeholders(c.forklaring))
-    for r in [*book.checks, *book.composition, *book.conditions, *book.ranking.trinn]:
+    for r in [*book.checks, *book.composition, *book.conditions, *book.notes, *book.ranking.trinn]:
         used.update(slot.field for slot in placeholders(r.begrunnelse))
     for point in book.ranking.vedtak:
         for option in point.innhold:

@@ -108,6 +108,8 @@ class Expectations(BaseModel):
         None, description="Nøyaktig hvilke vilkår kandidaten ikke oppfyller ([] = oppfyller alle vilkårene).")
     trinn: Optional[dict[CandidateId, Optional[RuleId]]] = Field(
         None, description="Trinnet (band) kandidaten skal være i (tomt: i ingen av trinnene).")
+    merknader: Optional[dict[CandidateId, list[RuleId]]] = Field(
+        None, description="Nøyaktig hvilke merknader kandidaten skal få ([] = ingen).")
     vedtak: Optional[dict[CandidateId, dict[RuleId, Optional[RuleId]]]] = Field(
         None, description="Vedtakets innhold kandidaten skal få, per vedtakspunkt: verdien (koden) til innholdet, "
                           "eller tomt når punktet ikke har noe innhold for kandidaten (f.eks. fordi hen ikke kan "
@@ -389,6 +391,7 @@ def _case_problems(problems: list[Problem], spec: ScenarioSpec, doc: SourceDocum
 
 def _rule_kinds(book: Rulebook) -> dict[str, str]:
     kinds = {c.id: "vilkar" for c in book.conditions}
+    kinds.update({n.id: "merknad" for n in book.notes})
     kinds.update({t.id: "trinn" for t in book.ranking.trinn})
     kinds.update({g.id: "gruppe" for g in book.groups})
     kinds.update({c.id: "kriterium" for c in book.criteria})
@@ -411,6 +414,7 @@ _KIND_WORDS = {
     "trinn": "et trinn",
     "gruppe": "en gruppe av kriterier",
     "plan": "en lokal plan",
+    "merknad": "en merknad",
 }
 
 
@@ -442,7 +446,7 @@ def _check_references(expected: Expectations, result: RankingResult, book: Ruleb
         for i, cid in enumerate(group):
             candidate(("likeverdige", g, i), cid)
     for key in ("blokkert", "drofting", "poeng", "forklaringer", "ikke_oppfylt", "ikke_kvalifisert", "trinn",
-                "vedtak"):
+                "vedtak", "merknader"):
         for cid in getattr(expected, key) or {}:
             candidate((key, cid), cid)
     points = {p.id: [o.verdi for o in p.innhold] for p in book.ranking.vedtak}
@@ -461,7 +465,7 @@ def _check_references(expected: Expectations, result: RankingResult, book: Ruleb
     for pid in expected.planer or {}:
         rule(("planer", pid), pid, ("plan",))
     for key, allowed in (("blokkert", ("blokker",)), ("drofting", ("drofting",)), ("ikke_oppfylt", ("kriterium",)),
-                         ("ikke_kvalifisert", ("vilkar",))):
+                         ("ikke_kvalifisert", ("vilkar",)), ("merknader", ("merknad",))):
         for cid, rules in (getattr(expected, key) or {}).items():
             for i, rid in enumerate(rules):
                 rule((key, cid, i), rid, allowed)
@@ -553,6 +557,11 @@ def compare(expected: Expectations, result: RankingResult) -> list[str]:
         actual = by_id[cid].tier.id if by_id[cid].tier else None
         if actual != tier:
             failures.append(f"{cid}: forventet i trinnet {tier or 'ingen'}, men er i {actual or 'ingen av trinnene'}")
+
+    for cid, rules in (expected.merknader or {}).items():
+        actual = [f.rule_id for f in result.notes.get(cid, [])]
+        if set(actual) != set(rules):
+            failures.append(f"{cid}: forventet merknadene {_words(rules)}, men fikk {_words(actual)}")
 
     for cid, wanted in (expected.vedtak or {}).items():
         given = {item.id: item for item in result.decision_content.get(cid, [])}

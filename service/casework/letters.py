@@ -70,11 +70,14 @@ def decision_letter(ctx: Context, vacancy_id: int, code: str) -> dict:
                     for d in cmp.get("differences", [])]
             behind, withheld = cmp.get("points_behind"), cmp.get("withheld", False)
     decided_on = dt.date.fromisoformat(decision["decided_on"]) if decision else ctx.today()
+    # The appeal terms of the rules version that ranked (klage in rangering.yaml), else the routine's three weeks
+    appeal = (rec.get("result") or rec).get("appeal")
+    appeal_days = appeal["deadline_days"] if appeal else APPEAL_WEEKS * 7
     return {
         "vacancy": view, "person": person, "own": own, "is_chosen": is_chosen, "decision": decision,
         "refused": refused, "unmet_conditions": own.get("unmet_conditions", []) if refused else [],
         "rows": rows, "behind": behind, "withheld": withheld, "decided_on": decided_on,
-        "appeal_by": decided_on + dt.timedelta(weeks=APPEAL_WEEKS), "number_of_candidates": number_of_candidates,
+        "appeal_by": decided_on + dt.timedelta(days=appeal_days), "appeal": appeal, "number_of_candidates": number_of_candidates,
         "recommendation": rec,
         # what the decision says (vedtak in rangering.yaml: lease length, deposit ...), to the chosen one only
         "decision_content": (((rec.get("result") or rec).get("decision_content") or {}).get(code, [])

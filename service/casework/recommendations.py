@@ -311,7 +311,9 @@ def get_recommendation(ctx: Context, recommendation_id: int) -> dict:
         view.update(scope="own_candidate", number_of_candidates=len(candidates),
                     candidates=[as_own_office_reads(c, confidential) for c in mine],
                     decision_content={cid: items for cid, items in (rec.result.get("decision_content") or {}).items()
-                                      if cid in own})
+                                      if cid in own},
+                    notes={cid: items for cid, items in (rec.result.get("notes") or {}).items() if cid in own},
+                    appeal=rec.result.get("appeal"))
     else:
         raise Forbidden("Du har ikke tilgang til innstillingen.", action="read_recommendation",
                         vacancy_id=vacancy.id)

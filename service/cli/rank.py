@@ -123,6 +123,9 @@ def format_ranking(result: RankingResult, words: FixedTexts | None = None, point
         for consult in c.consultations:
             lines.append(f"   DRØFTING  {consult.name}: {consult.text}")
             lines.append(f"          Grunnlag: {consult.basis}")
+        for note in result.notes.get(c.id, []):
+            lines.append(f"   MERKNAD  {note.name}: {note.text}")
+            lines.append(f"          Grunnlag: {note.basis}")
         for item in result.decision_content.get(c.id, []):
             lines.append(f"   VEDTAK  {item.name}: {item.text}")
             lines.append(f"          Grunnlag: {item.basis}")

@@ -43,7 +43,8 @@ def rules_check(directory):
                                                      (len(book.composition), "sammensetningsregler"),
                                                      (len(book.ranking.trinn), "trinn"),
                                                      (len(book.plans), "lokale planer"),
-                                                     (len(book.ranking.vedtak), "vedtakspunkter")) if n or word in (
+                                                     (len(book.ranking.vedtak), "vedtakspunkter"),
+                                                     (len(book.notes), "merknader")) if n or word in (
                            "kriterier", "egnethetskontroller", "sammensetningsregler"))
                    + f" (innholdshash {book.content_hash[:12]}).")
 

@@ -68,3 +68,34 @@ def _latest(w, vacancy_id):
     from service.casework import vacancies
 
     return vacancies.get_vacancy(w.ctx("konsulent.anne"), vacancy_id)["recommendations"][-1]["id"]
+
+
+@pytest.fixture
+def appeal_world(rules_copy, tmp_path):
+    ranking = rules_copy / "rangering.yaml"
+    block = yaml_blocks("## Klage: frist og regelverkets egne ord")[0]
+    ranking.write_text(ranking.read_text(encoding="utf-8").rstrip() + "\n" + block, encoding="utf-8")
+    w = world_with_logins(tmp_path, rules_copy, "appeal.sqlite3")
+    vacancy_id = lade_to_decision(w)
+    yield w, vacancy_id, rules_copy
+    w.close()
+
+
+def test_the_letters_give_the_rules_own_appeal_deadline_and_words(appeal_world, tmp_path):
+    w, vacancy_id, rules_dir = appeal_world
+    letter = letters.decision_letter(w.ctx("konsulent.anne"), vacancy_id, "K-1187")
+    assert letter["appeal"]["deadline_days"] == 21 and letter["appeal"]["decided_within_days"] == 56
+    assert (letter["appeal_by"] - letter["decided_on"]).days == 21
+    # the appeal terms were kept with the ranking: changing the rules afterwards changes no letter
+    (rules_dir / "rangering.yaml").write_text((rules_dir / "rangering.yaml").read_text(encoding="utf-8")
+                                              .replace("frist_dager: 21", "frist_dager: 14"), encoding="utf-8")
+    other, chosen = pages_of_world(tmp_path, w, rules_dir, "konsulent.anne",
+                                   f"/ledige-boliger/{vacancy_id}/vedtaksbrev/K-1187",
+                                   f"/ledige-boliger/{vacancy_id}/vedtaksbrev/K-2210")
+    for text in (other, chosen):
+        assert "Du kan be om en ny vurdering" in text
+        assert "Er du uenig i vedtaket, kan du be om en ny vurdering." in text
+        assert "Fristen er 21 dager fra du mottok dette brevet" in text
+        assert "senest 21. desember 2026" in text
+        assert "Den avgjøres innen 56 dager etter at vi har mottatt den." in text
+        assert "forvaltningsloven § 29" not in text
