@@ -50,7 +50,12 @@ class ComputedValues:
         model = vocabulary.model
         self.parameters = [(f"{PARAMETER}.{name}", spec) for name, spec in model.parametre.items()]
         self.records = Records(vocabulary)
-        found_later = {f"{DERIVED}.{name}" for name, d in model.beregnet.items() if d.nyeste is not None}
+        # The first date given among several (forste_dato_av) may choose a date found among records, so it is
+        # taken once the records are matched, and a duration from it after that.
+        self.first_dates = [(f"{DERIVED}.{name}", d.forste_dato_av) for name, d in model.beregnet.items()
+                            if d.forste_dato_av is not None]
+        found_later = {f"{DERIVED}.{name}" for name, d in model.beregnet.items()
+                       if d.nyeste is not None or d.forste_dato_av is not None}
         durations = [(f"{DERIVED}.{name}", d.kind, d.date_field)
                      for name, d in model.beregnet.items() if d.kind in DURATIONS]
         spans = [(f"{DERIVED}.{name}", d.kind, getattr(d, d.kind).fra, getattr(d, d.kind).til)
@@ -81,6 +86,11 @@ class ComputedValues:
         self.records.prepare(candidates, as_of)
 
     def after_counts(self, candidates: list[dict[str, Any]]) -> None:
+        for path, sources in self.first_dates:
+            for values in candidates:
+                found = next((values[s] for s in sources if values.get(s) is not None), None)
+                if found is not None:
+                    values[path] = found
         if self.late_durations or self.late_spans:
             for values in candidates:
                 as_of = values.get(AS_OF_KEY)

@@ -863,6 +863,14 @@ def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
             span = getattr(derived, kind)
             for end in ("fra", "til"):
                 _check_date_source(getattr(span, end), loc + (kind, end), vocab, doc, problems)
+        elif kind == "forste_dato_av":
+            for i, source in enumerate(derived.forste_dato_av):
+                other = model.beregnet.get(source.removeprefix(f"{DERIVED}.")) if source.startswith(f"{DERIVED}.") else None
+                if other is not None and other.forste_dato_av is not None:
+                    problems.append(doc.problem(loc + (kind, i), f"'{source}' er selv en 'forste_dato_av'; "
+                                                                 "skriv datoene den velger mellom her i stedet"))
+                else:
+                    _check_date_source(source, loc + (kind, i), vocab, doc, problems)
         elif kind == "antall":
             count = derived.antall
             scope = "beboer"

@@ -282,6 +282,9 @@ class DerivedSpec(BaseModel):
     soverom: Optional[BedroomSpec] = Field(None, description="Soverom husstanden trenger etter delingsregler.")
     sum: Optional[SumSpec] = Field(None, description="Summen av et tallfelt over postene i en liste som oppfyller "
                                                      "en betingelse (f.eks. inntekten til medlemmer under 20 år).")
+    forste_dato_av: Optional[list[str]] = Field(
+        None, min_length=2, description="Den første av disse datoene som er oppgitt, f.eks. datoen søkeren gikk "
+                                        "inn i styrkene, ellers datoen for bandet.")
     formel: Optional[str] = Field(None, description="Regnestykke over felt, parametre og beregnede verdier: "
                                                     "+ - * /, min(), max(), rund_ned(), rund_opp().")
     tabell: Optional[LookupTable] = None
@@ -325,6 +328,8 @@ class DerivedSpec(BaseModel):
             return [span.fra, span.til]
         if self.tabell is not None:
             return [self.tabell.felt]
+        if self.forste_dato_av is not None:
+            return list(self.forste_dato_av)
         if self.antall is not None:
             found = [] if self.antall.over_list is None else [self.antall.blant]
             return list(dict.fromkeys(found + [c.felt for c, _ in conditions.walk(self.antall.hvor)]))
@@ -443,7 +448,8 @@ class Vocabulary:
     @staticmethod
     def _derived(path: str, derived: DerivedSpec) -> ResolvedField:
         kind = derived.kind
-        kind_type = {"formel": "tall", "tabell": "tall", "nyeste": "dato", "sum": "tall"}.get(kind, "heltall")
+        kind_type = {"formel": "tall", "tabell": "tall", "nyeste": "dato", "sum": "tall",
+                     "forste_dato_av": "dato"}.get(kind, "heltall")
         return ResolvedField(path=path, type=kind_type, label=derived.etikett, derived=derived,
                              unit=derived.enhet or DURATIONS.get(kind) or BETWEEN.get(kind) or FIXED_UNITS.get(kind))
 
