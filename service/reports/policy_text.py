@@ -51,6 +51,26 @@ def format_policy(listing: RulesListing) -> str:
     lines += ["", "SAMMENSETNING AV BEBOERGRUPPEN"]
     for r in listing.composition_rules:
         lines += [f"  {r.name} [{r.id}]: {r.outcome_text}", f"    Når {r.condition}.", f"    Grunnlag: {r.basis}"]
+    if listing.eligibility_conditions:
+        lines += ["", "VILKÅR (for å stå på ventelisten må ...)"]
+        for c in listing.eligibility_conditions:
+            lines += [f"  {c.name} [{c.id}]", f"    {c.condition}.", f"    Grunnlag: {c.basis}"]
+    if listing.notes:
+        lines += ["", "MERKNADER TIL SAKSBEHANDLEREN"]
+        for n in listing.notes:
+            lines += [f"  {n.name} [{n.id}]", f"    Når {n.condition}.", f"    Grunnlag: {n.basis}"]
+    if listing.tiers:
+        lines += ["", "TRINN (et høyere trinn går foran uansett poeng)"]
+        for t in listing.tiers:
+            lines += [f"  {t.name} [{t.id}]", f"    Når {t.condition}." if t.condition else "    Alle andre.",
+                      f"    Grunnlag: {t.basis}"]
+    if listing.decision_points:
+        lines += ["", "VEDTAKETS INNHOLD (det første som passer)"]
+        for p in listing.decision_points:
+            lines.append(f"  {p.name} [{p.id}]")
+            for o in p.options:
+                lines += [f"    {o.id}: {o.text_template}",
+                          f"      Når {o.condition}." if o.condition else "      Ellers.", f"      Grunnlag: {o.basis}"]
     lines += ["", "RANGERING",
               f"  Kandidater innenfor {listing.tie_margin:g} poeng av hverandre er likeverdige og presenteres "
               "begge for enhetslederen.",

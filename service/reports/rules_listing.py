@@ -70,6 +70,25 @@ class CompositionRuleListing(BaseModel):
     basis: str
 
 
+class RuleListing(BaseModel):
+    """A vilkår, a tier, a note or one option of a decision point: when it applies, and what it says."""
+
+    id: str = Field(description="Regelens id (for et vedtakspunkt: innholdets verdi).")
+    name: str
+    condition: Optional[str] = Field(description="Når regelen gjelder, i ord; null for det siste trinnet eller "
+                                                 "innholdet uten betingelse (alle andre).")
+    text_template: str = Field(description="Det regelen sier; {felt} fylles inn med sakens verdier.")
+    basis: str
+
+
+class DecisionPointListing(BaseModel):
+    """A point of the decision's content (vedtak): its options in order, the first that holds applies."""
+
+    id: str
+    name: str
+    options: list[RuleListing]
+
+
 class RulesListing(BaseModel):
     """The rules the service ranks by right now."""
 
@@ -79,6 +98,11 @@ class RulesListing(BaseModel):
     criteria: list[CriterionListing]
     suitability_checks: list[SuitabilityCheckListing]
     composition_rules: list[CompositionRuleListing]
+    eligibility_conditions: list[RuleListing] = Field(
+        default_factory=list, description="Vilkår for å stå på ventelisten; condition er det som må være oppfylt.")
+    tiers: list[RuleListing] = Field(default_factory=list, description="Trinn (band), det høyeste først.")
+    notes: list[RuleListing] = Field(default_factory=list, description="Merknader til saksbehandleren.")
+    decision_points: list[DecisionPointListing] = Field(default_factory=list, description="Vedtakets innhold.")
     tie_margin: float = Field(description="Kandidater innenfor så mange poeng av hverandre er likeverdige.")
     tie_break_order: list[str] = Field(description="Rekkefølgen ved likt poeng, i ord.")
 
@@ -122,7 +146,16 @@ def list_rules(compiled: CompiledRules) -> RulesListing:
                                           outcome=r.utfall, points=r.poeng, outcome_text=_outcome_text(r),
                                           reason_template=r.begrunnelse, basis=r.hjemmel)
                    for r in book.composition]
+    def listed(rule_id, name, condition, text, basis) -> RuleListing:
+        return RuleListing(id=rule_id, name=name, condition=describe(condition, vocab) if condition is not None else None,
+                           text_template=text, basis=basis)
+
     return RulesListing(
         rules_version=compiled.version, name=book.header.navn, example_policy=book.header.eksempel,
         criteria=criteria, suitability_checks=checks, composition_rules=composition,
+        eligibility_conditions=[listed(c.id, c.navn, c.krav, c.begrunnelse, c.hjemmel) for c in book.conditions],
+        tiers=[listed(t.id, t.navn, t.betingelse, t.begrunnelse, t.hjemmel) for t in book.ranking.trinn],
+        notes=[listed(n.id, n.navn, n.betingelse, n.begrunnelse, n.hjemmel) for n in book.notes],
+        decision_points=[DecisionPointListing(id=p.id, name=p.navn, options=[
+            listed(o.verdi, p.navn, o.betingelse, o.tekst, o.hjemmel) for o in p.innhold]) for p in book.ranking.vedtak],
         tie_margin=book.ranking.likhetsmargin, tie_break_order=compiled.tie_break_words())
