@@ -110,7 +110,6 @@ class CompiledRules:
         # Local plans (lokale_planer): the regime in force per vacancy, each plan's own rules compiled apart.
         self.plans = Plans(book, self.computed, lambda rules: evaluator_factory(rules, values_of), criterion_condition)
         self.periods = Periods(book)  # rules with gjelder_fra / gjelder_til
-        self._tier_word_cache: dict[int, list[str]] = {}  # id(tier) -> its own tie-break order in words
         terms = book.ranking.klage
         self._appeal = None if terms is None else {
             "deadline_days": terms.frist_dager, "decided_within_days": terms.avgjores_innen_dager,
@@ -119,6 +118,10 @@ class CompiledRules:
         self._decision = [(point, [(option, decision_rule(point, option) if option.betingelse is not None else None,
                                     Template(option.tekst, vocab)) for option in point.innhold])
                           for point in book.ranking.vedtak]
+        # id(tier) -> the tier's own tie-break order in words, for the tiers (the bundle's and plans') that have one
+        self._tier_words = {id(tier): self.tie_break_words(tier.ved_likt_poeng)
+                            for regime in self.plans.regimes.values() for _, tier, _, _ in regime.tiers
+                            if tier.ved_likt_poeng is not None}
         # What an unmet criterion would have required reads the same for every candidate.
         # The same instance serves every candidate: pydantic does not re-validate
         # model instances, so 5,000 candidates share ten objects instead of 50,000.
@@ -501,7 +504,7 @@ class CompiledRules:
         if tier is not None:
             position, found, _, text = tier
             placement = {"id": found.id, "name": found.navn, "position": position, "text": text.render(values),
-                         "basis": found.hjemmel, "tie_break_order": self._tier_words(found)}
+                         "basis": found.hjemmel, "tie_break_order": self._tier_words.get(id(found), [])}
         return {
             "rank": 0, "id": values["kandidat.id"], "welfare_office": values.get("kandidat.hvk"),
             "score": sum(i.points for i in items), "eligible": not blocks and not failed,
@@ -524,26 +527,18 @@ class CompiledRules:
         """Eligible first, then by tier (trinn), then by score, then by the tie-break fields, then by id.
 
         The tie-break fields are the regime's, or within a tier that has its own order
-        (`Tier.ved_likt_poeng`) that tier's. Done as stable sorts from the least to the
-        most significant key (Python's sort is stable, `reverse=True` included), which
-        orders exactly as comparing the keys one after the other would. A missing
-        tie-break value comes last whatever the direction.
+        (`Tier.ved_likt_poeng`) that tier's. Each block of one standing and tier is ordered
+        by stable sorts from the least to the most significant key (Python's sort is stable,
+        `reverse=True` included), which orders exactly as comparing the keys one after the
+        other would. A missing tie-break value comes last whatever the direction.
         """
-        pairs = _by_ties(sorted(zip(results, candidates), key=lambda p: p[0]["id"]), regime.ties)
-        standing = lambda p: (not p[0]["eligible"], p[0]["tier_position"], -p[0]["score"])  # noqa: E731
-        pairs.sort(key=standing)
-        if regime.tier_ties:
-            own = regime.tier_ties
-            out = []
-            for (_, position), block in itertools.groupby(pairs, key=lambda p: (p[0]["eligible"],
-                                                                                  p[0]["tier_position"])):
-                block = list(block)
-                if position in own:
-                    block = _by_ties(sorted(block, key=lambda p: p[0]["id"]), own[position])
-                    block.sort(key=standing)
-                out += block
-            pairs = out
-        return [result for result, _ in pairs]
+        standing = lambda p: (not p[0]["eligible"], p[0]["tier_position"])  # noqa: E731
+        ordered = []
+        for (_, position), block in itertools.groupby(sorted(zip(results, candidates), key=standing), key=standing):
+            block = _by_ties(sorted(block, key=lambda p: p[0]["id"]), regime.tier_ties.get(position, regime.ties))
+            block.sort(key=lambda p: -p[0]["score"])
+            ordered += [result for result, _ in block]
+        return ordered
 
     def _equal_standing(self, ordered: list[dict], regime: Regime) -> list[list[str]]:
         """Pairwise: two eligible candidates of one tier within the margin of each other are of equal standing.
@@ -603,15 +598,6 @@ class CompiledRules:
         """The regime a ranking's plan outcomes say was in force."""
         applied = next((p["id"] for p in plans if p["applied"]), None)
         return self.plans.regimes[applied]
-
-    def _tier_words(self, tier) -> list[str]:
-        """A tier's own tie-break order in words ([] when it has none), made once per tier."""
-        if tier.ved_likt_poeng is None:
-            return []
-        words = self._tier_word_cache.get(id(tier))
-        if words is None:
-            words = self._tier_word_cache[id(tier)] = self.tie_break_words(tier.ved_likt_poeng)
-        return words
 
     def tie_break_words(self, ties: list | None = None) -> list[str]:
         """The tie-break order in words: the bundle's, or (`ties`) a local plan's own."""

@@ -136,20 +136,18 @@ class AppealInfo(BaseModel):
     basis: str
 
 
-class _PlansOmittedWhenEmpty(BaseModel):
+class _EmptyPartsOmitted(BaseModel):
     """Results that list the local plans considered, or the decision's content: without any, the result
     is as before they existed, so a bundle without them gives byte for byte the output (and stored
     JSON) it gave."""
 
     @model_serializer(mode="wrap")
-    def _without_empty_plans(self, handler):
+    def _without_empty_parts(self, handler):
         data = handler(self)
         if isinstance(data, dict):
-            if not data.get("plans"):
-                data.pop("plans", None)
-            for key in ("decision_content", "notes", "appeal"):
+            for key in ("plans", "decision_content", "notes", "appeal"):
                 if key in data and not data[key]:
-                    data.pop(key, None)
+                    del data[key]
         return data
 
 
@@ -176,7 +174,7 @@ class CandidateResult(BaseModel):
         None, description="Bare når det er bedt om (--hva-om / what_if=true), for kandidater under den første.")
 
 
-class RankingResult(_PlansOmittedWhenEmpty):
+class RankingResult(_EmptyPartsOmitted):
     vacancy_id: str
     as_of: dt.date = Field(description="Vurderingsdatoen: måneder og ventetid regnes til denne datoen.")
     rules_version: RulesVersion
@@ -218,7 +216,7 @@ class CandidateSummary(BaseModel):
     tier: Optional[str] = Field(None, description="Id-en til trinnet (band) kandidaten er i, når regelverket har trinn.")
 
 
-class RankingSummary(_PlansOmittedWhenEmpty):
+class RankingSummary(_EmptyPartsOmitted):
     """The ranking in brief (sammendrag): for many candidates (screening a waiting list), where
     the full explanation of every point would be megabytes nobody reads. Same order and scores
     as RankingResult for the same case, as-of date and rules version."""

@@ -74,7 +74,7 @@ def relabel(problem: Problem, loc: tuple) -> Problem:
 
 def check_plans(book, doc: SourceDocument, seen_ids: dict[str, str]) -> list[Problem]:
     """Every plan's problems, in file order; `seen_ids` holds the bundle's ids (and gets the plans')."""
-    from engine.language.rules import _check_tie_break, check_rule  # rules.py imports this module late
+    from engine.language.rules import _check_condition_and_text, _check_tie_break, check_rule  # imported late
 
     vocab = book.vocabulary
     problems: list[Problem] = []
@@ -105,17 +105,10 @@ def check_plans(book, doc: SourceDocument, seen_ids: dict[str, str]) -> list[Pro
                 problems.append(plan_problem(doc, at + ("id",), f"id-en er allerede brukt i {seen_ids[tier.id]}",
                                              tier.id))
             seen_ids.setdefault(tier.id, f"rangering.yaml (planen '{plan.id}')")
-            if tier.betingelse is not None:
-                problems += [plan_problem(doc, loc, msg, tier.id) for loc, msg in
-                             cond_lang.check(tier.betingelse, vocab, at + ("betingelse",), "kandidat")]
+            problems += [relabel(problem, at) for problem in _check_condition_and_text(
+                doc, vocab, at, tier.betingelse, "begrunnelse", tier.begrunnelse, tier.id)]
             for j, tie in enumerate(tier.ved_likt_poeng or []):
                 problems += _check_tie_break(tie, vocab, doc, at + ("ved_likt_poeng", j, "felt"), tier.id)
-            for slot in placeholders(tier.begrunnelse):
-                if slot.problem():
-                    problems.append(plan_problem(doc, at + ("begrunnelse",), slot.problem(), tier.id))
-                elif vocab.get(slot.field) is None:
-                    problems.append(plan_problem(doc, at + ("begrunnelse",), f"teksten viser til ukjent felt "
-                                                 f"'{{{slot.field}}}'{vocab.suggest(slot.field)}", tier.id))
         if plan.faller_bort is not None:
             problems += _check_fallback(plan, vocab, doc, base + ("faller_bort",))
         if not (plan.verdier or plan.kriterier or plan.kontroller or plan.ved_likt_poeng is not None

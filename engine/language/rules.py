@@ -314,6 +314,13 @@ class Tier(InForce):
                           "f.eks. datoen søkeren kom inn i Band A bare i Band A. Uten: regelverkets.")
 
 
+def _open_last_only(items: list, message) -> None:
+    """Tiers and a decision point's options are tried in order; only the last may hold for everyone."""
+    for item in items[:-1]:
+        if item.betingelse is None:
+            raise ValueError(message(item))
+
+
 class DecisionOption(BaseModel):
     """One possible content of a point of the decision, e.g. «midlertidig bolig i inntil 3 år»."""
 
@@ -343,9 +350,8 @@ class DecisionPoint(InForce):
 
     @model_validator(mode="after")
     def _open_option_last(self):
-        for option in self.innhold[:-1]:
-            if option.betingelse is None:
-                raise ValueError(f"bare det siste innholdet kan mangle 'betingelse' ('{option.verdi}' har ingen)")
+        _open_last_only(self.innhold, lambda o: f"bare det siste innholdet kan mangle 'betingelse' ('{o.verdi}' "
+                                                f"har ingen)")
         seen = set()
         for option in self.innhold:
             if option.verdi in seen:
@@ -418,9 +424,8 @@ class LocalPlan(BaseModel):
 
     @model_validator(mode="after")
     def _open_tier_last(self):
-        for tier in (self.trinn or [])[:-1]:
-            if tier.betingelse is None:
-                raise ValueError(f"bare det siste trinnet kan mangle 'betingelse' (trinnet '{tier.id}' har ingen)")
+        _open_last_only(self.trinn or [], lambda t: f"bare det siste trinnet kan mangle 'betingelse' (trinnet "
+                                                    f"'{t.id}' har ingen)")
         return self
 
 
@@ -448,9 +453,8 @@ class RankingFile(VersionedFile):
 
     @model_validator(mode="after")
     def _open_tier_last(self):
-        for tier in self.trinn[:-1]:
-            if tier.betingelse is None:
-                raise ValueError(f"bare det siste trinnet kan mangle 'betingelse' (trinnet '{tier.id}' har ingen)")
+        _open_last_only(self.trinn, lambda t: f"bare det siste trinnet kan mangle 'betingelse' (trinnet "
+                                              f"'{t.id}' har ingen)")
         return self
 
 
@@ -641,6 +645,8 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
         seen_ids.setdefault(tier.id, "rangering.yaml")
         problems += _check_condition_and_text(ranking_doc, vocab, base, tier.betingelse, "begrunnelse",
                                               tier.begrunnelse, tier.id)
+        for j, tie in enumerate(tier.ved_likt_poeng or []):
+            problems += _check_tie_break(tie, vocab, ranking_doc, base + ("ved_likt_poeng", j, "felt"), tier.id)
     for i, point in enumerate(book.ranking.vedtak):
         base = ("vedtak", i)
         if point.id in seen_ids:
@@ -652,9 +658,6 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
                                                   "tekst", option.tekst, point.id)
     for i, tie in enumerate(book.ranking.ved_likt_poeng):
         problems += _check_tie_break(tie, vocab, ranking_doc, ("ved_likt_poeng", i, "felt"))
-    for i, tier in enumerate(book.ranking.trinn):
-        for j, tie in enumerate(tier.ved_likt_poeng or []):
-            problems += _check_tie_break(tie, vocab, ranking_doc, ("trinn", i, "ved_likt_poeng", j, "felt"), tier.id)
     if book.plans:
         from engine.language.plans import check_plans  # plans reuse the checks above
 
