@@ -13,19 +13,22 @@ import pytest
 from service.casework import letters, recommendations
 from support.http import world_with_logins
 from support.pages import pages_of_world
-from support.readme import yaml_blocks
+from support.readme import paste, yaml_blocks
 from support.store import lade_to_decision
+
+
+def _decided_world(rules_copy, tmp_path, heading: str):
+    """The Lade vacancy decided for its top nominee, under rules with the README block under `heading`."""
+    paste(rules_copy, "rangering.yaml", yaml_blocks(heading)[0])
+    w = world_with_logins(tmp_path, rules_copy, "world.sqlite3")
+    return w, lade_to_decision(w), rules_copy
 
 
 @pytest.fixture
 def content_world(rules_copy, tmp_path):
-    ranking = rules_copy / "rangering.yaml"
-    block = yaml_blocks("## Vedtakets innhold")[0]
-    ranking.write_text(ranking.read_text(encoding="utf-8").rstrip() + "\n" + block, encoding="utf-8")
-    w = world_with_logins(tmp_path, rules_copy, "content.sqlite3")
-    vacancy_id = lade_to_decision(w)
-    yield w, vacancy_id, rules_copy
-    w.close()
+    world = _decided_world(rules_copy, tmp_path, "## Vedtakets innhold")
+    yield world
+    world[0].close()
 
 
 def test_the_chosen_nominees_letter_and_the_vacancy_page_say_what_the_decision_contains(content_world, tmp_path):
@@ -72,13 +75,9 @@ def _latest(w, vacancy_id):
 
 @pytest.fixture
 def appeal_world(rules_copy, tmp_path):
-    ranking = rules_copy / "rangering.yaml"
-    block = yaml_blocks("## Klage: frist og regelverkets egne ord")[0]
-    ranking.write_text(ranking.read_text(encoding="utf-8").rstrip() + "\n" + block, encoding="utf-8")
-    w = world_with_logins(tmp_path, rules_copy, "appeal.sqlite3")
-    vacancy_id = lade_to_decision(w)
-    yield w, vacancy_id, rules_copy
-    w.close()
+    world = _decided_world(rules_copy, tmp_path, "## Klage: frist og regelverkets egne ord")
+    yield world
+    world[0].close()
 
 
 def test_the_letters_give_the_rules_own_appeal_deadline_and_words(appeal_world, tmp_path):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from hypothesis import strategies as st
 
 from engine import CompiledRules, RulesError, load_rules
 from engine.policy.scenarios import ScenarioError, run_file
-from support.readme import yaml_blocks
+from support.readme import shipped_rules_with, yaml_blocks
 from support.reference_evaluator import ReferenceRules, holds
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,11 +24,7 @@ CASE = yaml.safe_load((ROOT / "examples" / "sak-1-lade.yaml").read_text(encoding
 
 
 def _with_block(tmp_path: Path, block: str) -> Path:
-    folder = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", folder)
-    ranking = folder / "rangering.yaml"
-    ranking.write_text(ranking.read_text(encoding="utf-8").rstrip() + "\n" + block, encoding="utf-8")
-    return folder
+    return shipped_rules_with(tmp_path / "rules", "rangering.yaml", block)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ import yaml
 from engine import CompiledRules, RulesError, load_rules
 from engine.policy.lint import lint
 from engine.policy.scenarios import ScenarioError, run_file
-from support.readme import yaml_blocks
+from support.readme import shipped_rules_with, yaml_blocks
 from support.reference_evaluator import ReferenceRules
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,11 +24,7 @@ SECTION = "## Merknader til saksbehandleren"
 
 
 def _with_notes(tmp_path: Path, block: str) -> Path:
-    folder = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", folder)
-    checks = folder / "egnethet.yaml"
-    checks.write_text(checks.read_text(encoding="utf-8").rstrip() + "\n" + block, encoding="utf-8")
-    return folder
+    return shipped_rules_with(tmp_path / "rules", "egnethet.yaml", block)
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,12 @@ nominee with only waiting-time points refused a place on the list with the total
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import yaml
 
 from engine import CompiledRules, load_rules
-from support.readme import yaml_blocks
+from support.readme import paste, shipped_rules_with, yaml_blocks
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = dt.date(2026, 11, 28)
@@ -19,11 +18,8 @@ AS_OF = dt.date(2026, 11, 28)
 
 def test_the_readme_total_points_band_and_condition_rank_as_the_readme_says(tmp_path):
     tiers, conditions = yaml_blocks("### Kandidatens samlede poeng")
-    folder = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", folder)
-    for name, block in (("rangering.yaml", tiers), ("egnethet.yaml", conditions)):
-        text = (folder / name).read_text(encoding="utf-8")
-        (folder / name).write_text(text.rstrip() + "\n" + block, encoding="utf-8")
+    folder = shipped_rules_with(tmp_path / "rules", "rangering.yaml", tiers)
+    paste(folder, "egnethet.yaml", conditions)
     compiled = CompiledRules(load_rules(folder))
     case = yaml.safe_load((ROOT / "examples" / "sak-1-lade.yaml").read_text(encoding="utf-8"))
     # K-0954 applied on 3 November 2025 and has 47 points; with a home that is suitable and no
