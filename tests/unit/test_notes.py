@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine import CompiledRules, RulesError, load_rules
 from engine.policy.lint import lint
@@ -54,6 +56,29 @@ def test_the_reference_evaluator_finds_the_same_notes(folder):
     durable = CompiledRules(book).rank(case, AS_OF)
     assert durable.notes == CompiledRules(book, evaluator_factory=ReferenceRules).rank(case, AS_OF).notes
     assert sorted(durable.notes) == sorted(c["id"] for c in case["kandidater"][:3])
+
+
+@pytest.fixture(scope="module")
+def both(folder):
+    book = load_rules(folder)
+    return CompiledRules(book), CompiledRules(book, evaluator_factory=ReferenceRules)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.dates(dt.date(2025, 1, 1), dt.date(2026, 11, 28))), min_size=4, max_size=4))
+def test_durable_rules_and_the_reference_evaluator_agree_on_any_dates(both, since):
+    durable, reference = both
+    case = copy.deepcopy(CASE)
+    for candidate, day in zip(case["kandidater"], since):
+        candidate["sjekkliste"]["utskrivningsklar"] = day is not None
+        candidate["sjekkliste"].pop("utskrivningsklar_siden", None)
+        if day is not None:
+            candidate["sjekkliste"]["utskrivningsklar_siden"] = day.isoformat()
+    found = durable.rank(case, AS_OF).notes
+    assert found == reference.rank(case, AS_OF).notes
+    months = {c["id"]: (AS_OF.year - d.year) * 12 + AS_OF.month - d.month - (AS_OF.day < d.day)
+              for c, d in zip(case["kandidater"], since) if d is not None}
+    assert sorted(found) == sorted(cid for cid, n in months.items() if n >= 2)
 
 
 def test_a_scenario_expects_exactly_the_notes(folder, tmp_path):
