@@ -39,6 +39,12 @@ def _header(listing: RulesListing) -> list[str]:
     return lines
 
 
+def _rule_lines(rule, when: str = "Når ") -> list[str]:
+    """A check, vilkår, note or tier: its name and id, when it applies (a tier without: everyone else), its basis."""
+    return [f"  {rule.name} [{rule.id}]", f"    {when}{rule.condition}." if rule.condition else "    Alle andre.",
+            f"    Grunnlag: {rule.basis}"]
+
+
 def format_policy(listing: RulesListing) -> str:
     lines = _header(listing) + ["", "PRIORITERINGSNØKKEL"]
     for c in listing.criteria:
@@ -47,23 +53,17 @@ def format_policy(listing: RulesListing) -> str:
                   f"    Grunnlag: {c.basis}"]
     lines += ["", "EGNETHET (kandidaten kan ikke tildeles boligen når ...)"]
     for k in listing.suitability_checks:
-        lines += [f"  {k.name} [{k.id}]", f"    Når {k.condition}.", f"    Grunnlag: {k.basis}"]
+        lines += _rule_lines(k)
     lines += ["", "SAMMENSETNING AV BEBOERGRUPPEN"]
     for r in listing.composition_rules:
         lines += [f"  {r.name} [{r.id}]: {r.outcome_text}", f"    Når {r.condition}.", f"    Grunnlag: {r.basis}"]
-    if listing.eligibility_conditions:
-        lines += ["", "VILKÅR (for å stå på ventelisten må ...)"]
-        for c in listing.eligibility_conditions:
-            lines += [f"  {c.name} [{c.id}]", f"    {c.condition}.", f"    Grunnlag: {c.basis}"]
-    if listing.notes:
-        lines += ["", "MERKNADER TIL SAKSBEHANDLEREN"]
-        for n in listing.notes:
-            lines += [f"  {n.name} [{n.id}]", f"    Når {n.condition}.", f"    Grunnlag: {n.basis}"]
-    if listing.tiers:
-        lines += ["", "TRINN (et høyere trinn går foran uansett poeng)"]
-        for t in listing.tiers:
-            lines += [f"  {t.name} [{t.id}]", f"    Når {t.condition}." if t.condition else "    Alle andre.",
-                      f"    Grunnlag: {t.basis}"]
+    for title, rules, when in (("VILKÅR (for å stå på ventelisten må ...)", listing.eligibility_conditions, ""),
+                               ("MERKNADER TIL SAKSBEHANDLEREN", listing.notes, "Når "),
+                               ("TRINN (et høyere trinn går foran uansett poeng)", listing.tiers, "Når ")):
+        if rules:
+            lines += ["", title]
+            for rule in rules:
+                lines += _rule_lines(rule, when)
     if listing.decision_points:
         lines += ["", "VEDTAKETS INNHOLD (det første som passer)"]
         for p in listing.decision_points:
