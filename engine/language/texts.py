@@ -99,16 +99,37 @@ class Template:
     whitespace (values may contain whitespace too, so tidying stays last).
     """
 
+    MEMO_SIZE = 4096  # filled-in texts kept per template; emptied when full, so memory stays bounded
+
     def __init__(self, template: str, vocabulary):
         parts = PLACEHOLDER.split(template)  # literal, placeholder, literal, placeholder, ..., literal
         self.first = parts[0]
         self.slots = [(slot, vocabulary.get(slot.field), literal)
                       for slot, literal in zip(map(Placeholder, parts[1::2]), parts[2::2])]
         self.constant = None if self.slots else " ".join(template.split())
+        self._fields = tuple(slot.field for slot, _, _ in self.slots)
+        self._memo: dict[tuple, str] = {}
 
     def render(self, values: dict, extras: dict | None = None) -> str:
+        """The text for these values. Many candidates share the values a template shows (the
+        same bedroom count, the same checklist answer), so a text once filled in is kept, keyed
+        by the shown values and their types (True and 1 read differently: «ja», «1»)."""
         if self.constant is not None:
             return self.constant
+        shown = [extras[f] if extras and f in extras else values.get(f) for f in self._fields]
+        try:
+            key = (extras is not None, *shown, *map(type, shown))
+            return self._memo[key]
+        except KeyError:
+            text = self._fill(values, extras)
+            if len(self._memo) >= self.MEMO_SIZE:
+                self._memo.clear()
+            self._memo[key] = text
+            return text
+        except TypeError:  # a list (a multiple choice) cannot be a key: filled in each time
+            return self._fill(values, extras)
+
+    def _fill(self, values: dict, extras: dict | None) -> str:
         out = [self.first]
         for slot, field, literal in self.slots:
             if extras and slot.field in extras:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from engine import RulesError, load_rules
-from engine.language.texts import Template, placeholders
+from engine.language.texts import Template, format_number, placeholders
 
 # A number followed by a plural form: wrong after 1 («1 hele måneder», «1 beboere»).
 PLURAL_AFTER_ONE = re.compile(r"(?<![\d,])1 (hele|måneder|beboere|sårbare)\b")
@@ -71,3 +71,26 @@ def test_forms_belong_after_a_number_only(refused):
     assert refused("{kandidat.soknad_mottatt}", "{kandidat.soknad_mottatt|dag|dager}") == [
         "'{kandidat.soknad_mottatt|dag|dager}': entall og flertall passer bare etter et tall, "
         "og 'kandidat.soknad_mottatt' er ikke et tall (type dato)"]
+
+
+def test_a_text_filled_in_once_is_the_same_as_filled_in_afresh_whatever_the_values_since(rulebook):
+    """Filled-in texts are kept per template (many candidates share the shown values); a kept text must
+    never stand for other values: True and 1 are equal in Python but read «ja» and «1»."""
+    kept = Template("verdi {x|gang|ganger}, dato {kandidat.fodselsdato}", rulebook.vocabulary)
+    values = [1, True, 1.0, 0, False, None, 2, [1, 2], "1", 1.5]
+    dates = ["1950-01-02", None]
+    for round_ in range(2):  # the second round reads what the first kept
+        for x in values:
+            for day in dates:
+                fresh = Template("verdi {x|gang|ganger}, dato {kandidat.fodselsdato}", rulebook.vocabulary)
+                row = {"x": x, "kandidat.fodselsdato": day}
+                assert kept.render(row) == fresh.render(row)
+                assert kept.render({}, {"x": x}) == fresh.render({}, {"x": x})
+    assert kept.render({"x": True}) != kept.render({"x": 1})
+
+
+def test_the_kept_texts_stay_bounded(rulebook):
+    template = Template("{x}", rulebook.vocabulary)
+    for i in range(3 * Template.MEMO_SIZE):
+        assert template.render({"x": i}) == format_number(i)
+    assert len(template._memo) <= Template.MEMO_SIZE
