@@ -21,7 +21,7 @@ from engine.evaluation.scoring import Scoring, criterion_points
 from engine.language.case import CaseModels, case_hash, validate_case
 from engine.language.conditions import AllOf, Comparison, describe
 from engine.evaluation.durable_adapter import DurableRules
-from engine.evaluation.result import (Difference, Finding, RankingResult, RankingSummary, RulesVersion, ScoreItem,
+from engine.evaluation.result import (Difference, Finding, Peers, RankingResult, RankingSummary, RulesVersion, ScoreItem,
                                       UnmetCriterion)
 from engine.language.rules import PerUnitPoints, Rulebook
 from engine.language.texts import Template
@@ -571,8 +571,7 @@ class CompiledRules:
         first = 0  # first index whose score is within the margin above eligible[i]
         last = 0   # one past the last index within the margin below eligible[i]
         ends = []
-        ids = [r["id"] for r in eligible]
-        spans: dict[tuple[int, int], list[str]] = {}  # a window's ids, sliced once for all who share it
+        ids = tuple(r["id"] for r in eligible)
         for i, r in enumerate(eligible):
             while scores[first] - scores[i] > margin:
                 first += 1
@@ -580,12 +579,9 @@ class CompiledRules:
             while last < n and scores[i] - scores[last] <= margin:
                 last += 1
             ends.append(last)
-            span = spans.get((first, last))
-            if span is None:
-                span = spans[(first, last)] = ids[first:last]
-            # everyone in the window but the candidate itself (first <= i < last), copied in C: with
-            # many equal scores the windows are long, and a comprehension per candidate was most of the ranking
-            r["equal_standing_with"] = span[:i - first] + span[i - first + 1:]
+            # everyone in the window but the candidate itself, as a view of the shared ids: with many
+            # equal scores the windows are long, and copying them was most of the ranking
+            r["equal_standing_with"] = Peers(ids, first, i, last)
         groups: list[list[str]] = []
         covered_until = 0  # windows ending no later than an earlier window's end are contained in it
         for i, end in enumerate(ends):

@@ -6,9 +6,74 @@ Field names are English (it is an API); every text a person reads is bokmål.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, Optional, Union
+import itertools
+from collections.abc import Sequence
+from typing import Any, Literal, Optional, Union
 
-from pydantic import BaseModel, Field, model_serializer
+from pydantic import BaseModel, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, model_serializer
+from pydantic_core import core_schema
+
+
+class Peers(Sequence):
+    """The ids of the candidates of equal standing with one candidate (likeverdige): a window of the
+    ranking without the candidate itself, read from one tuple of ids shared by the whole ranking.
+
+    Candidates of equal standing are those ranked next to each other within the margin, so a
+    candidate's peers are always a run of the ranking. Written out as lists, 5,000 candidates of
+    one score would hold 5,000 lists of 4,999 ids (25 million strings, most of the ranking's
+    time); as windows they hold 5,000 small objects, and a list is made only when one is read
+    out (JSON, `list(...)`). It reads, compares and serializes as the list of ids it stands for.
+    """
+
+    __slots__ = ("_ids", "_first", "_own", "_end")
+
+    def __init__(self, ids: tuple[str, ...], first: int, own: int, end: int):
+        self._ids, self._first, self._own, self._end = ids, first, own, end
+
+    def __len__(self) -> int:
+        return self._end - self._first - 1
+
+    def __iter__(self):
+        ids = self._ids
+        return itertools.chain(itertools.islice(ids, self._first, self._own),
+                               itertools.islice(ids, self._own + 1, self._end))
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return list(self)[index]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        index += self._first
+        return self._ids[index + 1 if index >= self._own else index]
+
+    def __contains__(self, value) -> bool:
+        return value != self._ids[self._own] and value in self._ids[self._first:self._end]
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (Peers, list, tuple)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # like the list it stands for
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        """Taken as it is when the engine made it; a list of ids (a stored ranking read back) is
+        validated as one. Serialized as the list, so the JSON and the schema are a plain array."""
+        ids = core_schema.list_schema(core_schema.str_schema())
+        return core_schema.union_schema(
+            [core_schema.is_instance_schema(cls), ids],
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                list, return_schema=ids, when_used="always"))
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> dict:
+        return {"type": "array", "items": {"type": "string"}}
 
 
 class RulesVersion(BaseModel):
@@ -162,7 +227,7 @@ class CandidateResult(BaseModel):
                                               "ventelisten (se unmet_conditions): et avslag på søknaden.")
     unmet_conditions: list[Finding] = Field(default_factory=list, description="Vilkårene som ikke er oppfylt.")
     needs_consultation: bool
-    equal_standing_with: list[str] = Field(default_factory=list, description="Likeverdige kandidater.")
+    equal_standing_with: Peers = Field(default_factory=list, description="Likeverdige kandidater.")
     score_items: list[ScoreItem]
     unmet_criteria: list[UnmetCriterion]
     blocks: list[Finding]
