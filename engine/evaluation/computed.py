@@ -10,7 +10,7 @@ rules/README.md lists them for policy staff. The order is fixed by what depends 
    durations from the candidate's own dates to or from it, and between two of them;
    the records of the candidate's lists with their own durations (engine/evaluation/records.py);
 2. the counts over residents and the aggregates over records (CompiledRules._add_counts_many,
-   one durable_rules match per scope): `antall`, `nyeste`, `soverom`;
+   one durable_rules match per scope): `antall`, `nyeste`, `soverom`, `sammenhengende`;
 3. `after_counts`: durations from a date found among records (`maneder_siden: beregnet.siste_avslag`),
    then tables and formulas, in an order where everything a formula reads comes before it
    (a cycle is refused when the rules are checked, rules.py).
@@ -55,7 +55,7 @@ class ComputedValues:
         self.first_dates = [(f"{DERIVED}.{name}", d.forste_dato_av) for name, d in model.beregnet.items()
                             if d.forste_dato_av is not None]
         found_later = {f"{DERIVED}.{name}" for name, d in model.beregnet.items()
-                       if d.nyeste is not None or d.forste_dato_av is not None}
+                       if d.nyeste is not None or d.sammenhengende is not None or d.forste_dato_av is not None}
         durations = [(f"{DERIVED}.{name}", d.kind, d.date_field)
                      for name, d in model.beregnet.items() if d.kind in DURATIONS]
         spans = [(f"{DERIVED}.{name}", d.kind, getattr(d, d.kind).fra, getattr(d, d.kind).til)

@@ -14,14 +14,18 @@ before (`ledig_bolig.<liste>` with `fra_vedtak`, filled by the service):
 - `sum`: the sum of a number field over the records that meet `hvor` (a matching record
   without the value leaves the sum without one, as a formula with a missing input);
 - `soverom`: the bedroom need (soverombehov), the fewest rooms such that each room holds
-  one member or two members whom one sharing rule (`deler`) lets share.
+  one member or two members whom one sharing rule (`deler`) lets share;
+- `sammenhengende`: the first day of the unbroken run of periods (records with a start and
+  an end date) that meet `hvor` and reach the assessment date: "lived in the borough
+  continuously since".
 
 Each record is a fact of the scope named by its list (`husstand.fodt`, `husstand.alder`),
 like residents are facts of scope `beboer`; every condition (`hvor`, and `begge` of a
 sharing rule) is a rule of that scope matched by durable_rules (`#antall:<navn>`,
-`#nyeste:<navn>`, `#sum:<navn>`, `#deler:<navn>:<i>`). Python only adds up what matched: a
-count, a maximum, a sum, and the pairing of the bedroom need (a maximum matching over the pairs the
-rules allow), which needs no condition of its own.
+`#nyeste:<navn>`, `#sum:<navn>`, `#deler:<navn>:<i>`, `#sammenhengende:<navn>`). Python only
+adds up what matched: a count, a maximum, a sum, the pairing of the bedroom need (a maximum
+matching over the pairs the rules allow) and the joining of periods into runs, which need no
+condition of their own.
 
 A list the case does not give is "ikke oppgitt": every aggregate over it has no value,
 so a comparison with it is false, as for any missing field. An empty list is given:
@@ -45,6 +49,7 @@ COUNT_PREFIX = "#antall:"  # counts over residents and over records alike (a com
 LATEST_PREFIX = "#nyeste:"
 SUM_PREFIX = "#sum:"
 SHARE_PREFIX = "#deler:"
+RUN_PREFIX = "#sammenhengende:"
 ROOM_PREFIX = "#soverom:"  # who needs a room at all (`hvor` of a bedroom need)
 
 
@@ -82,7 +87,7 @@ class Records:
             spans = [(f"{name}.{d}", how.kind, getattr(how, how.kind).fra, getattr(how, how.kind).til)
                      for d, how in derived.items() if how.kind in BETWEEN]
             self.lists[name] = (durations, spans)
-        self.counts, self.latest, self.sums, self.bedrooms = [], [], [], []
+        self.counts, self.latest, self.sums, self.bedrooms, self.runs = [], [], [], [], []
         self._rules: dict[str, tuple[str, Any]] = {}
         for name, d in vocabulary.model.beregnet.items():
             path = f"{DERIVED}.{name}"
@@ -110,7 +115,14 @@ class Records:
                 if counted:
                     self._rules[counted] = (d.soverom.over_list, d.soverom.hvor)
                 self.bedrooms.append((path, d.soverom.over_list, counted, sharing))
-        self.used = sorted({entry[1] for entry in (*self.counts, *self.latest, *self.sums, *self.bedrooms)})
+            elif d.sammenhengende is not None and d.sammenhengende.over_list in self.lists:
+                run = d.sammenhengende
+                rule = RUN_PREFIX + name if run.hvor is not None else None
+                if rule:
+                    self._rules[rule] = (run.over_list, run.hvor)
+                self.runs.append((path, run.over_list, rule, run.fra, run.til, run.opphold_dager))
+        self.used = sorted({entry[1] for entry in (*self.counts, *self.latest, *self.sums, *self.bedrooms,
+                                                   *self.runs)})
         # The fields of the home or the candidate a record is compared with ({felt: tildelinger.delomrade,
         # er: {felt: ledig_bolig.delomrade}}): copied into each record, so durable_rules compares two keys
         # of one fact. rules check allows only fields of the case itself (conditions.outer_field_problem).
@@ -210,7 +222,41 @@ class Records:
             if over == name:
                 members = [(record, fired) for record, fired in records if counted is None or counted in fired]
                 out[path] = fewest_rooms(len(members), _may_share(members, sharing))
+        for path, over, rule, start, end, gap in self.runs:
+            if over != name:
+                continue
+            periods = [(record.get(start), record.get(end)) for record, fired in records
+                       if rule is None or rule in fired]
+            if all(first is not None for first, _ in periods):  # a matching period without a start: no value
+                found = continuous_since(periods, day, gap)
+                if found is not None:
+                    out[path] = found
         return out
+
+
+def continuous_since(periods: list[tuple[str, str | None]], day: str, gap_days: int = 0) -> str | None:
+    """The first day (ISO) of the run of periods that reaches `day`, or None when none does.
+
+    Periods are (first day, last day or None while it lasts), ISO dates, in any order. Sorted
+    by their first day, a period joins the run before it when it begins at most `gap_days`
+    after the day after the run's last day; a run with an open period never ends. Runs are
+    then disjoint and ordered, so only the last can reach `day`. A period beginning after
+    `day` did not exist on it; one ending before it began is no time at all.
+    """
+    spans = sorted(((dt.date.fromisoformat(first), None if last is None else dt.date.fromisoformat(last))
+                    for first, last in periods if first <= day and (last is None or last >= first)),
+                   key=lambda span: span[0])
+    allowed = dt.timedelta(days=gap_days + 1)
+    run_first = run_last = None
+    for first, last in spans:
+        if run_first is not None and (run_last is None or first <= run_last + allowed):
+            if run_last is not None:
+                run_last = None if last is None else max(run_last, last)
+            continue
+        run_first, run_last = first, last
+    if run_first is None or (run_last is not None and run_last.isoformat() < day):
+        return None
+    return run_first.isoformat()
 
 
 def _may_share(records: list[tuple[dict, set]], sharing: list[tuple[str | None, tuple[str, ...], Any]]):

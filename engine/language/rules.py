@@ -897,6 +897,25 @@ def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
                 if over.hvor is not None:
                     for at, msg in cond_lang.check(over.hvor, vocab, loc + (kind, "hvor"), scope):
                         problems.append(doc.problem(at, msg))
+        elif kind == "sammenhengende":
+            run = derived.sammenhengende
+            scope = _known_list(run.blant, vocab, doc, loc + (kind, "blant"), problems)
+            if scope is not None:
+                for end in ("fra", "til"):
+                    path = getattr(run, end)
+                    f = vocab.get(path)
+                    if f is None or vocab.scope_of(path) != scope or f.type != "dato":
+                        problems.append(doc.problem(loc + (kind, end), (
+                            f"'{path}' er ikke et datofelt i listen '{run.blant}'"
+                            f"{vocab.suggest(path) if f is None else ''}; datofeltene i listen: "
+                            f"{', '.join(_list_fields(vocab, scope, 'dato')) or 'ingen'}")))
+                if run.fra == run.til:
+                    problems.append(doc.problem(loc + (kind, "til"), (
+                        f"'fra' og 'til' er begge '{run.fra}'; en periode trenger et felt for første og ett "
+                        "for siste dag")))
+                if run.hvor is not None:
+                    for at, msg in cond_lang.check(run.hvor, vocab, loc + (kind, "hvor"), scope):
+                        problems.append(doc.problem(at, msg))
         elif kind == "soverom":
             bedrooms = derived.soverom
             scope = _known_list(bedrooms.blant, vocab, doc, loc + ("soverom", "blant"), problems)

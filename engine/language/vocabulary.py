@@ -147,6 +147,31 @@ class SumSpec(BaseModel):
         return self.blant.partition(".")[2]
 
 
+class ContinuousSpec(BaseModel):
+    """The first day of the unbroken run of periods that reaches the assessment date (sammenhengende):
+    "has lived in the borough continuously for 2 years", from a list of addresses with from and to.
+
+    Periods that meet `hvor` are joined when the next begins at most `opphold_dager` days after
+    the day after the last ended (0: the next day, or overlapping); the run must reach the
+    assessment date (the last period has no end, or ends on or after it). A period that begins
+    after the assessment date did not exist then and is left out. A matching period without a
+    start leaves no value ("ikke oppgitt"): where it stood cannot be known.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    blant: str = Field(description="Listen, f.eks. kandidat.bosteder.")
+    fra: str = Field(description="Datofeltet periodens første dag står i, f.eks. bosteder.fra.")
+    til: str = Field(description="Datofeltet periodens siste dag står i; tomt når perioden ikke er slutt, "
+                                 "f.eks. bosteder.til.")
+    hvor: Optional["Condition"] = Field(None, description="Bare perioder der betingelsen holder (uten: alle).")
+    opphold_dager: StrictInt = Field(0, ge=0, le=3660, description="Så mange dager uten en periode bryter ikke "
+                                                                   "rekken (0: perioden må begynne dagen etter).")
+
+    @property
+    def over_list(self) -> str:
+        return self.blant.partition(".")[2]
+
+
 class PairDifference(BaseModel):
     """How far apart two members may be to share (forskjell): "an age gap under 5 years".
 
@@ -282,6 +307,9 @@ class DerivedSpec(BaseModel):
     soverom: Optional[BedroomSpec] = Field(None, description="Soverom husstanden trenger etter delingsregler.")
     sum: Optional[SumSpec] = Field(None, description="Summen av et tallfelt over postene i en liste som oppfyller "
                                                      "en betingelse (f.eks. inntekten til medlemmer under 20 år).")
+    sammenhengende: Optional[ContinuousSpec] = Field(
+        None, description="Første dag i den sammenhengende rekken av perioder i en liste som når "
+                          "vurderingsdatoen, f.eks. bosatt i kommunen sammenhengende siden.")
     forste_dato_av: Optional[list[str]] = Field(
         None, min_length=2, description="Den første av disse datoene som er oppgitt, f.eks. datoen søkeren gikk "
                                         "inn i styrkene, ellers datoen for bandet.")
@@ -337,6 +365,10 @@ class DerivedSpec(BaseModel):
             over = self.nyeste or self.sum
             inner = [c.felt for c, _ in conditions.walk(over.hvor)] if over.hvor is not None else []
             return list(dict.fromkeys([over.blant, over.felt, *inner]))
+        if self.sammenhengende is not None:
+            run = self.sammenhengende
+            inner = [c.felt for c, _ in conditions.walk(run.hvor)] if run.hvor is not None else []
+            return list(dict.fromkeys([run.blant, run.fra, run.til, *inner]))
         if self.soverom is not None:
             found = [self.soverom.blant]
             if self.soverom.hvor is not None:
@@ -449,7 +481,7 @@ class Vocabulary:
     def _derived(path: str, derived: DerivedSpec) -> ResolvedField:
         kind = derived.kind
         kind_type = {"formel": "tall", "tabell": "tall", "nyeste": "dato", "sum": "tall",
-                     "forste_dato_av": "dato"}.get(kind, "heltall")
+                     "forste_dato_av": "dato", "sammenhengende": "dato"}.get(kind, "heltall")
         return ResolvedField(path=path, type=kind_type, label=derived.etikett, derived=derived,
                              unit=derived.enhet or DURATIONS.get(kind) or BETWEEN.get(kind) or FIXED_UNITS.get(kind))
 
@@ -508,6 +540,7 @@ from engine.language.conditions import Condition  # noqa: E402  (mutual referenc
 
 CountSpec.model_rebuild()
 LatestSpec.model_rebuild()
+ContinuousSpec.model_rebuild()
 SharingRule.model_rebuild()
 BedroomSpec.model_rebuild()
 DerivedSpec.model_rebuild()

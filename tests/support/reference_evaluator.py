@@ -161,7 +161,7 @@ def reference_aggregates(vocabulary, candidate: dict, as_of: dt.date, case: dict
     holders = {"kandidat": candidate, "ledig_bolig": vacancy, "bolig": vacancy.get("bolig") or {},
                "botiltak": vacancy.get("botiltak") or {}}
     for name, derived in vocabulary.model.beregnet.items():
-        how = derived.antall or derived.nyeste or derived.sum or derived.soverom
+        how = derived.antall or derived.nyeste or derived.sum or derived.soverom or derived.sammenhengende
         if how is None or getattr(how, "over_list", None) is None:
             continue
         items = holders[vocabulary.list_sections[how.over_list]].get(how.over_list)
@@ -178,6 +178,12 @@ def reference_aggregates(vocabulary, candidate: dict, as_of: dt.date, case: dict
                             and (how.hvor is None or holds(how.hvor, r))), reverse=True)
             if len(dates) >= how.nummer:
                 out[path] = dates[how.nummer - 1]
+        elif derived.sammenhengende is not None:
+            periods = [(r.get(how.fra), r.get(how.til)) for r in records if how.hvor is None or holds(how.hvor, r)]
+            if all(first is not None for first, _ in periods):
+                found = reference_continuous_since(periods, as_of, how.opphold_dager)
+                if found is not None:
+                    out[path] = found
         elif derived.sum is not None:
             counted = [r.get(how.felt) for r in records if how.hvor is None or holds(how.hvor, r)]
             if all(v is not None for v in counted):  # one matching record without the value: no sum
@@ -193,6 +199,26 @@ def reference_aggregates(vocabulary, candidate: dict, as_of: dt.date, case: dict
                            for rule in rules)
             out[path] = reference_bedrooms(len(records), may_share)
     return out
+
+
+def reference_continuous_since(periods, as_of: dt.date, gap_days: int) -> str | None:
+    """`sammenhengende` day by day: from the assessment date back, as long as some period (begun by then)
+    covers a day no more than `gap_days` uncovered days before the earliest covered day reached."""
+    spans = [(dt.date.fromisoformat(first), dt.date.max if last is None else dt.date.fromisoformat(last))
+             for first, last in periods if dt.date.fromisoformat(first) <= as_of]
+
+    def covered(day: dt.date) -> bool:
+        return any(first <= day <= last for first, last in spans)
+
+    if not covered(as_of):
+        return None
+    earliest = as_of
+    while True:
+        before = [earliest - dt.timedelta(days=k) for k in range(1, gap_days + 2)]
+        found = next((day for day in before if day > dt.date.min and covered(day)), None)
+        if found is None:
+            return earliest.isoformat()
+        earliest = found
 
 
 def _near(apart, first: dict, second: dict) -> bool:
