@@ -86,10 +86,9 @@ def plan_rules(book: Rulebook) -> dict[str, tuple[str, Any]]:
     return {PLAN_PREFIX + plan.id: (HOME_SCOPE, plan.gjelder) for plan in book.plans}
 
 
-def reads_score(condition) -> bool:
-    """Whether a condition reads the candidate's total points (resultat.poeng)."""
-    return condition is not None and any(c.felt == SCORE_FIELD or c.other == SCORE_FIELD
-                                         for c, _ in cond_walk(condition))
+def reads_score(condition, field: str = SCORE_FIELD) -> bool:
+    """Whether a condition reads the candidate's total points (resultat.poeng), or another field of the result."""
+    return condition is not None and any(c.felt == field or c.other == field for c, _ in cond_walk(condition))
 
 
 def plan_score_rules(plan: LocalPlan) -> dict[str, tuple[str, Any]]:

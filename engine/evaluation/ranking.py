@@ -25,7 +25,7 @@ from engine.evaluation.result import (Difference, Finding, Peers, RankingResult,
                                       UnmetCriterion)
 from engine.language.rules import PerUnitPoints, Rulebook
 from engine.language.texts import Template
-from engine.language.vocabulary import SCORE_FIELD
+from engine.language.vocabulary import OUTCOME_FIELD, SCORE_FIELD
 from engine.language.yaml_source import SourceDocument
 
 
@@ -69,9 +69,26 @@ def rule_conditions(book: Rulebook) -> dict[str, tuple[str, Any]]:
     rules.update(plan_rules(book))  # local plans: which homes they are for (scope ledig_bolig)
     for point in book.ranking.vedtak:  # the decision's content: the first option that holds
         for option in point.innhold:
-            if option.betingelse is not None:
+            if option.betingelse is not None and not reads_score(option.betingelse, OUTCOME_FIELD):
                 rules[decision_rule(point, option)] = ("kandidat", option.betingelse)
     return rules
+
+
+def outcome_rules(book: Rulebook) -> dict[str, tuple[str, Any]]:
+    """The options of the decision's content that read the candidate's outcome (resultat.utfall): matched
+    in a last pass, once the candidates are ordered and it is known who is presented."""
+    return {decision_rule(point, option): ("kandidat", option.betingelse) for point in book.ranking.vedtak
+            for option in point.innhold if reads_score(option.betingelse, OUTCOME_FIELD)}
+
+
+def outcome_of(result: dict, presented: set[str]) -> str:
+    """A candidate's outcome of the ranking (utfall): presented, can be allocated but not presented,
+    cannot be allocated, or does not qualify at all."""
+    if not result["qualifies"]:
+        return "oppfyller_ikke_vilkarene"
+    if not result["eligible"]:
+        return "kan_ikke_tildeles"
+    return "presenteres" if result["id"] in presented else "ikke_presentert"
 
 
 DECISION_PREFIX = "#vedtak:"  # cannot clash with a policy rule id (ids are [a-z0-9_])
@@ -107,6 +124,8 @@ class CompiledRules:
         self.evaluator = evaluator_factory(rule_conditions(book), values_of)
         after = score_rules(book)  # rules over resultat.poeng: a second match, after the points
         self.after_points = evaluator_factory(after, values_of) if after else None
+        last = outcome_rules(book)  # the decision's content over resultat.utfall: a last match, after the order
+        self.after_order = evaluator_factory(last, values_of) if last else None
         # Local plans (lokale_planer): the regime in force per vacancy, each plan's own rules compiled apart.
         self.plans = Plans(book, self.computed, lambda rules: evaluator_factory(rules, values_of), criterion_condition)
         self.periods = Periods(book)  # rules with gjelder_fra / gjelder_til
@@ -118,6 +137,10 @@ class CompiledRules:
         self._decision = [(point, [(option, decision_rule(point, option) if option.betingelse is not None else None,
                                     Template(option.tekst, vocab)) for option in point.innhold])
                           for point in book.ranking.vedtak]
+        texts = book.ranking.tekster  # each outcome in the bundle's own words
+        self._outcome_words = {"presenteres": texts.presenteres, "ikke_presentert": texts.ikke_presentert,
+                               "kan_ikke_tildeles": texts.kan_ikke_tildeles,
+                               "oppfyller_ikke_vilkarene": texts.oppfyller_ikke_vilkarene}
         # id(tier) -> the tier's own tie-break order in words, for the tiers (the bundle's and plans') that have one
         self._tier_words = {id(tier): self.tie_break_words(tier.ved_likt_poeng)
                             for regime in self.plans.regimes.values() for _, tier, _, _ in regime.tiers
@@ -200,6 +223,11 @@ class CompiledRules:
         present = []
         if top is not None:
             present = groups[0] if groups and groups[0][0] == top["id"] else [top["id"]]
+        presented = set(present)
+        words = self._outcome_words
+        for result in ordered:
+            result["outcome"] = outcome = outcome_of(result, presented)
+            result["outcome_text"] = words[outcome]
         notes = {}
         if book.notes:
             notes = {values["kandidat.id"]: found for values, matched in zip(candidates, fired)
@@ -207,6 +235,8 @@ class CompiledRules:
         content = {}
         if self._decision:
             matched_by_id = {values["kandidat.id"]: (values, matched) for values, matched in zip(candidates, fired)}
+            if self.after_order is not None:
+                self._match_outcomes(ordered, matched_by_id)
             content = {r["id"]: self._decision_content(*matched_by_id[r["id"]]) for r in ordered if r["eligible"]}
         return RankingResult.model_validate({
             "vacancy_id": case["ledig_bolig"]["id"],
@@ -223,6 +253,21 @@ class CompiledRules:
             "notes": notes,
             "appeal": self._appeal,
         })
+
+    def _match_outcomes(self, ordered: list[dict], matched_by_id: dict[str, tuple[dict, set]]) -> None:
+        """The decision options over resultat.utfall, for the candidates who can be allocated: their
+        outcome written into their values (for the options' texts) and matched by durable_rules."""
+        eligible = [r for r in ordered if r["eligible"]]
+        facts = []
+        for result in eligible:
+            values, _ = matched_by_id[result["id"]]
+            values[OUTCOME_FIELD] = result["outcome"]
+            facts.append(values)
+        more = self.periods.apply(facts, self.after_order.match("kandidat", facts))
+        for result, extra in zip(eligible, more):
+            if extra:
+                values, matched = matched_by_id[result["id"]]
+                matched_by_id[result["id"]] = (values, matched | extra)
 
     def _note(self, note, values: dict, shared: "_Shared") -> Finding:
         return shared.finding(note.id, "merknad", note.navn, self._texts[note.id].render(values), note.hjemmel)
@@ -272,6 +317,11 @@ class CompiledRules:
         present = []
         if top is not None:
             present = groups[0] if groups and groups[0][0] == top["id"] else [top["id"]]
+        presented = set(present)
+        words = self._outcome_words
+        for result in ordered:
+            result["outcome"] = outcome = outcome_of(result, presented)
+            result["outcome_text"] = words[outcome]
         for result in ordered:
             result.pop("equal_standing_with", None)
         return RankingSummary.model_validate({

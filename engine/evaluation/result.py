@@ -228,6 +228,11 @@ class CandidateResult(BaseModel):
     unmet_conditions: list[Finding] = Field(default_factory=list, description="Vilkårene som ikke er oppfylt.")
     needs_consultation: bool
     equal_standing_with: Peers = Field(default_factory=list, description="Likeverdige kandidater.")
+    outcome: Optional[Literal["presenteres", "ikke_presentert", "kan_ikke_tildeles", "oppfyller_ikke_vilkarene"]] = Field(
+        None, description="Utfallet av rangeringen for kandidaten: legges fram, kan tildeles men legges ikke fram, "
+                          "kan ikke tildeles, oppfyller ikke vilkårene.")
+    outcome_text: Optional[str] = Field(None, description="Utfallet med regelverkets egne ord (tekster i "
+                                                          "rangering.yaml).")
     score_items: list[ScoreItem]
     unmet_criteria: list[UnmetCriterion]
     blocks: list[Finding]

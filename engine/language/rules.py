@@ -36,7 +36,8 @@ from engine.errors import Problem, RulesError
 from engine.language.texts import placeholders
 from engine.language.validation_messages import problems_from
 from engine.language import formulas
-from engine.language.vocabulary import (BETWEEN, DECISION_DATE, DERIVED, LIST_SECTIONS, PARAMETER, SCORE_FIELD,
+from engine.language.vocabulary import (BETWEEN, DECISION_DATE, DERIVED, LIST_SECTIONS, OUTCOME_FIELD,
+                                        OUTCOME_ONLY_IN_DECISIONS, PARAMETER, SCORE_FIELD,
                                         SCORE_ONLY_IN_TIERS, SECTIONS, Vocabulary, VocabularyFile)
 from engine.language.yaml_source import SourceDocument, YamlSyntaxError, read_yaml_file, shown_path
 
@@ -273,6 +274,11 @@ class FixedTexts(BaseModel):
     ingen_kan_tildeles: str = Field("Ingen av kandidatene kan tildeles boligen.", min_length=1, max_length=200)
     kan_tildeles: str = Field("kan tildeles", min_length=1, max_length=80)
     kan_ikke_tildeles: str = Field("KAN IKKE TILDELES", min_length=1, max_length=80)
+    ikke_presentert: str = Field("kan tildeles, legges ikke fram", min_length=1, max_length=200,
+                                 description="Utfallet for en kandidat som kan tildeles, men ikke legges fram "
+                                             "(f.eks. «settes på venteliste»).")
+    oppfyller_ikke_vilkarene: str = Field("OPPFYLLER IKKE VILKÅRENE", min_length=1, max_length=80,
+                                          description="Utfallet for en kandidat som ikke oppfyller vilkårene.")
     krever_drofting: str = Field("krever drøftingsmøte", min_length=1, max_length=80)
 
 
@@ -671,10 +677,12 @@ SCORE_READERS = {"rangering.yaml": {("trinn", "betingelse"), ("trinn", "begrunne
 PLAN_SCORE_READERS = {("trinn", "betingelse"), ("trinn", "begrunnelse"),  # a local plan's own tiers and checks
                       ("kontroller", "betingelse"), ("kontroller", "begrunnelse")}
 SCORE_MENTION = re.compile(r"(?<![\w.])" + re.escape(SCORE_FIELD) + r"(?![\w])")
+OUTCOME_MENTION = re.compile(r"(?<![\w.])" + re.escape(OUTCOME_FIELD) + r"(?![\w])")
 
 
 def _score_only_in_tiers(docs: dict[str, SourceDocument]) -> list[Problem]:
-    """`resultat.poeng` read anywhere but the bundle's tiers, vilkår and checks (SCORE_READERS) is refused.
+    """`resultat.poeng` read anywhere but the bundle's tiers, vilkår and checks (SCORE_READERS) is refused,
+    and `resultat.utfall` anywhere but the options of the decision's content (vedtak).
 
     Read from the files as written, not from the models, so that no place it could stand is
     missed (a formula, a tie-break, a local plan, a count's `hvor`, a text), now or when the
@@ -692,6 +700,11 @@ def _score_only_in_tiers(docs: dict[str, SourceDocument]) -> list[Problem]:
         elif isinstance(node, list):
             for i, value in enumerate(node):
                 visit(name, doc, value, loc + (i,))
+        elif isinstance(node, str) and OUTCOME_MENTION.search(node):
+            if not (name == "rangering.yaml" and len(loc) >= 5 and loc[0] == "vedtak" and loc[2] == "innhold"
+                    and loc[4] in ("betingelse", "tekst")):
+                problems.append(doc.problem(loc, f"'{OUTCOME_FIELD}' kan ikke brukes her: {OUTCOME_ONLY_IN_DECISIONS}",
+                                            _rule_id_lookup(doc)(loc)))
         elif isinstance(node, str) and SCORE_MENTION.search(node):
             allowed = len(loc) >= 3 and (loc[0], loc[2]) in SCORE_READERS.get(name, ()) or (
                 name == "rangering.yaml" and len(loc) >= 5 and loc[0] == "lokale_planer"

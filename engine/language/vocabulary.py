@@ -36,6 +36,15 @@ SCORE_ONLY_IN_TIERS = ("kandidatens samlede poeng kan bare leses av regler som i
                        "egnethet.yaml (betingelse, krav og begrunnelse); de vurderes etter at poengene er lagt "
                        "sammen. Et kriterium, en sammensetningsregel, en beregnet verdi, ved_likt_poeng eller en "
                        "plans gjelder og faller_bort kan ikke lese summen den selv er med på")
+# What the ranking gave a candidate (utfall): known only once the candidates are ordered, so only the
+# options of the decision's content (vedtak in rangering.yaml) may read it, matched after the order.
+OUTCOME_FIELD = "resultat.utfall"
+OUTCOMES = {"presenteres": "legges fram (den beste og de likeverdige med den)",
+            "ikke_presentert": "kan tildeles, men legges ikke fram",
+            "kan_ikke_tildeles": "kan ikke tildeles boligen",
+            "oppfyller_ikke_vilkarene": "oppfyller ikke vilkårene"}
+OUTCOME_ONLY_IN_DECISIONS = ("kandidatens utfall av rangeringen kan bare leses av vedtakets innhold (betingelse og "
+                             "tekst under vedtak i rangering.yaml): det er kjent først når kandidatene er rangert")
 # The counts over residents; any other `blant` names a list of the candidate (`kandidat.husstand`).
 RESIDENT_COUNTS = ("beboere", "beboere_etter_innflytting")
 
@@ -476,6 +485,8 @@ class Vocabulary:
                 path=f"{PARAMETER}.{name}", type="heltall" if whole else "tall", label=parameter.etikett,
                 parameter=parameter, unit=parameter.enhet)
         self.fields[SCORE_FIELD] = ResolvedField(path=SCORE_FIELD, type="heltall", label="samlede poeng")
+        self.fields[OUTCOME_FIELD] = ResolvedField(path=OUTCOME_FIELD, type="valg", label="utfallet av rangeringen",
+                                                   values=dict(OUTCOMES))
 
     @staticmethod
     def _derived(path: str, derived: DerivedSpec) -> ResolvedField:

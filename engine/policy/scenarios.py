@@ -114,6 +114,11 @@ class Expectations(BaseModel):
         None, description="Vedtakets innhold kandidaten skal få, per vedtakspunkt: verdien (koden) til innholdet, "
                           "eller tomt når punktet ikke har noe innhold for kandidaten (f.eks. fordi hen ikke kan "
                           "tildeles boligen).")
+    utfall: Optional[dict[CandidateId, Literal["presenteres", "ikke_presentert", "kan_ikke_tildeles",
+                                               "oppfyller_ikke_vilkarene"]]] = Field(
+        None, description="Utfallet av rangeringen for kandidaten: presenteres (legges fram), ikke_presentert (kan "
+                          "tildeles, men legges ikke fram, f.eks. venteliste), kan_ikke_tildeles eller "
+                          "oppfyller_ikke_vilkarene.")
     planer: Optional[dict[RuleId, Literal["gjelder", "faller_bort", "ikke_vurdert", "ikke_for_boligen"]]] = Field(
         None, description="Hva som skal skje med hver lokal plan som står her: gjelder (planen brukes), "
                           "faller_bort (gjelder boligen, men faller bort ut fra kandidatene), ikke_vurdert (en plan "
@@ -446,7 +451,7 @@ def _check_references(expected: Expectations, result: RankingResult, book: Ruleb
         for i, cid in enumerate(group):
             candidate(("likeverdige", g, i), cid)
     for key in ("blokkert", "drofting", "poeng", "forklaringer", "ikke_oppfylt", "ikke_kvalifisert", "trinn",
-                "vedtak", "merknader"):
+                "vedtak", "merknader", "utfall"):
         for cid in getattr(expected, key) or {}:
             candidate((key, cid), cid)
     points = {p.id: [o.verdi for o in p.innhold] for p in book.ranking.vedtak}
@@ -562,6 +567,11 @@ def compare(expected: Expectations, result: RankingResult) -> list[str]:
         actual = [f.rule_id for f in result.notes.get(cid, [])]
         if set(actual) != set(rules):
             failures.append(f"{cid}: forventet merknadene {_words(rules)}, men fikk {_words(actual)}")
+
+    for cid, wanted in (expected.utfall or {}).items():
+        if by_id[cid].outcome != wanted:
+            failures.append(f"{cid}: forventet utfallet {wanted}, men fikk {by_id[cid].outcome} "
+                            f"(«{by_id[cid].outcome_text}»)")
 
     for cid, wanted in (expected.vedtak or {}).items():
         given = {item.id: item for item in result.decision_content.get(cid, [])}

@@ -106,6 +106,8 @@ def format_ranking(result: RankingResult, words: FixedTexts | None = None, point
         if c.eligible and c.needs_consultation:
             status += f", {words.krever_drofting}"
         lines.append(f"{c.rank}. {_who(c)}: {_standing(c.tier.name if c.tier else None, c.score, points, status)}")
+        if c.outcome_text and c.outcome != "kan_ikke_tildeles":  # «kan ikke tildeles» is the status already
+            lines.append(f"   Utfall: {c.outcome_text}")
         if c.tier:
             lines.append(f"   Trinn: {c.tier.name}, fordi {c.tier.text}")
             lines.append(f"          Grunnlag: {c.tier.basis}")
