@@ -223,11 +223,7 @@ class CompiledRules:
         present = []
         if top is not None:
             present = groups[0] if groups and groups[0][0] == top["id"] else [top["id"]]
-        presented = set(present)
-        words = self._outcome_words
-        for result in ordered:
-            result["outcome"] = outcome = outcome_of(result, presented)
-            result["outcome_text"] = words[outcome]
+        self._set_outcomes(ordered, present, self._outcome_words)
         notes = {}
         if book.notes:
             notes = {values["kandidat.id"]: found for values, matched in zip(candidates, fired)
@@ -253,6 +249,15 @@ class CompiledRules:
             "notes": notes,
             "appeal": self._appeal,
         })
+
+    @staticmethod
+    def _set_outcomes(ordered: list[dict], present: list[str], words: dict[str, str] | None = None) -> None:
+        """Each candidate's outcome (utfall), and with `words` the bundle's words for it."""
+        presented = set(present)
+        for result in ordered:
+            result["outcome"] = outcome = outcome_of(result, presented)
+            if words is not None:
+                result["outcome_text"] = words[outcome]
 
     def _match_outcomes(self, ordered: list[dict], matched_by_id: dict[str, tuple[dict, set]]) -> None:
         """The decision options over resultat.utfall, for the candidates who can be allocated: their
@@ -317,11 +322,7 @@ class CompiledRules:
         present = []
         if top is not None:
             present = groups[0] if groups and groups[0][0] == top["id"] else [top["id"]]
-        presented = set(present)
-        words = self._outcome_words
-        for result in ordered:
-            result["outcome"] = outcome = outcome_of(result, presented)
-            result["outcome_text"] = words[outcome]
+        self._set_outcomes(ordered, present)
         for result in ordered:
             result.pop("equal_standing_with", None)
         return RankingSummary.model_validate({

@@ -76,6 +76,11 @@ class Peers(Sequence):
         return {"type": "array", "items": {"type": "string"}}
 
 
+Outcome = Literal["presenteres", "ikke_presentert", "kan_ikke_tildeles", "oppfyller_ikke_vilkarene"]
+OUTCOME_WORDS = ("Utfallet av rangeringen for kandidaten: presenteres (legges fram), ikke_presentert (kan tildeles, men "
+                 "legges ikke fram), kan_ikke_tildeles, oppfyller_ikke_vilkarene.")
+
+
 class RulesVersion(BaseModel):
     label: str = Field(description="Regelverkets versjonsmerke.")
     effective_from: dt.date = Field(description="Datoen regelverket gjelder fra.")
@@ -228,9 +233,7 @@ class CandidateResult(BaseModel):
     unmet_conditions: list[Finding] = Field(default_factory=list, description="Vilkårene som ikke er oppfylt.")
     needs_consultation: bool
     equal_standing_with: Peers = Field(default_factory=list, description="Likeverdige kandidater.")
-    outcome: Optional[Literal["presenteres", "ikke_presentert", "kan_ikke_tildeles", "oppfyller_ikke_vilkarene"]] = Field(
-        None, description="Utfallet av rangeringen for kandidaten: legges fram, kan tildeles men legges ikke fram, "
-                          "kan ikke tildeles, oppfyller ikke vilkårene.")
+    outcome: Optional[Outcome] = Field(None, description=OUTCOME_WORDS)
     outcome_text: Optional[str] = Field(None, description="Utfallet med regelverkets egne ord (tekster i "
                                                           "rangering.yaml).")
     score_items: list[ScoreItem]
@@ -284,6 +287,7 @@ class CandidateSummary(BaseModel):
     qualifies: bool = Field(True, description="Usann når kandidaten ikke oppfyller vilkårene.")
     not_qualified_by: list[str] = Field(default_factory=list, description="Id-ene til vilkårene som ikke er oppfylt.")
     tier: Optional[str] = Field(None, description="Id-en til trinnet (band) kandidaten er i, når regelverket har trinn.")
+    outcome: Optional[Outcome] = Field(None, description=OUTCOME_WORDS)
 
 
 class RankingSummary(_EmptyPartsOmitted):

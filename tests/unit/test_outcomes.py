@@ -89,6 +89,8 @@ def test_durable_rules_and_the_reference_give_the_same_outcomes_and_content(both
     case = random_case(random.Random(seed), durable.book.vocabulary, size, residents, AS_OF)
     first, second = durable.rank(case, AS_OF), reference.rank(case, AS_OF)
     assert first.model_dump() == second.model_dump()
+    brief = durable.rank_summary(case, AS_OF)  # the brief ranking says the same outcome
+    assert [(c.id, c.outcome) for c in brief.candidates] == [(c.id, c.outcome) for c in first.candidates]
     for c in first.candidates:
         if c.eligible:
             wanted = "tilbud" if c.outcome == "presenteres" else "venteliste"
