@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 import engine.evaluation.facts as fact_builder
 from engine.evaluation.computed import ComputedValues
 from engine.evaluation.periods import Periods
-from engine.evaluation.plans import TIER_PREFIX, Plans, Regime, home_values, plan_rules, reads_score
+from engine.evaluation.plans import HOME_SCOPE, TIER_PREFIX, Plans, Regime, home_values, plan_rules, reads_score
 from engine.evaluation.records import AS_OF_KEY, COUNT_PREFIX, Records
 from engine.evaluation.scoring import Scoring, criterion_points
 from engine.language.case import CaseModels, case_hash, validate_case
@@ -67,6 +67,8 @@ def rule_conditions(book: Rulebook) -> dict[str, tuple[str, Any]]:
         if tier.betingelse is not None and TIER_PREFIX + tier.id not in after:
             rules[TIER_PREFIX + tier.id] = ("kandidat", tier.betingelse)
     rules.update(plan_rules(book))  # local plans: which homes they are for (scope ledig_bolig)
+    for scope in book.ranking.gjelder_ikke:  # homes the bundle does not allocate (scope ledig_bolig)
+        rules[SCOPE_PREFIX + scope.id] = (HOME_SCOPE, scope.betingelse)
     for point in book.ranking.vedtak:  # the decision's content: the first option that holds
         for option in point.innhold:
             if option.betingelse is not None and not reads_score(option.betingelse, OUTCOME_FIELD):
@@ -92,6 +94,7 @@ def outcome_of(result: dict, presented: set[str]) -> str:
 
 
 DECISION_PREFIX = "#vedtak:"  # cannot clash with a policy rule id (ids are [a-z0-9_])
+SCOPE_PREFIX = "#gjelder_ikke:"
 
 
 def decision_rule(point, option) -> str:
@@ -137,6 +140,7 @@ class CompiledRules:
         self._decision = [(point, [(option, decision_rule(point, option) if option.betingelse is not None else None,
                                     Template(option.tekst, vocab)) for option in point.innhold])
                           for point in book.ranking.vedtak]
+        self._scope = {scope.id: Template(scope.begrunnelse, vocab) for scope in book.ranking.gjelder_ikke}
         texts = book.ranking.tekster  # each outcome in the bundle's own words
         self._outcome_words = {"presenteres": texts.presenteres, "ikke_presentert": texts.ikke_presentert,
                                "kan_ikke_tildeles": texts.kan_ikke_tildeles,
@@ -192,6 +196,10 @@ class CompiledRules:
         """
         book = self.book
         shared = fact_builder.vacancy_values(case)
+        if self._scope:
+            [outside] = self._out_of_scope([shared])
+            if outside is not None:
+                return self._not_applicable(case, as_of, outside)
         candidates = [fact_builder.candidate_values(c, shared) for c in case["kandidater"]]
         self.computed.before_counts(candidates, as_of)
         self._add_counts_many([case], [candidates])
@@ -274,6 +282,25 @@ class CompiledRules:
                 values, matched = matched_by_id[result["id"]]
                 matched_by_id[result["id"]] = (values, matched | extra)
 
+    def _out_of_scope(self, homes: list[dict]) -> list[dict | None]:
+        """For each home's values, why the bundle does not apply to it (the first `gjelder_ikke` that holds,
+        as an OutOfScopeInfo dict), or None. One match for all homes."""
+        found = []
+        for home, fired in zip(homes, self.evaluator.match(HOME_SCOPE, [home_values(h) for h in homes])):
+            scope = next((s for s in self.book.ranking.gjelder_ikke if SCOPE_PREFIX + s.id in fired), None)
+            found.append(None if scope is None else {
+                "rule_id": scope.id, "name": scope.navn, "text": self._scope[scope.id].render(home),
+                "basis": scope.hjemmel})
+        return found
+
+    def _not_applicable(self, case: dict, as_of: dt.date, outside: dict) -> RankingResult:
+        """The ranking of a home the bundle does not apply to: nobody ranked, and why."""
+        return RankingResult.model_validate({
+            "vacancy_id": case["ledig_bolig"]["id"], "as_of": as_of, "rules_version": self.version,
+            "input_hash": case_hash(case, as_of), "tie_margin": self.book.ranking.likhetsmargin,
+            "tie_break_order": self.tie_break_words(), "candidates": [], "equal_standing_groups": [],
+            "present_to_unit_leader": [], "out_of_scope": outside, "appeal": self._appeal})
+
     def _note(self, note, values: dict, shared: "_Shared") -> Finding:
         return shared.finding(note.id, "merknad", note.navn, self._texts[note.id].render(values), note.hjemmel)
 
@@ -306,7 +333,8 @@ class CompiledRules:
         as_of = as_of or dt.date.today()
         plans: list[list[dict]] = []
         [ordered] = self._rank_facts(self.candidate_facts([(case, as_of)]), None, plans, [case])
-        return self._summary(case, as_of, ordered, plans[0])
+        outside = self._out_of_scope([fact_builder.vacancy_values(case)])[0] if self._scope else None
+        return self._summary(case, as_of, ordered, plans[0], outside)
 
     def rank_rows(self, data: Any, as_of: dt.date | None = None) -> list[dict]:
         """`rank_summary`'s candidates as plain dicts, without the case's hash, the groups of
@@ -316,7 +344,8 @@ class CompiledRules:
         [ordered] = self.rank_brief([(case, as_of or dt.date.today())])
         return ordered
 
-    def _summary(self, case: dict, as_of: dt.date, ordered: list[dict], plans: list[dict]) -> RankingSummary:
+    def _summary(self, case: dict, as_of: dt.date, ordered: list[dict], plans: list[dict],
+                 outside: dict | None = None) -> RankingSummary:
         groups = self._equal_standing(ordered, self._regime_of(plans))
         top = next((r for r in ordered if r["eligible"]), None)
         present = []
@@ -328,7 +357,7 @@ class CompiledRules:
         return RankingSummary.model_validate({
             "vacancy_id": case["ledig_bolig"]["id"], "as_of": as_of, "rules_version": self.version,
             "input_hash": case_hash(case, as_of), "candidates": ordered, "present_to_unit_leader": present,
-            "plans": plans})
+            "plans": plans, "out_of_scope": outside})
 
     def rank_brief(self, cases: Sequence[tuple[dict, dt.date]]) -> list[list[dict]]:
         """Order, scores and standing of many validated cases at once, without the explanations.
@@ -374,8 +403,13 @@ class CompiledRules:
         """`rank_facts`, appending each case's plan outcomes to `plans` when given.
 
         With local plans each case is matched on its own: which plan is in force, and with it
-        the candidates' values, depends on the case (engine/evaluation/plans.py).
+        the candidates' values, depends on the case (engine/evaluation/plans.py). A case whose home
+        the bundle does not apply to (gjelder_ikke) ranks nobody.
         """
+        if self._scope:
+            homes = [home_values(candidates[0]) if candidates else {} for candidates in per_case]
+            outside = self._out_of_scope(homes)
+            per_case = [[] if out is not None else candidates for candidates, out in zip(per_case, outside)]
         if self.plans:
             out = []
             for at, candidates in enumerate(per_case):

@@ -206,6 +206,15 @@ class AppealInfo(BaseModel):
     basis: str
 
 
+class OutOfScopeInfo(BaseModel):
+    """Why nobody was ranked: the rules do not apply to this home (gjelder_ikke in rangering.yaml)."""
+
+    rule_id: str
+    name: str
+    text: str = Field(description="Det rangeringen sier i stedet (bokmål), med boligens verdier fylt inn.")
+    basis: str
+
+
 class _EmptyPartsOmitted(BaseModel):
     """Results that list the local plans considered, or the decision's content: without any, the result
     is as before they existed, so a bundle without them gives byte for byte the output (and stored
@@ -215,7 +224,7 @@ class _EmptyPartsOmitted(BaseModel):
     def _without_empty_parts(self, handler):
         data = handler(self)
         if isinstance(data, dict):
-            for key in ("plans", "decision_content", "notes", "appeal"):
+            for key in ("plans", "decision_content", "notes", "appeal", "out_of_scope"):
                 if key in data and not data[key]:
                     del data[key]
         return data
@@ -270,6 +279,9 @@ class RankingResult(_EmptyPartsOmitted):
     notes: dict[str, list[Finding]] = Field(
         default_factory=dict, description="Merknader per kandidat (f.eks. at bandet skal vurderes på nytt), bare for "
                                           "kandidater med minst én (tom, og utelatt, ellers).")
+    out_of_scope: Optional[OutOfScopeInfo] = Field(
+        None, description="Når regelverket ikke gjelder boligen (gjelder_ikke): hvorfor, og da er ingen rangert "
+                          "(ellers utelatt).")
 
 
 
@@ -302,4 +314,5 @@ class RankingSummary(_EmptyPartsOmitted):
     candidates: list[CandidateSummary]
     present_to_unit_leader: list[str]
     plans: list[PlanOutcome] = Field(default_factory=list, description="Som i den fulle rangeringen.")
+    out_of_scope: Optional[OutOfScopeInfo] = Field(None, description="Som i den fulle rangeringen.")
 

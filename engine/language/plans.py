@@ -119,20 +119,26 @@ def check_plans(book, doc: SourceDocument, seen_ids: dict[str, str]) -> list[Pro
 
 
 def _check_applies_to(plan, vocab: Vocabulary, doc: SourceDocument, base: tuple) -> list[Problem]:
-    at = base + ("gjelder",)
-    problems = [plan_problem(doc, loc, msg, plan.id) for loc, msg in cond_lang.check(plan.gjelder, vocab, at, "kandidat")]
+    return check_home_condition(plan.gjelder, vocab, doc, base + ("gjelder",), plan.id, (
+        "'gjelder' kan bare lese felt for boligen (ledig_bolig.*, bolig.*, botiltak.*), ikke '{path}': hvilke "
+        "boliger planen gjelder for, kan ikke avhenge av hvem som er nominert; en betingelse over kandidatene "
+        "skrives under 'faller_bort'"))
+
+
+def check_home_condition(condition, vocab: Vocabulary, doc: SourceDocument, at: tuple, rule_id: str,
+                         message: str) -> list[Problem]:
+    """A condition over the home alone (a plan's `gjelder`, the bundle's `gjelder_ikke`): which homes a rule is
+    for cannot depend on who is nominated. `message` names what reads the field ('{path}' filled in)."""
+    problems = [plan_problem(doc, loc, msg, rule_id) for loc, msg in cond_lang.check(condition, vocab, at, "kandidat")]
     if problems:
         return problems
-    for comparison, where in cond_lang.walk(plan.gjelder, at):
+    for comparison, where in cond_lang.walk(condition, at):
         other = comparison.value if comparison.operator == "har_felles_med" else comparison.other
         other_at = where + ((comparison.operator,) if comparison.operator == "har_felles_med"
                             else (comparison.operator, "felt"))
         for path, loc in ((comparison.felt, where + ("felt",)), (other, other_at)):
             if path is not None and not home_only(path):
-                problems.append(plan_problem(doc, loc, (
-                    f"'gjelder' kan bare lese felt for boligen (ledig_bolig.*, bolig.*, botiltak.*), ikke '{path}': "
-                    "hvilke boliger planen gjelder for, kan ikke avhenge av hvem som er nominert; en betingelse over "
-                    "kandidatene skrives under 'faller_bort'"), plan.id))
+                problems.append(plan_problem(doc, loc, message.format(path=path), rule_id))
     return problems
 
 

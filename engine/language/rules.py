@@ -435,6 +435,22 @@ class LocalPlan(BaseModel):
         return self
 
 
+class OutOfScope(BaseModel):
+    """A kind of home the bundle does not allocate (virkeområde): «retningslinjene gjelder ikke midlertidig
+    botilbud etter sosialtjenesteloven § 27». When its condition holds for the home, nobody is ranked
+    under these rules: the ranking says the rules do not apply, and why, instead of blocking every
+    nominee as if each were unsuitable. The condition reads the home alone (ledig_bolig, bolig, botiltak)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=RULE_ID)
+    navn: str = Field(description="Hva regelverket ikke gjelder, f.eks. «Midlertidig botilbud».")
+    betingelse: Condition = Field(description="Når regelverket ikke gjelder boligen; bare felt for boligen.")
+    begrunnelse: str = Field(description="Hva rangeringen sier i stedet, f.eks. hvem som tildeler slike boliger; "
+                                         "{felt} for boligen fylles inn.")
+    hjemmel: str
+
+
 class RankingFile(VersionedFile):
     likhetsmargin: Union[StrictInt, float] = Field(
         ge=0, description="Kandidater innenfor så mange poeng av hverandre er likeverdige.")
@@ -456,6 +472,9 @@ class RankingFile(VersionedFile):
     vedtak: list[DecisionPoint] = Field(
         default_factory=list, description="Vedtakets innhold (leietid, husleie, depositum, foreløpig tilbud ...) for "
                                           "en kandidat som kan tildeles boligen, etter betingelser.")
+    gjelder_ikke: list[OutOfScope] = Field(
+        default_factory=list, description="Boliger regelverket ikke gjelder for (virkeområdet): da rangeres ingen, og "
+                                          "rangeringen sier hvorfor.")
 
     @model_validator(mode="after")
     def _open_tier_last(self):
@@ -664,6 +683,13 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
                                                   "tekst", option.tekst, point.id)
     for i, tie in enumerate(book.ranking.ved_likt_poeng):
         problems += _check_tie_break(tie, vocab, ranking_doc, ("ved_likt_poeng", i, "felt"))
+    for i, scope in enumerate(book.ranking.gjelder_ikke):
+        base = ("gjelder_ikke", i)
+        if scope.id in seen_ids:
+            problems.append(ranking_doc.problem(base + ("id",), f"id-en er allerede brukt i {seen_ids[scope.id]}",
+                                                scope.id))
+        seen_ids.setdefault(scope.id, "rangering.yaml")
+        problems += _check_out_of_scope(scope, vocab, ranking_doc, base)
     if book.plans:
         from engine.language.plans import check_plans  # plans reuse the checks above
 
@@ -775,6 +801,22 @@ def _check_condition_and_text(doc: SourceDocument, vocab: Vocabulary, base: tupl
         elif vocab.get(slot.field) is None:
             problems.append(doc.problem(base + (text_key,), f"teksten viser til ukjent felt '{{{slot.field}}}'"
                                                             f"{vocab.suggest(slot.field)}", rule_id))
+    return problems
+
+
+def _check_out_of_scope(scope: OutOfScope, vocab: Vocabulary, doc: SourceDocument, base: tuple) -> list[Problem]:
+    """`gjelder_ikke`: its condition and its text read the home alone, the same for every nominee."""
+    from engine.language.plans import check_home_condition, home_only
+
+    problems = check_home_condition(scope.betingelse, vocab, doc, base + ("betingelse",), scope.id, (
+        "'gjelder_ikke' kan bare lese felt for boligen (ledig_bolig.*, bolig.*, botiltak.*), ikke '{path}': om "
+        "regelverket gjelder boligen, kan ikke avhenge av hvem som er nominert; en regel for kandidatene er en "
+        "kontroll eller et vilkår i egnethet.yaml"))
+    problems += _check_condition_and_text(doc, vocab, base, None, "begrunnelse", scope.begrunnelse, scope.id)
+    for slot in placeholders(scope.begrunnelse):
+        if vocab.get(slot.field) is not None and not home_only(slot.field):
+            problems.append(doc.problem(base + ("begrunnelse",), f"teksten kan bare vise felt for boligen, ikke "
+                                                                 f"'{{{slot.field}}}'", scope.id))
     return problems
 
 

@@ -140,6 +140,9 @@ def _rules(book: Rulebook) -> Iterator[_Rule]:
             if option.betingelse is not None:
                 yield _Rule("rangering.yaml", ("vedtak", i, "innhold", j), point.id, f"vedtakspunktet '{point.id}'",
                             "kandidat", option.betingelse)
+    # Which homes the bundle does not apply to (gjelder_ikke): conditions over the home, as a plan's `gjelder`.
+    for i, scope in enumerate(book.ranking.gjelder_ikke):
+        yield _Rule("rangering.yaml", ("gjelder_ikke", i), scope.id, "gjelder_ikke", "ledig_bolig", scope.betingelse)
     # A local plan's rules are judged like the bundle's; each plan is a kind of its own, so two plans for
     # different units may well have the same criterion without it being a duplicate.
     for p, plan in enumerate(book.plans):
@@ -850,7 +853,8 @@ def _unused_fields(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
         if isinstance(c.poeng, PerUnitPoints):
             used.add(c.poeng.verdi)
         used.update(slot.field for slot in placeholders(c.forklaring))
-    for r in [*book.checks, *book.composition, *book.conditions, *book.notes, *book.ranking.trinn]:
+    for r in [*book.checks, *book.composition, *book.conditions, *book.notes, *book.ranking.trinn,
+              *book.ranking.gjelder_ikke]:
         used.update(slot.field for slot in placeholders(r.begrunnelse))
     for point in book.ranking.vedtak:
         for option in point.innhold:

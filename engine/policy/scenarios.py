@@ -114,6 +114,9 @@ class Expectations(BaseModel):
         None, description="Vedtakets innhold kandidaten skal få, per vedtakspunkt: verdien (koden) til innholdet, "
                           "eller tomt når punktet ikke har noe innhold for kandidaten (f.eks. fordi hen ikke kan "
                           "tildeles boligen).")
+    gjelder_ikke: Optional[RuleId] = Field(
+        None, description="Regelen i gjelder_ikke (rangering.yaml) som gjør at regelverket ikke gjelder boligen, så "
+                          "ingen rangeres; skriv tomt for å forvente at regelverket gjelder.")
     utfall: Optional[dict[CandidateId, Literal["presenteres", "ikke_presentert", "kan_ikke_tildeles",
                                                "oppfyller_ikke_vilkarene"]]] = Field(
         None, description="Utfallet av rangeringen for kandidaten: presenteres (legges fram), ikke_presentert (kan "
@@ -131,7 +134,7 @@ class Expectations(BaseModel):
 
     @model_validator(mode="after")
     def _something_expected(self):
-        if all(getattr(self, name) is None for name in type(self).model_fields):
+        if all(getattr(self, name) is None for name in type(self).model_fields) and "gjelder_ikke" not in self.model_fields_set:
             raise ValueError("'forventet' må ha minst én forventning (en av: "
                              + ", ".join(type(self).model_fields) + ")")
         return self
@@ -402,6 +405,7 @@ def _rule_kinds(book: Rulebook) -> dict[str, str]:
     kinds.update({c.id: "kriterium" for c in book.criteria})
     kinds.update({c.id: "blokker" for c in book.checks})
     kinds.update({r.id: r.utfall for r in book.composition})
+    kinds.update({s.id: "gjelder_ikke" for s in book.ranking.gjelder_ikke})
     for plan in book.plans:  # a local plan's own rules are expected like the bundle's
         kinds[plan.id] = "plan"
         kinds.update({c.id: "kriterium" for c in plan.kriterier})
@@ -420,6 +424,7 @@ _KIND_WORDS = {
     "gruppe": "en gruppe av kriterier",
     "plan": "en lokal plan",
     "merknad": "en merknad",
+    "gjelder_ikke": "en regel om hvilke boliger regelverket ikke gjelder (gjelder_ikke)",
 }
 
 
@@ -469,6 +474,8 @@ def _check_references(expected: Expectations, result: RankingResult, book: Ruleb
             rule(("trinn", cid), tier, ("trinn",))
     for pid in expected.planer or {}:
         rule(("planer", pid), pid, ("plan",))
+    if expected.gjelder_ikke is not None:
+        rule(("gjelder_ikke",), expected.gjelder_ikke, ("gjelder_ikke",))
     for key, allowed in (("blokkert", ("blokker",)), ("drofting", ("drofting",)), ("ikke_oppfylt", ("kriterium",)),
                          ("ikke_kvalifisert", ("vilkar",)), ("merknader", ("merknad",))):
         for cid, rules in (getattr(expected, key) or {}).items():
@@ -567,6 +574,15 @@ def compare(expected: Expectations, result: RankingResult) -> list[str]:
         actual = [f.rule_id for f in result.notes.get(cid, [])]
         if set(actual) != set(rules):
             failures.append(f"{cid}: forventet merknadene {_words(rules)}, men fikk {_words(actual)}")
+
+    if "gjelder_ikke" in expected.model_fields_set:
+        actual = result.out_of_scope.rule_id if result.out_of_scope else None
+        if actual != expected.gjelder_ikke:
+            wanted = (f"at regelverket ikke gjelder boligen ('{expected.gjelder_ikke}')" if expected.gjelder_ikke
+                      else "at regelverket gjelder boligen")
+            said = (f"det gjelder ikke ('{actual}': {result.out_of_scope.text})" if actual
+                    else "regelverket gjelder boligen")
+            failures.append(f"forventet {wanted}, men {said}")
 
     for cid, wanted in (expected.utfall or {}).items():
         if by_id[cid].outcome != wanted:

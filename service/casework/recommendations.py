@@ -155,6 +155,9 @@ def _rank_and_store(ctx: Context, vacancy: Vacancy, said: str, replaces: Recomme
         result = rules.rank(case, as_of)
     except CaseError as exc:
         raise InvalidInput(_by_nominee(exc.problems, case)) from exc
+    if result.out_of_scope is not None:  # gjelder_ikke: the home is allocated some other way, not under these rules
+        raise IllegalTransition(f"Regelverket gjelder ikke denne boligen ({result.out_of_scope.name}): "
+                                f"{result.out_of_scope.text} Ingen er rangert, og innstillingen er ikke skrevet.")
     try:
         bundle = archive(ctx.session, rules.book, ctx.now())
     except RulesVersionMissing as exc:

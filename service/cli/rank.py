@@ -73,6 +73,8 @@ def format_summary(result: RankingSummary, words: FixedTexts | None = None, poin
     lines = [f"Rangering (sammendrag) for ledig bolig {result.vacancy_id} per {result.as_of.isoformat()}",
              f"Regelverk {result.rules_version.label}; inndata-hash {result.input_hash[:12]}", ""]
     lines += _plan_lines(result.plans)
+    if result.out_of_scope is not None:
+        return "\n".join(lines + _out_of_scope_lines(result.out_of_scope))
     for c in result.candidates:
         status = words.kan_tildeles if c.eligible else \
             f"{words.kan_ikke_tildeles} (" + ", ".join([*c.not_qualified_by, *c.blocked_by]) + ")"
@@ -83,6 +85,12 @@ def format_summary(result: RankingSummary, words: FixedTexts | None = None, poin
     lines.append(f"{words.presenteres}: " + ", ".join(result.present_to_unit_leader)
                  if result.present_to_unit_leader else words.ingen_kan_tildeles)
     return "\n".join(lines)
+
+
+def _out_of_scope_lines(outside) -> list[str]:
+    """A home the bundle does not apply to (gjelder_ikke): nobody is ranked, and this is why."""
+    return [f"Regelverket gjelder ikke denne boligen ({outside.name}): {outside.text}",
+            f"   Grunnlag: {outside.basis}", "Ingen er rangert etter dette regelverket."]
 
 
 def _plan_lines(plans) -> list[str]:
@@ -101,6 +109,8 @@ def format_ranking(result: RankingResult, words: FixedTexts | None = None, point
         "",
         *_plan_lines(result.plans),
     ]
+    if result.out_of_scope is not None:
+        return "\n".join(lines + _out_of_scope_lines(result.out_of_scope))
     for c in result.candidates:
         status = words.kan_tildeles if c.eligible else words.kan_ikke_tildeles
         if c.eligible and c.needs_consultation:

@@ -44,7 +44,9 @@ def rules_check(directory):
                                                      (len(book.ranking.trinn), "trinn"),
                                                      (len(book.plans), "lokale planer"),
                                                      (len(book.ranking.vedtak), "vedtakspunkter"),
-                                                     (len(book.notes), "merknader")) if n or word in (
+                                                     (len(book.notes), "merknader"),
+                                                     (len(book.ranking.gjelder_ikke), "regler om virkeområdet"))
+                           if n or word in (
                            "kriterier", "egnethetskontroller", "sammensetningsregler"))
                    + f" (innholdshash {book.content_hash[:12]}).")
 

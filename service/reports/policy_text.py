@@ -46,7 +46,12 @@ def _rule_lines(rule, when: str = "Når ") -> list[str]:
 
 
 def format_policy(listing: RulesListing) -> str:
-    lines = _header(listing) + ["", "PRIORITERINGSNØKKEL"]
+    lines = _header(listing)
+    if listing.out_of_scope:
+        lines += ["", "VIRKEOMRÅDE (regelverket gjelder ikke boligen, og ingen rangeres, når ...)"]
+        for rule in listing.out_of_scope:
+            lines += _rule_lines(rule)
+    lines += ["", "PRIORITERINGSNØKKEL"]
     for c in listing.criteria:
         lines += [f"  {c.name} [{c.id}]: {c.points.text}",
                   f"    Gjelder når {c.condition}." if c.condition else "    Gjelder alle som har en verdi.",

@@ -103,6 +103,8 @@ class RulesListing(BaseModel):
     tiers: list[RuleListing] = Field(default_factory=list, description="Trinn (band), det høyeste først.")
     notes: list[RuleListing] = Field(default_factory=list, description="Merknader til saksbehandleren.")
     decision_points: list[DecisionPointListing] = Field(default_factory=list, description="Vedtakets innhold.")
+    out_of_scope: list[RuleListing] = Field(default_factory=list, description="Boliger regelverket ikke gjelder "
+                                                                         "(virkeområdet, gjelder_ikke).")
     tie_margin: float = Field(description="Kandidater innenfor så mange poeng av hverandre er likeverdige.")
     tie_break_order: list[str] = Field(description="Rekkefølgen ved likt poeng, i ord.")
 
@@ -158,4 +160,5 @@ def list_rules(compiled: CompiledRules) -> RulesListing:
         notes=[listed(n.id, n.navn, n.betingelse, n.begrunnelse, n.hjemmel) for n in book.notes],
         decision_points=[DecisionPointListing(id=p.id, name=p.navn, options=[
             listed(o.verdi, p.navn, o.betingelse, o.tekst, o.hjemmel) for o in p.innhold]) for p in book.ranking.vedtak],
+        out_of_scope=[listed(g.id, g.navn, g.betingelse, g.begrunnelse, g.hjemmel) for g in book.ranking.gjelder_ikke],
         tie_margin=book.ranking.likhetsmargin, tie_break_order=compiled.tie_break_words())

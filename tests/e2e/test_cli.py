@@ -134,7 +134,7 @@ def test_rank_in_brief_as_json_is_the_summary_model(cli):
     assert [c["id"] for c in body["candidates"]] == ["K-2210", "K-2031", "K-0954", "K-1187"]
     assert body["candidates"][3]["blocked_by"] == ["dognbemanning_uten_nattbemanning"]
     assert set(body["candidates"][0]) == {"rank", "id", "welfare_office", "score", "eligible", "needs_consultation",
-                                          "blocked_by", "consultation_by", "qualifies", "not_qualified_by", "tier"}
+                                          "blocked_by", "consultation_by", "qualifies", "not_qualified_by", "tier", "outcome"}
     assert body["candidates"][0]["tier"] is None and body["candidates"][0]["qualifies"] is True  # no tiers, no vilkår
 
 

@@ -150,6 +150,8 @@ def render_vacancy(vacancy_id: int, state: FormState | None = None):
             presented = rec.get("present_to_unit_leader") or rec.get("result", {}).get("present_to_unit_leader") or []
     done_steps = {s["step"] for s in view.get("movein_steps", [])}
     preview, preview_problem = _preview(ctx, view, rec)
+    if preview and preview.get("out_of_scope"):  # the rules do not apply to this home: no recommendation to write
+        actions = actions - {"make_recommendation"}
     if preview:
         top_score = max([top_score] + [sum(max(i["points"], 0) for i in c["score_items"])
                                        for c in preview["candidates"]])
