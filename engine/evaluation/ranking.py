@@ -631,21 +631,26 @@ class CompiledRules:
         Groups are the windows "a candidate and everyone ranked below within the
         margin of it", dropping windows contained in an earlier one; with scores
         65/64/59 and margin 5 that gives [65, 64] and [64, 59]. Candidates in
-        different tiers are never of equal standing, and in a scheme without points
-        (no criteria) or with `likeverdige: false` the order is strict: nobody is.
+        different tiers are never of equal standing, and with `likeverdige: false`
+        the order is strict: nobody is. In a scheme without points (no criteria) a
+        tie-break order decides within a tier (a priority date), so the order there is
+        strict too; where none is declared nothing in the rules tells the candidates
+        apart, and all of one tier are of equal standing (only their ids would order them).
         """
         eligible = [r for r in ordered if r["eligible"]]  # tier, then score descending
-        if not regime.criteria or not self.book.ranking.likeverdige:
-            for r in eligible:
-                r["equal_standing_with"] = []
+        for r in eligible:
+            r["equal_standing_with"] = []
+        if not self.book.ranking.likeverdige:
             return []
         groups: list[list[str]] = []
         start = 0
         while start < len(eligible):
             end = start
-            while end < len(eligible) and eligible[end]["tier_position"] == eligible[start]["tier_position"]:
+            position = eligible[start]["tier_position"]
+            while end < len(eligible) and eligible[end]["tier_position"] == position:
                 end += 1
-            groups += self._windows(eligible[start:end])
+            if regime.criteria or not regime.tier_ties.get(position, regime.ties):
+                groups += self._windows(eligible[start:end])
             start = end
         return groups
 
@@ -799,6 +804,8 @@ class _Comparison:
             where = f"«{mine['name']}» ({mine['text']})" if mine else "ingen av trinnene"
             text = (f"I {where}; {top['id']} er i «{theirs['name']}», og et høyere trinn går foran"
                     + (" uansett poeng." if self.points else "."))
+        elif not self.points and result["id"] in top["equal_standing_with"]:
+            text = f"Likeverdig med {top['id']}: ingenting i regelverket skiller dem, og de legges fram sammen."
         elif not self.points:
             inside = f"Innenfor «{mine['name']}»" if mine else "Uten poeng"
             words = (mine["tie_break_order"] if mine else None) or self.tie_words

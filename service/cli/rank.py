@@ -151,7 +151,8 @@ def format_ranking(result: RankingResult, words: FixedTexts | None = None, point
     else:
         lines.append(words.ingen_kan_tildeles)
     for group in result.equal_standing_groups:
-        lines.append(f"Likeverdige (innenfor {result.tie_margin:g} poeng): " + ", ".join(group))
+        lines.append((f"Likeverdige (innenfor {result.tie_margin:g} poeng): " if points else
+                      "Likeverdige (ingenting i regelverket skiller dem): ") + ", ".join(group))
     lines.append(("Ved likt poeng: " if points else "Rekkefølge innenfor trinnet: " if any(c.tier for c in result.candidates)
                   else "Rekkefølge: ")
                  + "; deretter ".join(result.tie_break_order) + ".")

@@ -138,3 +138,22 @@ def test_a_strict_order_makes_nobody_of_equal_standing_and_the_tie_break_decides
     default = compiled(tmp_path / "d", ranking="likhetsmargin: 0\nved_likt_poeng:\n"
                                                 "  - {felt: kandidat.prioritetsdato, retning: stigende}\n")
     assert default.rank(CASE, AS_OF).present_to_unit_leader == ["T-4", "T-1"]
+
+
+def test_without_points_or_a_tie_break_nothing_tells_candidates_apart_so_all_of_a_tier_are_equal(tmp_path):
+    """A scheme of qualification only (no criteria, no ved_likt_poeng): the candidate id must not decide who is
+    presented; all who can be allocated in one tier are of equal standing, and «why not first» says so."""
+    bands = TIERS.replace("ved_likt_poeng:\n  - {felt: kandidat.prioritetsdato, retning: stigende}\n", "ved_likt_poeng: []\n")
+    result = compiled(tmp_path, criteria="", ranking=bands).rank(CASE, AS_OF)
+    by_tier = {}
+    for c in result.candidates:
+        by_tier.setdefault(c.tier.id, []).append(c.id)
+    assert by_tier == {"band_a": ["T-2"], "band_b": ["T-1", "T-3", "T-4"], "band_c": ["T-5"]}
+    assert result.equal_standing_groups == [["T-1", "T-3", "T-4"]]
+    assert result.present_to_unit_leader == ["T-2"]  # band A alone is first
+    t3 = next(c for c in result.candidates if c.id == "T-3")
+    assert t3.equal_standing_with == ["T-1", "T-4"]
+    flat = compiled(tmp_path / "flat", criteria="", ranking="likhetsmargin: 0\nved_likt_poeng: []\n").rank(CASE, AS_OF)
+    assert flat.present_to_unit_leader == ["T-1", "T-2", "T-3", "T-4", "T-5"]
+    assert flat.candidates[1].compared_to_top.text == ("Likeverdig med T-1: ingenting i regelverket skiller dem, og "
+                                                       "de legges fram sammen.")
