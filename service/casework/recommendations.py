@@ -25,6 +25,7 @@ from service.casework.applicants import age_on, latest_entry
 from service.casework.context import Context, unit_of_work
 from service.casework.disclosure import as_own_office_reads
 from service.casework.presentation import presentation, seen_by_unit_leader
+from service.casework.pending_elsewhere import pending_elsewhere_facts
 from service.casework.refusals import refusal_facts
 from service.casework.commands import ApproveRecommendation, MakeRecommendation, RankAgain, ReturnRecommendation
 from service.domain.codes import ALLOCATION_TEAM, READINESS_ENGINE_CODES, NominationStatus, Readiness, Role, Stage
@@ -56,7 +57,8 @@ def vacancy_section(ctx: Context, vacancy: Vacancy) -> dict:
 def candidate_section(applicant, welfare_office: str, checklist: dict, as_of: dt.date,
                       refusals: dict | None = None) -> dict:
     """One applicant as the engine's `kandidater[i]`, with the checklist that applies now and the
-    refusal facts the rules declare (service/casework/refusals.py)."""
+    facts the service fills in where the rules declare them (service/casework/refusals.py,
+    service/casework/pending_elsewhere.py)."""
     return {"id": applicant.code, "hvk": welfare_office,
             "soknad_mottatt": applicant.application_received.isoformat(),
             "alder": age_on(applicant.birth_date, as_of), "malgrupper": list(applicant.target_groups),
@@ -68,6 +70,7 @@ def build_case(ctx: Context, vacancy: Vacancy, as_of: dt.date) -> dict:
     candidates, missing = [], []
     active = [n for n in vacancy.nominations if n.status == NominationStatus.ACTIVE.value]
     refused = refusal_facts(ctx, [n.applicant_id for n in active])
+    elsewhere = pending_elsewhere_facts(ctx, vacancy, active)
     for nomination in active:
         applicant = nomination.applicant
         entry = latest_entry(ctx, applicant.id)
@@ -75,7 +78,7 @@ def build_case(ctx: Context, vacancy: Vacancy, as_of: dt.date) -> dict:
             missing.append(applicant.code)
             continue
         candidates.append(candidate_section(applicant, nomination.welfare_office, entry.checklist, as_of,
-                                            refused.get(applicant.id)))
+                                            {**refused.get(applicant.id, {}), **elsewhere.get(applicant.id, {})}))
     if missing:
         raise IllegalTransition("Innstillingen kan ikke skrives før sjekklisten er ført for: "
                                 + ", ".join(missing) + ".")
