@@ -27,6 +27,18 @@ def _entries(listing: RulesListing) -> dict[str, dict[str, str]]:
     for r in listing.composition_rules:
         out[r.id] = {"slag": "sammensetningsregel", "navn": r.name, "utfall": r.outcome_text,
                      "vilkår": r.condition, "begrunnelse": r.reason_template, "hjemmel": r.basis}
+    for kind, rules in (("vilkår", listing.eligibility_conditions), ("merknad", listing.notes),
+                        ("trinn", listing.tiers), ("virkeområde", listing.out_of_scope)):
+        for position, r in enumerate(rules, start=1):
+            out[r.id] = {"slag": kind, "navn": r.name, "vilkår": r.condition or "alle andre",
+                         "begrunnelse": r.text_template, "hjemmel": r.basis}
+            if kind == "trinn":  # a tier's place in the order is part of what it says
+                out[r.id]["plass"] = str(position)
+    for point in listing.decision_points:
+        for o in point.options:  # each option of a point is a rule of its own: «leietid: tre_ar»
+            out[f"{point.id}:{o.id}"] = {"slag": "vedtakspunkt", "navn": f"{point.name}: {o.id}",
+                                         "vilkår": o.condition or "ellers", "begrunnelse": o.text_template,
+                                         "hjemmel": o.basis}
     return out
 
 
