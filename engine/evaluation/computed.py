@@ -55,7 +55,7 @@ class ComputedValues:
         self.first_dates = [(f"{DERIVED}.{name}", d.forste_dato_av) for name, d in model.beregnet.items()
                             if d.forste_dato_av is not None]
         found_later = {f"{DERIVED}.{name}" for name, d in model.beregnet.items()
-                       if d.nyeste is not None or d.sammenhengende is not None or d.forste_dato_av is not None}
+                       if d.nyeste is not None or d.eldste is not None or d.sammenhengende is not None or d.forste_dato_av is not None}
         durations = [(f"{DERIVED}.{name}", d.kind, d.date_field)
                      for name, d in model.beregnet.items() if d.kind in DURATIONS]
         spans = [(f"{DERIVED}.{name}", d.kind, getattr(d, d.kind).fra, getattr(d, d.kind).til)

@@ -9,7 +9,8 @@ before (`ledig_bolig.<liste>` with `fra_vedtak`, filled by the service):
 
 - `antall` with `blant: kandidat.<liste>` (or `bolig.<liste>` ...): how many records meet `hvor`;
 - `nyeste`: the latest (or, with `nummer: n`, the n-th latest) date among the records
-  that meet `hvor`, dates after the assessment date left out (on that date the record
+  that meet `hvor` (`eldste`: the earliest, the n-th earliest: the day the n-th came), dates
+  after the assessment date left out (on that date the record
   did not exist yet, and an old case ranked again must see what was known then);
 - `sum`: the sum of a number field over the records that meet `hvor` (a matching record
   without the value leaves the sum without one, as a formula with a missing input);
@@ -94,11 +95,12 @@ class Records:
             if d.antall is not None and d.antall.over_list in self.lists:
                 self.counts.append((path, d.antall.over_list, COUNT_PREFIX + name))
                 self._rules[COUNT_PREFIX + name] = (d.antall.over_list, d.antall.hvor)
-            elif d.nyeste is not None and d.nyeste.over_list in self.lists:
-                rule = LATEST_PREFIX + name if d.nyeste.hvor is not None else None
-                self.latest.append((path, d.nyeste.over_list, rule, d.nyeste.felt, d.nyeste.nummer))
+            elif (d.nyeste or d.eldste) is not None and (d.nyeste or d.eldste).over_list in self.lists:
+                spec, newest = (d.nyeste, True) if d.nyeste is not None else (d.eldste, False)
+                rule = LATEST_PREFIX + name if spec.hvor is not None else None
+                self.latest.append((path, spec.over_list, rule, spec.felt, spec.nummer, newest))
                 if rule:
-                    self._rules[rule] = (d.nyeste.over_list, d.nyeste.hvor)
+                    self._rules[rule] = (spec.over_list, spec.hvor)
             elif d.sum is not None and d.sum.over_list in self.lists:
                 rule = SUM_PREFIX + name if d.sum.hvor is not None else None
                 self.sums.append((path, d.sum.over_list, rule, d.sum.felt))
@@ -204,12 +206,12 @@ class Records:
         for path, over, rule in self.counts:
             if over == name:
                 out[path] = sum(1 for _, fired in records if rule in fired)
-        for path, over, rule, field, nummer in self.latest:
+        for path, over, rule, field, nummer, newest in self.latest:
             if over != name:
                 continue
             dates = sorted((record[field] for record, fired in records
                             if (rule is None or rule in fired) and record.get(field) is not None
-                            and record[field] <= day), reverse=True)  # ISO dates sort as dates
+                            and record[field] <= day), reverse=newest)  # ISO dates sort as dates
             if len(dates) >= nummer:
                 out[path] = dates[nummer - 1]
         for path, over, rule, field in self.sums:

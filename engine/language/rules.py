@@ -937,12 +937,12 @@ def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
             if scope is not None:
                 for at, msg in cond_lang.check(count.hvor, vocab, loc + ("antall", "hvor"), scope):
                     problems.append(doc.problem(at, msg))
-        elif kind in ("nyeste", "sum"):
+        elif kind in ("nyeste", "eldste", "sum"):
             over = getattr(derived, kind)
             scope = _known_list(over.blant, vocab, doc, loc + (kind, "blant"), problems)
             if scope is not None:
                 f = vocab.get(over.felt)
-                types, what = (("dato",), "et datofelt") if kind == "nyeste" else (("heltall", "tall"), "et tallfelt")
+                types, what = (("dato",), "et datofelt") if kind != "sum" else (("heltall", "tall"), "et tallfelt")
                 if f is None or vocab.scope_of(over.felt) != scope or f.type not in types:
                     fitting = [p for t in types for p in _list_fields(vocab, scope, t)]
                     problems.append(doc.problem(loc + (kind, "felt"), (

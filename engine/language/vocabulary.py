@@ -313,6 +313,9 @@ class DerivedSpec(BaseModel):
     antall: Optional[CountSpec] = None
     nyeste: Optional[LatestSpec] = Field(None, description="Den nyeste (eller nest nyeste ...) datoen blant postene "
                                                            "i en liste som oppfyller en betingelse.")
+    eldste: Optional[LatestSpec] = Field(None, description="Den eldste (eller nest eldste ...) datoen blant postene i "
+                                                           "en liste som oppfyller en betingelse; med nummer: 4 datoen "
+                                                           "da den fjerde posten kom.")
     soverom: Optional[BedroomSpec] = Field(None, description="Soverom husstanden trenger etter delingsregler.")
     sum: Optional[SumSpec] = Field(None, description="Summen av et tallfelt over postene i en liste som oppfyller "
                                                      "en betingelse (f.eks. inntekten til medlemmer under 20 år).")
@@ -370,8 +373,8 @@ class DerivedSpec(BaseModel):
         if self.antall is not None:
             found = [] if self.antall.over_list is None else [self.antall.blant]
             return list(dict.fromkeys(found + [c.felt for c, _ in conditions.walk(self.antall.hvor)]))
-        if self.nyeste is not None or self.sum is not None:
-            over = self.nyeste or self.sum
+        if self.nyeste is not None or self.eldste is not None or self.sum is not None:
+            over = self.nyeste or self.eldste or self.sum
             inner = [c.felt for c, _ in conditions.walk(over.hvor)] if over.hvor is not None else []
             return list(dict.fromkeys([over.blant, over.felt, *inner]))
         if self.sammenhengende is not None:
@@ -491,7 +494,7 @@ class Vocabulary:
     @staticmethod
     def _derived(path: str, derived: DerivedSpec) -> ResolvedField:
         kind = derived.kind
-        kind_type = {"formel": "tall", "tabell": "tall", "nyeste": "dato", "sum": "tall",
+        kind_type = {"formel": "tall", "tabell": "tall", "nyeste": "dato", "eldste": "dato", "sum": "tall",
                      "forste_dato_av": "dato", "sammenhengende": "dato"}.get(kind, "heltall")
         return ResolvedField(path=path, type=kind_type, label=derived.etikett, derived=derived,
                              unit=derived.enhet or DURATIONS.get(kind) or BETWEEN.get(kind) or FIXED_UNITS.get(kind))

@@ -161,7 +161,7 @@ def reference_aggregates(vocabulary, candidate: dict, as_of: dt.date, case: dict
     holders = {"kandidat": candidate, "ledig_bolig": vacancy, "bolig": vacancy.get("bolig") or {},
                "botiltak": vacancy.get("botiltak") or {}}
     for name, derived in vocabulary.model.beregnet.items():
-        how = derived.antall or derived.nyeste or derived.sum or derived.soverom or derived.sammenhengende
+        how = derived.antall or derived.nyeste or derived.eldste or derived.sum or derived.soverom or derived.sammenhengende
         if how is None or getattr(how, "over_list", None) is None:
             continue
         items = holders[vocabulary.list_sections[how.over_list]].get(how.over_list)
@@ -172,10 +172,10 @@ def reference_aggregates(vocabulary, candidate: dict, as_of: dt.date, case: dict
         path = f"beregnet.{name}"
         if derived.antall is not None:
             out[path] = sum(1 for r in records if holds(how.hvor, r))
-        elif derived.nyeste is not None:
+        elif derived.nyeste is not None or derived.eldste is not None:
             dates = sorted((r[how.felt] for r in records if r.get(how.felt) is not None
                             and dt.date.fromisoformat(r[how.felt]) <= as_of
-                            and (how.hvor is None or holds(how.hvor, r))), reverse=True)
+                            and (how.hvor is None or holds(how.hvor, r))), reverse=derived.nyeste is not None)
             if len(dates) >= how.nummer:
                 out[path] = dates[how.nummer - 1]
         elif derived.sammenhengende is not None:

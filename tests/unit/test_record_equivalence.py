@@ -151,7 +151,7 @@ def test_random_households_and_offers_rank_identically_and_aggregate_as_the_refe
     valid = durable.case_models.Case.model_validate(case).model_dump(mode="json", exclude_none=True)
     [found] = durable.candidate_facts([(valid, AS_OF)])
     names = [f"beregnet.{n}" for n, d in book.vocabulary.model.beregnet.items()
-             if d.antall is not None or d.nyeste is not None or d.sum is not None or d.soverom is not None]
+             if d.antall is not None or d.nyeste is not None or d.eldste is not None or d.sum is not None or d.soverom is not None]
     for values, nominee in zip(found, valid["kandidater"]):
         expected = reference_aggregates(book.vocabulary, nominee, AS_OF)
         assert {n: values[n] for n in names if n in values} == expected, nominee

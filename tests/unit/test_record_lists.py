@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -85,6 +87,9 @@ inntekt_under_20:
   etikett: inntekten til husstandsmedlemmer under 20 år
   enhet: kr
   sum: {blant: kandidat.husstand, felt: husstand.inntekt, hvor: {felt: husstand.alder, under: 20}}
+fjerde_avslag:
+  etikett: dato for det fjerde avslaget
+  eldste: {blant: kandidat.tidligere_tilbud, felt: tidligere_tilbud.dato, hvor: {felt: tidligere_tilbud.utfall, er: takket_nei}, nummer: 4}
 avslag_siste_12_maneder:
   etikett: tilbud takket nei til de siste 12 månedene
   antall:
@@ -437,3 +442,23 @@ def test_a_pair_difference_over_a_field_that_is_neither_number_nor_date_is_refus
     assert re.search(r"felter\.yaml:\d+: ", message)
     assert "er ikke et tall- eller datofelt i listen 'kandidat.husstand'" in message
     assert "husstand.fodt" in message
+
+
+def test_the_n_th_earliest_date_is_the_day_the_n_th_record_came():
+    """`eldste` with `nummer: 4`: the day of the fourth refusal (Birmingham: Band D from the fourth missed bid), not
+    the latest; fewer than four gives no value, and a date after the assessment date is not counted yet."""
+    book = load_rules(write_bundle(Path(tempfile.mkdtemp()) / "eldste", sections=SECTIONS, derived=DERIVED))
+    compiled = CompiledRules(book)
+    refusals = [{"dato": d, "utfall": "takket_nei"} for d in ("2025-01-10", "2024-03-01", "2025-06-30", "2025-09-01",
+                                                              "2026-01-05", "2026-04-01")]
+    refusals.append({"dato": "2024-12-24", "utfall": "akseptert"})
+
+    def fourth(offers, as_of=AS_OF):
+        valid = compiled.case_models.Case.model_validate({"ledig_bolig": {"id": "L", "bolig": {"soverom": 2}}, "kandidater": [
+            {"id": "K", "tidligere_tilbud": offers, "sjekkliste": {}}]})
+        [[values]] = compiled.candidate_facts([(valid.model_dump(mode="json", exclude_none=True), as_of)])
+        return values.get("beregnet.fjerde_avslag")
+
+    assert fourth(refusals) == "2025-09-01"  # 2024-03-01, 2025-01-10, 2025-06-30, then this one
+    assert fourth(refusals[:3]) is None and fourth(refusals[:3] + refusals[-1:]) is None
+    assert fourth(refusals, as_of=dt.date(2025, 8, 31)) is None  # the fourth had not come yet
