@@ -86,9 +86,14 @@ def plan_rules(book: Rulebook) -> dict[str, tuple[str, Any]]:
     return {PLAN_PREFIX + plan.id: (HOME_SCOPE, plan.gjelder) for plan in book.plans}
 
 
-def reads_score(condition, field: str = SCORE_FIELD) -> bool:
-    """Whether a condition reads the candidate's total points (resultat.poeng), or another field of the result."""
+def reads(condition, field: str) -> bool:
+    """Whether a condition reads `field` (on either side of a comparison)."""
     return condition is not None and any(c.felt == field or c.other == field for c, _ in cond_walk(condition))
+
+
+def reads_score(condition) -> bool:
+    """Whether a condition reads the candidate's total points (resultat.poeng)."""
+    return reads(condition, SCORE_FIELD)
 
 
 def plan_score_rules(plan: LocalPlan) -> dict[str, tuple[str, Any]]:

@@ -15,7 +15,8 @@ from typing import Any, Callable, Sequence
 import engine.evaluation.facts as fact_builder
 from engine.evaluation.computed import ComputedValues
 from engine.evaluation.periods import Periods
-from engine.evaluation.plans import HOME_SCOPE, TIER_PREFIX, Plans, Regime, home_values, plan_rules, reads_score
+from engine.evaluation.plans import (HOME_SCOPE, TIER_PREFIX, Plans, Regime, home_values, plan_rules, reads,
+                                    reads_score)
 from engine.evaluation.records import AS_OF_KEY, COUNT_PREFIX, Records
 from engine.evaluation.scoring import Scoring, criterion_points
 from engine.language.case import CaseModels, case_hash, validate_case
@@ -71,7 +72,7 @@ def rule_conditions(book: Rulebook) -> dict[str, tuple[str, Any]]:
         rules[SCOPE_PREFIX + scope.id] = (HOME_SCOPE, scope.betingelse)
     for point in book.ranking.vedtak:  # the decision's content: the first option that holds
         for option in point.innhold:
-            if option.betingelse is not None and not reads_score(option.betingelse, OUTCOME_FIELD):
+            if option.betingelse is not None and not reads(option.betingelse, OUTCOME_FIELD):
                 rules[decision_rule(point, option)] = ("kandidat", option.betingelse)
     return rules
 
@@ -80,7 +81,7 @@ def outcome_rules(book: Rulebook) -> dict[str, tuple[str, Any]]:
     """The options of the decision's content that read the candidate's outcome (resultat.utfall): matched
     in a last pass, once the candidates are ordered and it is known who is presented."""
     return {decision_rule(point, option): ("kandidat", option.betingelse) for point in book.ranking.vedtak
-            for option in point.innhold if reads_score(option.betingelse, OUTCOME_FIELD)}
+            for option in point.innhold if reads(option.betingelse, OUTCOME_FIELD)}
 
 
 def outcome_of(result: dict, presented: set[str]) -> str:
@@ -228,9 +229,7 @@ class CompiledRules:
             result["rank"] = position
             if compare is not None and result is not top:
                 result["compared_to_top"] = compare(result)
-        present = []
-        if top is not None:
-            present = groups[0] if groups and groups[0][0] == top["id"] else [top["id"]]
+        present = _presented(top, groups)
         self._set_outcomes(ordered, present, self._outcome_words)
         notes = {}
         if book.notes:
@@ -331,10 +330,12 @@ class CompiledRules:
         """
         case = validate_case(data, self.case_models, doc)
         as_of = as_of or dt.date.today()
+        outside = self._out_of_scope([fact_builder.vacancy_values(case)])[0] if self._scope else None
+        if outside is not None:  # nobody is ranked: nothing to compute
+            return self._summary(case, as_of, [], [], outside)
         plans: list[list[dict]] = []
         [ordered] = self._rank_facts(self.candidate_facts([(case, as_of)]), None, plans, [case])
-        outside = self._out_of_scope([fact_builder.vacancy_values(case)])[0] if self._scope else None
-        return self._summary(case, as_of, ordered, plans[0], outside)
+        return self._summary(case, as_of, ordered, plans[0])
 
     def rank_rows(self, data: Any, as_of: dt.date | None = None) -> list[dict]:
         """`rank_summary`'s candidates as plain dicts, without the case's hash, the groups of
@@ -347,10 +348,7 @@ class CompiledRules:
     def _summary(self, case: dict, as_of: dt.date, ordered: list[dict], plans: list[dict],
                  outside: dict | None = None) -> RankingSummary:
         groups = self._equal_standing(ordered, self._regime_of(plans))
-        top = next((r for r in ordered if r["eligible"]), None)
-        present = []
-        if top is not None:
-            present = groups[0] if groups and groups[0][0] == top["id"] else [top["id"]]
+        present = _presented(next((r for r in ordered if r["eligible"]), None), groups)
         self._set_outcomes(ordered, present)
         for result in ordered:
             result.pop("equal_standing_with", None)
@@ -701,6 +699,14 @@ class CompiledRules:
             words.append(f"«{label}» ({how})")
         words.append("kandidat-ID (alfabetisk), så rekkefølgen aldri avhenger av innsendingen")
         return words
+
+
+def _presented(top: dict | None, groups: list[list[str]]) -> list[str]:
+    """Who is presented to the unit leader: the top candidate and those of equal standing with it (the first
+    group, when the top opens it); nobody when nobody can be allocated."""
+    if top is None:
+        return []
+    return groups[0] if groups and groups[0][0] == top["id"] else [top["id"]]
 
 
 def _by_ties(pairs: list[tuple[dict, dict]], ties: list) -> list[tuple[dict, dict]]:

@@ -74,26 +74,21 @@ def relabel(problem: Problem, loc: tuple) -> Problem:
 
 def check_plans(book, doc: SourceDocument, seen_ids: dict[str, str]) -> list[Problem]:
     """Every plan's problems, in file order; `seen_ids` holds the bundle's ids (and gets the plans')."""
-    from engine.language.rules import _check_condition_and_text, _check_tie_break, check_rule  # imported late
+    from engine.language.rules import _check_condition_and_text, _check_tie_break, check_rule, claim_id  # late
 
     vocab = book.vocabulary
     problems: list[Problem] = []
     bundle_criteria = {c.id for c in book.criteria}
     for p, plan in enumerate(book.plans):
         base = ("lokale_planer", p)
-        if plan.id in seen_ids:
-            problems.append(plan_problem(doc, base + ("id",), f"id-en er allerede brukt i {seen_ids[plan.id]}", plan.id))
-        seen_ids.setdefault(plan.id, "rangering.yaml")
+        problems += claim_id(doc, base, plan.id, "rangering.yaml", seen_ids, plan_problem)
         problems += _check_applies_to(plan, vocab, doc, base)
         problems += _check_values(plan, vocab, doc, base)
         own = {c.id: c for c in plan.kriterier}
         for key, rules in (("kriterier", plan.kriterier), ("kontroller", plan.kontroller)):
             for i, rule in enumerate(rules):
                 at = base + (key, i)
-                if rule.id in seen_ids:
-                    problems.append(plan_problem(doc, at + ("id",), f"id-en er allerede brukt i {seen_ids[rule.id]}",
-                                                rule.id))
-                seen_ids.setdefault(rule.id, f"rangering.yaml (planen '{plan.id}')")
+                problems += claim_id(doc, at, rule.id, f"rangering.yaml (planen '{plan.id}')", seen_ids, plan_problem)
                 problems += [relabel(problem, at) for problem in check_rule(rule, key, at, doc, vocab)]
         for i, criterion in enumerate(plan.kriterier):
             problems += _check_prerequisite(criterion, own, bundle_criteria, doc, base + ("kriterier", i))
@@ -101,10 +96,7 @@ def check_plans(book, doc: SourceDocument, seen_ids: dict[str, str]) -> list[Pro
             problems += _check_tie_break(tie, vocab, doc, base + ("ved_likt_poeng", i, "felt"), plan.id)
         for i, tier in enumerate(plan.trinn or []):
             at = base + ("trinn", i)
-            if tier.id in seen_ids:
-                problems.append(plan_problem(doc, at + ("id",), f"id-en er allerede brukt i {seen_ids[tier.id]}",
-                                             tier.id))
-            seen_ids.setdefault(tier.id, f"rangering.yaml (planen '{plan.id}')")
+            problems += claim_id(doc, at, tier.id, f"rangering.yaml (planen '{plan.id}')", seen_ids, plan_problem)
             problems += [relabel(problem, at) for problem in _check_condition_and_text(
                 doc, vocab, at, tier.betingelse, "begrunnelse", tier.begrunnelse, tier.id)]
             for j, tie in enumerate(tier.ved_likt_poeng or []):

@@ -657,27 +657,20 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
         doc = docs[file]
         for i, rule in enumerate(rules):
             base = (key, i)
-            if rule.id in seen_ids:
-                problems.append(doc.problem(base + ("id",), f"id-en er allerede brukt i {seen_ids[rule.id]}", rule.id))
-            seen_ids.setdefault(rule.id, file)
+            problems += claim_id(doc, base, rule.id, file, seen_ids)
             problems += check_rule(rule, key, base, doc, vocab)
     problems += _check_groups(book, docs["prioritering.yaml"], seen_ids)
     ranking_doc = docs["rangering.yaml"]
     for i, tier in enumerate(book.ranking.trinn):
         base = ("trinn", i)
-        if tier.id in seen_ids:
-            problems.append(ranking_doc.problem(base + ("id",), f"id-en er allerede brukt i {seen_ids[tier.id]}", tier.id))
-        seen_ids.setdefault(tier.id, "rangering.yaml")
+        problems += claim_id(ranking_doc, base, tier.id, "rangering.yaml", seen_ids)
         problems += _check_condition_and_text(ranking_doc, vocab, base, tier.betingelse, "begrunnelse",
                                               tier.begrunnelse, tier.id)
         for j, tie in enumerate(tier.ved_likt_poeng or []):
             problems += _check_tie_break(tie, vocab, ranking_doc, base + ("ved_likt_poeng", j, "felt"), tier.id)
     for i, point in enumerate(book.ranking.vedtak):
         base = ("vedtak", i)
-        if point.id in seen_ids:
-            problems.append(ranking_doc.problem(base + ("id",), f"id-en er allerede brukt i {seen_ids[point.id]}",
-                                                point.id))
-        seen_ids.setdefault(point.id, "rangering.yaml")
+        problems += claim_id(ranking_doc, base, point.id, "rangering.yaml", seen_ids)
         for j, option in enumerate(point.innhold):
             problems += _check_condition_and_text(ranking_doc, vocab, base + ("innhold", j), option.betingelse,
                                                   "tekst", option.tekst, point.id)
@@ -685,10 +678,7 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
         problems += _check_tie_break(tie, vocab, ranking_doc, ("ved_likt_poeng", i, "felt"))
     for i, scope in enumerate(book.ranking.gjelder_ikke):
         base = ("gjelder_ikke", i)
-        if scope.id in seen_ids:
-            problems.append(ranking_doc.problem(base + ("id",), f"id-en er allerede brukt i {seen_ids[scope.id]}",
-                                                scope.id))
-        seen_ids.setdefault(scope.id, "rangering.yaml")
+        problems += claim_id(ranking_doc, base, scope.id, "rangering.yaml", seen_ids)
         problems += _check_out_of_scope(scope, vocab, ranking_doc, base)
     if book.plans:
         from engine.language.plans import check_plans  # plans reuse the checks above
@@ -788,6 +778,16 @@ def check_rule(rule, key: str, base: tuple, doc: SourceDocument, vocab: Vocabula
     return problems
 
 
+def claim_id(doc: SourceDocument, loc: tuple, rule_id: str, where: str, seen_ids: dict[str, str],
+             problem=SourceDocument.problem) -> list[Problem]:
+    """Rule ids are unique across the bundle: the first place claims one (`where`, as the message names it),
+    a second is refused at `loc` + id. `problem` makes the Problem (a plan's own wording: plans.plan_problem)."""
+    found = [problem(doc, loc + ("id",), f"id-en er allerede brukt i {seen_ids[rule_id]}", rule_id)] \
+        if rule_id in seen_ids else []
+    seen_ids.setdefault(rule_id, where)
+    return found
+
+
 def _check_condition_and_text(doc: SourceDocument, vocab: Vocabulary, base: tuple, condition, text_key: str,
                               text: str, rule_id: str) -> list[Problem]:
     """A condition over one candidate (may be None) and a text whose {felt} must name known fields."""
@@ -837,9 +837,7 @@ def _check_groups(book: Rulebook, doc: SourceDocument, seen_ids: dict[str, str])
     grouped: dict[str, str] = {}
     for i, group in enumerate(book.groups):
         base = ("grupper", i)
-        if group.id in seen_ids:
-            problems.append(doc.problem(base + ("id",), f"id-en er allerede brukt i {seen_ids[group.id]}", group.id))
-        seen_ids.setdefault(group.id, "prioritering.yaml")
+        problems += claim_id(doc, base, group.id, "prioritering.yaml", seen_ids)
         for j, member in enumerate(group.kriterier):
             if member not in criteria:
                 close = difflib.get_close_matches(member, list(criteria), n=1)

@@ -71,7 +71,8 @@ class CompositionRuleListing(BaseModel):
 
 
 class RuleListing(BaseModel):
-    """A vilkår, a tier, a note or one option of a decision point: when it applies, and what it says."""
+    """A vilkår, a tier, a note, a scope rule (gjelder_ikke) or one option of a decision point: when it applies,
+    and what it says."""
 
     id: str = Field(description="Regelens id (for et vedtakspunkt: innholdets verdi).")
     name: str

@@ -9,23 +9,16 @@ from pathlib import Path
 import pytest
 
 from engine import CompiledRules, load_rules
-from service.casework import commands, consultation, decisions, nominations, recommendations, units, vacancies
+from service.casework import commands, consultation, decisions, nominations, recommendations, vacancies
 from service.store.models import Vacancy
-from support.store import SVERRESGATE_HOME, lade_to_decision
+from support.store import SVERRESGATE_HOME, lade_to_decision, report_second_lade_home
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def allocate_elsewhere(w, code: str, office_user: str) -> int:
     """A second Lade home, reported and decided for `code` (nominated by `office_user`)."""
-    w.at("2026-11-20", 9)
-    home = units.add_home(w.ctx("konsulent.anne"), "lade-botiltak", commands.parse(
-        commands.AddHome, address="Lade allé 12, leil. 105",
-        facts={"rom": 2, "areal_m2": 44, "etasje": 1, "heis": False, "rullestoltilpasset": False,
-               "egen_inngang": True}))
-    other = vacancies.report_vacancy(w.ctx("konsulent.anne"), commands.parse(
-        commands.ReportVacancy, home_id=home["id"], reported_on="2026-11-20",
-        readiness="vacated", vacated_on="2026-11-19", monthly_rent=8000))["id"]
+    other = report_second_lade_home(w, "2026-11-20", vacated="2026-11-19")
     nominations.nominate(w.ctx(office_user), other, commands.parse(commands.Nominate,
                                                                    applicant_id=w.applicant_id(code)))
     w.at("2026-11-21", 9)

@@ -8,10 +8,10 @@ import shutil
 from pathlib import Path
 
 from engine import CompiledRules, load_rules
-from service.casework import commands, nominations, recommendations, units, vacancies
+from service.casework import commands, nominations, recommendations
 from service.store.models import Vacancy
 from support.readme import yaml_blocks
-from support.store import nominate_all, report_lade
+from support.store import nominate_all, report_lade, report_second_lade_home
 
 ROOT = Path(__file__).resolve().parents[2]
 SECTION = "### Felt tjenesten fyller ut selv: andre boliger"
@@ -29,14 +29,7 @@ def pending_rules(tmp_path: Path) -> CompiledRules:
 
 
 def second_lade_vacancy(w) -> int:
-    w.at("2026-11-22", 9)
-    home = units.add_home(w.ctx("konsulent.anne"), "lade-botiltak", commands.parse(
-        commands.AddHome, address="Lade allé 12, leil. 105",
-        facts={"rom": 2, "areal_m2": 44, "etasje": 1, "heis": False, "rullestoltilpasset": False,
-               "egen_inngang": True}))
-    other = vacancies.report_vacancy(w.ctx("konsulent.anne"), commands.parse(
-        commands.ReportVacancy, home_id=home["id"], reported_on="2026-11-22",
-        readiness="vacated", vacated_on="2026-11-21", monthly_rent=8000))["id"]
+    other = report_second_lade_home(w, "2026-11-22", vacated="2026-11-21")
     w.at("2026-11-23", 9)
     nominations.nominate(w.ctx("hvk.ostbyen"), other, commands.parse(commands.Nominate,
                                                                      applicant_id=w.applicant_id("K-2210")))

@@ -196,6 +196,19 @@ def report_lade(w: World) -> int:
     return view["id"]
 
 
+def report_second_lade_home(w: World, day: str, vacated: str) -> int:
+    """A second Lade home (leil. 105), added and reported vacant on `day` by the consultant; its vacancy id."""
+    from service.casework import units, vacancies
+    w.at(day, 9)
+    home = units.add_home(w.ctx("konsulent.anne"), "lade-botiltak", commands.parse(
+        commands.AddHome, address="Lade allé 12, leil. 105",
+        facts={"rom": 2, "areal_m2": 44, "etasje": 1, "heis": False, "rullestoltilpasset": False,
+               "egen_inngang": True}))
+    return vacancies.report_vacancy(w.ctx("konsulent.anne"), commands.parse(
+        commands.ReportVacancy, home_id=home["id"], reported_on=day,
+        readiness="vacated", vacated_on=vacated, monthly_rent=8000))["id"]
+
+
 def nominate_all(w: World, vacancy_id: int, codes=LADE_NOMINEES) -> None:
     demo = w.demo()
     for i, code in enumerate(codes):
