@@ -756,25 +756,9 @@ def check_rule(rule, key: str, base: tuple, doc: SourceDocument, vocab: Vocabula
                                         f"'{per.verdi}' er ikke et tall (type {field_.type})", rule.id))
     text_key = "forklaring" if key == "kriterier" else "begrunnelse"
     for slot in placeholders(getattr(rule, text_key)):
-        placeholder = slot.field
-        known = vocab.get(placeholder)
-        if slot.problem():
-            problems.append(doc.problem(base + (text_key,), slot.problem(), rule.id))
-        elif placeholder not in extras and known is None:
-            problems.append(doc.problem(base + (text_key,),
-                                        f"teksten viser til ukjent felt '{{{placeholder}}}'"
-                                        f"{vocab.suggest(placeholder)}", rule.id))
-        elif placeholder.startswith("beboer."):
-            problems.append(doc.problem(base + (text_key,),
-                                        f"teksten kan ikke vise beboer-felt ('{{{placeholder}}}')", rule.id))
-        elif known is not None and (vocab.scope_of(placeholder) != "kandidat" or known.type == "liste"):
-            problems.append(doc.problem(base + (text_key,),
-                                        f"teksten kan ikke vise en liste eller et felt i en liste "
-                                        f"('{{{placeholder}}}'); vis en beregnet verdi over listen", rule.id))
-        elif slot.forms and known is not None and not known.is_number:
-            problems.append(doc.problem(base + (text_key,),
-                                        f"'{{{slot.text}}}': entall og flertall passer bare etter et tall, "
-                                        f"og '{placeholder}' er ikke et tall (type {known.type})", rule.id))
+        message = text_field_problem(slot, vocab, extras)
+        if message:
+            problems.append(doc.problem(base + (text_key,), message, rule.id))
     return problems
 
 
@@ -796,12 +780,31 @@ def _check_condition_and_text(doc: SourceDocument, vocab: Vocabulary, base: tupl
         problems += [doc.problem(loc, msg, rule_id)
                      for loc, msg in cond_lang.check(condition, vocab, base + ("betingelse",), "kandidat")]
     for slot in placeholders(text):
-        if slot.problem():
-            problems.append(doc.problem(base + (text_key,), slot.problem(), rule_id))
-        elif vocab.get(slot.field) is None:
-            problems.append(doc.problem(base + (text_key,), f"teksten viser til ukjent felt '{{{slot.field}}}'"
-                                                            f"{vocab.suggest(slot.field)}", rule_id))
+        message = text_field_problem(slot, vocab)
+        if message:
+            problems.append(doc.problem(base + (text_key,), message, rule_id))
     return problems
+
+
+def text_field_problem(slot, vocab: Vocabulary, extras=frozenset()) -> str | None:
+    """What is wrong with one {felt} of a rule's text (bokmål), or None. A text is filled in with one
+    candidate's values (and the engine's `extras`, such as {poeng}), so a resident's field or a list's
+    record has no value there; every kind of rule's text is held to this one check."""
+    placeholder = slot.field
+    known = vocab.get(placeholder)
+    if slot.problem():
+        return slot.problem()
+    if placeholder not in extras and known is None:
+        return f"teksten viser til ukjent felt '{{{placeholder}}}'{vocab.suggest(placeholder)}"
+    if placeholder.startswith("beboer."):
+        return f"teksten kan ikke vise beboer-felt ('{{{placeholder}}}')"
+    if known is not None and (vocab.scope_of(placeholder) != "kandidat" or known.type == "liste"):
+        return (f"teksten kan ikke vise en liste eller et felt i en liste ('{{{placeholder}}}'); vis en beregnet "
+                "verdi over listen")
+    if slot.forms and known is not None and not known.is_number:
+        return (f"'{{{slot.text}}}': entall og flertall passer bare etter et tall, og '{placeholder}' er ikke et "
+                f"tall (type {known.type})")
+    return None
 
 
 def _check_out_of_scope(scope: OutOfScope, vocab: Vocabulary, doc: SourceDocument, base: tuple) -> list[Problem]:
@@ -823,6 +826,9 @@ def _check_out_of_scope(scope: OutOfScope, vocab: Vocabulary, doc: SourceDocumen
 def _check_tie_break(tie: TieBreak, vocab: Vocabulary, doc: SourceDocument, loc: tuple,
                      rule_id: str | None = None) -> list[Problem]:
     f = vocab.get(tie.felt)
+    if f is not None and (vocab.scope_of(tie.felt) not in ("kandidat", "beboer") or f.type == "liste"):
+        return [doc.problem(loc, f"'{tie.felt}' er en liste eller et felt i en liste og har ingen verdi for "
+                                 "kandidaten; skill kandidatene med en beregnet verdi over listen", rule_id)]
     if f is None or tie.felt.startswith("beboer.") or f.type in ("objekt", "flervalg"):
         return [doc.problem(loc, f"'{tie.felt}' kan ikke brukes til å skille kandidater"
                                  f"{vocab.suggest(tie.felt) if f is None else ''}", rule_id)]

@@ -462,3 +462,20 @@ def test_the_n_th_earliest_date_is_the_day_the_n_th_record_came():
     assert fourth(refusals) == "2025-09-01"  # 2024-03-01, 2025-01-10, 2025-06-30, then this one
     assert fourth(refusals[:3]) is None and fourth(refusals[:3] + refusals[-1:]) is None
     assert fourth(refusals, as_of=dt.date(2025, 8, 31)) is None  # the fourth had not come yet
+
+
+@pytest.mark.parametrize("ranking, message", [
+    ("likhetsmargin: 0\nved_likt_poeng:\n  - {felt: husstand.alder, retning: synkende}\n",
+     "'husstand.alder' er en liste eller et felt i en liste og har ingen verdi for kandidaten"),
+    ("likhetsmargin: 0\nved_likt_poeng:\n  - {felt: kandidat.husstand, retning: synkende}\n",
+     "'kandidat.husstand' er en liste eller et felt i en liste"),
+    ("likhetsmargin: 0\nved_likt_poeng: []\ntrinn:\n  - {id: alle, navn: Alle, begrunnelse: 'alder {husstand.alder}', "
+     "hjemmel: h}\n", "teksten kan ikke vise en liste eller et felt i en liste ('{husstand.alder}')"),
+])
+def test_a_record_field_in_a_tie_break_or_a_tier_text_is_refused_with_file_and_line(tmp_path, ranking, message):
+    """A record of a list has no value for the candidate: as a tie-break or in a text it would read «ikke oppgitt»
+    for everyone, so rules check refuses it where it stands (a tester's Leeds bundle was accepted before)."""
+    folder = write_bundle(tmp_path / "regler", sections=SECTIONS, derived=DERIVED, ranking=ranking)
+    with pytest.raises(RulesError) as caught:
+        load_rules(folder)
+    assert message in str(caught.value) and "rangering.yaml:" in str(caught.value), str(caught.value)
