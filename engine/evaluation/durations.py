@@ -27,6 +27,36 @@ def whole_months(start: dt.date, end: dt.date) -> int | None:
     return months
 
 
+def add_months(date: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later; a day the month lacks is its last (31 Jan + 1 = 28 Feb)."""
+    year, month = divmod(date.month - 1 + months, 12)
+    year, month = date.year + year, month + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(date.day, last))
+
+
+def within(first: dt.date, later: dt.date, window: tuple[str, int]) -> bool:
+    """Whether `later` is at most the window (("maneder" | "dager", n)) after `first`: 12 months
+    after 15 March 2025 is 15 March 2026 itself, not the 16th."""
+    unit, length = window
+    end = add_months(first, length) if unit == "maneder" else first + dt.timedelta(days=length)
+    return later <= end
+
+
+def windowed_date(dates: list[str], number: int, window: tuple[str, int], newest: bool) -> str | None:
+    """The latest (or first, `newest` False) of the ISO `dates` on which `number` of them lay within the window.
+
+    A date qualifies when the (number - 1)-th date before it is at most the window before it;
+    the list is sorted here, so the order of the records does not matter.
+    """
+    ordered = sorted(dates)
+    ends = range(len(ordered) - 1, number - 2, -1) if newest else range(number - 1, len(ordered))
+    for i in ends:
+        if within(dt.date.fromisoformat(ordered[i - number + 1]), dt.date.fromisoformat(ordered[i]), window):
+            return ordered[i]
+    return None
+
+
 def duration(kind: str, date: dt.date, as_of: dt.date) -> int | None:
     """`dager_siden`, `maneder_til`, `alder` ...: whole units between a date and the assessment date.
 

@@ -11,7 +11,8 @@ before (`ledig_bolig.<liste>` with `fra_vedtak`, filled by the service):
 - `nyeste`: the latest (or, with `nummer: n`, the n-th latest) date among the records
   that meet `hvor` (`eldste`: the earliest, the n-th earliest: the day the n-th came), dates
   after the assessment date left out (on that date the record
-  did not exist yet, and an old case ranked again must see what was known then);
+  did not exist yet, and an old case ranked again must see what was known then); with
+  `innen_maneder`/`innen_dager` the latest (first) day n records lay within that window;
 - `sum`: the sum of a number field over the records that meet `hvor` (a matching record
   without the value leaves the sum without one, as a formula with a missing input);
 - `soverom`: the bedroom need (soverombehov), the fewest rooms such that each room holds
@@ -39,7 +40,7 @@ import datetime as dt
 import functools
 from typing import Any
 
-from engine.evaluation.durations import add_durations, whole_months
+from engine.evaluation.durations import add_durations, whole_months, windowed_date
 from engine.language.conditions import outer_fields
 from engine.language.vocabulary import BETWEEN, DERIVED, DURATIONS, Vocabulary
 
@@ -98,7 +99,7 @@ class Records:
             elif (d.nyeste or d.eldste) is not None and (d.nyeste or d.eldste).over_list in self.lists:
                 spec, newest = (d.nyeste, True) if d.nyeste is not None else (d.eldste, False)
                 rule = LATEST_PREFIX + name if spec.hvor is not None else None
-                self.latest.append((path, spec.over_list, rule, spec.felt, spec.nummer, newest))
+                self.latest.append((path, spec.over_list, rule, spec.felt, spec.nummer, newest, spec.window))
                 if rule:
                     self._rules[rule] = (spec.over_list, spec.hvor)
             elif d.sum is not None and d.sum.over_list in self.lists:
@@ -206,13 +207,17 @@ class Records:
         for path, over, rule in self.counts:
             if over == name:
                 out[path] = sum(1 for _, fired in records if rule in fired)
-        for path, over, rule, field, nummer, newest in self.latest:
+        for path, over, rule, field, nummer, newest, window in self.latest:
             if over != name:
                 continue
             dates = sorted((record[field] for record, fired in records
                             if (rule is None or rule in fired) and record.get(field) is not None
                             and record[field] <= day), reverse=newest)  # ISO dates sort as dates
-            if len(dates) >= nummer:
+            if window is not None:
+                found = windowed_date(dates, nummer, window, newest)
+                if found is not None:
+                    out[path] = found
+            elif len(dates) >= nummer:
                 out[path] = dates[nummer - 1]
         for path, over, rule, field in self.sums:
             if over != name:

@@ -125,15 +125,45 @@ class CountSpec(BaseModel):
 class LatestSpec(BaseModel):
     """The latest date among the records of a list that match (nyeste): "the last refusal".
 
-    `nummer: 2` gives the second latest, so "two refusals within 12 months" is the months
-    between the last two, without counting windows back from the assessment date.
+    `nummer: 2` gives the second latest. With a window (`innen_maneder` or `innen_dager`)
+    `nummer: n` is instead "n records within the window": the latest (or, under `eldste`,
+    the first) day on which a record came with n - 1 others at most that long before it.
+    "Two refusals within 12 months, suspended for 6 months from the second" is then the
+    months since that day, whichever 12 months they fell in: counting back from the
+    assessment date ("in the last 12 months") would suspend for up to 12 months, not 6.
     """
 
     model_config = ConfigDict(extra="forbid")
     blant: str = Field(description="Listen, f.eks. kandidat.tidligere_tilbud.")
     felt: str = Field(description="Datofeltet i posten, f.eks. tidligere_tilbud.dato.")
     hvor: Optional["Condition"] = Field(None, description="Bare poster der betingelsen holder (uten: alle).")
-    nummer: StrictInt = Field(1, ge=1, le=20, description="1: den nyeste datoen, 2: den nest nyeste ...")
+    nummer: StrictInt = Field(1, ge=1, le=20, description="1: den nyeste datoen, 2: den nest nyeste ...; med "
+                                                          "innen_maneder eller innen_dager: så mange poster innenfor "
+                                                          "tidsrommet.")
+    innen_maneder: Optional[StrictInt] = Field(
+        None, ge=1, le=1200, description="Datoen da den nummer-te posten kom innen så mange måneder etter "
+                                         "den første av dem (f.eks. andre avslag innen 12 måneder).")
+    innen_dager: Optional[StrictInt] = Field(
+        None, ge=1, le=36600, description="Som innen_maneder, i dager.")
+
+    @model_validator(mode="after")
+    def _window_needs_a_number(self):
+        window = [k for k in ("innen_maneder", "innen_dager") if getattr(self, k) is not None]
+        if len(window) == 2:
+            raise ValueError("skriv enten 'innen_maneder' eller 'innen_dager', ikke begge")
+        if window and self.nummer < 2:
+            raise ValueError(f"'{window[0]}' krever 'nummer: 2' eller mer (hvor mange poster innenfor "
+                             f"tidsrommet); én post er alltid innenfor")
+        return self
+
+    @property
+    def window(self) -> tuple[str, int] | None:
+        """("maneder" | "dager", length) of the window, or None for the plain n-th latest."""
+        if self.innen_maneder is not None:
+            return ("maneder", self.innen_maneder)
+        if self.innen_dager is not None:
+            return ("dager", self.innen_dager)
+        return None
 
     @property
     def over_list(self) -> str:

@@ -125,7 +125,7 @@ def rules_impact(draft_dir, cases_path, from_store, rules_dir, as_of, html_out, 
                                 "eller ikke kan gjøre.")
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 def rules_coverage(directory):
-    from engine.policy.coverage import load_coverage, tally
+    from engine.policy.coverage import STATUSES, load_coverage, tally
 
     folder = directory or Path(__file__).resolve().parents[2] / "examples" / "policies"
     paths = sorted(Path(folder).glob("*/dekning.yaml"))
@@ -137,12 +137,17 @@ def rules_coverage(directory):
         fail(exc)
     per, total = tally(files)
     width = max(len(name) for name in per)
-    click.echo(f"{'regelverk':<{width}}  trofast  kompromiss  umulig  i alt  trofast %")
+    click.echo(f"{'regelverk':<{width}}  trofast  kompromiss  umulig  i alt  trofast %"
+               f"  | ikke trofast fordi: kilden  språket  tjenesten")
     for name, counts in [*per.items(), ("i alt", total)]:
-        n = sum(counts.values())
+        n = sum(counts[status] for status in STATUSES)
         click.echo(f"{name:<{width}}  {counts['trofast']:>7}  {counts['kompromiss']:>10}  {counts['umulig']:>6}  "
-                   f"{n:>5}  {100 * counts['trofast'] / n:>8.0f} %")
+                   f"{n:>5}  {100 * counts['trofast'] / n:>8.0f} %  | {'':>18} {counts['arsak:kilden']:>6}  "
+                   f"{counts['arsak:spraket']:>7}  {counts['arsak:tjenesten']:>9}")
+    click.echo("kilden: kildeteksten er avkortet, uklar eller lar en verdi stå åpen, og regelverket har valgt; "
+               "språket: regelspråket mangler en konstruksjon; tjenesten: teksten krever noe utenfor "
+               "rangeringen av én ledig bolig.")
     for name, coverage in files.items():
         for entry in coverage.regler:
             if entry.status != "trofast":
-                click.echo(f"{name}: {entry.status}: {entry.regel} ({entry.kilde}): {entry.merknad}")
+                click.echo(f"{name}: {entry.status} ({entry.arsak}): {entry.regel} ({entry.kilde}): {entry.merknad}")

@@ -27,6 +27,7 @@ which does not fall back (`faller_bort`: no nominee, or some nominee, meets its 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import Any, Iterable
 
@@ -152,6 +153,26 @@ def _record_values(name: str, item: dict, spec, as_of: dt.date) -> dict:
     return values
 
 
+def _window_end(first: dt.date, unit: str, length: int) -> dt.date:
+    if unit == "dager":
+        return first + dt.timedelta(days=length)
+    total = first.year * 12 + first.month - 1 + length
+    year, month = total // 12, total % 12 + 1
+    return dt.date(year, month, min(first.day, calendar.monthrange(year, month)[1]))
+
+
+def reference_windowed(dates: list[str], number: int, window: tuple[str, int], newest: bool) -> str | None:
+    """Straight from the words: every day a record came, how many records came on or before it
+    and at most the window before it; the latest (first) day with `number` or more."""
+    unit, length = window
+    days = [dt.date.fromisoformat(d) for d in dates]
+    hits = [d for d in days
+            if sum(1 for x in days if x <= d and d <= _window_end(x, unit, length)) >= number]
+    if not hits:
+        return None
+    return (max(hits) if newest else min(hits)).isoformat()
+
+
 def reference_aggregates(vocabulary, candidate: dict, as_of: dt.date, case: dict | None = None) -> dict[str, Any]:
     """`beregnet.*` of every count, latest date, sum and bedroom need over the lists (a validated
     candidate as in the case, and for the home's lists the validated case), by the language's rules:
@@ -176,7 +197,11 @@ def reference_aggregates(vocabulary, candidate: dict, as_of: dt.date, case: dict
             dates = sorted((r[how.felt] for r in records if r.get(how.felt) is not None
                             and dt.date.fromisoformat(r[how.felt]) <= as_of
                             and (how.hvor is None or holds(how.hvor, r))), reverse=derived.nyeste is not None)
-            if len(dates) >= how.nummer:
+            if how.window is not None:
+                found = reference_windowed(dates, how.nummer, how.window, newest=derived.nyeste is not None)
+                if found is not None:
+                    out[path] = found
+            elif len(dates) >= how.nummer:
                 out[path] = dates[how.nummer - 1]
         elif derived.sammenhengende is not None:
             periods = [(r.get(how.fra), r.get(how.til)) for r in records if how.hvor is None or holds(how.hvor, r)]

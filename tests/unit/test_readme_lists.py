@@ -18,13 +18,14 @@ AS_OF = dt.date(2026, 11, 28)
 
 
 def _bundle(tmp_path: Path) -> Path:
-    fields, derived, bedrooms, refusals = yaml_blocks("### Lister")
+    fields, derived, bedrooms, refusals, window = yaml_blocks("### Lister")
     folder = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", folder)
     vocabulary = (folder / "felter.yaml").read_text(encoding="utf-8")
     vocabulary = vocabulary.replace("  kandidat:\n", "  kandidat:\n" + fields, 1)
     vocabulary = vocabulary.replace("  bolig:\n", "  bolig:\n    soverom: {type: heltall, etikett: Soverom, enhet: rom}\n", 1)
-    vocabulary = vocabulary.replace("\nberegnet:\n", "\n" + derived, 1)  # the README's block opens with `beregnet:`
+    window = window.partition("beregnet:\n")[2]  # the second block of computed values joins the first
+    vocabulary = vocabulary.replace("\nberegnet:\n", "\n" + derived.rstrip() + "\n" + window, 1)  # opens with `beregnet:`
     (folder / "felter.yaml").write_text(vocabulary, encoding="utf-8")
     checks = (folder / "egnethet.yaml").read_text(encoding="utf-8")
     (folder / "egnethet.yaml").write_text(checks.rstrip() + "\n" + bedrooms + refusals, encoding="utf-8")
@@ -68,3 +69,24 @@ def test_the_readme_sum_adds_the_income_of_the_members_under_20(tmp_path):
     valid = compiled.case_models.Case.model_validate(case).model_dump(mode="json", exclude_none=True)
     [found] = compiled.candidate_facts([(valid, AS_OF)])
     assert "beregnet.inntekt_under_20" not in found[0]
+
+
+def test_the_readme_window_gives_the_day_of_the_third_refusal_within_12_months(tmp_path):
+    """The README's dates: refusals 1 February, 30 September and 1 December 2024 give 1 December 2024; a fourth
+    on 1 March 2025 makes that the day (30 September, 1 December and 1 March lie within 12 months)."""
+    compiled = CompiledRules(load_rules(_bundle(tmp_path)))
+    case = yaml.safe_load((ROOT / "examples" / "sak-1-lade.yaml").read_text(encoding="utf-8"))
+    first = case["kandidater"][0]
+    first["tidligere_tilbud"] = [{"dato": d, "utfall": "takket_nei"} for d in ("2024-02-01", "2024-09-30", "2024-12-01")]
+
+    def day(as_of=dt.date(2025, 4, 1)):
+        valid = compiled.case_models.Case.model_validate(case).model_dump(mode="json", exclude_none=True)
+        [found] = compiled.candidate_facts([(valid, as_of)])
+        return found[0].get("beregnet.tredje_avslag_innen_12_maneder"), found[0].get(
+            "beregnet.maneder_siden_karantenen_begynte")
+
+    assert day() == ("2024-12-01", 4)
+    first["tidligere_tilbud"].append({"dato": "2025-03-01", "utfall": "takket_nei"})
+    assert day() == ("2025-03-01", 1)
+    first["tidligere_tilbud"][1]["utfall"] = "akseptert"  # 1 Feb 2024 to 1 Mar 2025 is more than 12 months
+    assert day() == (None, None)

@@ -104,6 +104,12 @@ siste_avslag:
 nest_siste_avslag:
   etikett: dato for avslaget før det siste
   nyeste: {blant: kandidat.tidligere_tilbud, felt: tidligere_tilbud.dato, hvor: {felt: tidligere_tilbud.utfall, er: takket_nei}, nummer: 2}
+andre_avslag_innen_12_maneder:
+  etikett: dagen søkeren sist takket nei for andre gang innen 12 måneder
+  nyeste: {blant: kandidat.tidligere_tilbud, felt: tidligere_tilbud.dato, hvor: {felt: tidligere_tilbud.utfall, er: takket_nei}, nummer: 2, innen_maneder: 12}
+tredje_svar_innen_40_dager:
+  etikett: første dag søkeren hadde svart tre ganger innen 40 dager
+  eldste: {blant: kandidat.tidligere_tilbud, felt: tidligere_tilbud.dato, nummer: 3, innen_dager: 40}
 maneder_siden_siste_avslag:
   etikett: måneder siden søkeren sist takket nei
   maneder_siden: beregnet.siste_avslag
@@ -479,3 +485,48 @@ def test_a_record_field_in_a_tie_break_or_a_tier_text_is_refused_with_file_and_l
     with pytest.raises(RulesError) as caught:
         load_rules(folder)
     assert message in str(caught.value) and "rangering.yaml:" in str(caught.value), str(caught.value)
+
+
+def test_n_records_within_a_window_give_the_day_the_n_th_came_whichever_window_they_fell_in(both):
+    """`nyeste` with `nummer: 2, innen_maneder: 12` (Stockholm: two refusals within 12 months): the latest day a
+    refusal came with another at most 12 months before it, even when that window is not the last 12 months before
+    the assessment date; a month's 31st is its last day in a shorter month, and 12 months after 15 March is the
+    15th, not the 16th."""
+    within = [refusal("2025-03-15"), refusal("2026-03-15"), refusal("2026-01-01", "akseptert")]
+    outside = [refusal("2025-03-15"), refusal("2026-03-16")]
+    older_window = [refusal("2024-02-01"), refusal("2024-09-30"), refusal("2025-12-01")]  # 14 months before the last
+    clamped = [refusal("2025-01-31"), refusal("2025-02-28")]  # 31 January + 1 month is 28 February
+    as_of = dt.date(2026, 6, 1)
+    for compiled in both:
+        assert facts(compiled, case(tidligere_tilbud=within), as_of)["beregnet.andre_avslag_innen_12_maneder"] \
+            == "2026-03-15"
+        assert "beregnet.andre_avslag_innen_12_maneder" not in facts(compiled, case(tidligere_tilbud=outside), as_of)
+        assert facts(compiled, case(tidligere_tilbud=older_window), as_of)["beregnet.andre_avslag_innen_12_maneder"] \
+            == "2024-09-30"
+        assert facts(compiled, case(tidligere_tilbud=clamped), as_of)["beregnet.andre_avslag_innen_12_maneder"] \
+            == "2025-02-28"
+        # A refusal after the assessment date had not come yet: the window closes on the earlier pair.
+        early = facts(compiled, case(tidligere_tilbud=within), dt.date(2026, 3, 14))
+        assert "beregnet.andre_avslag_innen_12_maneder" not in early
+
+
+def test_eldste_with_a_window_is_the_first_day_n_records_lay_within_it(both):
+    answers = [refusal("2025-01-01", "akseptert"), refusal("2025-03-01", "ikke_svart"), refusal("2025-04-05"),
+               refusal("2025-04-06"), refusal("2025-05-01")]
+    for compiled in both:
+        # 1 Jan, 1 Mar, 5 Apr: 94 days; 1 Mar, 5 Apr, 6 Apr: 36 days, within 40: the 6th of April is the first.
+        assert facts(compiled, case(tidligere_tilbud=answers))["beregnet.tredje_svar_innen_40_dager"] == "2025-04-06"
+        assert "beregnet.tredje_svar_innen_40_dager" not in facts(compiled, case(tidligere_tilbud=answers[:3]))
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("nummer: 1, innen_maneder: 12", "'innen_maneder' krever 'nummer: 2' eller mer"),
+    ("nummer: 2, innen_maneder: 12, innen_dager: 30", "skriv enten 'innen_maneder' eller 'innen_dager', ikke begge"),
+    ("nummer: 2, innen_maneder: 0", "innen_maneder"),
+])
+def test_a_window_without_a_number_or_with_two_lengths_is_refused_with_file_and_line(tmp_path, spec, message):
+    derived = DERIVED.replace("nummer: 2, innen_maneder: 12}", spec + "}", 1)
+    assert derived != DERIVED
+    problems = _refused(tmp_path, derived, checks=CHECKS)
+    [found] = [p for p in problems if message in p]
+    assert re.search(r"felter\.yaml:\d+: ", found), found
