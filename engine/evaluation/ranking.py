@@ -508,10 +508,15 @@ class CompiledRules:
 
     def _standing(self, matched: set[str], regime: Regime) -> tuple[list, tuple | None, int]:
         """What `_brief` and `_explain` both say of a candidate besides points: the eligibility
-        conditions (vilkår) not met, in the bundle's order, and the tier (trinn) with its position."""
-        tier = self._tier_of(matched, regime)
-        return ([c for c in self.book.conditions if c.id not in matched], tier,
-                tier[0] if tier else _no_tier(regime))
+        conditions (vilkår) not met, in the bundle's order, and the tier (trinn) with its position.
+
+        A candidate who does not qualify (a condition not met) is not on the waiting list at all,
+        so has no band either: "Band C, oppfyller ikke vilkårene" would tell the applicant a band
+        the scheme never gave them (a tester writing Leeds' scheme read it so).
+        """
+        unmet = [c for c in self.book.conditions if c.id not in matched]
+        tier = None if unmet else self._tier_of(matched, regime)
+        return unmet, tier, tier[0] if tier else _no_tier(regime)
 
     def _add_counts_many(self, cases: list[dict], per_case: list[list[dict]]) -> None:
         """Counts over residents (beregnet antall) for each candidate of each case, with one `match`
