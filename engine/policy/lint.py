@@ -331,17 +331,23 @@ def _protected(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
     out = []
     attributes = protected_attributes(book)
     known: dict[str, tuple[str, str] | None] = {}  # a field is looked up once, however many rules use it
+    first: dict[str, str] = {}  # path -> where it was first reported ("prioritering.yaml:5")
 
     def flag(file, loc, path, rule_id):
         if path not in known:
             known[path] = _is_protected(book, attributes, path)
         found = known[path]
-        if found:
+        if not found:
+            return
+        if path in first:  # each use is an error of its own, but why it is protected is said once
+            message = f"'{path}' er en beskyttet egenskap (se {first[path]}) og kan ikke avgjøre en tildeling"
+        else:
             source, reason = found
             via = "" if source == path else f" (beregnet av '{source}')"
-            out.append(LintFinding("feil", _problem(
-                book, file, loc, f"'{path}'{via} er en beskyttet egenskap{reason} og kan ikke avgjøre en tildeling",
-                rule_id)))
+            message = f"'{path}'{via} er en beskyttet egenskap{reason} og kan ikke avgjøre en tildeling"
+            line = _line(book, file, loc)
+            first[path] = f"{file}:{line}" if line else file
+        out.append(LintFinding("feil", _problem(book, file, loc, message, rule_id)))
 
     for rule in rules:
         for comparison, loc in cond_lang.walk(rule.condition, rule.where):

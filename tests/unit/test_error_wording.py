@@ -90,3 +90,25 @@ def test_a_date_is_read_in_every_format_the_help_text_names(text):
 def test_a_date_in_a_format_the_help_text_does_not_name_is_refused(text):
     assert commands.parse(commands.SignContract, signed_on=text).problems == [
         Problem("signed_on", f"'{text}' er ikke en dato på formen DD.MM.ÅÅÅÅ eller ÅÅÅÅ-MM-DD")]
+
+
+@pytest.mark.parametrize("text, line, column, words", [
+    ("kriterier:\n  - betingelse: {felt: sjekkliste.bosituasjon er: bostedslos}\n", 2, 49, "mangler komma eller «}»"),
+    ("verdier: [bostedslos, midlertidig\nneste: 1\n", 2, 6, "mangler komma eller «]»"),
+    ("b: {felt: a,, er: b}\n", 1, 13, "mangler en verdi"),
+    ("a:\n\tb: 1\n", 2, 1, "tabulator kan ikke brukes til innrykk"),
+    ("navn: Test\nhjemmel: \"pkt. 3\nversjon: 1\n", 2, 10, "filen slutter før et anførselstegn"),
+    ("a:\n  - x\n  b: 1\n", 3, 3, "en liste (linjer som begynner med «-») og «navn: verdi»"),
+])
+def test_yaml_slips_are_told_in_bokmal_with_line_column_and_the_fix(text, line, column, words):
+    """A policy officer's missing comma read «did not find expected ',' or '}'» (a tester writing Leeds); an unclosed
+    quote was reported at the end of the file instead of where it opened."""
+    from engine.language.yaml_source import YamlSyntaxError, parse_yaml_text
+
+    with pytest.raises(YamlSyntaxError) as caught:
+        parse_yaml_text(text, file="regler.yaml")
+    problem = caught.value.problem
+    assert (problem.line, problem.file) == (line, "regler.yaml")
+    assert problem.message.startswith(f"ugyldig YAML (kolonne {column}): "), problem.message
+    assert words in problem.message
+    assert "did not find" not in problem.message and "expected" not in problem.message

@@ -181,3 +181,14 @@ def test_a_tiers_own_tie_break_order_is_checked_like_the_bundles(tmp_path, monke
     errors = [f.problem for f in lint(load_rules("regler")) if f.severity == "feil"]
     assert [(p.file, p.line, p.rule_id, p.message.split(" er en beskyttet")[0]) for p in errors] == [
         ("regler/rangering.yaml", 11, "a", "'kandidat.statsborgerskap'")]
+
+
+def test_a_protected_field_used_by_several_rules_is_an_error_at_each_but_explained_once(tmp_path, monkeypatch):
+    errors = _errors(tmp_path, monkeypatch, ["{felt: kandidat.statsborgerskap, er: norsk}",
+                                             "{felt: kandidat.statsborgerskap, er: annet}",
+                                             "{felt: kandidat.statsborgerskap, er: x}"])
+    assert errors[0].startswith("regler/prioritering.yaml:5: kriterium 'k0': 'kandidat.statsborgerskap' er en "
+                                "beskyttet egenskap (navnet nevner «statsborgerskap», et ord for nasjonalitet)")
+    assert errors[1:] == [
+        f"regler/prioritering.yaml:{line}: kriterium 'k{i}': 'kandidat.statsborgerskap' er en beskyttet egenskap "
+        "(se prioritering.yaml:5) og kan ikke avgjøre en tildeling" for i, line in ((1, 7), (2, 9))]

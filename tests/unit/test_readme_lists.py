@@ -90,3 +90,14 @@ def test_the_readme_window_gives_the_day_of_the_third_refusal_within_12_months(t
     assert day() == ("2025-03-01", 1)
     first["tidligere_tilbud"][1]["utfall"] = "akseptert"  # 1 Feb 2024 to 1 Mar 2025 is more than 12 months
     assert day() == (None, None)
+
+
+def test_the_readme_count_of_children_leaves_out_a_young_applicant(tmp_path):
+    compiled = CompiledRules(load_rules(_bundle(tmp_path)))
+    case = yaml.safe_load((ROOT / "examples" / "sak-1-lade.yaml").read_text(encoding="utf-8"))
+    case["kandidater"][0]["husstand"] = [{"fodt": "2009-01-15", "relasjon": "soker"},   # 17, the applicant
+                                         {"fodt": "2025-10-01", "relasjon": "barn"},
+                                         {"fodt": "2004-05-05", "relasjon": "barn"}]   # 22: not under 18
+    valid = compiled.case_models.Case.model_validate(case).model_dump(mode="json", exclude_none=True)
+    [found] = compiled.candidate_facts([(valid, AS_OF)])
+    assert found[0]["beregnet.barn_i_husstanden"] == 1
