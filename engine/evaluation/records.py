@@ -197,12 +197,13 @@ class Records:
             for (_, day), (records, owners) in groups.items():
                 fired = matched[at:at + len(records)]
                 at += len(records)
-                found = self._aggregate(name, day, list(zip(records, fired)))
+                found = self._aggregate(name, day, list(zip(records, fired)), owners[0])
                 for values in owners:
                     values.update(found)
 
-    def _aggregate(self, name: str, day: str, records: list[tuple[dict, set]]) -> dict[str, Any]:
-        """The computed values over one list's records, on assessment day `day` (ISO)."""
+    def _aggregate(self, name: str, day: str, records: list[tuple[dict, set]], owner: dict) -> dict[str, Any]:
+        """The computed values over one list's records, on assessment day `day` (ISO); `owner` is the values of
+        one candidate they belong to, for the parameters in force that day (the same for every owner)."""
         out: dict[str, Any] = {}
         for path, over, rule in self.counts:
             if over == name:
@@ -210,6 +211,10 @@ class Records:
         for path, over, rule, field, nummer, newest, window in self.latest:
             if over != name:
                 continue
+            if not isinstance(nummer, int):
+                nummer = owner.get(nummer.felt)  # a parameter: rules check allows only whole numbers 1-20
+                if not isinstance(nummer, int):
+                    continue  # no value in force on the day: the n-th cannot be told, "ikke oppgitt"
             dates = sorted((record[field] for record, fired in records
                             if (rule is None or rule in fired) and record.get(field) is not None
                             and record[field] <= day), reverse=newest)  # ISO dates sort as dates

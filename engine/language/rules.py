@@ -956,6 +956,10 @@ def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
                 if over.hvor is not None:
                     for at, msg in cond_lang.check(over.hvor, vocab, loc + (kind, "hvor"), scope):
                         problems.append(doc.problem(at, msg))
+            number = getattr(over, "nummer", None)
+            if number is not None and not isinstance(number, int):
+                problems += _number_parameter_problems(number.felt, over.window is not None, model,
+                                                       loc + (kind, "nummer", "felt"), doc)
         elif kind == "sammenhengende":
             run = derived.sammenhengende
             scope = _known_list(run.blant, vocab, doc, loc + (kind, "blant"), problems)
@@ -1032,6 +1036,23 @@ def _record_elsewhere(path: str, vocab: Vocabulary) -> str:
 def _list_fields(vocab: Vocabulary, scope: str, kind: str | None = None) -> list[str]:
     return [path for path, f in vocab.fields.items()
             if path.split(".", 1)[0] == scope and (kind is None or f.type == kind)]
+
+
+def _number_parameter_problems(path: str, windowed: bool, model, at: tuple, doc) -> list:
+    """`nummer: {felt: parameter.x}` must name a parameter whose every dated value is a whole number that
+    `nummer` itself could be (1 to 20; 2 or more with a window)."""
+    name = path.removeprefix("parameter.")
+    spec = model.parametre.get(name)
+    if spec is None:
+        known = ", ".join(f"parameter.{n}" for n in model.parametre) or "ingen"
+        return [doc.problem(at, f"'{path}' er ikke en parameter; parametrene: {known}")]
+    least = 2 if windowed else 1
+    bad = [f"{since}: {value}" for since, value in sorted(spec.verdier.items())
+           if not isinstance(value, int) or isinstance(value, bool) or not least <= value <= 20]
+    if bad:
+        return [doc.problem(at, f"parameteren '{path}' må ha hele tall fra {least} til 20 som 'nummer', "
+                                f"men har {', '.join(bad)}")]
+    return []
 
 
 def _known_list(blant: str, vocab: Vocabulary, doc: SourceDocument, at: tuple, problems: list) -> str | None:

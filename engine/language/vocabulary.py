@@ -12,7 +12,8 @@ import difflib
 from dataclasses import dataclass
 from typing import Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, StrictInt, model_validator
+from typing_extensions import Annotated
 
 # The sections of a case. Their names are fixed because the engine needs to know
 # which facts belong to the vacancy, the residents and each candidate.
@@ -122,6 +123,14 @@ class CountSpec(BaseModel):
         return None if self.blant in RESIDENT_COUNTS else self.blant.partition(".")[2]
 
 
+class NumberParameter(BaseModel):
+    """`nummer: {felt: parameter.unnlatte_bud_for_band_d}`: the n of `nyeste`/`eldste` from a parameter, so the
+    rule that gives Band D from the fourth missed bid and the text that says «fire» change with one dated line."""
+
+    model_config = ConfigDict(extra="forbid")
+    felt: str = Field(pattern=r"^parameter\.[a-z0-9_]+$", description="En parameter med hele tall fra 1 til 20.")
+
+
 class LatestSpec(BaseModel):
     """The latest date among the records of a list that match (nyeste): "the last refusal".
 
@@ -137,9 +146,9 @@ class LatestSpec(BaseModel):
     blant: str = Field(description="Listen, f.eks. kandidat.tidligere_tilbud.")
     felt: str = Field(description="Datofeltet i posten, f.eks. tidligere_tilbud.dato.")
     hvor: Optional["Condition"] = Field(None, description="Bare poster der betingelsen holder (uten: alle).")
-    nummer: StrictInt = Field(1, ge=1, le=20, description="1: den nyeste datoen, 2: den nest nyeste ...; med "
-                                                          "innen_maneder eller innen_dager: så mange poster innenfor "
-                                                          "tidsrommet.")
+    nummer: Union[Annotated[int, Strict(), Field(ge=1, le=20)], "NumberParameter"] = Field(
+        1, description="1: den nyeste datoen, 2: den nest nyeste ...; med innen_maneder eller innen_dager: så mange "
+                       "poster innenfor tidsrommet. {felt: parameter.<navn>} tar tallet fra en parameter.")
     innen_maneder: Optional[StrictInt] = Field(
         None, ge=1, le=1200, description="Datoen da den nummer-te posten kom innen så mange måneder etter "
                                          "den første av dem (f.eks. andre avslag innen 12 måneder).")
@@ -151,7 +160,7 @@ class LatestSpec(BaseModel):
         window = [k for k in ("innen_maneder", "innen_dager") if getattr(self, k) is not None]
         if len(window) == 2:
             raise ValueError("skriv enten 'innen_maneder' eller 'innen_dager', ikke begge")
-        if window and self.nummer < 2:
+        if window and isinstance(self.nummer, int) and self.nummer < 2:
             raise ValueError(f"'{window[0]}' krever 'nummer: 2' eller mer (hvor mange poster innenfor "
                              f"tidsrommet); én post er alltid innenfor")
         return self
@@ -406,7 +415,8 @@ class DerivedSpec(BaseModel):
         if self.nyeste is not None or self.eldste is not None or self.sum is not None:
             over = self.nyeste or self.eldste or self.sum
             inner = [c.felt for c, _ in conditions.walk(over.hvor)] if over.hvor is not None else []
-            return list(dict.fromkeys([over.blant, over.felt, *inner]))
+            number = [over.nummer.felt] if isinstance(getattr(over, "nummer", None), NumberParameter) else []
+            return list(dict.fromkeys([over.blant, over.felt, *inner, *number]))
         if self.sammenhengende is not None:
             run = self.sammenhengende
             inner = [c.felt for c, _ in conditions.walk(run.hvor)] if run.hvor is not None else []
@@ -583,6 +593,7 @@ class Vocabulary:
 from engine.language.conditions import Condition  # noqa: E402  (mutual reference: counts hold conditions)
 
 CountSpec.model_rebuild()
+NumberParameter.model_rebuild()
 LatestSpec.model_rebuild()
 ContinuousSpec.model_rebuild()
 SharingRule.model_rebuild()

@@ -214,6 +214,8 @@ def read_yaml_file(path: Path, shown_as: str | None = None) -> SourceDocument:
 # The parser's own words for the slips policy staff make most, said in bokmål with the fix; the column is
 # where the parser stopped, which for a missing comma is the key after it.
 YAML_IN_BOKMAL = (
+    ("mapping values are not allowed", "en tekst med «: » i seg må stå i anførselstegn, f.eks. "
+                                       "hjemmel: \"pkt. 3: avslag\""),
     ("did not find expected ',' or '}'", "mangler komma eller «}» i et oppslag på én linje: parene skilles med "
                                          "komma, og oppslaget slutter med «}», f.eks. "
                                          "{felt: sjekkliste.bosituasjon, er: bostedslos}"),
@@ -236,8 +238,6 @@ YAML_IN_BOKMAL = (
 )
 
 YAML_HINTS = (
-    ("mapping values are not allowed", " (en tekst med «: » i seg må stå i anførselstegn, "
-                                       "f.eks. hjemmel: \"pkt. 3: avslag\")"),
     ("tag:yaml.org,2002:merge", " (sammenslåing med «<<:» støttes ikke; skriv feltene ut, eller bruk et anker "
                                 "«&navn» og «*navn» for hele verdien)"),
     ("found undefined alias", " (et «*navn» må vise til et «&navn» som står lenger opp i filen)"),

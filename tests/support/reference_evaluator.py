@@ -197,12 +197,17 @@ def reference_aggregates(vocabulary, candidate: dict, as_of: dt.date, case: dict
             dates = sorted((r[how.felt] for r in records if r.get(how.felt) is not None
                             and dt.date.fromisoformat(r[how.felt]) <= as_of
                             and (how.hvor is None or holds(how.hvor, r))), reverse=derived.nyeste is not None)
-            if how.window is not None:
-                found = reference_windowed(dates, how.nummer, how.window, newest=derived.nyeste is not None)
+            number = how.nummer
+            if not isinstance(number, int):
+                number = vocabulary.model.parametre[number.felt.removeprefix("parameter.")].value_on(as_of)
+            if number is None:
+                pass
+            elif how.window is not None:
+                found = reference_windowed(dates, number, how.window, newest=derived.nyeste is not None)
                 if found is not None:
                     out[path] = found
-            elif len(dates) >= how.nummer:
-                out[path] = dates[how.nummer - 1]
+            elif len(dates) >= number:
+                out[path] = dates[number - 1]
         elif derived.sammenhengende is not None:
             periods = [(r.get(how.fra), r.get(how.til)) for r in records if how.hvor is None or holds(how.hvor, r)]
             if all(first is not None for first, _ in periods):

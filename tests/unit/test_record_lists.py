@@ -530,3 +530,53 @@ def test_a_window_without_a_number_or_with_two_lengths_is_refused_with_file_and_
     problems = _refused(tmp_path, derived, checks=CHECKS)
     [found] = [p for p in problems if message in p]
     assert re.search(r"felter\.yaml:\d+: ", found), found
+
+
+PARAMETERS = """
+avslag_for_karantene:
+  etikett: antall avslag innen 12 måneder som gir karantene
+  referanse: retningslinjer pkt. 7
+  verdier:
+    2025-01-01: 2
+    2026-01-01: 3
+"""
+
+
+def _with_parameter_number(tmp_path, spec: str, parameters: str = PARAMETERS):
+    derived = DERIVED.replace("nummer: 2, innen_maneder: 12}", spec + "}", 1)
+    assert derived != DERIVED
+    return write_bundle(tmp_path / "regler", sections=SECTIONS, derived=derived, checks=CHECKS, parameters=parameters)
+
+
+def test_nummer_from_a_parameter_follows_the_value_in_force_on_the_assessment_date(tmp_path):
+    """`nummer: {felt: parameter.x}`: the n changes with one dated line (Birmingham kept «more than three» and the
+    fourth bid in step by hand); the value in force on the assessment date decides, as for any parameter."""
+    book = load_rules(_with_parameter_number(tmp_path, "nummer: {felt: parameter.avslag_for_karantene}, "
+                                                       "innen_maneder: 12"))
+    offers = [refusal("2025-03-01"), refusal("2025-06-01"), refusal("2025-08-01")]
+    for compiled in (CompiledRules(book), CompiledRules(book, evaluator_factory=ReferenceRules)):
+        in_2025 = facts(compiled, case(tidligere_tilbud=offers), dt.date(2025, 12, 1))
+        assert in_2025["beregnet.andre_avslag_innen_12_maneder"] == "2025-08-01"  # two needed: the latest pair
+        offers_2026 = offers[:2]
+        in_2026 = facts(compiled, case(tidligere_tilbud=offers_2026), dt.date(2026, 2, 1))
+        assert "beregnet.andre_avslag_innen_12_maneder" not in in_2026  # three needed from 2026, only two
+        assert facts(compiled, case(tidligere_tilbud=offers), dt.date(2026, 2, 1))[
+            "beregnet.andre_avslag_innen_12_maneder"] == "2025-08-01"
+        before = facts(compiled, case(tidligere_tilbud=offers), dt.date(2024, 12, 31))
+        assert "beregnet.andre_avslag_innen_12_maneder" not in before  # no value in force: no n, no date
+
+
+@pytest.mark.parametrize("spec, parameters, message", [
+    ("nummer: {felt: parameter.avslag}, innen_maneder: 12", PARAMETERS,
+     "'parameter.avslag' er ikke en parameter; parametrene: parameter.avslag_for_karantene"),
+    ("nummer: {felt: parameter.avslag_for_karantene}, innen_maneder: 12", PARAMETERS.replace(": 2\n", ": 1\n"),
+     "parameteren 'parameter.avslag_for_karantene' må ha hele tall fra 2 til 20 som 'nummer', men har 2025-01-01: 1"),
+    ("nummer: {felt: parameter.avslag_for_karantene}", PARAMETERS.replace(": 3\n", ": 2.5\n"),
+     "må ha hele tall fra 1 til 20 som 'nummer', men har 2026-01-01: 2.5"),
+])
+def test_a_number_parameter_that_is_unknown_or_not_a_whole_number_in_range_is_refused(tmp_path, spec, parameters,
+                                                                                       message):
+    with pytest.raises(RulesError) as caught:
+        load_rules(_with_parameter_number(tmp_path, spec, parameters))
+    [found] = [str(p) for p in caught.value.problems if message in str(p)]
+    assert re.search(r"felter\.yaml:\d+: ", found), found

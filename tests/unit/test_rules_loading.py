@@ -95,7 +95,8 @@ def test_an_unknown_key_in_a_rule_is_refused(broken):
 def test_broken_yaml_syntax_names_file_and_line(broken):
     problems, line = broken("prioritering.yaml", "    navn: Bostedsløs\n    poeng: 30\n", "    navn: Bostedsløs\n    poeng: 30: 5\n")
     assert len(problems) == 1
-    assert str(problems[0]).startswith(f"rules/prioritering.yaml:{line + 1}: ugyldig YAML: ")
+    assert str(problems[0]) == (f"rules/prioritering.yaml:{line + 1}: ugyldig YAML (kolonne 14): en tekst med «: » "
+                                'i seg må stå i anførselstegn, f.eks. hjemmel: "pkt. 3: avslag"')
 
 
 def test_a_file_with_another_version_than_the_bundle_is_refused(broken):
