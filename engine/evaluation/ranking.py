@@ -829,4 +829,6 @@ class _Comparison:
                     if parts else f"{behind} poeng bak {top['id']}.")
         if mine and result["eligible"] and result["tier_position"] == top["tier_position"] and self.points:
             text = f"Innenfor «{mine['name']}»: {text[0].lower()}{text[1:]}"
-        return {"top_candidate": top["id"], "points_behind": behind, "differences": differences, "text": text}
+        decided_by_tier = result["qualifies"] and result["eligible"] and result["tier_position"] != top["tier_position"]
+        return {"top_candidate": top["id"], "points_behind": behind, "differences": differences, "text": text,
+                "top_tier": theirs["id"] if decided_by_tier and theirs else None}

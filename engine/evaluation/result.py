@@ -134,6 +134,8 @@ class ComparedToTop(BaseModel):
     points_behind: int
     differences: list[Difference]
     text: str
+    top_tier: Optional[str] = Field(None, description="Trinnet kandidaten som står først er i, når et høyere "
+                                                      "trinn avgjorde (ellers tomt).")
 
 
 class FactChange(BaseModel):

@@ -318,6 +318,10 @@ class Tier(InForce):
     ved_likt_poeng: Optional[list[TieBreak]] = Field(
         None, description="Trinnets egen rekkefølge ved likt poeng, i stedet for regelverkets (eller planens), "
                           "f.eks. datoen søkeren kom inn i Band A bare i Band A. Uten: regelverkets.")
+    taushetsbelagt: bool = Field(
+        False, description="Sant når trinnet røper opplysninger under taushetsplikt (f.eks. «søkere med "
+                           "psykiske lidelser»): et annet kontor ser aldri at kandidaten som står først, er i "
+                           "trinnet, bare at hen er i et høyere trinn.")
 
 
 def _open_last_only(items: list, message) -> None:
@@ -537,9 +541,13 @@ class Rulebook:
 
     @property
     def confidential_rules(self) -> frozenset[str]:
-        """Ids of the criteria and composition rules marked `taushetsbelagt` (under the duty of confidentiality),
-        and of the groups holding such a criterion (what a group cut reveals about its members)."""
-        own = {r.id for r in [*self.criteria, *self.composition] if r.taushetsbelagt}
+        """Ids of the criteria, composition rules and tiers marked `taushetsbelagt` (under the duty of
+        confidentiality), the bundle's and its plans', and of the groups holding such a criterion (what a
+        group cut reveals about its members)."""
+        rules = [*self.criteria, *self.composition, *self.ranking.trinn]
+        for plan in self.plans:
+            rules += [*plan.kriterier, *(plan.trinn or [])]
+        own = {r.id for r in rules if getattr(r, "taushetsbelagt", False)}
         return frozenset(own | {g.id for g in self.groups if own & set(g.kriterier)})
 
     def stamp(self) -> dict:

@@ -65,7 +65,16 @@ def as_own_office_reads(candidate: dict, confidential: frozenset[str]) -> dict:
             continue
         rows.append(d)
     behind = cmp["points_behind"]
-    if not candidate.get("eligible", True) or behind == 0:
+    if cmp.get("top_tier") in confidential:
+        # The tier (trinn) of the one first is itself a confidential fact («søkere med psykiske lidelser»):
+        # say only that it is higher; the addressee's own tier is their own.
+        withheld = True
+        own = candidate.get("tier")
+        where = f"«{own['name']}» ({own['text']})" if own else "ingen av trinnene"
+        text = (f"I {where}; kandidaten som står først, er i et høyere trinn, og et høyere trinn går foran. "
+                "Trinnet vises ikke, fordi det bygger på forhold under taushetsplikt.")
+    elif not candidate.get("eligible", True) or behind == 0 or cmp.get("top_tier"):
+        # a tier decided (band A before band B), not points: the engine's words, with the other unnamed
         text = cmp["text"].replace(cmp["top_candidate"], "kandidaten som står først")
     else:
         parts = [f"{d['name']} ({d['points']} mot {d['points_top']})" if d["points_top"] is not None
@@ -76,4 +85,6 @@ def as_own_office_reads(candidate: dict, confidential: frozenset[str]) -> dict:
         if withheld:
             text += " Forhold under taushetsplikt hos den andre kandidaten vises ikke."
     return {**candidate, "compared_to_top": {**cmp, "top_candidate": OTHER_NOMINEE, "differences": rows,
-                                             "text": text, "withheld": withheld}}
+                                             "text": text, "withheld": withheld,
+                                             "top_tier": None if cmp.get("top_tier") in confidential
+                                             else cmp.get("top_tier")}}

@@ -157,3 +157,30 @@ def test_without_points_or_a_tie_break_nothing_tells_candidates_apart_so_all_of_
     assert flat.present_to_unit_leader == ["T-1", "T-2", "T-3", "T-4", "T-5"]
     assert flat.candidates[1].compared_to_top.text == ("Likeverdig med T-1: ingenting i regelverket skiller dem, og "
                                                        "de legges fram sammen.")
+
+
+def test_a_confidential_tier_of_the_one_first_is_never_named_to_another_office(tmp_path):
+    """`taushetsbelagt: true` on a tier («søkere med psykiske lidelser», Kristiansand): the consultant's ranking
+    names it, but another office reading its own nominee learns only that the one first is in a higher tier;
+    a tier that is not confidential is still named, and an office is never told «N poeng bak» when a band
+    decided."""
+    from service.casework.disclosure import OTHER_NOMINEE, as_own_office_reads
+
+    ranking = TIERS.replace("    begrunnelse: akutt behov\n", "    begrunnelse: akutt behov\n    taushetsbelagt: true\n")
+    book = load_rules(write_bundle(tmp_path / "regler", sections=SECTIONS, criteria=POINTS, ranking=ranking))
+    assert {"band_a"} <= book.confidential_rules and "band_b" not in book.confidential_rules
+    by_id = {c.id: c.model_dump(mode="json") for c in CompiledRules(book).rank(CASE, AS_OF).candidates}
+    team = by_id["T-4"]["compared_to_top"]
+    assert team["top_tier"] == "band_a" and "«Band A»" in team["text"]  # the consultants see it (need to know)
+    office = as_own_office_reads(by_id["T-4"], book.confidential_rules)["compared_to_top"]
+    assert office["text"] == ("I «Band B» (medisinsk behov); kandidaten som står først, er i et høyere trinn, og et "
+                              "høyere trinn går foran. Trinnet vises ikke, fordi det bygger på forhold under "
+                              "taushetsplikt.")
+    assert office["top_tier"] is None and office["withheld"] is True and office["top_candidate"] == OTHER_NOMINEE
+    # Band C under band A: the same; without the mark, band A is named, and no points are said to decide
+    plain = load_rules(write_bundle(tmp_path / "plain", sections=SECTIONS, criteria=POINTS, ranking=TIERS))
+    assert plain.confidential_rules == frozenset()
+    shown = {c.id: c.model_dump(mode="json") for c in CompiledRules(plain).rank(CASE, AS_OF).candidates}
+    text = as_own_office_reads(shown["T-5"], plain.confidential_rules)["compared_to_top"]["text"]
+    assert text == "I «Band C» (ingen prioritet); kandidaten som står først er i «Band A», og et høyere trinn går " \
+                   "foran uansett poeng."
