@@ -217,7 +217,9 @@ def _closure(node: Node) -> Callable[[dict[str, Any]], Any]:
 
         def read(values):
             value = values.get(path)
-            if value is None or value.__class__ not in (int, float):  # bool is not a number here
+            if value.__class__ is bool:  # a ja/nei field counts 1 or 0, so a sum says how many are ja
+                return 1 if value else 0
+            if value is None or value.__class__ not in (int, float):
                 raise _Missing
             return value
         return read

@@ -1159,8 +1159,9 @@ def _check_from_decisions(vocab: Vocabulary, doc: SourceDocument, name: str, spe
     return problems
 
 
-def _number_inputs(paths: list[str], vocab: Vocabulary) -> list[str]:
-    """What is wrong with the fields a formula or table reads: each must be a declared number of a candidate."""
+def _number_inputs(paths: list[str], vocab: Vocabulary, booleans: bool = False) -> list[str]:
+    """What is wrong with the fields a formula or table reads: each must be a declared number of a candidate
+    (in a formula, `booleans`, also a ja/nei field, which counts 1 or 0)."""
     out = []
     for path in paths:
         f = vocab.get(path)
@@ -1174,7 +1175,7 @@ def _number_inputs(paths: list[str], vocab: Vocabulary) -> list[str]:
         elif f.type == "dato":
             out.append(f"'{path}' er en dato; regn den om med dager_siden, maneder_siden, ar_siden, alder "
                        "eller dager_til/maneder_til/ar_til først")
-        elif not f.is_number:
+        elif not f.is_number and not (booleans and f.type == "boolsk"):  # «two or more of these needs»
             out.append(f"'{path}' er ikke et tall (type {f.type})")
     return out
 
@@ -1185,7 +1186,7 @@ def _check_formula(derived, vocab: Vocabulary) -> list[str]:
         tree = formulas.parse(derived.formel)
     except formulas.FormulaError as exc:
         return [str(exc)]
-    problems = _number_inputs(formulas.references(tree), vocab)
+    problems = _number_inputs(formulas.references(tree), vocab, booleans=True)
     if problems:
         return problems
     for divisor in formulas.divisors(tree):
