@@ -54,6 +54,9 @@ class Regime:
     tier_ties: dict[int, list[TieBreak]] = field(default_factory=dict)
     # rule id -> (what it does, the rule, its place in the explanation); rules not in force are absent
     kinds: dict[str, tuple[str, Any, int]] = field(default_factory=dict)
+    # the tiers in the order their conditions are tried: those marked `sjekkes_forst` first, then the rest,
+    # each in the file's order (the ranking's order stays `tiers`)
+    tried: list = field(default_factory=list)
 
 
 def regimes(book: Rulebook) -> dict[Optional[str], Regime]:
@@ -71,6 +74,7 @@ def regimes(book: Rulebook) -> dict[Optional[str], Regime]:
         tier_ties = {position: tier.ved_likt_poeng for position, tier, _, _ in tiers
                      if tier.ved_likt_poeng is not None}
         regime = Regime(plan, criteria, checks, ties, scoring, tiers, tier_ties)
+        regime.tried = sorted(tiers, key=lambda entry: (not entry[1].sjekkes_forst, entry[0]))
         position = 0
         for kind, rules in (("vilkar", book.conditions), ("kriterium", criteria), ("blokker", checks),
                             (None, book.composition)):

@@ -604,8 +604,9 @@ class CompiledRules:
 
     @staticmethod
     def _tier_of(matched: set[str], regime: Regime):
-        """The first tier whose condition holds (or the open last tier), as (position, tier, rule, text)."""
-        for entry in regime.tiers:
+        """The first tier whose condition holds (or the open last tier), as (position, tier, rule, text); the
+        tiers marked `sjekkes_forst` are tried before the others."""
+        for entry in regime.tried:
             if entry[2] is None or entry[2] in matched:
                 return entry
         return None

@@ -318,10 +318,25 @@ class Tier(InForce):
     ved_likt_poeng: Optional[list[TieBreak]] = Field(
         None, description="Trinnets egen rekkefølge ved likt poeng, i stedet for regelverkets (eller planens), "
                           "f.eks. datoen søkeren kom inn i Band A bare i Band A. Uten: regelverkets.")
+    sjekkes_forst: bool = Field(
+        False, description="Sant når trinnet skal prøves før de andre, men rangeres der det står: «den som har "
+                           "takket nei, er i Band D uansett andre grunner», uten å gjenta det i hvert band.")
     taushetsbelagt: bool = Field(
         False, description="Sant når trinnet røper opplysninger under taushetsplikt (f.eks. «søkere med "
                            "psykiske lidelser»): et annet kontor ser aldri at kandidaten som står først, er i "
                            "trinnet, bare at hen er i et høyere trinn.")
+
+
+def _tiers_open_last(tiers: list) -> None:
+    """Only the last tier tried may lack a condition: the last of those not marked `sjekkes_forst` (they are
+    tried first wherever they stand, so Band D for refusals may stand after the open Band C)."""
+    for tier in tiers:
+        if tier.sjekkes_forst and tier.betingelse is None:
+            raise ValueError(f"trinnet '{tier.id}' har 'sjekkes_forst' men ingen 'betingelse'; et trinn uten "
+                             "betingelse tar alle som ikke er i et annet, og prøves alltid sist")
+    _open_last_only([t for t in tiers if not t.sjekkes_forst],
+                    lambda t: f"bare det siste trinnet kan mangle 'betingelse' (trinnet '{t.id}' har ingen); "
+                              f"trinn med 'sjekkes_forst' kan stå etter det")
 
 
 def _open_last_only(items: list, message) -> None:
@@ -434,8 +449,7 @@ class LocalPlan(BaseModel):
 
     @model_validator(mode="after")
     def _open_tier_last(self):
-        _open_last_only(self.trinn or [], lambda t: f"bare det siste trinnet kan mangle 'betingelse' (trinnet "
-                                                    f"'{t.id}' har ingen)")
+        _tiers_open_last(self.trinn or [])
         return self
 
 
@@ -482,8 +496,7 @@ class RankingFile(VersionedFile):
 
     @model_validator(mode="after")
     def _open_tier_last(self):
-        _open_last_only(self.trinn, lambda t: f"bare det siste trinnet kan mangle 'betingelse' (trinnet "
-                                              f"'{t.id}' har ingen)")
+        _tiers_open_last(self.trinn)
         return self
 
 

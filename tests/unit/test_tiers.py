@@ -184,3 +184,34 @@ def test_a_confidential_tier_of_the_one_first_is_never_named_to_another_office(t
     text = as_own_office_reads(shown["T-5"], plain.confidential_rules)["compared_to_top"]["text"]
     assert text == "I «Band C» (ingen prioritet); kandidaten som står først er i «Band A», og et høyere trinn går " \
                    "foran uansett poeng."
+
+
+def test_a_tier_checked_first_takes_its_candidates_before_a_higher_tier_and_ranks_where_it_stands(tmp_path):
+    """`sjekkes_forst`, taught by the README: «a refusal puts you in Band D whatever else applies» (a tester
+    writing Sheffield repeated the refusal in every band)."""
+    from support.readme import yaml_blocks
+
+    [block] = yaml_blocks("### Et trinn som prøves først")
+    sections = SECTIONS.replace("  akutt: {type: boolsk, etikett: akutt behov}\n",
+                                "  akutt_behov: {type: boolsk, etikett: akutt behov}\n"
+                                "  medisinsk_behov: {type: boolsk, etikett: medisinsk behov}\n"
+                                "  takket_nei_til_egnet_tilbud: {type: boolsk, etikett: takket nei}\n")
+    folder = write_bundle(tmp_path / "regler", sections=sections, ranking="likhetsmargin: 0\nved_likt_poeng: []\n"
+                          + block)
+    book = load_rules(folder)
+    case = {"ledig_bolig": {"id": "B-1"}, "kandidater": [
+        {"id": "T-1", "sjekkliste": {"akutt_behov": True, "takket_nei_til_egnet_tilbud": True}},
+        {"id": "T-2", "sjekkliste": {}},
+        {"id": "T-3", "sjekkliste": {"medisinsk_behov": True}}]}
+    for evaluator in (None, ReferenceRules):
+        compiled = CompiledRules(book) if evaluator is None else CompiledRules(book, evaluator_factory=evaluator)
+        result = compiled.rank(case, AS_OF)
+        assert [(c.id, c.tier.id) for c in result.candidates] == [("T-3", "band_b"), ("T-2", "band_c"),
+                                                                  ("T-1", "band_d")]
+        assert result.candidates[2].tier.text == "takket nei til et egnet tilbud"
+    with pytest.raises(RulesError) as caught:
+        load_rules(write_bundle(tmp_path / "open", sections=sections, ranking="likhetsmargin: 0\nved_likt_poeng: []\n"
+                                + block.replace("    begrunnelse: ingen særskilt prioritet\n",
+                                                "    begrunnelse: ingen særskilt prioritet\n    sjekkes_forst: true\n")))
+    assert "trinnet 'band_c' har 'sjekkes_forst' men ingen 'betingelse'" in str(caught.value)
+    assert "rangering.yaml:" in str(caught.value)
