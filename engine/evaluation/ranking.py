@@ -61,7 +61,7 @@ def rule_conditions(book: Rulebook) -> dict[str, tuple[str, Any]]:
     for note in book.notes:
         rules[note.id] = ("kandidat", note.betingelse)
     for name, derived in book.vocabulary.model.beregnet.items():
-        if derived.antall is not None and derived.antall.over_list is None:
+        if derived.antall is not None and derived.antall.over_list is None and derived.antall.hvor is not None:
             rules[COUNT_PREFIX + name] = ("beboer", derived.antall.hvor)
     rules.update(Records(book.vocabulary).rules())  # counts, latest dates and sharing rules over the lists' records
     for tier in book.ranking.trinn:
@@ -539,10 +539,10 @@ class CompiledRules:
             current = matched[start:start + n_residents]
             moving_in = matched[start + n_residents:start + n_residents + n_projections]
             for name, spec in counts.items():
-                rule = COUNT_PREFIX + name
-                today = sum(1 for m in current if rule in m)
+                rule = COUNT_PREFIX + name if spec.hvor is not None else None  # without hvor: every resident
+                today = sum(1 for m in current if rule is None or rule in m)
                 for values, own in zip(candidates, moving_in):
-                    extra = 1 if spec.blant == "beboere_etter_innflytting" and rule in own else 0
+                    extra = 1 if spec.blant == "beboere_etter_innflytting" and (rule is None or rule in own) else 0
                     values[f"beregnet.{name}"] = today + extra
 
     # -- explanation ---------------------------------------------------------------------

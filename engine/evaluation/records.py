@@ -94,8 +94,10 @@ class Records:
         for name, d in vocabulary.model.beregnet.items():
             path = f"{DERIVED}.{name}"
             if d.antall is not None and d.antall.over_list in self.lists:
-                self.counts.append((path, d.antall.over_list, COUNT_PREFIX + name))
-                self._rules[COUNT_PREFIX + name] = (d.antall.over_list, d.antall.hvor)
+                rule = COUNT_PREFIX + name if d.antall.hvor is not None else None  # without hvor: every record
+                self.counts.append((path, d.antall.over_list, rule))
+                if rule:
+                    self._rules[rule] = (d.antall.over_list, d.antall.hvor)
             elif (d.nyeste or d.eldste) is not None and (d.nyeste or d.eldste).over_list in self.lists:
                 spec, newest = (d.nyeste, True) if d.nyeste is not None else (d.eldste, False)
                 rule = LATEST_PREFIX + name if spec.hvor is not None else None
@@ -207,7 +209,7 @@ class Records:
         out: dict[str, Any] = {}
         for path, over, rule in self.counts:
             if over == name:
-                out[path] = sum(1 for _, fired in records if rule in fired)
+                out[path] = sum(1 for _, fired in records if rule is None or rule in fired)
         for path, over, rule, field, nummer, newest, window in self.latest:
             if over != name:
                 continue

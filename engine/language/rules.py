@@ -471,7 +471,8 @@ class OutOfScope(BaseModel):
 
 class RankingFile(VersionedFile):
     likhetsmargin: Union[StrictInt, float] = Field(
-        ge=0, description="Kandidater innenfor så mange poeng av hverandre er likeverdige.")
+        0, ge=0, description="Kandidater innenfor så mange poeng av hverandre er likeverdige (uten: 0, bare likt "
+                             "poeng; en ordning uten poeng trenger den ikke).")
     ved_likt_poeng: list[TieBreak] = Field(
         default_factory=list, description="Rekkefølge ved likt poeng; kandidat-ID avgjør til slutt.")
     likeverdige: bool = Field(
@@ -959,7 +960,7 @@ def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
             scope = "beboer"
             if count.over_list is not None:
                 scope = _known_list(count.blant, vocab, doc, loc + ("antall", "blant"), problems)
-            if scope is not None:
+            if scope is not None and count.hvor is not None:
                 for at, msg in cond_lang.check(count.hvor, vocab, loc + ("antall", "hvor"), scope):
                     problems.append(doc.problem(at, msg))
         elif kind in ("nyeste", "eldste", "sum"):

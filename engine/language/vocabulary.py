@@ -115,7 +115,8 @@ class CountSpec(BaseModel):
                     "kandidat.<liste>: postene i en av kandidatens lister (f.eks. kandidat.husstand); "
                     "ledig_bolig.<liste>, bolig.<liste>, botiltak.<liste>: postene i en liste i saken om boligen "
                     "(f.eks. bolig.rom, ledig_bolig.tildelinger).")
-    hvor: "Condition"
+    hvor: Optional["Condition"] = Field(None, description="Bare beboere eller poster der betingelsen holder "
+                                                          "(uten: alle).")
 
     @property
     def over_list(self) -> str | None:
@@ -411,7 +412,8 @@ class DerivedSpec(BaseModel):
             return list(self.forste_dato_av)
         if self.antall is not None:
             found = [] if self.antall.over_list is None else [self.antall.blant]
-            return list(dict.fromkeys(found + [c.felt for c, _ in conditions.walk(self.antall.hvor)]))
+            inner = [c.felt for c, _ in conditions.walk(self.antall.hvor)] if self.antall.hvor is not None else []
+            return list(dict.fromkeys(found + inner))
         if self.nyeste is not None or self.eldste is not None or self.sum is not None:
             over = self.nyeste or self.eldste or self.sum
             inner = [c.felt for c, _ in conditions.walk(over.hvor)] if over.hvor is not None else []

@@ -165,7 +165,7 @@ def _rules(book: Rulebook) -> Iterator[_Rule]:
             yield _Rule("rangering.yaml", base + ("faller_bort",), plan.id, f"lokal plan '{plan.id}' (faller_bort)",
                         "kandidat", plan.faller_bort.condition, key=key)
     for name, derived in book.vocabulary.model.beregnet.items():
-        if derived.antall is not None:
+        if derived.antall is not None and derived.antall.hvor is not None:
             count = derived.antall
             scope = "beboer" if count.over_list is None else count.over_list
             yield _Rule("felter.yaml", ("beregnet", name, "antall"), None, f"beregnet.{name}", scope,

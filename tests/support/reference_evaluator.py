@@ -192,7 +192,7 @@ def reference_aggregates(vocabulary, candidate: dict, as_of: dt.date, case: dict
         records = [_record_values(how.over_list, item, spec, as_of) for item in items]
         path = f"beregnet.{name}"
         if derived.antall is not None:
-            out[path] = sum(1 for r in records if holds(how.hvor, r))
+            out[path] = sum(1 for r in records if how.hvor is None or holds(how.hvor, r))
         elif derived.nyeste is not None or derived.eldste is not None:
             dates = sorted((r[how.felt] for r in records if r.get(how.felt) is not None
                             and dt.date.fromisoformat(r[how.felt]) <= as_of

@@ -580,3 +580,30 @@ def test_a_number_parameter_that_is_unknown_or_not_a_whole_number_in_range_is_re
         load_rules(_with_parameter_number(tmp_path, spec, parameters))
     [found] = [str(p) for p in caught.value.problems if message in str(p)]
     assert re.search(r"felter\.yaml:\d+: ", found), found
+
+
+def test_a_count_without_hvor_counts_every_record_and_every_resident(tmp_path):
+    """`antall` with no `hvor` (a tester writing Bærum counted «everyone» with an always-true `minst: 0`, which
+    rules check rightly refused): the household's size, the residents today and after moving in."""
+    sections = SECTIONS + "beboer:\n  id: {type: tekst, etikett: Beboer-ID, obligatorisk: true}\n"
+    derived = DERIVED + """
+personer_i_husstanden:
+  etikett: personer i husstanden
+  antall: {blant: kandidat.husstand}
+beboere_i_alt:
+  etikett: beboere
+  antall: {blant: beboere}
+beboere_med_kandidaten:
+  etikett: beboere etter innflytting
+  antall: {blant: beboere_etter_innflytting}
+"""
+    book = load_rules(write_bundle(tmp_path / "regler", sections=sections, derived=derived, checks=CHECKS))
+    data = case(husstand=FAMILY)
+    data["beboere"] = [{"id": "B-1"}, {"id": "B-2"}]
+    data["kandidater"].append({"id": "K-2", "sjekkliste": {}})  # no household given: «ikke oppgitt»
+    for compiled in (CompiledRules(book), CompiledRules(book, evaluator_factory=ReferenceRules)):
+        [first, second] = compiled.candidate_facts([(compiled.case_models.Case.model_validate(data).model_dump(
+            mode="json", exclude_none=True), AS_OF)])[0]
+        assert (first["beregnet.personer_i_husstanden"], first["beregnet.beboere_i_alt"],
+                first["beregnet.beboere_med_kandidaten"]) == (len(FAMILY), 2, 3)
+        assert "beregnet.personer_i_husstanden" not in second and second["beregnet.beboere_i_alt"] == 2
