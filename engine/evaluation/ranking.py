@@ -790,6 +790,8 @@ class _Comparison:
         self.shared = shared
         self.points = bool(regime.criteria)
         self.tie_words = compiled.tie_break_words(regime.ties)
+        word = compiled.book.ranking.tekster.oppfyller_ikke_vilkarene  # the bundle's word, as a sentence start
+        self.not_qualified = word[:1] + word[1:].lower() if word.isupper() else word
 
     def __call__(self, result: dict) -> dict:
         top, best = self.top, self.best
@@ -809,7 +811,7 @@ class _Comparison:
         behind = top["score"] - result["score"]
         mine, theirs = result.get("tier"), top.get("tier")
         if not result["qualifies"]:
-            text = "Oppfyller ikke vilkårene: " + "; ".join(f.name for f in result["unmet_conditions"]) + "."
+            text = f"{self.not_qualified}: " + "; ".join(f.name for f in result["unmet_conditions"]) + "."
         elif not result["eligible"]:
             text = "Kan ikke tildeles boligen: " + "; ".join(b.name for b in result["blocks"]) + "."
         elif result["tier_position"] != top["tier_position"]:

@@ -328,7 +328,8 @@ def _check_value(value, field, where) -> list[tuple[tuple, str]]:
             return [(where, f"{value!r} er ikke en tillatt verdi for '{field.path}' (tillatt: {allowed})")]
         return []
     if t == "boolsk" and not isinstance(value, bool):
-        return [(where, f"'{field.path}' er sann/usann, men sammenlignes med {value!r}")]
+        return [(where, f"'{field.path}' er sann/usann, men sammenlignes med {value!r}; skriv true (ja) eller "
+                        "false (nei), uten anførselstegn")]
     if field.is_number and (isinstance(value, bool) or not isinstance(value, (int, float))):
         return [(where, f"'{field.path}' er et tall, men sammenlignes med {value!r}")]
     if field.is_number:

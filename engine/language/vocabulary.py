@@ -579,6 +579,9 @@ class Vocabulary:
         return self.fields.get(path)
 
     def suggest(self, path: str) -> str:
+        if path.startswith("resultat.") and path not in self.fields:
+            return (f" (det rangeringen selv fyller ut: '{SCORE_FIELD}', samlede poeng, i trinn, vilkår og "
+                    f"kontroller; '{OUTCOME_FIELD}', utfallet, i vedtakets innhold)")
         close = difflib.get_close_matches(path, list(self.fields), n=1, cutoff=0.75)
         return f" (mente du '{close[0]}'?)" if close else ""
 

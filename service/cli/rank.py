@@ -76,8 +76,14 @@ def format_summary(result: RankingSummary, words: FixedTexts | None = None, poin
     if result.out_of_scope is not None:
         return "\n".join(lines + _out_of_scope_lines(result.out_of_scope))
     for c in result.candidates:
-        status = words.kan_tildeles if c.eligible else \
-            f"{words.kan_ikke_tildeles} (" + ", ".join([*c.not_qualified_by, *c.blocked_by]) + ")"
+        if c.eligible:
+            status = words.kan_tildeles
+        elif c.not_qualified_by:  # not on the waiting list at all: the bundle's word for that, then any blocks
+            status = f"{words.oppfyller_ikke_vilkarene} (" + ", ".join(c.not_qualified_by) + ")"
+            if c.blocked_by:
+                status += f", {words.kan_ikke_tildeles} (" + ", ".join(c.blocked_by) + ")"
+        else:
+            status = f"{words.kan_ikke_tildeles} (" + ", ".join(c.blocked_by) + ")"
         if c.consultation_by:
             status += f", {words.krever_drofting} (" + ", ".join(c.consultation_by) + ")"
         lines.append(f"{c.rank}. {_who(c)}: {_standing(c.tier, c.score, points, status)}")
@@ -153,10 +159,12 @@ def format_ranking(result: RankingResult, words: FixedTexts | None = None, point
     for group in result.equal_standing_groups:
         lines.append((f"Likeverdige (innenfor {result.tie_margin:g} poeng): " if points else
                       "Likeverdige (ingenting i regelverket skiller dem): ") + ", ".join(group))
-    lines.append(("Ved likt poeng: " if points else "Rekkefølge innenfor trinnet: " if any(c.tier for c in result.candidates)
-                  else "Rekkefølge: ")
-                 + "; deretter ".join(result.tie_break_order) + ".")
     own = {c.tier.id: c.tier for c in result.candidates if c.tier and c.tier.tie_break_order}
+    if not result.candidates or any(not (c.tier and c.tier.tie_break_order) for c in result.candidates):
+        # the regime's order, unless every candidate's tier has its own (then it orders nobody here)
+        lines.append(("Ved likt poeng: " if points else "Rekkefølge innenfor trinnet: "
+                      if any(c.tier for c in result.candidates) else "Rekkefølge: ")
+                     + "; deretter ".join(result.tie_break_order) + ".")
     for tier in sorted(own.values(), key=lambda t: t.position):
         lines.append(f"I «{tier.name}»" + (" ved likt poeng: " if points else ": ")
                      + "; deretter ".join(tier.tie_break_order) + ".")

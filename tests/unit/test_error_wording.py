@@ -112,3 +112,26 @@ def test_yaml_slips_are_told_in_bokmal_with_line_column_and_the_fix(text, line, 
     assert problem.message.startswith(f"ugyldig YAML (kolonne {column}): "), problem.message
     assert words in problem.message
     assert "did not find" not in problem.message and "expected" not in problem.message
+
+
+def test_a_choice_written_with_norwegian_letters_or_capitals_gets_a_did_you_mean():
+    assert wording.not_a_choice("søker", ["soker", "partner", "barn"]).endswith("(mente du 'soker'?)")
+    assert wording.not_a_choice("Partner", ["soker", "partner", "barn"]).endswith("(mente du 'partner'?)")
+    assert "mente du" not in wording.not_a_choice("xyz", ["soker", "partner", "barn"])
+
+
+def test_rules_check_says_how_to_write_yes_and_no_and_which_result_fields_exist(tmp_path):
+    from engine import RulesError, load_rules
+    from support.bundles import write_bundle
+
+    sections = ("ledig_bolig:\n  id: {type: tekst, etikett: Bolig-ID, obligatorisk: true}\n"
+                "kandidat:\n  id: {type: tekst, etikett: Søker-ID, obligatorisk: true}\n"
+                "  eier_bolig: {type: boolsk, etikett: eier bolig}\n")
+    checks = ("- {id: eier, navn: Eier bolig, betingelse: {felt: kandidat.eier_bolig, er: nei}, "
+              "begrunnelse: eier, hjemmel: h}\n"
+              "- {id: band, navn: Band, betingelse: {felt: resultat.trinn, er: a}, begrunnelse: b, hjemmel: h}\n")
+    with pytest.raises(RulesError) as caught:
+        load_rules(write_bundle(tmp_path / "regler", sections=sections, checks=checks))
+    text = str(caught.value)
+    assert "'kandidat.eier_bolig' er sann/usann, men sammenlignes med 'nei'; skriv true (ja) eller false (nei)" in text
+    assert "ukjent felt 'resultat.trinn' (det rangeringen selv fyller ut: 'resultat.poeng'" in text

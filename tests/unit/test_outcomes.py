@@ -142,3 +142,28 @@ def test_the_readme_block_pastes_into_a_bundle_that_has_decision_points_already(
     result = CompiledRules(load_rules(folder)).rank(CASE, AS_OF)
     top = result.candidates[0]
     assert [i.id for i in result.decision_content[top.id]] == ["leietid", "tjenester", "utfall"]
+
+
+def test_a_candidate_who_does_not_qualify_is_said_so_in_the_bundles_word_in_brief_and_in_why_not_first(tmp_path):
+    """A tester writing Sheffield: the brief ranking said «CANNOT BE OFFERED (no_unacceptable_behaviour)» for an
+    applicant not on the register, and «Hvorfor ikke først» ignored the bundle's word for not qualifying."""
+    import shutil
+
+    from engine import read_case_file
+    from service.cli.rank import format_summary
+
+    bundle = ROOT / "examples" / "policies" / "welwyn-hatfield"
+    folder = tmp_path / "regler"
+    shutil.copytree(bundle / "regler", folder)
+    ranking = (folder / "rangering.yaml").read_text(encoding="utf-8")
+    assert "oppfyller_ikke_vilkarene" not in ranking
+    ranking = ranking.replace("tekster:\n", "tekster:\n  oppfyller_ikke_vilkarene: NOT ON THE REGISTER\n", 1)
+    (folder / "rangering.yaml").write_text(ranking, encoding="utf-8")
+    compiled = CompiledRules(load_rules(folder))
+    data, doc = read_case_file(bundle / "saker" / "sak-2-reservert.yaml")
+    full = {c.id: c for c in compiled.rank(data, dt.date(2026, 11, 30), doc).candidates}
+    assert full["W-202"].compared_to_top.text == "Not on the register: Lokal tilknytning (unntatt Band E)."
+    brief = format_summary(compiled.rank_summary(data, dt.date(2026, 11, 30), doc), compiled.book.ranking.tekster,
+                           points=False)
+    [line] = [line for line in brief.splitlines() if "W-202" in line]
+    assert line.endswith("W-202: NOT ON THE REGISTER (lokal_tilknytning)"), line
