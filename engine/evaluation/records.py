@@ -19,7 +19,8 @@ before (`ledig_bolig.<liste>` with `fra_vedtak`, filled by the service):
   one member or two members whom one sharing rule (`deler`) lets share;
 - `sammenhengende`: the first day of the unbroken run of periods (records with a start and
   an end date) that meet `hvor` and reach the assessment date: "lived in the borough
-  continuously since".
+  continuously since";
+- `samlet_tid`: the days such periods cover within the last months or years: "5 of the last 7 years".
 
 Each record is a fact of the scope named by its list (`husstand.fodt`, `husstand.alder`),
 like residents are facts of scope `beboer`; every condition (`hvor`, and `begge` of a
@@ -40,7 +41,7 @@ import datetime as dt
 import functools
 from typing import Any
 
-from engine.evaluation.durations import add_durations, whole_months, windowed_date
+from engine.evaluation.durations import add_durations, add_months, whole_months, windowed_date
 from engine.language.conditions import outer_fields
 from engine.language.vocabulary import BETWEEN, DERIVED, DURATIONS, Vocabulary
 
@@ -52,6 +53,7 @@ LATEST_PREFIX = "#nyeste:"
 SUM_PREFIX = "#sum:"
 SHARE_PREFIX = "#deler:"
 RUN_PREFIX = "#sammenhengende:"
+TOTAL_PREFIX = "#samlet_tid:"
 ROOM_PREFIX = "#soverom:"  # who needs a room at all (`hvor` of a bedroom need)
 
 
@@ -89,7 +91,7 @@ class Records:
             spans = [(f"{name}.{d}", how.kind, getattr(how, how.kind).fra, getattr(how, how.kind).til)
                      for d, how in derived.items() if how.kind in BETWEEN]
             self.lists[name] = (durations, spans)
-        self.counts, self.latest, self.sums, self.bedrooms, self.runs = [], [], [], [], []
+        self.counts, self.latest, self.sums, self.bedrooms, self.runs, self.totals = [], [], [], [], [], []
         self._rules: dict[str, tuple[str, Any]] = {}
         for name, d in vocabulary.model.beregnet.items():
             path = f"{DERIVED}.{name}"
@@ -126,8 +128,15 @@ class Records:
                 if rule:
                     self._rules[rule] = (run.over_list, run.hvor)
                 self.runs.append((path, run.over_list, rule, run.fra, run.til, run.opphold_dager))
+            elif d.samlet_tid is not None and d.samlet_tid.over_list in self.lists:
+                total = d.samlet_tid
+                rule = TOTAL_PREFIX + name if total.hvor is not None else None
+                if rule:
+                    self._rules[rule] = (total.over_list, total.hvor)
+                self.totals.append((path, total.over_list, rule, total.fra, total.til, total.months,
+                                    total.regnet_i))
         self.used = sorted({entry[1] for entry in (*self.counts, *self.latest, *self.sums, *self.bedrooms,
-                                                   *self.runs)})
+                                                   *self.runs, *self.totals)})
         # The fields of the home or the candidate a record is compared with ({felt: tildelinger.delomrade,
         # er: {felt: ledig_bolig.delomrade}}): copied into each record, so durable_rules compares two keys
         # of one fact. rules check allows only fields of the case itself (conditions.outer_field_problem).
@@ -245,7 +254,48 @@ class Records:
                 found = continuous_since(periods, day, gap)
                 if found is not None:
                     out[path] = found
+        for path, over, rule, start, end, months, unit in self.totals:
+            if over != name:
+                continue
+            periods = [(record.get(start), record.get(end)) for record, fired in records
+                       if rule is None or rule in fired]
+            if all(first is not None for first, _ in periods):  # a matching period without a start: no value
+                days = days_within(periods, day, months)
+                out[path] = days if unit == "dager" else as_whole_months(days, day, months)
         return out
+
+
+def days_within(periods: list[tuple[str, str | None]], day: str, months: int) -> int:
+    """The days lived in the last `months` months before `day` (ISO): the days from the same date `months`
+    back up to the day before `day` that at least one period covers. A period runs from its start to its
+    end, both days lived; one without an end runs to the day before `day`."""
+    last = dt.date.fromisoformat(day)  # not counted: the assessment day has not been lived yet
+    first = add_months(last, -months)
+    spans = []
+    for start, end in periods:
+        begin = max(dt.date.fromisoformat(start), first)
+        stop = min(dt.date.fromisoformat(end) + dt.timedelta(days=1), last) if end is not None else last
+        if begin < stop:
+            spans.append((begin, stop))  # the days begin <= d < stop
+    covered, reached = 0, first
+    for begin, stop in sorted(spans):
+        begin = max(begin, reached)
+        if begin < stop:
+            covered += (stop - begin).days
+            reached = stop
+    return covered
+
+
+def as_whole_months(days: int, day: str, months: int) -> int:
+    """`days` lived as whole months: the most m (at most `months`) whose days before `day` are no more than them,
+    so a single period since the same date m months back is m months, as `maneder_siden` says."""
+    last = dt.date.fromisoformat(day)
+    found = 0
+    for m in range(1, months + 1):
+        if (last - add_months(last, -m)).days > days:
+            break
+        found = m
+    return found
 
 
 def continuous_since(periods: list[tuple[str, str | None]], day: str, gap_days: int = 0) -> str | None:

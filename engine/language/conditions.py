@@ -200,14 +200,15 @@ def _check_comparison(c: Comparison, vocabulary, loc: tuple, scope: str) -> list
     if scope not in lists and section in lists:
         out.append((loc + ("felt",), f"'{c.felt}' er et felt i listen '{_list_path(vocabulary, section)}' og kan "
                                      "bare brukes i "
-                                     "'hvor' under en beregnet verdi over listen (antall, nyeste, eldste, sum, sammenhengende) eller i "
+                                     "'hvor' under en beregnet verdi over listen (antall, nyeste, eldste, sum, sammenhengende, "
+                                     "samlet_tid) eller i "
                                      "'deler' under soverom"))
     op, value = c.operator, c.value
     where = loc + (op,)
     t = field.type
     if t == "liste":
         return out + [(loc + ("felt",), f"'{c.felt}' er en liste; sammenlign en beregnet verdi over den "
-                                        "(antall, nyeste, eldste, sum, soverom, sammenhengende)")]
+                                        "(antall, nyeste, eldste, sum, soverom, sammenhengende, samlet_tid)")]
     if isinstance(value, FieldRef):
         return out + _check_field_ref(c, field, vocabulary, where, scope)
     if t == "objekt":

@@ -51,7 +51,8 @@ def same_for_every_candidate(path: str, vocab: Vocabulary, seen: frozenset = fro
     derived = vocab.model.beregnet.get(name) if head == DERIVED else None
     if derived is None or path in seen:
         return False
-    for over in (derived.antall, derived.nyeste, derived.eldste, derived.sum, derived.soverom, derived.sammenhengende):
+    for over in (derived.antall, derived.nyeste, derived.eldste, derived.sum, derived.soverom, derived.sammenhengende,
+                 derived.samlet_tid):
         if over is not None:
             listed = getattr(over, "over_list", None)
             return listed is not None and vocab.list_sections.get(listed, "kandidat") != "kandidat"

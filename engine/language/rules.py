@@ -982,8 +982,8 @@ def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
             if number is not None and not isinstance(number, int):
                 problems += _number_parameter_problems(number.felt, over.window is not None, model,
                                                        loc + (kind, "nummer", "felt"), doc)
-        elif kind == "sammenhengende":
-            run = derived.sammenhengende
+        elif kind in ("sammenhengende", "samlet_tid"):
+            run = getattr(derived, kind)
             scope = _known_list(run.blant, vocab, doc, loc + (kind, "blant"), problems)
             if scope is not None:
                 for end in ("fra", "til"):

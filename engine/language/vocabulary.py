@@ -196,7 +196,22 @@ class SumSpec(BaseModel):
         return self.blant.partition(".")[2]
 
 
-class ContinuousSpec(BaseModel):
+class PeriodsSpec(BaseModel):
+    """Records of a list that are periods, each with a first and a last day (a list of addresses)."""
+
+    model_config = ConfigDict(extra="forbid")
+    blant: str = Field(description="Listen, f.eks. kandidat.bosteder.")
+    fra: str = Field(description="Datofeltet periodens første dag står i, f.eks. bosteder.fra.")
+    til: str = Field(description="Datofeltet periodens siste dag står i; tomt når perioden ikke er slutt, "
+                                 "f.eks. bosteder.til.")
+    hvor: Optional["Condition"] = Field(None, description="Bare perioder der betingelsen holder (uten: alle).")
+
+    @property
+    def over_list(self) -> str:
+        return self.blant.partition(".")[2]
+
+
+class ContinuousSpec(PeriodsSpec):
     """The first day of the unbroken run of periods that reaches the assessment date (sammenhengende):
     "has lived in the borough continuously for 2 years", from a list of addresses with from and to.
 
@@ -207,18 +222,43 @@ class ContinuousSpec(BaseModel):
     start leaves no value ("ikke oppgitt"): where it stood cannot be known.
     """
 
-    model_config = ConfigDict(extra="forbid")
-    blant: str = Field(description="Listen, f.eks. kandidat.bosteder.")
-    fra: str = Field(description="Datofeltet periodens første dag står i, f.eks. bosteder.fra.")
-    til: str = Field(description="Datofeltet periodens siste dag står i; tomt når perioden ikke er slutt, "
-                                 "f.eks. bosteder.til.")
-    hvor: Optional["Condition"] = Field(None, description="Bare perioder der betingelsen holder (uten: alle).")
     opphold_dager: StrictInt = Field(0, ge=0, le=3660, description="Så mange dager uten en periode bryter ikke "
                                                                    "rekken (0: perioden må begynne dagen etter).")
 
+
+class TotalTimeSpec(PeriodsSpec):
+    """The time covered by periods within the last months or years before the assessment date (samlet_tid):
+    "has lived in the borough for 5 of the last 7 years", however the years were split.
+
+    Time is counted in days lived: the window is the days from the same date `innen_siste_maneder`
+    months (or `innen_siste_ar` years) back up to the day before the assessment date (on which the
+    day has not been lived yet); a period runs from `fra` to `til`, both days lived, or to the day
+    before the assessment date when it has no end; overlaps count once; a period that begins after the
+    window is left out; a matching period without a start leaves no value. The days are given as whole
+    months (`regnet_i: maneder`, the default): the most months m such that the days are at least those
+    of the last m months, so one period since 1 June 2021 is 60 months on 1 June 2026 and 59 the day
+    before, as `maneder_siden`; or as the days themselves (`regnet_i: dager`).
+    """
+
+    innen_siste_maneder: Optional[StrictInt] = Field(None, ge=1, le=1200, description="Tidsrommet: de siste så "
+                                                                                       "mange månedene.")
+    innen_siste_ar: Optional[StrictInt] = Field(None, ge=1, le=100, description="Tidsrommet: de siste så mange "
+                                                                               "årene.")
+
+    regnet_i: Literal["maneder", "dager"] = Field("maneder", description="Svaret i hele måneder (som de siste "
+                                                                           "så mange månedene) eller i dager.")
+
+    @model_validator(mode="after")
+    def _one_window(self):
+        given = [k for k in ("innen_siste_maneder", "innen_siste_ar") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("'samlet_tid' må ha nøyaktig én av 'innen_siste_maneder' og 'innen_siste_ar' "
+                             "(tidsrommet før vurderingsdatoen som teller)")
+        return self
+
     @property
-    def over_list(self) -> str:
-        return self.blant.partition(".")[2]
+    def months(self) -> int:
+        return self.innen_siste_maneder if self.innen_siste_maneder is not None else 12 * self.innen_siste_ar
 
 
 class PairDifference(BaseModel):
@@ -362,6 +402,9 @@ class DerivedSpec(BaseModel):
     sammenhengende: Optional[ContinuousSpec] = Field(
         None, description="Første dag i den sammenhengende rekken av perioder i en liste som når "
                           "vurderingsdatoen, f.eks. bosatt i kommunen sammenhengende siden.")
+    samlet_tid: Optional[TotalTimeSpec] = Field(
+        None, description="Dagene periodene i en liste dekker de siste månedene eller årene før "
+                          "vurderingsdatoen, f.eks. bosatt i kommunen 5 av de siste 7 årene.")
     forste_dato_av: Optional[list[str]] = Field(
         None, min_length=2, description="Den første av disse datoene som er oppgitt, f.eks. datoen søkeren gikk "
                                         "inn i styrkene, ellers datoen for bandet.")
@@ -379,7 +422,8 @@ class DerivedSpec(BaseModel):
             found = f" (fant {', '.join(kinds)})" if kinds else ""
             raise ValueError(f"en beregnet verdi må ha nøyaktig én av {names}{found}")
         if self.enhet is not None and self.kind not in ("formel", "tabell", "sum"):
-            fixed = DURATIONS.get(self.kind) or BETWEEN.get(self.kind) or FIXED_UNITS.get(self.kind, "antall")
+            fixed = DURATIONS.get(self.kind) or BETWEEN.get(self.kind) or FIXED_UNITS.get(
+                self.kind, "måneder eller dager" if self.kind == "samlet_tid" else "antall")
             raise ValueError(f"'enhet' passer bare for formel, tabell og sum; {self.kind} har enheten {fixed}")
         return self
 
@@ -419,8 +463,8 @@ class DerivedSpec(BaseModel):
             inner = [c.felt for c, _ in conditions.walk(over.hvor)] if over.hvor is not None else []
             number = [over.nummer.felt] if isinstance(getattr(over, "nummer", None), NumberParameter) else []
             return list(dict.fromkeys([over.blant, over.felt, *inner, *number]))
-        if self.sammenhengende is not None:
-            run = self.sammenhengende
+        if self.sammenhengende is not None or self.samlet_tid is not None:
+            run = self.sammenhengende or self.samlet_tid
             inner = [c.felt for c, _ in conditions.walk(run.hvor)] if run.hvor is not None else []
             return list(dict.fromkeys([run.blant, run.fra, run.til, *inner]))
         if self.soverom is not None:
@@ -539,7 +583,9 @@ class Vocabulary:
         kind_type = {"formel": "tall", "tabell": "tall", "nyeste": "dato", "eldste": "dato", "sum": "tall",
                      "forste_dato_av": "dato", "sammenhengende": "dato"}.get(kind, "heltall")
         return ResolvedField(path=path, type=kind_type, label=derived.etikett, derived=derived,
-                             unit=derived.enhet or DURATIONS.get(kind) or BETWEEN.get(kind) or FIXED_UNITS.get(kind))
+                             unit=derived.enhet or DURATIONS.get(kind) or BETWEEN.get(kind) or FIXED_UNITS.get(kind)
+                             or (("måneder" if derived.samlet_tid.regnet_i == "maneder" else "dager")
+                                 if kind == "samlet_tid" else None))
 
     def list_path(self, name: str) -> str:
         """Where a list stands in a case's values: `kandidat.husstand`, `bolig.rom`."""
@@ -600,7 +646,9 @@ from engine.language.conditions import Condition  # noqa: E402  (mutual referenc
 CountSpec.model_rebuild()
 NumberParameter.model_rebuild()
 LatestSpec.model_rebuild()
+PeriodsSpec.model_rebuild()
 ContinuousSpec.model_rebuild()
+TotalTimeSpec.model_rebuild()
 SharingRule.model_rebuild()
 BedroomSpec.model_rebuild()
 DerivedSpec.model_rebuild()

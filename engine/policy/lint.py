@@ -171,7 +171,7 @@ def _rules(book: Rulebook) -> Iterator[_Rule]:
             yield _Rule("felter.yaml", ("beregnet", name, "antall"), None, f"beregnet.{name}", scope,
                         count.hvor, key="hvor")
         # Conditions over a list's records (issue 9, items 8 and 10) are judged like counts over residents.
-        for kind in ("nyeste", "eldste", "sum", "sammenhengende"):
+        for kind in ("nyeste", "eldste", "sum", "sammenhengende", "samlet_tid"):
             over = getattr(derived, kind)
             if over is not None and over.hvor is not None:
                 yield _Rule("felter.yaml", ("beregnet", name, kind), None, f"beregnet.{name}",

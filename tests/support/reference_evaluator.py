@@ -161,6 +161,27 @@ def _window_end(first: dt.date, unit: str, length: int) -> dt.date:
     return dt.date(year, month, min(first.day, calendar.monthrange(year, month)[1]))
 
 
+def _months_back(day: dt.date, months: int) -> dt.date:
+    total = day.year * 12 + day.month - 1 - months
+    year, month = total // 12, total % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def reference_days_within(periods: list[tuple[str, str | None]], as_of: dt.date, months: int) -> int:
+    """Day by day through the window (the same date `months` back up to the day before `as_of`): lived there?"""
+    spans = [(dt.date.fromisoformat(a), dt.date.fromisoformat(b) if b else as_of - dt.timedelta(days=1))
+             for a, b in periods]
+    day, covered = _months_back(as_of, months), 0
+    while day < as_of:
+        covered += any(a <= day <= b for a, b in spans)
+        day += dt.timedelta(days=1)
+    return covered
+
+
+def reference_whole_months(days: int, as_of: dt.date, months: int) -> int:
+    return max([m for m in range(months + 1) if (as_of - _months_back(as_of, m)).days <= days])
+
+
 def reference_windowed(dates: list[str], number: int, window: tuple[str, int], newest: bool) -> str | None:
     """Straight from the words: every day a record came, how many records came on or before it
     and at most the window before it; the latest (first) day with `number` or more."""
@@ -182,7 +203,8 @@ def reference_aggregates(vocabulary, candidate: dict, as_of: dt.date, case: dict
     holders = {"kandidat": candidate, "ledig_bolig": vacancy, "bolig": vacancy.get("bolig") or {},
                "botiltak": vacancy.get("botiltak") or {}}
     for name, derived in vocabulary.model.beregnet.items():
-        how = derived.antall or derived.nyeste or derived.eldste or derived.sum or derived.soverom or derived.sammenhengende
+        how = (derived.antall or derived.nyeste or derived.eldste or derived.sum or derived.soverom
+               or derived.sammenhengende or derived.samlet_tid)
         if how is None or getattr(how, "over_list", None) is None:
             continue
         items = holders[vocabulary.list_sections[how.over_list]].get(how.over_list)
@@ -214,6 +236,11 @@ def reference_aggregates(vocabulary, candidate: dict, as_of: dt.date, case: dict
                 found = reference_continuous_since(periods, as_of, how.opphold_dager)
                 if found is not None:
                     out[path] = found
+        elif derived.samlet_tid is not None:
+            periods = [(r.get(how.fra), r.get(how.til)) for r in records if how.hvor is None or holds(how.hvor, r)]
+            if all(first is not None for first, _ in periods):
+                days = reference_days_within(periods, as_of, how.months)
+                out[path] = days if how.regnet_i == "dager" else reference_whole_months(days, as_of, how.months)
         elif derived.sum is not None:
             counted = [r.get(how.felt) for r in records if how.hvor is None or holds(how.hvor, r)]
             if all(v is not None for v in counted):  # one matching record without the value: no sum

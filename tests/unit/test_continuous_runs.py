@@ -52,6 +52,15 @@ med_opphold:
 ar_bosatt:
   etikett: hele år bosatt sammenhengende i kommunen
   ar_siden: beregnet.bosatt_siden
+dager_siste_7_ar:
+  etikett: dager bosatt i kommunen de siste 7 årene
+  samlet_tid: {blant: kandidat.bosteder, fra: bosteder.fra, til: bosteder.til, hvor: {felt: bosteder.i_kommunen, er: true}, innen_siste_ar: 7, regnet_i: dager}
+maneder_siste_7_ar:
+  etikett: måneder bosatt i kommunen de siste 7 årene
+  samlet_tid: {blant: kandidat.bosteder, fra: bosteder.fra, til: bosteder.til, hvor: {felt: bosteder.i_kommunen, er: true}, innen_siste_ar: 7}
+dager_siste_12_maneder:
+  etikett: dager på et bosted de siste 12 månedene
+  samlet_tid: {blant: kandidat.bosteder, fra: bosteder.fra, til: bosteder.til, innen_siste_maneder: 12, regnet_i: dager}
 """
 
 CRITERIA = """
@@ -82,6 +91,41 @@ def since(compiled, rows, as_of=AS_OF):
         {"ledig_bolig": {"id": "L-1"}, "kandidater": [{"id": "K", "bosteder": rows, "sjekkliste": {}}]})
     [[values]] = compiled.candidate_facts([(valid.model_dump(mode="json", exclude_none=True), as_of)])
     return values.get("beregnet.bosatt_siden"), values.get("beregnet.med_opphold"), values.get("beregnet.ar_bosatt")
+
+
+def within(compiled, rows, as_of=AS_OF):
+    valid = compiled.case_models.Case.model_validate(
+        {"ledig_bolig": {"id": "L-1"}, "kandidater": [{"id": "K", "bosteder": rows, "sjekkliste": {}}]})
+    [[values]] = compiled.candidate_facts([(valid.model_dump(mode="json", exclude_none=True), as_of)])
+    return values.get("beregnet.dager_siste_7_ar"), values.get("beregnet.dager_siste_12_maneder")
+
+
+def months_within(compiled, rows, as_of=AS_OF):
+    valid = compiled.case_models.Case.model_validate(
+        {"ledig_bolig": {"id": "L-1"}, "kandidater": [{"id": "K", "bosteder": rows, "sjekkliste": {}}]})
+    [[values]] = compiled.candidate_facts([(valid.model_dump(mode="json", exclude_none=True), as_of)])
+    return values.get("beregnet.maneder_siste_7_ar")
+
+
+def test_days_within_the_last_years_add_up_periods_however_split_and_count_an_overlap_once(both):
+    """`samlet_tid` (Camden: «5 of the last 7 years»): the days lived from 1 June 2019 up to 31 May 2026 (2,557),
+    a period's first and last day both lived, one without an end up to the day before the assessment date; as
+    whole months, one period since 1 June 2021 is 60 months, as maneder_siden, and the day after is 59."""
+    for compiled in both:
+        always = [{"fra": "2010-01-01", "i_kommunen": True}]
+        assert within(compiled, always) == (2557, 365) and months_within(compiled, always) == 84
+        split = [{"fra": "2015-01-01", "til": "2020-05-31", "i_kommunen": True},   # 1 June 2019 - 31 May 2020: 366
+                 {"fra": "2020-06-01", "til": "2021-12-31", "i_kommunen": False},  # away
+                 {"fra": "2022-01-01", "til": "2022-12-31", "i_kommunen": True},   # 365
+                 {"fra": "2022-06-01", "til": "2023-01-31", "i_kommunen": True},   # overlaps: only January 2023, 31
+                 {"fra": "2026-06-02", "i_kommunen": True}]                        # after the assessment date
+        assert within(compiled, split)[0] == 366 + 365 + 31
+        assert months_within(compiled, split) == 25  # 762 days: at least the 761 of the last 25 months, not the 791 of 26
+        assert within(compiled, [{"fra": "2019-05-31", "til": "2019-05-31", "i_kommunen": True}])[0] == 0
+        assert within(compiled, [{"fra": "2019-06-01", "til": "2019-06-01", "i_kommunen": True}])[0] == 1
+        assert within(compiled, [])[0] == 0
+        assert months_within(compiled, [{"fra": "2021-06-01", "i_kommunen": True}]) == 60
+        assert months_within(compiled, [{"fra": "2021-06-02", "i_kommunen": True}]) == 59
 
 
 def test_periods_that_follow_each_other_make_one_run_and_a_gap_breaks_it(both):
@@ -153,9 +197,27 @@ def test_durable_rules_and_the_reference_rank_the_same_and_compute_the_same_date
         nominee = valid.model_dump(mode="json", exclude_none=True)["kandidater"][0]
         expected = reference_aggregates(durable.book.vocabulary, nominee, AS_OF)
         assert since(durable, rows)[:2] == (expected.get("beregnet.bosatt_siden"), expected.get("beregnet.med_opphold"))
+        assert within(durable, rows) == (expected.get("beregnet.dager_siste_7_ar"),
+                                         expected.get("beregnet.dager_siste_12_maneder"))
+        assert months_within(durable, rows) == expected.get("beregnet.maneder_siste_7_ar")
+
+
+@settings(max_examples=300, deadline=None)
+@given(periods=st.lists(st.tuples(DAYS, st.one_of(st.none(), DAYS)), max_size=6), months=st.sampled_from([1, 12, 30]))
+def test_days_within_agrees_with_walking_through_the_window_day_by_day(periods, months):
+    from engine.evaluation.records import as_whole_months, days_within
+    from support.reference_evaluator import reference_days_within, reference_whole_months
+
+    days = days_within(periods, AS_OF.isoformat(), months)
+    assert days == reference_days_within(periods, AS_OF, months)
+    assert as_whole_months(days, AS_OF.isoformat(), months) == reference_whole_months(days, AS_OF, months)
 
 
 @pytest.mark.parametrize("derived, message", [
+    ("x:\n  etikett: x\n  samlet_tid: {blant: kandidat.bosteder, fra: bosteder.fra, til: bosteder.til}\n",
+     "'samlet_tid' må ha nøyaktig én av 'innen_siste_maneder' og 'innen_siste_ar'"),
+    ("x:\n  etikett: x\n  samlet_tid: {blant: kandidat.bosteder, fra: bosteder.fra, til: bosteder.i_kommunen, "
+     "innen_siste_ar: 7}\n", "'bosteder.i_kommunen' er ikke et datofelt i listen 'kandidat.bosteder'"),
     ("x:\n  etikett: x\n  sammenhengende: {blant: kandidat.adresser, fra: bosteder.fra, til: bosteder.til}\n",
      "kandidat.adresser"),
     ("x:\n  etikett: x\n  sammenhengende: {blant: kandidat.bosteder, fra: bosteder.fra, til: bosteder.i_kommunen}\n",
