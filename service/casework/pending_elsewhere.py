@@ -8,7 +8,9 @@ every nomination, the rules see one vacancy. A bundle that declares the field in
                                        applicant before this one did (an active nomination)
 
 The earlier consideration holds: only the later vacancy sees the other, so two vacancies that
-share a nominee never block each other. A bundle without the field gets nothing, and ranks as before.
+share a nominee never block each other. Screening a waiting list against a vacancy asks the same
+of applicants not nominated there yet: a nomination now would be the latest, so every other undecided
+vacancy they are nominated for counts. A bundle without the field gets nothing, and ranks as before.
 """
 
 from __future__ import annotations
@@ -24,9 +26,14 @@ FIELD = "vurderes_for_annen_bolig"
 
 def pending_elsewhere_facts(ctx: Context, vacancy: Vacancy, nominations: list[Nomination]) -> dict[int, dict]:
     """For each nominee (by applicant id), the field if the rules in force declare it; else nothing."""
-    if ctx.compiled_rules().book.vocabulary.get(f"kandidat.{FIELD}") is None or not nominations:
+    return pending_since(ctx, vacancy, {n.applicant_id: n.nominated_at for n in nominations})
+
+
+def pending_since(ctx: Context, vacancy: Vacancy, since: dict) -> dict[int, dict]:
+    """The field for each applicant id in `since`, counting the other undecided vacancies that nominated
+    them before `since[id]` (None: before now, for an applicant screened but not nominated here)."""
+    if ctx.compiled_rules().book.vocabulary.get(f"kandidat.{FIELD}") is None or not since:
         return {}
-    since = {n.applicant_id: n.nominated_at for n in nominations}
     rows = ctx.session.execute(
         select(Nomination.applicant_id, Nomination.vacancy_id, Nomination.nominated_at)
         .join(Vacancy, Vacancy.id == Nomination.vacancy_id)
@@ -34,6 +41,6 @@ def pending_elsewhere_facts(ctx: Context, vacancy: Vacancy, nominations: list[No
                Nomination.vacancy_id != vacancy.id, Vacancy.stage.in_([s.value for s in UNDECIDED]))).all()
     earlier: dict[int, set[int]] = {applicant_id: set() for applicant_id in since}
     for applicant_id, other_vacancy, nominated_at in rows:
-        if nominated_at < since[applicant_id]:
+        if since[applicant_id] is None or nominated_at < since[applicant_id]:
             earlier[applicant_id].add(other_vacancy)
     return {applicant_id: {FIELD: len(vacancies)} for applicant_id, vacancies in earlier.items()}

@@ -33,6 +33,7 @@ from engine.evaluation.gc_pause import paused_gc
 from service.casework.applicants import age_on
 from service.casework.context import Context, unit_of_work
 from service.casework.recommendations import candidate_section, vacancy_section
+from service.casework.pending_elsewhere import pending_since
 from service.casework.refusals import refusal_facts
 from service.domain.codes import ALLOCATION_TEAM, UNDECIDED, ApplicantStatus, NominationStatus, Role, Stage
 from service.domain.errors import Forbidden, IllegalTransition
@@ -141,7 +142,10 @@ def _evaluate(ctx: Context, vacancy: Vacancy, office: str | None) -> dict:
     nominated = _active_nominations(ctx, ids)
     section = vacancy_section(ctx, vacancy)
     refused = refusal_facts(ctx, ids)
-    candidates = [candidate_section(a, a.welfare_office, journals[a.id]["checklist"], as_of, refused.get(a.id))
+    here = {n.applicant_id: n.nominated_at for n in vacancy.nominations if n.status == NominationStatus.ACTIVE.value}
+    elsewhere = pending_since(ctx, vacancy, {i: here.get(i) for i in ids if i in journals})
+    candidates = [candidate_section(a, a.welfare_office, journals[a.id]["checklist"], as_of,
+                                    {**refused.get(a.id, {}), **elsewhere.get(a.id, {})})
                   for a in people if a.id in journals]
     if candidates:
         ordered, unfit = _rank_dropping_unfit(ctx, {**section, "kandidater": candidates}, as_of)

@@ -67,3 +67,26 @@ def test_the_shipped_rules_declare_no_such_field_so_cases_are_as_before(world):
     nominate_all(w, first)
     later = second_lade_vacancy(w)
     assert all("vurderes_for_annen_bolig" not in c for c in case_of(w, later)["kandidater"])
+
+
+def test_screening_a_third_vacancy_sees_every_undecided_nomination_and_the_vacancys_own_nominees_the_earlier(
+        world, tmp_path):
+    """The screening ranks the waiting list as if all were nominated now, so an applicant nominated for another
+    undecided vacancy is blocked there too; one nominated here counts only the nominations made before (a tester
+    writing Great Yarmouth's «one property at a time» saw the screening offer the applicant to every home)."""
+    from service.casework import screening
+
+    w = world
+    first = report_lade(w)
+    nominate_all(w, first)  # the four nominated to leil. 103 on 19 November
+    later = second_lade_vacancy(w)  # K-2210 also to leil. 105 on 23 November
+    w.rules = pending_rules(tmp_path)
+    w.at("2026-11-28", 9)
+
+    rows = {a["code"]: a for a in screening.screen_waiting_list(w.ctx("konsulent.anne"), later)["applicants"]}
+    blocked = {code for code, r in rows.items() if "en_bolig_om_gangen" in [b["rule_id"] for b in r["blocked_by"]]}
+    # leil. 105: K-2210 was nominated to 103 first; the other three are nominated to 103 and would be later here
+    assert blocked == {"K-2210", "K-1187", "K-2031", "K-0954"}
+    rows = {a["code"]: a for a in screening.screen_waiting_list(w.ctx("konsulent.anne"), first)["applicants"]}
+    blocked = {code for code, r in rows.items() if "en_bolig_om_gangen" in [b["rule_id"] for b in r["blocked_by"]]}
+    assert blocked == set()  # leil. 103 nominated all four first: nothing earlier blocks them there
