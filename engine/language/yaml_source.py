@@ -48,13 +48,13 @@ def _construct_mapping(loader, node, deep=False):
 
 
 def _construct_date(loader, node):
-    """An unquoted `2026-13-01` looks like a date to YAML; say so with its line instead of crashing."""
-    from engine.language.validation_messages import not_a_date  # it reads this module's locations
-
+    """An unquoted `2026-13-01` looks like a date to YAML but is none: kept as the text it is, so the model
+    that reads the document refuses it where it stands ("'2026-13-01' er ikke en dato ...", with its path),
+    together with every other problem of the document, instead of stopping the reading at the first."""
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except ValueError:
-        raise yaml.constructor.ConstructorError(None, None, not_a_date(node.value), node.start_mark)
+        return node.value
 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)

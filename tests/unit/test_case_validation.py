@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import CaseError, CompiledRules, parse_case_text, read_case_file
+from engine import CaseError, CompiledRules, load_rules, parse_case_text, read_case_file
 from support.reference_evaluator import ReferenceRules
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -155,8 +155,16 @@ def test_broken_yaml_in_a_case_names_the_line():
     assert problem.line == 4
 
 
-def test_an_impossible_unquoted_date_is_a_case_error_naming_the_line():
+def test_an_impossible_unquoted_date_is_a_case_error_naming_the_line_with_the_other_problems():
+    """An unquoted 2026-13-01 used to stop the reading at the first such date (a tester: «an invalid date in a case
+    hides every other case error»); now it is refused where it stands, with the rest."""
     text, line = _edited("    soknad_mottatt: 2026-06-15\n", "    soknad_mottatt: 2026-13-01\n")
+    text = text.replace("    alder: 24\n", "    alder: -3\n", 1)
+    data, doc = parse_case_text(text, name="sak-1-lade.yaml")
     with pytest.raises(CaseError) as caught:
-        parse_case_text(text, name="sak-1-lade.yaml")
-    assert (caught.value.problems[0].file, caught.value.problems[0].line) == ("sak-1-lade.yaml", line)
+        CompiledRules(load_rules(ROOT / "rules")).rank(data, dt.date(2026, 11, 28), doc)
+    problems = {p.path: p for p in caught.value.problems}
+    date = next(p for path, p in problems.items() if path.endswith("soknad_mottatt"))
+    assert (date.file, date.line, date.message) == ("sak-1-lade.yaml", line,
+                                                   "'2026-13-01' er ikke en dato på formen ÅÅÅÅ-MM-DD")
+    assert any(path.endswith("alder") for path in problems)  # not hidden by the date
