@@ -26,7 +26,7 @@ from engine.evaluation.result import (Difference, Finding, Peers, RankingResult,
                                       UnmetCriterion)
 from engine.language.rules import PerUnitPoints, Rulebook
 from engine.language.texts import Template
-from engine.language.vocabulary import OUTCOME_FIELD, SCORE_FIELD
+from engine.language.vocabulary import OUTCOME_FIELD, SCORE_FIELD, TIER_FIELD
 from engine.language.yaml_source import SourceDocument
 
 
@@ -59,7 +59,8 @@ def rule_conditions(book: Rulebook) -> dict[str, tuple[str, Any]]:
     for rule in book.composition:
         rules[rule.id] = ("kandidat", rule.betingelse)
     for note in book.notes:
-        rules[note.id] = ("kandidat", note.betingelse)
+        if not reads(note.betingelse, TIER_FIELD):  # those that read the tier: the last pass (outcome_rules)
+            rules[note.id] = ("kandidat", note.betingelse)
     for name, derived in book.vocabulary.model.beregnet.items():
         if derived.antall is not None and derived.antall.over_list is None and derived.antall.hvor is not None:
             rules[COUNT_PREFIX + name] = ("beboer", derived.antall.hvor)
@@ -72,16 +73,24 @@ def rule_conditions(book: Rulebook) -> dict[str, tuple[str, Any]]:
         rules[SCOPE_PREFIX + scope.id] = (HOME_SCOPE, scope.betingelse)
     for point in book.ranking.vedtak:  # the decision's content: the first option that holds
         for option in point.innhold:
-            if option.betingelse is not None and not reads(option.betingelse, OUTCOME_FIELD):
+            if option.betingelse is not None and not _reads_result(option.betingelse):
                 rules[decision_rule(point, option)] = ("kandidat", option.betingelse)
     return rules
 
 
+def _reads_result(condition) -> bool:
+    """Whether a condition reads what the ranking itself finds: the outcome or the tier."""
+    return reads(condition, OUTCOME_FIELD) or reads(condition, TIER_FIELD)
+
+
 def outcome_rules(book: Rulebook) -> dict[str, tuple[str, Any]]:
-    """The options of the decision's content that read the candidate's outcome (resultat.utfall): matched
-    in a last pass, once the candidates are ordered and it is known who is presented."""
-    return {decision_rule(point, option): ("kandidat", option.betingelse) for point in book.ranking.vedtak
-            for option in point.innhold if reads(option.betingelse, OUTCOME_FIELD)}
+    """The options of the decision's content that read the candidate's outcome (resultat.utfall) or tier
+    (resultat.trinn), and the notes that read the tier: matched in a last pass, once the candidates are
+    ordered and it is known who is presented and who is in which tier."""
+    rules = {decision_rule(point, option): ("kandidat", option.betingelse) for point in book.ranking.vedtak
+             for option in point.innhold if _reads_result(option.betingelse)}
+    rules.update({note.id: ("kandidat", note.betingelse) for note in book.notes if reads(note.betingelse, TIER_FIELD)})
+    return rules
 
 
 def outcome_of(result: dict, presented: set[str]) -> str:
@@ -231,15 +240,15 @@ class CompiledRules:
                 result["compared_to_top"] = compare(result)
         present = _presented(top, groups)
         self._set_outcomes(ordered, present, self._outcome_words)
+        matched_by_id = {values["kandidat.id"]: (values, matched) for values, matched in zip(candidates, fired)}
+        if self.after_order is not None:
+            self._match_outcomes(ordered, matched_by_id)
         notes = {}
         if book.notes:
-            notes = {values["kandidat.id"]: found for values, matched in zip(candidates, fired)
+            notes = {cid: found for cid, (values, matched) in matched_by_id.items()
                      if (found := [self._note(note, values, shared) for note in book.notes if note.id in matched])}
         content = {}
         if self._decision:
-            matched_by_id = {values["kandidat.id"]: (values, matched) for values, matched in zip(candidates, fired)}
-            if self.after_order is not None:
-                self._match_outcomes(ordered, matched_by_id)
             content = {r["id"]: self._decision_content(*matched_by_id[r["id"]]) for r in ordered if r["eligible"]}
         return RankingResult.model_validate({
             "vacancy_id": case["ledig_bolig"]["id"],
@@ -267,16 +276,17 @@ class CompiledRules:
                 result["outcome_text"] = words[outcome]
 
     def _match_outcomes(self, ordered: list[dict], matched_by_id: dict[str, tuple[dict, set]]) -> None:
-        """The decision options over resultat.utfall, for the candidates who can be allocated: their
-        outcome written into their values (for the options' texts) and matched by durable_rules."""
-        eligible = [r for r in ordered if r["eligible"]]
+        """The decision options over resultat.utfall or resultat.trinn and the notes over resultat.trinn: each
+        candidate's outcome and tier written into their values (for the texts) and matched by durable_rules."""
         facts = []
-        for result in eligible:
+        for result in ordered:
             values, _ = matched_by_id[result["id"]]
             values[OUTCOME_FIELD] = result["outcome"]
+            if result["tier"] is not None:
+                values[TIER_FIELD] = result["tier"]["id"]
             facts.append(values)
         more = self.periods.apply(facts, self.after_order.match("kandidat", facts))
-        for result, extra in zip(eligible, more):
+        for result, extra in zip(ordered, more):
             if extra:
                 values, matched = matched_by_id[result["id"]]
                 matched_by_id[result["id"]] = (values, matched | extra)

@@ -38,7 +38,8 @@ from engine.language.validation_messages import problems_from
 from engine.language import formulas
 from engine.language.vocabulary import (BETWEEN, DECISION_DATE, DERIVED, LIST_SECTIONS, OUTCOME_FIELD,
                                         OUTCOME_ONLY_IN_DECISIONS, PARAMETER, SCORE_FIELD,
-                                        SCORE_ONLY_IN_TIERS, SECTIONS, Vocabulary, VocabularyFile)
+                                        SCORE_ONLY_IN_TIERS, SECTIONS, TIER_FIELD, TIER_ONLY_IN_RESULTS, Vocabulary,
+                                        VocabularyFile)
 from engine.language.yaml_source import SourceDocument, YamlSyntaxError, read_yaml_file, shown_path
 
 RULE_ID = r"^[a-z0-9][a-z0-9_]*$"
@@ -631,6 +632,8 @@ def load_rules(folder: str | Path) -> Rulebook:
         conditions=models["egnethet.yaml"].vilkar,
         notes=models["egnethet.yaml"].merknader,
     )
+    book.vocabulary.with_tiers({tier.id: tier.navn for tier in [*book.ranking.trinn,
+                                                                 *(t for p in book.plans for t in p.trinn or [])]})
     problems = _cross_check(book, models, docs)
     if problems:
         raise RulesError(problems)
@@ -716,6 +719,7 @@ PLAN_SCORE_READERS = {("trinn", "betingelse"), ("trinn", "begrunnelse"),  # a lo
                       ("kontroller", "betingelse"), ("kontroller", "begrunnelse")}
 SCORE_MENTION = re.compile(r"(?<![\w.])" + re.escape(SCORE_FIELD) + r"(?![\w])")
 OUTCOME_MENTION = re.compile(r"(?<![\w.])" + re.escape(OUTCOME_FIELD) + r"(?![\w])")
+TIER_MENTION = re.compile(r"(?<![\w.])" + re.escape(TIER_FIELD) + r"(?![\w])")
 
 
 def _score_only_in_tiers(docs: dict[str, SourceDocument]) -> list[Problem]:
@@ -738,6 +742,14 @@ def _score_only_in_tiers(docs: dict[str, SourceDocument]) -> list[Problem]:
         elif isinstance(node, list):
             for i, value in enumerate(node):
                 visit(name, doc, value, loc + (i,))
+        elif isinstance(node, str) and TIER_MENTION.search(node):
+            in_decision = (name == "rangering.yaml" and len(loc) >= 5 and loc[0] == "vedtak" and loc[2] == "innhold"
+                           and loc[4] in ("betingelse", "tekst"))
+            in_note = (name == "egnethet.yaml" and len(loc) >= 3 and loc[0] == "merknader"
+                       and loc[2] in ("betingelse", "begrunnelse"))
+            if not (in_decision or in_note):
+                problems.append(doc.problem(loc, f"'{TIER_FIELD}' kan ikke brukes her: {TIER_ONLY_IN_RESULTS}",
+                                            _rule_id_lookup(doc)(loc)))
         elif isinstance(node, str) and OUTCOME_MENTION.search(node):
             if not (name == "rangering.yaml" and len(loc) >= 5 and loc[0] == "vedtak" and loc[2] == "innhold"
                     and loc[4] in ("betingelse", "tekst")):

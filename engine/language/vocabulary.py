@@ -44,6 +44,9 @@ OUTCOMES = {"presenteres": "legges fram (den beste og de likeverdige med den)",
             "ikke_presentert": "kan tildeles, men legges ikke fram",
             "kan_ikke_tildeles": "kan ikke tildeles boligen",
             "oppfyller_ikke_vilkarene": "oppfyller ikke vilkårene"}
+TIER_FIELD = "resultat.trinn"  # the tier (trinn, band) the candidate is in: known once the points are
+TIER_ONLY_IN_RESULTS = ("trinnet kandidaten er i, kan bare leses av merknader (egnethet.yaml) og vedtakets innhold "
+                        "(rangering.yaml): det er kjent først når poengene og trinnene er vurdert")
 OUTCOME_ONLY_IN_DECISIONS = ("kandidatens utfall av rangeringen kan bare leses av vedtakets innhold (betingelse og "
                              "tekst under vedtak i rangering.yaml): det er kjent først når kandidatene er rangert")
 # The counts over residents; any other `blant` names a list of the candidate (`kandidat.husstand`).
@@ -576,6 +579,12 @@ class Vocabulary:
         self.fields[SCORE_FIELD] = ResolvedField(path=SCORE_FIELD, type="heltall", label="samlede poeng")
         self.fields[OUTCOME_FIELD] = ResolvedField(path=OUTCOME_FIELD, type="valg", label="utfallet av rangeringen",
                                                    values=dict(OUTCOMES))
+        # the tiers' ids and names are in rangering.yaml: load_rules gives them (`with_tiers`)
+        self.fields[TIER_FIELD] = ResolvedField(path=TIER_FIELD, type="valg", label="trinnet", values={})
+
+    def with_tiers(self, tiers: dict[str, str]) -> None:
+        """The values of resultat.trinn: every tier of the bundle and its plans, id -> name."""
+        self.fields[TIER_FIELD] = ResolvedField(path=TIER_FIELD, type="valg", label="trinnet", values=dict(tiers))
 
     @staticmethod
     def _derived(path: str, derived: DerivedSpec) -> ResolvedField:
@@ -627,7 +636,8 @@ class Vocabulary:
     def suggest(self, path: str) -> str:
         if path.startswith("resultat.") and path not in self.fields:
             return (f" (det rangeringen selv fyller ut: '{SCORE_FIELD}', samlede poeng, i trinn, vilkår og "
-                    f"kontroller; '{OUTCOME_FIELD}', utfallet, i vedtakets innhold)")
+                    f"kontroller; '{TIER_FIELD}', trinnet, i merknader og vedtakets innhold; '{OUTCOME_FIELD}', "
+                    "utfallet, i vedtakets innhold)")
         close = difflib.get_close_matches(path, list(self.fields), n=1, cutoff=0.75)
         return f" (mente du '{close[0]}'?)" if close else ""
 

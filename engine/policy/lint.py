@@ -69,12 +69,12 @@ from engine.errors import Problem, RulesError
 from engine.language.plans import relabel
 from engine.language.rules import PerUnitPoints, Rulebook, _vocabulary_loc
 from engine.language.texts import placeholders
-from engine.language.vocabulary import BETWEEN, DURATIONS, OUTCOME_FIELD, SCORE_FIELD, SINCE
+from engine.language.vocabulary import BETWEEN, DURATIONS, OUTCOME_FIELD, SCORE_FIELD, SINCE, TIER_FIELD
 from engine.language.validation_messages import fold, problems_from
 from engine.language.yaml_source import YamlSyntaxError, read_yaml_file, shown_path
 
 MAX_COMBINATIONS = 4096
-ENGINE_FIELDS = {"kandidat.id", "beboer.id", SCORE_FIELD, OUTCOME_FIELD}  # used by the engine itself, not by rules (filled by it)
+ENGINE_FIELDS = {"kandidat.id", "beboer.id", SCORE_FIELD, OUTCOME_FIELD, TIER_FIELD}  # used by the engine itself, not by rules (filled by it)
 ENGINE_NESTING_LIMIT = 15  # `$and`/`$or` nodes durable_rules takes in one rule, its scope guard included
 SESSION_FACTS = 500  # facts per matching session: the core's cost per fact grows with the session
 PROTECTED_FILE = Path(__file__).with_name("beskyttede_egenskaper.yaml")

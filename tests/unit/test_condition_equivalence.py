@@ -37,7 +37,8 @@ NUMBERS = [-1, 0, 1, 2, 3, 12, 24, 0.5, 1.0, 2.5, 3.0]
 
 
 def _usable(scope: str) -> list:
-    fields = [f for f in VOCAB.fields.values() if f.type != "objekt"]
+    # a choice with no values cannot be compared (resultat.trinn of a bundle without tiers)
+    fields = [f for f in VOCAB.fields.values() if f.type != "objekt" and not (f.type == "valg" and not f.values)]
     if scope == "beboer":
         return [f for f in fields if f.path.startswith("beboer.")]
     return [f for f in fields if not f.path.startswith("beboer.")]

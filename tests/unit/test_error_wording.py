@@ -129,9 +129,9 @@ def test_rules_check_says_how_to_write_yes_and_no_and_which_result_fields_exist(
                 "  eier_bolig: {type: boolsk, etikett: eier bolig}\n")
     checks = ("- {id: eier, navn: Eier bolig, betingelse: {felt: kandidat.eier_bolig, er: nei}, "
               "begrunnelse: eier, hjemmel: h}\n"
-              "- {id: band, navn: Band, betingelse: {felt: resultat.trinn, er: a}, begrunnelse: b, hjemmel: h}\n")
+              "- {id: band, navn: Band, betingelse: {felt: resultat.band, er: a}, begrunnelse: b, hjemmel: h}\n")
     with pytest.raises(RulesError) as caught:
         load_rules(write_bundle(tmp_path / "regler", sections=sections, checks=checks))
     text = str(caught.value)
     assert "'kandidat.eier_bolig' er sann/usann, men sammenlignes med 'nei'; skriv true (ja) eller false (nei)" in text
-    assert "ukjent felt 'resultat.trinn' (det rangeringen selv fyller ut: 'resultat.poeng'" in text
+    assert "ukjent felt 'resultat.band' (det rangeringen selv fyller ut: 'resultat.poeng'" in text

@@ -215,3 +215,43 @@ def test_a_tier_checked_first_takes_its_candidates_before_a_higher_tier_and_rank
                                                 "    begrunnelse: ingen særskilt prioritet\n    sjekkes_forst: true\n")))
     assert "trinnet 'band_c' har 'sjekkes_forst' men ingen 'betingelse'" in str(caught.value)
     assert "rangering.yaml:" in str(caught.value)
+
+
+def test_a_note_reads_the_tier_the_candidate_is_in_and_a_rule_that_decides_may_not(tmp_path):
+    """`resultat.trinn` (a tester writing Sheffield: «Band A is reviewed after a period» had to repeat the band's
+    condition), as the README teaches it: readable by notes and the decision's content, refused elsewhere."""
+    from support.readme import yaml_blocks
+
+    [note] = yaml_blocks("### Trinnet kandidaten er i")
+    sections = SECTIONS.replace("  prioritetsdato: {type: dato, etikett: prioritetsdato}\n",
+                                "  prioritetsdato: {type: dato, etikett: prioritetsdato}\n"
+                                "  bandet_vurdert: {type: dato, etikett: bandet ble vurdert}\n")
+    derived = "maneder_siden_bandet_ble_vurdert: {etikett: måneder siden, maneder_siden: kandidat.bandet_vurdert}\n"
+    folder = write_bundle(tmp_path / "regler", sections=sections, criteria=POINTS, ranking=TIERS, derived=derived)
+    (folder / "egnethet.yaml").write_text((folder / "egnethet.yaml").read_text(encoding="utf-8") + note,
+                                          encoding="utf-8")
+    book = load_rules(folder)
+    case = {"ledig_bolig": {"id": "B-1"}, "kandidater": [
+        {"id": "T-1", "bandet_vurdert": "2025-11-01", "sjekkliste": {"akutt": True}},     # band A, 7 months
+        {"id": "T-2", "bandet_vurdert": "2026-02-01", "sjekkliste": {"akutt": True}},     # band A, 4 months
+        {"id": "T-3", "bandet_vurdert": "2025-01-01", "sjekkliste": {"medisinsk": True}}]}  # band B: no note
+    for evaluator in (None, ReferenceRules):
+        compiled = CompiledRules(book) if evaluator is None else CompiledRules(book, evaluator_factory=evaluator)
+        result = compiled.rank(case, AS_OF)
+        assert {cid: [n.rule_id for n in notes] for cid, notes in result.notes.items()} == {
+            "T-1": ["band_a_vurderes_pa_nytt"]}
+        assert result.notes["T-1"][0].text == ("Søkeren er i Band A, og bandet ble vurdert for 7 måneder siden; "
+                                               "Band A vurderes på nytt etter 6 måneder.")
+    wrong = POINTS.replace("poeng: {per: 10", "betingelse: {felt: resultat.trinn, er: band_a}, poeng: {per: 10")
+    with pytest.raises(RulesError) as caught:
+        load_rules(write_bundle(tmp_path / "kriterium", sections=sections, criteria=wrong, ranking=TIERS,
+                                derived=derived))
+    assert "'resultat.trinn' kan ikke brukes her: trinnet kandidaten er i, kan bare leses av merknader" in \
+        str(caught.value) and "prioritering.yaml:" in str(caught.value)
+    unknown = note.replace("er: band_a}", "er: band_x}")
+    (folder / "egnethet.yaml").write_text((folder / "egnethet.yaml").read_text(encoding="utf-8").replace(note, unknown),
+                                          encoding="utf-8")
+    with pytest.raises(RulesError) as caught:
+        load_rules(folder)
+    assert "'band_x' er ikke en tillatt verdi for 'resultat.trinn' (tillatt: band_a, band_b, band_c)" in \
+        str(caught.value)
