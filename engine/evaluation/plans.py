@@ -73,6 +73,9 @@ def regimes(book: Rulebook) -> dict[Optional[str], Regime]:
                   Template(tier.begrunnelse, book.vocabulary)) for position, tier in enumerate(written, start=1)]
         tier_ties = {position: tier.ved_likt_poeng for position, tier, _, _ in tiers
                      if tier.ved_likt_poeng is not None}
+        if plan is not None and plan.forrang:  # the plan's precedence comes first, in every tier
+            ties = [*plan.forrang, *ties]
+            tier_ties = {position: [*plan.forrang, *own] for position, own in tier_ties.items()}
         regime = Regime(plan, criteria, checks, ties, scoring, tiers, tier_ties)
         regime.tried = sorted(tiers, key=lambda entry: (not entry[1].sjekkes_forst, entry[0]))
         position = 0

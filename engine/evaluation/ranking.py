@@ -155,10 +155,9 @@ class CompiledRules:
         self._outcome_words = {"presenteres": texts.presenteres, "ikke_presentert": texts.ikke_presentert,
                                "kan_ikke_tildeles": texts.kan_ikke_tildeles,
                                "oppfyller_ikke_vilkarene": texts.oppfyller_ikke_vilkarene}
-        # id(tier) -> the tier's own tie-break order in words, for the tiers (the bundle's and plans') that have one
-        self._tier_words = {id(tier): self.tie_break_words(tier.ved_likt_poeng)
-                            for regime in self.plans.regimes.values() for _, tier, _, _ in regime.tiers
-                            if tier.ved_likt_poeng is not None}
+        # (regime, tier position) -> that tier's own tie-break order in words (with a plan's `forrang` first)
+        self._tier_words = {(id(regime), position): self.tie_break_words(ties)
+                            for regime in self.plans.regimes.values() for position, ties in regime.tier_ties.items()}
         # What an unmet criterion would have required reads the same for every candidate.
         # The same instance serves every candidate: pydantic does not re-validate
         # model instances, so 5,000 candidates share ten objects instead of 50,000.
@@ -602,7 +601,7 @@ class CompiledRules:
         if tier is not None:
             position, found, _, text = tier
             placement = {"id": found.id, "name": found.navn, "position": position, "text": text.render(values),
-                         "basis": found.hjemmel, "tie_break_order": self._tier_words.get(id(found), [])}
+                         "basis": found.hjemmel, "tie_break_order": self._tier_words.get((id(regime), position), [])}
         return {
             "rank": 0, "id": values["kandidat.id"], "welfare_office": values.get("kandidat.hvk"),
             "score": sum(i.points for i in items), "eligible": not blocks and not failed,

@@ -95,6 +95,8 @@ def check_plans(book, doc: SourceDocument, seen_ids: dict[str, str]) -> list[Pro
             problems += _check_prerequisite(criterion, own, bundle_criteria, doc, base + ("kriterier", i))
         for i, tie in enumerate(plan.ved_likt_poeng or []):
             problems += _check_tie_break(tie, vocab, doc, base + ("ved_likt_poeng", i, "felt"), plan.id)
+        for i, tie in enumerate(plan.forrang):
+            problems += _check_tie_break(tie, vocab, doc, base + ("forrang", i, "felt"), plan.id)
         for i, tier in enumerate(plan.trinn or []):
             at = base + ("trinn", i)
             problems += claim_id(doc, at, tier.id, f"rangering.yaml (planen '{plan.id}')", seen_ids, plan_problem)
@@ -104,10 +106,10 @@ def check_plans(book, doc: SourceDocument, seen_ids: dict[str, str]) -> list[Pro
                 problems += _check_tie_break(tie, vocab, doc, at + ("ved_likt_poeng", j, "felt"), tier.id)
         if plan.faller_bort is not None:
             problems += _check_fallback(plan, vocab, doc, base + ("faller_bort",))
-        if not (plan.verdier or plan.kriterier or plan.kontroller or plan.ved_likt_poeng is not None
+        if not (plan.verdier or plan.kriterier or plan.kontroller or plan.ved_likt_poeng is not None or plan.forrang
                 or plan.trinn is not None):
             problems.append(plan_problem(doc, base, "planen endrer ingenting: gi den 'verdier', 'kriterier', "
-                                                    "'kontroller', 'ved_likt_poeng' eller 'trinn'", plan.id))
+                                                    "'kontroller', 'ved_likt_poeng', 'forrang' eller 'trinn'", plan.id))
     return problems
 
 

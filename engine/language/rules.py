@@ -440,6 +440,10 @@ class LocalPlan(BaseModel):
                                                                                  "når planen gjelder.")
     ved_likt_poeng: Optional[list[TieBreak]] = Field(
         None, description="Planens egen rekkefølge ved likt poeng, i stedet for regelverkets (uten: regelverkets).")
+    forrang: list[TieBreak] = Field(
+        default_factory=list, description="Felt som avgjør ved likt poeng foran rekkefølgen som ellers gjelder, også "
+                                          "trinnenes egen: «innenfor hvert band går husstander i arbeid foran», uten "
+                                          "å skrive bandene på nytt i planen.")
     trinn: Optional[list[Tier]] = Field(
         None, description="Planens egne trinn (band), i stedet for regelverkets (uten: regelverkets), f.eks. søkere "
                           "som oppfyller planen foran hvert band.")

@@ -4,6 +4,7 @@ dates alone needs no criteria and invents no points."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import pytest
@@ -255,3 +256,32 @@ def test_a_note_reads_the_tier_the_candidate_is_in_and_a_rule_that_decides_may_n
         load_rules(folder)
     assert "'band_x' er ikke en tillatt verdi for 'resultat.trinn' (tillatt: band_a, band_b, band_c)" in \
         str(caught.value)
+
+
+def test_a_plans_precedence_comes_before_every_tiers_own_order(tmp_path):
+    """`forrang` on a local plan (a tester writing Sheffield copied all four bands into the plan to say «within
+    each band, working households first»), as the README teaches it."""
+    from support.readme import yaml_blocks
+
+    [plan] = yaml_blocks("### Forrang innenfor hvert band")
+    sections = SECTIONS.replace("  prioritetsdato: {type: dato, etikett: prioritetsdato}\n",
+                                "  prioritetsdato: {type: dato, etikett: prioritetsdato}\n"
+                                "  i_arbeid: {type: boolsk, etikett: i arbeid}\n")
+    sections += "botiltak:\n  id: {type: tekst, etikett: Botiltak, obligatorisk: true}\n"
+    own_order = TIERS.replace("    hjemmel: Allocations policy 5.2\n",
+                              "    hjemmel: Allocations policy 5.2\n    ved_likt_poeng:\n"
+                              "      - {felt: kandidat.prioritetsdato, retning: synkende}\n")
+    folder = write_bundle(tmp_path / "regler", sections=sections, ranking=own_order + plan)
+    book = load_rules(folder)
+    nominees = [{"id": "T-1", "prioritetsdato": "2020-01-01", "sjekkliste": {"medisinsk": True}},
+                {"id": "T-2", "prioritetsdato": "2021-01-01", "i_arbeid": True, "sjekkliste": {"medisinsk": True}},
+                {"id": "T-3", "prioritetsdato": "2022-01-01", "sjekkliste": {"medisinsk": True}},
+                {"id": "T-4", "prioritetsdato": "2019-01-01", "i_arbeid": True, "sjekkliste": {}}]
+    for unit, order in (("parkside", ["T-2", "T-3", "T-1", "T-4"]), ("annet", ["T-3", "T-2", "T-1", "T-4"])):
+        case = {"ledig_bolig": {"id": "B-1", "botiltak": {"id": unit}}, "kandidater": copy.deepcopy(nominees)}
+        for evaluator in (None, ReferenceRules):
+            compiled = CompiledRules(book) if evaluator is None else CompiledRules(book, evaluator_factory=evaluator)
+            ranked = compiled.rank(case, AS_OF).candidates
+            assert [c.id for c in ranked] == order, unit
+            words = ranked[0].tier.tie_break_order
+            assert ("i arbeid" in words[0]) == (unit == "parkside") and "prioritetsdato" in words[-1], words
