@@ -185,6 +185,11 @@ class Note(InForce):
     betingelse: Condition
     begrunnelse: str = Field(description="Det merknaden sier; {felt} fylles inn.")
     hjemmel: str
+    beskyttet_egenskap_tillatt: list[str] = Field(
+        default_factory=list, description="Beskyttede egenskaper (beskyttede_egenskaper.yaml) merknaden kan lese, "
+                                          "f.eks. [etnisitet] for «rådet vurderer alltid å frafalle botidskravet for "
+                                          "Gypsies og Travellers»: en merknad avgjør ingenting, og regelsjekken sier "
+                                          "fortsatt fra om egenskapen i alle andre regler.")
 
 
 class CompositionRule(InForce):

@@ -330,13 +330,22 @@ def _is_protected(book: Rulebook, attributes, path: str, seen: frozenset = froze
 def _protected(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
     out = []
     attributes = protected_attributes(book)
-    known: dict[str, tuple[str, str] | None] = {}  # a field is looked up once, however many rules use it
+    known: dict[tuple, tuple[str, str] | None] = {}  # a field is looked up once, however many rules use it
     first: dict[str, str] = {}  # path -> where it was first reported ("prioritering.yaml:5")
+    # A note decides nothing; one may read the attributes it names (beskyttet_egenskap_tillatt), no other rule may.
+    allowed_in = {note.id: frozenset(note.beskyttet_egenskap_tillatt) for note in book.notes}
+    catalogue = {a.key for a in protected_catalogue()}
+    for i, note in enumerate(book.notes):
+        for j, key in enumerate(note.beskyttet_egenskap_tillatt):
+            if key not in catalogue:
+                out.append(LintFinding("feil", _problem(
+                    book, "egnethet.yaml", ("merknader", i, "beskyttet_egenskap_tillatt", j),
+                    f"'{key}' er ikke en beskyttet egenskap; egenskapene: {', '.join(sorted(catalogue))}", note.id)))
 
-    def flag(file, loc, path, rule_id):
-        if path not in known:
-            known[path] = _is_protected(book, attributes, path)
-        found = known[path]
+    def flag(file, loc, path, rule_id, allowed=frozenset()):
+        if (path, allowed) not in known:
+            known[path, allowed] = _is_protected(book, [a for a in attributes if a.key not in allowed], path)
+        found = known[path, allowed]
         if not found:
             return
         if path in first:  # each use is an error of its own, but why it is protected is said once
@@ -350,12 +359,13 @@ def _protected(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
         out.append(LintFinding("feil", _problem(book, file, loc, message, rule_id)))
 
     for rule in rules:
+        allowed = allowed_in.get(rule.rule_id, frozenset()) if rule.kind == "merknad" else frozenset()
         for comparison, loc in cond_lang.walk(rule.condition, rule.where):
-            flag(rule.file, loc + ("felt",), comparison.felt, rule.rule_id)
+            flag(rule.file, loc + ("felt",), comparison.felt, rule.rule_id, allowed)
             if comparison.operator == "har_felles_med":
-                flag(rule.file, loc + ("har_felles_med",), comparison.har_felles_med, rule.rule_id)
+                flag(rule.file, loc + ("har_felles_med",), comparison.har_felles_med, rule.rule_id, allowed)
             if comparison.other is not None:
-                flag(rule.file, loc + (comparison.operator, "felt"), comparison.other, rule.rule_id)
+                flag(rule.file, loc + (comparison.operator, "felt"), comparison.other, rule.rule_id, allowed)
     for i, c in enumerate(book.criteria):
         if isinstance(c.poeng, PerUnitPoints):
             flag("prioritering.yaml", ("kriterier", i, "poeng", "verdi"), c.poeng.verdi, c.id)

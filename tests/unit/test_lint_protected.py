@@ -192,3 +192,28 @@ def test_a_protected_field_used_by_several_rules_is_an_error_at_each_but_explain
     assert errors[1:] == [
         f"regler/prioritering.yaml:{line}: kriterium 'k{i}': 'kandidat.statsborgerskap' er en beskyttet egenskap "
         "(se prioritering.yaml:5) og kan ikke avgjøre en tildeling" for i, line in ((1, 7), (2, 9))]
+
+
+def test_a_note_may_read_the_protected_attribute_it_names_and_no_other_rule_may(tmp_path, monkeypatch):
+    """`beskyttet_egenskap_tillatt` on a merknad (Great Yarmouth: «always consider waiving the residence requirement
+    for Gypsies and Travellers»), as the README teaches it: the note decides nothing; a criterion reading the same
+    field is still refused, and so is a note reading an attribute it does not name."""
+    from support.readme import yaml_blocks
+
+    [note] = [b for b in yaml_blocks("### Beskyttede egenskaper") if "beskyttet_egenskap_tillatt" in b]
+    monkeypatch.chdir(tmp_path)
+    sections = SECTIONS.replace("sjekkliste:\n", "  gypsy_eller_traveller: {type: boolsk, etikett: Gypsy eller "
+                                "Traveller (etnisk tilhørighet)}\nsjekkliste:\n  botidskrav_frafalt: {type: boolsk, "
+                                "etikett: botidskravet frafalt}\n")
+    folder = write_bundle(tmp_path / "regler", sections=sections,
+                          criteria=_criterion(0, "{felt: kandidat.gypsy_eller_traveller, er: true}"))
+    (folder / "egnethet.yaml").write_text((folder / "egnethet.yaml").read_text(encoding="utf-8") + note,
+                                          encoding="utf-8")
+    errors = [str(f.problem) for f in lint(load_rules("regler")) if f.severity == "feil"]
+    assert len(errors) == 1 and errors[0].startswith("regler/prioritering.yaml:5: kriterium 'k0': "
+                                                     "'kandidat.gypsy_eller_traveller' er en beskyttet egenskap")
+    (folder / "egnethet.yaml").write_text((folder / "egnethet.yaml").read_text(encoding="utf-8").replace(
+        "[etnisitet]", "[religion]"), encoding="utf-8")
+    errors = [str(f.problem) for f in lint(load_rules("regler")) if f.severity == "feil"]
+    assert any("merknad 'vurder_frafall_av_botidskravet': 'kandidat.gypsy_eller_traveller' er en beskyttet" in e
+               for e in errors), errors
