@@ -232,7 +232,8 @@ class CompiledRules:
         ordered = self._order(results, candidates, regime)
         groups = self._equal_standing(ordered, regime)
         top = next((r for r in ordered if r["eligible"]), None)
-        compare = _Comparison(top, shared, self, regime) if top is not None else None
+        values_by_id = {values["kandidat.id"]: values for values in candidates}
+        compare = _Comparison(top, shared, self, regime, values_by_id) if top is not None else None
         for position, result in enumerate(ordered, start=1):
             result["rank"] = position
             if compare is not None and result is not top:
@@ -793,14 +794,28 @@ class _Comparison:
     The top candidate's points are read once, not once per candidate.
     """
 
-    def __init__(self, top: dict, shared: _Shared, compiled: "CompiledRules", regime: Regime):
+    def __init__(self, top: dict, shared: _Shared, compiled: "CompiledRules", regime: Regime,
+                 values_by_id: dict[str, dict] | None = None):
         self.top = top
+        self.regime = regime
+        self.values_by_id = values_by_id or {}
         self.best = {i.rule_id: i for i in top["score_items"]}
         self.shared = shared
         self.points = bool(regime.criteria)
         self.tie_words = compiled.tie_break_words(regime.ties)
         word = compiled.book.ranking.tekster.oppfyller_ikke_vilkarene  # the bundle's word, as a sentence start
         self.not_qualified = word[:1] + word[1:].lower() if word.isupper() else word
+
+    def _deciding(self, result: dict) -> int:
+        """Which tie-break decided between this candidate and the top one: the first whose values differ (a
+        tester: «avgjør «Community contribution»» was said when both were in work and the band date decided);
+        the last word, the candidate id, when none does."""
+        ties = self.regime.tier_ties.get(result["tier_position"], self.regime.ties)
+        mine, theirs = self.values_by_id.get(result["id"], {}), self.values_by_id.get(self.top["id"], {})
+        for i, tie in enumerate(ties):
+            if mine.get(tie.felt) != theirs.get(tie.felt):
+                return i
+        return len(ties)
 
     def __call__(self, result: dict) -> dict:
         top, best = self.top, self.best
@@ -832,7 +847,7 @@ class _Comparison:
         elif not self.points:
             inside = f"Innenfor «{mine['name']}»" if mine else "Uten poeng"
             words = (mine["tie_break_order"] if mine else None) or self.tie_words
-            text = f"{inside} avgjør {words[0] if len(words) > 1 else words[-1]}: {top['id']} står foran."
+            text = f"{inside} avgjør {words[self._deciding(result)]}: {top['id']} står foran."
         elif behind == 0:
             text = f"Like mange poeng som {top['id']}; rekkefølgen er avgjort av reglene for likt poeng."
         else:

@@ -285,3 +285,25 @@ def test_a_plans_precedence_comes_before_every_tiers_own_order(tmp_path):
             assert [c.id for c in ranked] == order, unit
             words = ranked[0].tier.tie_break_order
             assert ("i arbeid" in words[0]) == (unit == "parkside") and "prioritetsdato" in " ".join(words), words
+
+
+def test_why_not_first_names_the_tie_break_that_decided_not_the_first_one(tmp_path):
+    """A tester writing Manchester: «avgjør «Community contribution»» was said when both were in work and the
+    band date decided. The explanation names the first tie-break on which the two differ, or the id."""
+    sections = SECTIONS.replace("  prioritetsdato: {type: dato, etikett: prioritetsdato}\n",
+                                "  prioritetsdato: {type: dato, etikett: prioritetsdato}\n"
+                                "  i_arbeid: {type: boolsk, etikett: i arbeid}\n")
+    ranking = ("likhetsmargin: 0\nved_likt_poeng:\n  - {felt: kandidat.i_arbeid, retning: synkende}\n"
+               "  - {felt: kandidat.prioritetsdato, retning: stigende}\n")
+    book = load_rules(write_bundle(tmp_path / "regler", sections=sections, ranking=ranking))
+    case = {"ledig_bolig": {"id": "B-1"}, "kandidater": [
+        {"id": "T-1", "i_arbeid": True, "prioritetsdato": "2020-01-01", "sjekkliste": {}},
+        {"id": "T-2", "i_arbeid": True, "prioritetsdato": "2021-01-01", "sjekkliste": {}},   # the date decides
+        {"id": "T-3", "i_arbeid": False, "prioritetsdato": "2019-01-01", "sjekkliste": {}},  # work decides
+        {"id": "T-4", "i_arbeid": True, "prioritetsdato": "2020-01-01", "sjekkliste": {}}]}  # the id decides
+    texts = {c.id: c.compared_to_top.text for c in CompiledRules(book).rank(case, AS_OF).candidates if c.compared_to_top}
+    assert texts == {
+        "T-4": "Uten poeng avgjør kandidat-ID (alfabetisk), så rekkefølgen aldri avhenger av innsendingen: T-1 står "
+               "foran.",
+        "T-2": "Uten poeng avgjør «prioritetsdato» (tidligste dato først): T-1 står foran.",
+        "T-3": "Uten poeng avgjør «i arbeid» (ja før nei): T-1 står foran."}
