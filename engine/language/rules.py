@@ -872,9 +872,10 @@ def _check_tie_break(tie: TieBreak, vocab: Vocabulary, doc: SourceDocument, loc:
     if f is not None and (vocab.scope_of(tie.felt) not in ("kandidat", "beboer") or f.type == "liste"):
         return [doc.problem(loc, f"'{tie.felt}' er en liste eller et felt i en liste og har ingen verdi for "
                                  "kandidaten; skill kandidatene med en beregnet verdi over listen", rule_id)]
-    if f is None or tie.felt.startswith("beboer.") or f.type in ("objekt", "flervalg"):
-        return [doc.problem(loc, f"'{tie.felt}' kan ikke brukes til å skille kandidater"
-                                 f"{vocab.suggest(tie.felt) if f is None else ''}", rule_id)]
+    if f is None:
+        return [doc.problem(loc, f"ukjent felt '{tie.felt}'{vocab.suggest(tie.felt)}", rule_id)]
+    if tie.felt.startswith("beboer.") or f.type in ("objekt", "flervalg"):
+        return [doc.problem(loc, f"'{tie.felt}' kan ikke brukes til å skille kandidater", rule_id)]
     return []
 
 

@@ -191,6 +191,9 @@ ALSO_ALLOWED = {"Comparison": ("alle", "noen", "ikke")}  # keys of the other sha
 def unknown_key(key: Any, model: type[BaseModel] | None) -> str:
     """`ukjent felt 'x'`, with the key meant and the keys allowed when the model is known."""
     text = f"ukjent felt '{key}'"
+    if isinstance(key, str) and re.search(r"[\s(),.]", key) and not re.fullmatch(r"[a-z0-9_.]+", key):
+        # «{navn: Alvorlig vold (serious violence), ...}»: a comma in a text inside {…} splits it into a key
+        text += " (står det et komma i en tekst i {…}? Sett teksten i anførselstegn: navn: \"Vold, trusler\")"
     if model is None:
         return text
     allowed = [f.alias or name for name, f in model.model_fields.items()]

@@ -50,7 +50,9 @@ def rank(case, rules_dir, as_json, as_of, what_if, summary):
     words = compiled.book.ranking.tekster
     points = bool(compiled.book.criteria)
     if summary:
-        click.echo(result.model_dump_json(indent=2) if as_json else format_summary(result, words, points))
+        tiers = {t.id: t.navn for t in [*compiled.book.ranking.trinn,
+                                        *(t for plan in compiled.book.plans for t in plan.trinn or [])]}
+        click.echo(result.model_dump_json(indent=2) if as_json else format_summary(result, words, points, tiers))
     elif as_json:
         click.echo(result.model_dump_json(indent=2))
     else:
@@ -67,9 +69,12 @@ def _standing(tier: str | None, score: int, points: bool, status: str) -> str:
     return ", ".join(part for part in (tier, f"{score} poeng" if points else None, status) if part)
 
 
-def format_summary(result: RankingSummary, words: FixedTexts | None = None, points: bool = True) -> str:
-    """The ranking in brief: one line per candidate, in the bundle's words (rangering.yaml `tekster`)."""
+def format_summary(result: RankingSummary, words: FixedTexts | None = None, points: bool = True,
+                   tiers: dict[str, str] | None = None) -> str:
+    """The ranking in brief: one line per candidate, in the bundle's words (rangering.yaml `tekster`), each tier
+    by its name (`tiers`: id -> name; the summary itself carries the id)."""
     words = words or FixedTexts()
+    tiers = tiers or {}
     lines = [f"Rangering (sammendrag) for ledig bolig {result.vacancy_id} per {result.as_of.isoformat()}",
              f"Regelverk {result.rules_version.label}; inndata-hash {result.input_hash[:12]}", ""]
     lines += _plan_lines(result.plans)
@@ -86,7 +91,7 @@ def format_summary(result: RankingSummary, words: FixedTexts | None = None, poin
             status = f"{words.kan_ikke_tildeles} (" + ", ".join(c.blocked_by) + ")"
         if c.consultation_by:
             status += f", {words.krever_drofting} (" + ", ".join(c.consultation_by) + ")"
-        lines.append(f"{c.rank}. {_who(c)}: {_standing(c.tier, c.score, points, status)}")
+        lines.append(f"{c.rank}. {_who(c)}: {_standing(tiers.get(c.tier, c.tier), c.score, points, status)}")
     lines.append("")
     lines.append(f"{words.presenteres}: " + ", ".join(result.present_to_unit_leader)
                  if result.present_to_unit_leader else words.ingen_kan_tildeles)
@@ -118,11 +123,12 @@ def format_ranking(result: RankingResult, words: FixedTexts | None = None, point
     if result.out_of_scope is not None:
         return "\n".join(lines + _out_of_scope_lines(result.out_of_scope))
     for c in result.candidates:
-        status = words.kan_tildeles if c.eligible else words.kan_ikke_tildeles
+        status = words.kan_tildeles if c.eligible else words.kan_ikke_tildeles if c.qualifies \
+            else words.oppfyller_ikke_vilkarene
         if c.eligible and c.needs_consultation:
             status += f", {words.krever_drofting}"
         lines.append(f"{c.rank}. {_who(c)}: {_standing(c.tier.name if c.tier else None, c.score, points, status)}")
-        if c.outcome_text and c.outcome != "kan_ikke_tildeles":  # «kan ikke tildeles» is the status already
+        if c.outcome_text and c.outcome not in ("kan_ikke_tildeles", "oppfyller_ikke_vilkarene"):  # the status says it
             lines.append(f"   Utfall: {c.outcome_text}")
         if c.tier:
             lines.append(f"   Trinn: {c.tier.name}, fordi {c.tier.text}")

@@ -135,3 +135,9 @@ def test_rules_check_says_how_to_write_yes_and_no_and_which_result_fields_exist(
     text = str(caught.value)
     assert "'kandidat.eier_bolig' er sann/usann, men sammenlignes med 'nei'; skriv true (ja) eller false (nei)" in text
     assert "ukjent felt 'resultat.band' (det rangeringen selv fyller ut: 'resultat.poeng'" in text
+
+
+def test_an_unknown_key_that_reads_like_text_hints_at_a_comma_inside_braces():
+    """A tester wrote {navn: Alvorlig vold (serious violence), ...} and read «ukjent felt 'serious violence)'»."""
+    assert "Sett teksten i anførselstegn" in wording.unknown_key("serious violence)", None)
+    assert "anførselstegn" not in wording.unknown_key("vekt", None)
