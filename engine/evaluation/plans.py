@@ -154,6 +154,10 @@ class Plans:
         self._recomputed = [path for path, _ in computed.after]  # formulas and tables: they may read parameters
         self._reasons = {plan.id: Template(plan.faller_bort.begrunnelse, book.vocabulary)
                          for plan in book.plans if plan.faller_bort is not None}
+        # What `gjelder` reads beyond the home's own fields: parameters and values computed from the home's
+        # lists (a quota's counts), the same for every candidate (rules check), taken from the first one.
+        self._home_reads = sorted({path for plan in book.plans for c, _ in cond_walk(plan.gjelder)
+                                   for path in (c.felt, c.other) if path is not None and not home_only(path)})
 
     def __bool__(self) -> bool:
         return bool(self.book.plans)
@@ -186,6 +190,8 @@ class Plans:
                 return on.match("kandidat", facts)
             return on.match("kandidat", facts, memo=memo)
 
+        if self._home_reads and candidates:
+            home = {**home, **{p: candidates[0][p] for p in self._home_reads if candidates[0].get(p) is not None}}
         [fired_home] = evaluator.match(HOME_SCOPE, [home])
         considered = [plan for plan in self.book.plans if PLAN_PREFIX + plan.id in fired_home]
         base_matched = None

@@ -115,15 +115,20 @@ def check_plans(book, doc: SourceDocument, seen_ids: dict[str, str]) -> list[Pro
 
 def _check_applies_to(plan, vocab: Vocabulary, doc: SourceDocument, base: tuple) -> list[Problem]:
     return check_home_condition(plan.gjelder, vocab, doc, base + ("gjelder",), plan.id, (
-        "'gjelder' kan bare lese felt for boligen (ledig_bolig.*, bolig.*, botiltak.*), ikke '{path}': hvilke "
-        "boliger planen gjelder for, kan ikke avhenge av hvem som er nominert; en betingelse over kandidatene "
-        "skrives under 'faller_bort'"))
+        "'gjelder' kan bare lese felt for boligen (ledig_bolig.*, bolig.*, botiltak.*), parametre og beregnede "
+        "verdier som bare bygger på dem og på boligens lister (f.eks. en telling over ledig_bolig.tildelinger), "
+        "ikke '{path}': hvilke boliger planen gjelder for, kan ikke avhenge av hvem som er nominert; en "
+        "betingelse over kandidatene skrives under 'faller_bort'"), home_lists=True)
 
 
 def check_home_condition(condition, vocab: Vocabulary, doc: SourceDocument, at: tuple, rule_id: str,
-                         message: str) -> list[Problem]:
+                         message: str, home_lists: bool = False) -> list[Problem]:
     """A condition over the home alone (a plan's `gjelder`, the bundle's `gjelder_ikke`): which homes a rule is
-    for cannot depend on who is nominated. `message` names what reads the field ('{path}' filled in)."""
+    for cannot depend on who is nominated. `message` names what reads the field ('{path}' filled in).
+
+    With `home_lists` (a plan's `gjelder`, judged once the case's values are computed) it may also read what
+    is the same for every candidate: parameters and values computed only from the home and its lists, so a
+    quota plan («every third letting to transfer applicants») can say which homes it is for."""
     problems = [plan_problem(doc, loc, msg, rule_id) for loc, msg in cond_lang.check(condition, vocab, at, "kandidat")]
     if problems:
         return problems
@@ -132,8 +137,9 @@ def check_home_condition(condition, vocab: Vocabulary, doc: SourceDocument, at: 
         other_at = where + ((comparison.operator,) if comparison.operator == "har_felles_med"
                             else (comparison.operator, "felt"))
         for path, loc in ((comparison.felt, where + ("felt",)), (other, other_at)):
-            if path is not None and not home_only(path):
-                problems.append(plan_problem(doc, loc, message.format(path=path), rule_id))
+            if path is None or home_only(path) or (home_lists and same_for_every_candidate(path, vocab)):
+                continue
+            problems.append(plan_problem(doc, loc, message.format(path=path), rule_id))
     return problems
 
 

@@ -264,9 +264,10 @@ def test_rules_check_refuses_a_gjelder_that_reads_the_nominee(tmp_path):
     line = _line_of(ranking, "gjelder: {felt: kandidat.lokal_tilknytning")
     assert message == (
         f"{tmp_path / 'rules' / 'rangering.yaml'}:{line}: lokal plan 'nyby_lokal_utleieplan': 'gjelder' kan bare lese "
-        "felt for boligen (ledig_bolig.*, bolig.*, botiltak.*), ikke 'kandidat.lokal_tilknytning': hvilke boliger "
-        "planen gjelder for, kan ikke avhenge av hvem som er nominert; en betingelse over kandidatene skrives under "
-        "'faller_bort'")
+        "felt for boligen (ledig_bolig.*, bolig.*, botiltak.*), parametre og beregnede verdier som bare bygger på dem "
+        "og på boligens lister (f.eks. en telling over ledig_bolig.tildelinger), ikke 'kandidat.lokal_tilknytning': "
+        "hvilke boliger planen gjelder for, kan ikke avhenge av hvem som er nominert; en betingelse over kandidatene "
+        "skrives under 'faller_bort'")
 
 
 def test_rules_check_refuses_a_value_for_an_unknown_parameter_with_a_suggestion(tmp_path):
