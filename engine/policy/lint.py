@@ -545,10 +545,12 @@ def _too_complex(book: Rulebook, rule: _Rule) -> str | None:
     total = 1 + _nodes(_Compiler(values_of).compile(rule.condition))  # 1: the guard on the fact's kind
     if total <= ENGINE_NESTING_LIMIT:
         return None
-    parts, shared, heavy = 0, [], []
+    parts, shared, heavy, singles = 0, [], [], {}
     for comparison, loc, negate in _signed(rule.condition, rule.where):
         cost = _nodes(_Compiler(values_of).compile(comparison, negate))
         parts += cost
+        if cost == 1:  # an `en_av`, `ikke_en_av` ... over two values: one node each, named together below
+            singles[comparison.operator] = singles.get(comparison.operator, 0) + 1
         if cost < 2:
             continue
         line = _line(book, rule.file, loc)
@@ -560,11 +562,15 @@ def _too_complex(book: Rulebook, rule: _Rule) -> str | None:
     if shared:
         heavy.insert(0, "'har_felles_med' blir ett ledd per felles verdi og ett til: "
                         + ", ".join(text for text, _ in shared))
+    if singles:
+        count, names = sum(singles.values()), ", ".join(f"'{op}'" for op in sorted(singles))
+        heavy.append(f"{count} {'sammenligning' if count == 1 else 'sammenligninger'} med {names} blir ett ledd hver")
     combined = total - 1 - parts
     if combined:
         heavy.append(f"'alle', 'noen' og 'ikke' blir {combined} (hver 'ikke' flyttes inn til sammenligningene)")
     fix = ("del den i flere regler med færre 'har_felles_med' hver" if 2 * sum(c for _, c in shared) >= total
-           else "bruk færre nestede 'ikke', 'alle' og 'noen', eller del den i flere regler")
+           else "bruk færre nestede 'ikke', 'alle' og 'noen', eller del den i flere regler; «minst to av disse» "
+                "skrives som en formel der hvert ja/nei-felt teller 1, og én sammenligning med summen")
     return (f"regelmotoren kan ikke bruke betingelsen: den blir {total} ledd med 'alle' eller 'noen' (regelmotoren "
             f"legger selv til ett), og regelmotoren tåler høyst {ENGINE_NESTING_LIMIT} i én regel. "
             f"{'; '.join(heavy)}; skriv den enklere: {fix} (en kontroll eller en regel som blokkerer, virker likt "

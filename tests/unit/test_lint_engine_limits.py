@@ -144,3 +144,17 @@ def test_lint_compiles_one_ruleset_for_all_rules_and_still_finds_a_duplicate_amo
     assert built == [61]
     assert [(e.problem.rule_id, e.problem.message) for e in errors] == [
         ("kopi", "gjelder for nøyaktig de samme sakene som kriterium 'k23' (duplikat)")]
+
+
+def test_comparisons_of_one_node_each_are_counted_and_named_and_the_fix_points_to_a_formula(tmp_path, monkeypatch):
+    """A tester read «17 ledd ... 'alle', 'noen' og 'ikke' blir 12» with the other 4 unexplained: they were
+    `en_av` comparisons, one node each; the message counts and names them, and the fix names the formula."""
+    monkeypatch.chdir(tmp_path)
+    condition = "".join(f"      - {{felt: kandidat.{f}, en_av: [v1, v2]}}\n" for f in "abcd" * 4)
+    criteria = ("- id: mange\n  navn: Mange\n  poeng: 10\n  betingelse:\n    noen:\n" + condition +
+                "  forklaring: Mange.\n  hjemmel: Test\n")
+    write_bundle(tmp_path / "regler", sections=_sections(CODES).replace("flervalg", "valg"), criteria=criteria)
+    errors = [f for f in lint(load_rules("regler")) if f.severity == "feil"]
+    messages = [e.problem.message for e in errors if "regelmotoren" in e.problem.message]
+    assert messages and "16 sammenligninger med 'en_av' blir ett ledd hver" in messages[0], messages
+    assert "«minst to av disse» skrives som en formel der hvert ja/nei-felt teller 1" in messages[0]
