@@ -176,8 +176,18 @@ def test_malformed_yaml_is_400_with_the_line(client):
     assert body["problemer"][0]["line"] is not None
 
 
+def test_a_date_that_does_not_exist_is_refused_where_it_stands_with_the_other_problems(client):
+    """An unquoted 2026-02-30 is a value of the case that is wrong (422, with its path), as it would be in JSON,
+    not a document that cannot be read; the other problems of the case are named with it."""
+    response = client.post(RANK, data="ledig_bolig: {meldt: 2026-02-30}\n", content_type="application/yaml")
+
+    assert response.status_code == 422
+    problems = {p["path"]: p["message"] for p in response.get_json()["problemer"]}
+    assert problems["ledig_bolig.meldt"] == "'2026-02-30' er ikke en dato på formen ÅÅÅÅ-MM-DD"
+    assert "kandidater" in problems  # not hidden by the date
+
+
 @pytest.mark.parametrize("text", [
-    "ledig_bolig: {meldt: 2026-02-30}\n",        # a date that does not exist
     "ledig_bolig: {rom: " + "9" * 5000 + "}\n",  # more digits than Python converts
     "? [1, 2]\n: 3\n",                           # a list as a key
 ])
