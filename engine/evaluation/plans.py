@@ -69,15 +69,18 @@ def regimes(book: Rulebook) -> dict[Optional[str], Regime]:
             else book.ranking.ved_likt_poeng
         scoring = Scoring(SimpleNamespace(criteria=criteria, groups=book.groups))
         written = plan.trinn if plan is not None and plan.trinn is not None else book.ranking.trinn
-        tiers = [(position, tier, TIER_PREFIX + tier.id if tier.betingelse is not None else None,
-                  Template(tier.begrunnelse, book.vocabulary)) for position, tier in enumerate(written, start=1)]
+        # A tier's place in the order; one that shares another's (`samme_plass_som`) takes that one's.
+        place = {tier.id: position for position, tier in enumerate(written, start=1)}
+        tiers = [(place[tier.samme_plass_som or tier.id], tier,
+                  TIER_PREFIX + tier.id if tier.betingelse is not None else None,
+                  Template(tier.begrunnelse, book.vocabulary)) for tier in written]
         tier_ties = {position: tier.ved_likt_poeng for position, tier, _, _ in tiers
                      if tier.ved_likt_poeng is not None}
         if plan is not None and plan.forrang:  # the plan's precedence comes first, in every tier
             ties = [*plan.forrang, *ties]
             tier_ties = {position: [*plan.forrang, *own] for position, own in tier_ties.items()}
         regime = Regime(plan, criteria, checks, ties, scoring, tiers, tier_ties)
-        regime.tried = sorted(tiers, key=lambda entry: (not entry[1].sjekkes_forst, entry[0]))
+        regime.tried = sorted(tiers, key=lambda entry: (not entry[1].sjekkes_forst, entry[0]))  # stable: file order
         position = 0
         for kind, rules in (("vilkar", book.conditions), ("kriterium", criteria), ("blokker", checks),
                             (None, book.composition)):

@@ -327,6 +327,11 @@ class Tier(InForce):
     sjekkes_forst: bool = Field(
         False, description="Sant når trinnet skal prøves før de andre, men rangeres der det står: «den som har "
                            "takket nei, er i Band D uansett andre grunner», uten å gjenta det i hvert band.")
+    samme_plass_som: Optional[str] = Field(
+        None, pattern=RULE_ID, description="Id-en til et annet trinn: kandidatene her rangeres sammen med det "
+                                           "trinnets, etter dets rekkefølge, f.eks. «den som har takket nei, "
+                                           "plasseres i Band 4» som et trinn med egen betingelse og begrunnelse "
+                                           "(og sjekkes_forst) på Band 4s plass.")
     taushetsbelagt: bool = Field(
         False, description="Sant når trinnet røper opplysninger under taushetsplikt (f.eks. «søkere med "
                            "psykiske lidelser»): et annet kontor ser aldri at kandidaten som står først, er i "
@@ -335,7 +340,25 @@ class Tier(InForce):
 
 def _tiers_open_last(tiers: list) -> None:
     """Only the last tier tried may lack a condition: the last of those not marked `sjekkes_forst` (they are
-    tried first wherever they stand, so Band D for refusals may stand after the open Band C)."""
+    tried first wherever they stand, so Band D for refusals may stand after the open Band C). A tier that
+    shares another's place (`samme_plass_som`) names one that stands on its own, and orders as it does."""
+    by_id = {tier.id: tier for tier in tiers}
+    for tier in tiers:
+        target = tier.samme_plass_som
+        if target is None:
+            continue
+        if target == tier.id or target not in by_id:
+            known = ", ".join(t.id for t in tiers if t.id != tier.id)
+            raise ValueError(f"trinnet '{tier.id}': 'samme_plass_som' må være et annet trinn i listen ({known}), "
+                             f"ikke '{target}'")
+        if by_id[target].samme_plass_som is not None:
+            raise ValueError(f"trinnet '{tier.id}': '{target}' har selv 'samme_plass_som'; vis til trinnet "
+                             f"'{by_id[target].samme_plass_som}' direkte")
+        if tier.ved_likt_poeng is not None:
+            raise ValueError(f"trinnet '{tier.id}' har 'samme_plass_som' og kan ikke ha egen 'ved_likt_poeng': "
+                             f"det rangeres etter rekkefølgen i '{target}'")
+        if tier.betingelse is None:
+            raise ValueError(f"trinnet '{tier.id}' har 'samme_plass_som' og må ha en 'betingelse'")
     for tier in tiers:
         if tier.sjekkes_forst and tier.betingelse is None:
             raise ValueError(f"trinnet '{tier.id}' har 'sjekkes_forst' men ingen 'betingelse'; et trinn uten "

@@ -165,7 +165,7 @@ def format_ranking(result: RankingResult, words: FixedTexts | None = None, point
     for group in result.equal_standing_groups:
         lines.append((f"Likeverdige (innenfor {result.tie_margin:g} poeng): " if points else
                       "Likeverdige (ingenting i regelverket skiller dem): ") + ", ".join(group))
-    own = {c.tier.id: c.tier for c in result.candidates if c.tier and c.tier.tie_break_order}
+    own = {c.tier.position: c.tier for c in result.candidates if c.tier and c.tier.tie_break_order}
     if not result.candidates or any(not (c.tier and c.tier.tie_break_order) for c in result.candidates):
         # the regime's order, unless every candidate's tier has its own (then it orders nobody here)
         lines.append(("Ved likt poeng: " if points else "Rekkefølge innenfor trinnet: "

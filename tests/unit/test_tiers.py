@@ -307,3 +307,52 @@ def test_why_not_first_names_the_tie_break_that_decided_not_the_first_one(tmp_pa
                "foran.",
         "T-2": "Uten poeng avgjør «prioritetsdato» (tidligste dato først): T-1 står foran.",
         "T-3": "Uten poeng avgjør «i arbeid» (ja før nei): T-1 står foran."}
+
+
+def test_a_tier_in_another_tiers_place_ranks_with_its_members_by_its_order(tmp_path):
+    """`samme_plass_som` (a tester writing Manchester: «a refusal puts you in Band 4» could only be a tier ranked
+    after Band 4): refusers are tried first, have their own reason, and rank among Band 4 by Band 4's date."""
+    sections = SECTIONS.replace("  barn: {type: heltall, etikett: barn i husstanden, min: 0}\n",
+                                "  barn: {type: heltall, etikett: barn i husstanden, min: 0}\n"
+                                "  takket_nei: {type: boolsk, etikett: takket nei}\n")
+    ranking = TIERS.replace("""  - id: band_c
+    navn: Band C
+    begrunnelse: ingen prioritet
+    hjemmel: Allocations policy 5.3
+""", """  - id: band_c
+    navn: Band C
+    begrunnelse: ingen prioritet
+    hjemmel: Allocations policy 5.3
+  - id: band_c_etter_avslag
+    navn: Band C
+    betingelse: {felt: sjekkliste.takket_nei, er: true}
+    sjekkes_forst: true
+    samme_plass_som: band_c
+    begrunnelse: takket nei til et egnet tilbud
+    hjemmel: Allocations policy 7
+""")
+    book = load_rules(write_bundle(tmp_path / "regler", sections=sections, ranking=ranking))
+    case = {"ledig_bolig": {"id": "B-1"}, "kandidater": [
+        {"id": "T-1", "prioritetsdato": "2021-01-01", "sjekkliste": {}},                                 # C
+        {"id": "T-2", "prioritetsdato": "2020-01-01", "sjekkliste": {"akutt": True, "takket_nei": True}},  # C, refused
+        {"id": "T-3", "prioritetsdato": "2022-01-01", "sjekkliste": {"medisinsk": True}}]}                # B
+    for evaluator in (None, ReferenceRules):
+        compiled = CompiledRules(book) if evaluator is None else CompiledRules(book, evaluator_factory=evaluator)
+        result = compiled.rank(case, AS_OF)
+        assert [(c.id, c.tier.id, c.tier.position) for c in result.candidates] == [
+            ("T-3", "band_b", 2), ("T-2", "band_c_etter_avslag", 3), ("T-1", "band_c", 3)]
+        t2 = result.candidates[1]
+        assert (t2.tier.name, t2.tier.text) == ("Band C", "takket nei til et egnet tilbud")
+        assert result.candidates[2].compared_to_top.text.startswith("I «Band C» (ingen prioritet); T-3 er i «Band B»")
+
+
+@pytest.mark.parametrize("alias, message", [
+    ("samme_plass_som: band_x", "'samme_plass_som' må være et annet trinn i listen"),
+    ("samme_plass_som: band_c_etter_avslag", "'samme_plass_som' må være et annet trinn i listen"),
+])
+def test_a_place_shared_with_no_other_tier_is_refused_with_file_and_line(tmp_path, alias, message):
+    ranking = TIERS + ("  - id: band_c_etter_avslag\n    navn: Band C\n    betingelse: {felt: sjekkliste.akutt, er: false}\n"
+                       f"    sjekkes_forst: true\n    {alias}\n    begrunnelse: x\n    hjemmel: h\n")
+    with pytest.raises(RulesError) as caught:
+        load_rules(write_bundle(tmp_path / "regler", sections=SECTIONS, ranking=ranking))
+    assert message in str(caught.value) and "rangering.yaml:" in str(caught.value), str(caught.value)
