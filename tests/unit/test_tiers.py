@@ -192,7 +192,7 @@ def test_a_tier_checked_first_takes_its_candidates_before_a_higher_tier_and_rank
     writing Sheffield repeated the refusal in every band)."""
     from support.readme import yaml_blocks
 
-    [block] = yaml_blocks("### Et trinn som prøves først")
+    block = yaml_blocks("### Et trinn som prøves først")[0]  # the second: samme_plass_som
     sections = SECTIONS.replace("  akutt: {type: boolsk, etikett: akutt behov}\n",
                                 "  akutt_behov: {type: boolsk, etikett: akutt behov}\n"
                                 "  medisinsk_behov: {type: boolsk, etikett: medisinsk behov}\n"
@@ -356,3 +356,16 @@ def test_a_place_shared_with_no_other_tier_is_refused_with_file_and_line(tmp_pat
     with pytest.raises(RulesError) as caught:
         load_rules(write_bundle(tmp_path / "regler", sections=SECTIONS, ranking=ranking))
     assert message in str(caught.value) and "rangering.yaml:" in str(caught.value), str(caught.value)
+
+
+def test_the_readme_tier_in_another_tiers_place_is_valid_pasted_after_the_readme_bands(tmp_path):
+    from support.readme import yaml_blocks
+
+    bands, alias = yaml_blocks("### Et trinn som prøves først")
+    sections = SECTIONS.replace("  akutt: {type: boolsk, etikett: akutt behov}\n",
+                                "  akutt_behov: {type: boolsk, etikett: akutt behov}\n"
+                                "  medisinsk_behov: {type: boolsk, etikett: medisinsk behov}\n"
+                                "  takket_nei_til_egnet_tilbud: {type: boolsk, etikett: takket nei}\n")
+    book = load_rules(write_bundle(tmp_path / "regler", sections=sections,
+                                   ranking="likhetsmargin: 0\nved_likt_poeng: []\n" + bands + alias))
+    assert [t.id for t in book.ranking.trinn][-1] == "band_c_etter_avslag"
