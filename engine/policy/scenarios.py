@@ -326,36 +326,50 @@ def _parse_path(text: str) -> list[str | int | tuple[str]] | None:
 
 
 def _apply_changes(data: Any, changes: dict[str, Any], doc: SourceDocument) -> dict[str, str]:
-    """Apply `endringer` to the case in place; return each key's resolved path (`kandidater[2].x`)."""
+    """Apply `endringer` to the case in place; return each key's resolved path (`kandidater[2].x`).
+
+    Every change that cannot be made is named, not only the first (a tester fixed two bad paths one run at
+    a time); the good ones are still made, so the case's own problems can be told apart from them."""
     resolved: dict[str, str] = {}
+    problems: list[Problem] = []
     for key, value in changes.items():
-        at = ("endringer", key)
-        steps = _parse_path(key)
-        if not steps:
-            raise ScenarioError(doc.problem(at, f"'{key}' er ikke en sti i saken; skriv f.eks. "
-                                                "\"kandidater[0].sjekkliste.rullestol\" eller "
-                                                "\"kandidater[K-3003].sjekkliste.rullestol\""))
-        node, loc = data, ()
-        for i, step in enumerate(steps):
-            last = i == len(steps) - 1
-            if isinstance(step, str):
-                if not isinstance(node, dict):
-                    raise ScenarioError(doc.problem(at, f"'{format_loc(loc) or 'saken'}' er ikke et oppslag, "
-                                                        f"så '{step}' kan ikke endres"))
-                if not last and step not in node:
-                    raise ScenarioError(doc.problem(at, f"'{format_loc(loc + (step,))}' finnes ikke i saken"))
-                index = step
-            else:
-                if not isinstance(node, list):
-                    raise ScenarioError(doc.problem(at, f"'{format_loc(loc)}' er ikke en liste"))
-                index = _list_index(node, step, loc, doc, at)
-            loc += (index,)
-            if last:
-                node[index] = copy.deepcopy(value)
-            else:
-                node = node[index]
-        resolved[key] = format_loc(loc)
+        try:
+            resolved[key] = _apply_change(data, key, value, doc)
+        except ScenarioError as exc:
+            problems += exc.problems
+    if problems:
+        raise ScenarioError(problems)
     return resolved
+
+
+def _apply_change(data: Any, key: str, value: Any, doc: SourceDocument) -> str:
+    """One change of `endringer`; its resolved path."""
+    at = ("endringer", key)
+    steps = _parse_path(key)
+    if not steps:
+        raise ScenarioError(doc.problem(at, f"'{key}' er ikke en sti i saken; skriv f.eks. "
+                                            "\"kandidater[0].sjekkliste.rullestol\" eller "
+                                            "\"kandidater[K-3003].sjekkliste.rullestol\""))
+    node, loc = data, ()
+    for i, step in enumerate(steps):
+        last = i == len(steps) - 1
+        if isinstance(step, str):
+            if not isinstance(node, dict):
+                raise ScenarioError(doc.problem(at, f"'{format_loc(loc) or 'saken'}' er ikke et oppslag, "
+                                                    f"så '{step}' kan ikke endres"))
+            if not last and step not in node:
+                raise ScenarioError(doc.problem(at, f"'{format_loc(loc + (step,))}' finnes ikke i saken"))
+            index = step
+        else:
+            if not isinstance(node, list):
+                raise ScenarioError(doc.problem(at, f"'{format_loc(loc)}' er ikke en liste"))
+            index = _list_index(node, step, loc, doc, at)
+        loc += (index,)
+        if last:
+            node[index] = copy.deepcopy(value)
+        else:
+            node = node[index]
+    return format_loc(loc)
 
 
 def _list_index(items: list, step, loc: tuple, doc: SourceDocument, at: tuple) -> int:
@@ -562,7 +576,9 @@ def compare(expected: Expectations, result: RankingResult) -> list[str]:
     for cid, rules in (expected.ikke_kvalifisert or {}).items():
         actual = [f.rule_id for f in by_id[cid].unmet_conditions]
         if set(actual) != set(rules):
-            failures.append(f"{cid}: forventet at vilkårene {_words(rules)} ikke er oppfylt, men "
+            wanted = (f"forventet at vilkårene {_words(rules)} ikke er oppfylt" if rules
+                      else "forventet at kandidaten oppfyller alle vilkårene")
+            failures.append(f"{cid}: {wanted}, men "
                             + (f"{_words(actual)} er ikke oppfylt" if actual else "kandidaten oppfyller alle"))
 
     for cid, tier in (expected.trinn or {}).items():

@@ -251,3 +251,28 @@ def test_shipped_scenarios_have_names_and_descriptions():
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert "\nbeskrivelse:" in text, path.name
+
+
+def test_every_change_that_cannot_be_made_is_named_not_only_the_first(tmp_path):
+    """A tester fixed two bad `endringer` one run at a time."""
+    path = write(tmp_path, "to.yaml", scenario_on(SAK_1, "poeng: {K-2210: 65}", extra=(
+        'endringer:\n  "kandidater[K-9999].alder": 30\n  "kandidater[9].alder": 30\n'
+        '  "kandidater[K-2210].sjekkliste.rullestol": true\n')))
+    with pytest.raises(ScenarioError) as exc:
+        run_file(path)
+    messages = [str(p) for p in exc.value.problems]
+    assert len(messages) == 2, messages
+    assert "ingen i kandidater har id-en 'K-9999'" in messages[0] and "to.yaml:5:" in messages[0]
+    assert "'kandidater[9]' finnes ikke" in messages[1] and "to.yaml:6:" in messages[1]
+
+
+def test_expecting_no_unmet_condition_and_getting_one_reads_as_a_sentence(tmp_path):
+    """A tester read «forventet at vilkårene ingen ikke er oppfylt»."""
+    bundle = Path(__file__).resolve().parents[2] / "examples" / "policies" / "welwyn-hatfield"
+    path = tmp_path / "vilkar.yaml"
+    path.write_text(f"navn: x\nvurderingsdato: 2026-11-30\nregler: {bundle / 'regler'}\n"
+                    f"sak_fil: {bundle / 'saker' / 'sak-2-reservert.yaml'}\n"
+                    "forventet:\n  ikke_kvalifisert: {W-202: []}\n", encoding="utf-8")
+    outcome = run_file(path)
+    assert outcome.failures == ["W-202: forventet at kandidaten oppfyller alle vilkårene, men lokal_tilknytning er "
+                                "ikke oppfylt"]
