@@ -29,6 +29,8 @@ def rules_check(directory):
     for book in library.versions:
         findings = lint(book)
         for finding in findings:
+            if finding.severity == "feil":
+                sys.stdout.flush()  # notes (stdout, buffered in a pipe) never split an error line (stderr) in two
             click.echo(str(finding), err=finding.severity == "feil")
         errors += sum(1 for f in findings if f.severity == "feil")
     if errors:
