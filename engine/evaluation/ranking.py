@@ -232,7 +232,8 @@ class CompiledRules:
         ordered = self._order(results, candidates, regime)
         groups = self._equal_standing(ordered, regime)
         top = next((r for r in ordered if r["eligible"]), None)
-        values_by_id = {values["kandidat.id"]: values for values in candidates}
+        # Only a scheme without points says which tie-break decided, from the two candidates' values.
+        values_by_id = {} if regime.criteria else {values["kandidat.id"]: values for values in candidates}
         compare = _Comparison(top, shared, self, regime, values_by_id) if top is not None else None
         for position, result in enumerate(ordered, start=1):
             result["rank"] = position
@@ -240,7 +241,9 @@ class CompiledRules:
                 result["compared_to_top"] = compare(result)
         present = _presented(top, groups)
         self._set_outcomes(ordered, present, self._outcome_words)
-        matched_by_id = {values["kandidat.id"]: (values, matched) for values, matched in zip(candidates, fired)}
+        matched_by_id = {}
+        if self.after_order is not None or book.notes or self._decision:
+            matched_by_id = {values["kandidat.id"]: (values, matched) for values, matched in zip(candidates, fired)}
         if self.after_order is not None:
             self._match_outcomes(ordered, matched_by_id)
         notes = {}

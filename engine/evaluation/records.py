@@ -247,23 +247,24 @@ class Records:
                 members = [(record, fired) for record, fired in records if counted is None or counted in fired]
                 out[path] = fewest_rooms(len(members), _may_share(members, sharing))
         for path, over, rule, start, end, gap in self.runs:
-            if over != name:
-                continue
-            periods = [(record.get(start), record.get(end)) for record, fired in records
-                       if rule is None or rule in fired]
-            if all(first is not None for first, _ in periods):  # a matching period without a start: no value
+            periods = _periods(records, rule, start, end) if over == name else None
+            if periods is not None:
                 found = continuous_since(periods, day, gap)
                 if found is not None:
                     out[path] = found
         for path, over, rule, start, end, months, unit in self.totals:
-            if over != name:
-                continue
-            periods = [(record.get(start), record.get(end)) for record, fired in records
-                       if rule is None or rule in fired]
-            if all(first is not None for first, _ in periods):  # a matching period without a start: no value
+            periods = _periods(records, rule, start, end) if over == name else None
+            if periods is not None:
                 days = days_within(periods, day, months)
                 out[path] = days if unit == "dager" else as_whole_months(days, day, months)
         return out
+
+
+def _periods(records: list[tuple[dict, set]], rule: str | None, start: str, end: str) -> list | None:
+    """(first day, last day) of the records that match `rule` (all without one); None when a matching period has
+    no first day, for then where it stood cannot be known ("ikke oppgitt")."""
+    periods = [(record.get(start), record.get(end)) for record, fired in records if rule is None or rule in fired]
+    return periods if all(first is not None for first, _ in periods) else None
 
 
 def days_within(periods: list[tuple[str, str | None]], day: str, months: int) -> int:
