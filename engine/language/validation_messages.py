@@ -98,11 +98,9 @@ def not_a_choice(value: Any, allowed: Iterable[Any] | str) -> str:
     listed = allowed if isinstance(allowed, str) else choices(allowed)
     hint = ""
     if isinstance(value, str) and not isinstance(allowed, str):
-        # «søker» for «soker»: the keys are written without æøå and spaces, so fold the value before matching
-        folded = value.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a").replace(" ", "_")
-        keys = [a for a in allowed if isinstance(a, str)]
-        close = [a for a in keys if a == folded] or difflib.get_close_matches(folded, keys, n=1, cutoff=0.7)
-        hint = f" (mente du {shown(close[0])}?)" if close else ""
+        # «søker» for «soker»: the keys are written folded (no æøå, no capitals), as keys are
+        close = suggest_key(value, [a for a in allowed if isinstance(a, str)])
+        hint = f" (mente du {shown(close)}?)" if close else ""
     return f"{shown(value)} er ikke en av de tillatte verdiene: {listed}{hint}"
 
 
