@@ -28,7 +28,7 @@ from typing import Any, Union
 from engine.language import formulas
 from engine.evaluation.durations import add_durations
 from engine.evaluation.records import AS_OF_KEY, Records
-from engine.language.vocabulary import BETWEEN, DERIVED, DURATIONS, PARAMETER, LookupTable, Vocabulary
+from engine.language.vocabulary import BETWEEN, DATE_CHOICES, DERIVED, DURATIONS, PARAMETER, LookupTable, Vocabulary
 
 
 def look_up(table: LookupTable, key: Union[int, float, None]) -> Union[int, float, None]:
@@ -50,12 +50,13 @@ class ComputedValues:
         model = vocabulary.model
         self.parameters = [(f"{PARAMETER}.{name}", spec) for name, spec in model.parametre.items()]
         self.records = Records(vocabulary)
-        # The first date given among several (forste_dato_av) may choose a date found among records, so it is
-        # taken once the records are matched, and a duration from it after that.
-        self.first_dates = [(f"{DERIVED}.{name}", d.forste_dato_av) for name, d in model.beregnet.items()
-                            if d.forste_dato_av is not None]
+        # A date chosen among several (forste_dato_av, seneste_dato_av ...) may choose a date found among
+        # records, so it is taken once the records are matched, and a duration from it after that.
+        self.date_choices = [(f"{DERIVED}.{name}", getattr(d, d.kind), DATE_CHOICES[d.kind])
+                             for name, d in model.beregnet.items() if d.kind in DATE_CHOICES]
         found_later = {f"{DERIVED}.{name}" for name, d in model.beregnet.items()
-                       if d.nyeste is not None or d.eldste is not None or d.sammenhengende is not None or d.forste_dato_av is not None}
+                       if d.nyeste is not None or d.eldste is not None or d.sammenhengende is not None
+                       or d.kind in DATE_CHOICES}
         durations = [(f"{DERIVED}.{name}", d.kind, d.date_field)
                      for name, d in model.beregnet.items() if d.kind in DURATIONS]
         spans = [(f"{DERIVED}.{name}", d.kind, getattr(d, d.kind).fra, getattr(d, d.kind).til)
@@ -86,11 +87,11 @@ class ComputedValues:
         self.records.prepare(candidates, as_of)
 
     def after_counts(self, candidates: list[dict[str, Any]]) -> None:
-        for path, sources in self.first_dates:
+        for path, sources, choose in self.date_choices:
             for values in candidates:
-                found = next((values[s] for s in sources if values.get(s) is not None), None)
-                if found is not None:
-                    values[path] = found
+                given = [values[s] for s in sources if values.get(s) is not None]
+                if given:
+                    values[path] = choose(given)
         if self.late_durations or self.late_spans:
             for values in candidates:
                 as_of = values.get(AS_OF_KEY)

@@ -36,7 +36,7 @@ from engine.errors import Problem, RulesError
 from engine.language.texts import placeholders
 from engine.language.validation_messages import problems_from
 from engine.language import formulas
-from engine.language.vocabulary import (BETWEEN, DECISION_DATE, DERIVED, LIST_SECTIONS, OUTCOME_FIELD,
+from engine.language.vocabulary import (BETWEEN, DATE_CHOICES, DECISION_DATE, DERIVED, LIST_SECTIONS, OUTCOME_FIELD,
                                         OUTCOME_ONLY_IN_DECISIONS, PARAMETER, SCORE_FIELD,
                                         SCORE_ONLY_IN_TIERS, SECTIONS, TIER_FIELD, TIER_ONLY_IN_RESULTS, Vocabulary,
                                         VocabularyFile)
@@ -992,11 +992,11 @@ def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
             span = getattr(derived, kind)
             for end in ("fra", "til"):
                 _check_date_source(getattr(span, end), loc + (kind, end), vocab, doc, problems)
-        elif kind == "forste_dato_av":
-            for i, source in enumerate(derived.forste_dato_av):
+        elif kind in DATE_CHOICES:
+            for i, source in enumerate(getattr(derived, kind)):
                 other = model.beregnet.get(source.removeprefix(f"{DERIVED}.")) if source.startswith(f"{DERIVED}.") else None
-                if other is not None and other.forste_dato_av is not None:
-                    problems.append(doc.problem(loc + (kind, i), f"'{source}' er selv en 'forste_dato_av'; "
+                if other is not None and other.kind in DATE_CHOICES:
+                    problems.append(doc.problem(loc + (kind, i), f"'{source}' velger selv en dato ('{other.kind}'); "
                                                                  "skriv datoene den velger mellom her i stedet"))
                 else:
                     _check_date_source(source, loc + (kind, i), vocab, doc, problems)

@@ -340,6 +340,15 @@ SINCE = frozenset({"dager_siden", "maneder_siden", "ar_siden", "alder"})
 BETWEEN = {"dager_mellom": "dager", "maneder_mellom": "måneder", "ar_mellom": "år"}
 
 
+# One date chosen among several of the candidate's (ISO dates, so they order as text): the first given
+# in the order written, the latest or the earliest of those given. A missing date is passed over.
+DATE_CHOICES = {
+    "forste_dato_av": lambda given: given[0],
+    "seneste_dato_av": max,
+    "tidligste_dato_av": min,
+}
+
+
 class Span(BaseModel):
     """`{fra: kandidat.fodselsdato, til: kandidat.soknad_mottatt}`: from one date of the case to another."""
 
@@ -411,6 +420,12 @@ class DerivedSpec(BaseModel):
     forste_dato_av: Optional[list[str]] = Field(
         None, min_length=2, description="Den første av disse datoene som er oppgitt, f.eks. datoen søkeren gikk "
                                         "inn i styrkene, ellers datoen for bandet.")
+    seneste_dato_av: Optional[list[str]] = Field(
+        None, min_length=2, description="Den seneste av disse datoene som er oppgitt, f.eks. søknaden ble fornyet "
+                                        "eller mottatt, det som skjedde sist.")
+    tidligste_dato_av: Optional[list[str]] = Field(
+        None, min_length=2, description="Den tidligste av disse datoene som er oppgitt, f.eks. den første dagen "
+                                        "søkeren oppfylte et av to behov.")
     formel: Optional[str] = Field(None, description="Regnestykke over felt, parametre og beregnede verdier: "
                                                     "+ - * /, min(), max(), rund_ned(), rund_opp().")
     tabell: Optional[LookupTable] = None
@@ -455,8 +470,8 @@ class DerivedSpec(BaseModel):
             return [span.fra, span.til]
         if self.tabell is not None:
             return [self.tabell.felt]
-        if self.forste_dato_av is not None:
-            return list(self.forste_dato_av)
+        if self.kind in DATE_CHOICES:
+            return list(getattr(self, self.kind))
         if self.antall is not None:
             found = [] if self.antall.over_list is None else [self.antall.blant]
             inner = [c.felt for c, _ in conditions.walk(self.antall.hvor)] if self.antall.hvor is not None else []
@@ -590,7 +605,7 @@ class Vocabulary:
     def _derived(path: str, derived: DerivedSpec) -> ResolvedField:
         kind = derived.kind
         kind_type = {"formel": "tall", "tabell": "tall", "nyeste": "dato", "eldste": "dato", "sum": "tall",
-                     "forste_dato_av": "dato", "sammenhengende": "dato"}.get(kind, "heltall")
+                     "sammenhengende": "dato", **{k: "dato" for k in DATE_CHOICES}}.get(kind, "heltall")
         return ResolvedField(path=path, type=kind_type, label=derived.etikett, derived=derived,
                              unit=derived.enhet or DURATIONS.get(kind) or BETWEEN.get(kind) or FIXED_UNITS.get(kind)
                              or (("måneder" if derived.samlet_tid.regnet_i == "maneder" else "dager")

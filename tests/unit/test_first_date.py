@@ -101,10 +101,59 @@ def _rules(factory):
     (DERIVED.replace("[kandidat.inn_i_styrkene, kandidat.banddato]", "[kandidat.inn_i_styrkene]"),
      "minst 2"),
     (DERIVED + "annen:\n  etikett: x\n  forste_dato_av: [beregnet.dato_i_bandet, kandidat.banddato]\n",
-     "er selv en 'forste_dato_av'"),
+     "velger selv en dato"),
 ])
 def test_rules_check_refuses_what_cannot_be_a_first_date(tmp_path, derived, message):
     with pytest.raises(RulesError) as caught:
         compiled(tmp_path, derived)
     found = [(p.message, p.file, p.line) for p in caught.value.problems]
     assert any(message in text and file.endswith("felter.yaml") and line for text, file, line in found), found
+
+
+# The latest and the earliest of several dates (seneste_dato_av, tidligste_dato_av): Bærum's application
+# counts from when it was renewed or received, whichever came last; a need counts from whichever came first.
+CHOICES = """
+siste_soknadsdato:
+  etikett: sist søknaden ble mottatt eller fornyet
+  seneste_dato_av: [kandidat.inn_i_styrkene, kandidat.banddato]
+forste_behovsdato:
+  etikett: første dato med behov
+  tidligste_dato_av: [kandidat.inn_i_styrkene, kandidat.banddato]
+"""
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_day, _day), min_size=1, max_size=6))
+def test_the_latest_and_the_earliest_date_are_those_of_the_dates_given(tmp_path_factory, dates):
+    if "choices" not in _cache:
+        _cache["choices"] = compiled(tmp_path_factory.mktemp("valg"), DERIVED + CHOICES)
+    rules = _cache["choices"]
+    case = _case(*[(f"W-{i}", "a", forces, band) for i, (forces, band) in enumerate(dates)])
+    values = {c["id"]: c for c in case["kandidater"]}
+    from engine.evaluation import facts
+    computed = rules.computed
+    shared = facts.vacancy_values(case)
+    candidates = [facts.candidate_values(c, shared) for c in case["kandidater"]]
+    computed.before_counts(candidates, AS_OF)
+    computed.after_counts(candidates)
+    for found in candidates:
+        given = [d for d in (values[found["kandidat.id"]].get("inn_i_styrkene"),
+                             values[found["kandidat.id"]].get("banddato")) if d]
+        assert found.get("beregnet.siste_soknadsdato") == (max(given) if given else None)
+        assert found.get("beregnet.forste_behovsdato") == (min(given) if given else None)
+
+
+def test_a_text_shows_the_latest_date(tmp_path):
+    ranking = RANKING.replace('begrunnelse: "band A siden {beregnet.dato_i_bandet} ({beregnet.ar_i_bandet} år)"',
+                              'begrunnelse: "band A, søknad {beregnet.siste_soknadsdato}"')
+    rules = CompiledRules(load_rules(write_bundle(tmp_path / "regler", sections=SECTIONS, derived=DERIVED + CHOICES,
+                                                  ranking=ranking)))
+    result = rules.rank(_case(("W-1", "a", "2015-05-01", "2024-01-01")), AS_OF)
+    assert result.candidates[0].tier.text == "band A, søknad 1. januar 2024"
+
+
+def test_a_choice_may_not_choose_among_chosen_dates(tmp_path):
+    derived = DERIVED + CHOICES + "igjen:\n  etikett: x\n  seneste_dato_av: [beregnet.forste_behovsdato, kandidat.banddato]\n"
+    with pytest.raises(RulesError) as caught:
+        compiled(tmp_path, derived)
+    assert any("velger selv en dato ('tidligste_dato_av')" in p.message for p in caught.value.problems)
