@@ -82,7 +82,9 @@ def regimes(book: Rulebook) -> dict[Optional[str], Regime]:
         regime = Regime(plan, criteria, checks, ties, scoring, tiers, tier_ties)
         regime.tried = sorted(tiers, key=lambda entry: (not entry[1].sjekkes_forst, entry[0]))  # stable: file order
         position = 0
-        for kind, rules in (("vilkar", book.conditions), ("kriterium", criteria), ("blokker", checks),
+        # A check or a condition may call for consultation instead (utfall: drofting): a check when it holds,
+        # a condition when it is not met (the one kind that fires on a rule not matched).
+        for kind, rules in (("vilkar", book.conditions), ("kriterium", criteria), (None, checks),
                             (None, book.composition)):
             for rule in rules:
                 regime.kinds[rule.id] = (kind or rule.utfall, rule, position)

@@ -155,6 +155,10 @@ class CompiledRules:
         self._outcome_words = {"presenteres": texts.presenteres, "ikke_presentert": texts.ikke_presentert,
                                "kan_ikke_tildeles": texts.kan_ikke_tildeles,
                                "oppfyller_ikke_vilkarene": texts.oppfyller_ikke_vilkarene}
+        # A condition not met refuses the application (utfall: avslag), or, where the rule says «kan avslås»
+        # (utfall: drofting), calls for a consultation and leaves the candidate on the list.
+        self._required = [c for c in book.conditions if c.utfall == "avslag"]
+        self._discretionary = [c for c in book.conditions if c.utfall == "drofting"]
         # (regime, tier position) -> that tier's own tie-break order in words (with a plan's `forrang` first)
         self._tier_words = {(id(regime), position): self.tie_break_words(ties)
                             for regime in self.plans.regimes.values() for position, ties in regime.tier_ties.items()}
@@ -508,8 +512,11 @@ class CompiledRules:
             kind, rule, position = found
             if kind == "blokker":
                 blocks.append((position, rule_id))
-            elif kind not in ("vilkar", "kriterium", "poeng"):  # a composition rule calling for consultation
+            elif kind not in ("vilkar", "kriterium", "poeng"):  # a check or composition rule calling for consultation
                 consults.append((position, rule_id))
+        for condition in self._discretionary:  # «kan avslås»: consulted on when not met
+            if condition.id not in matched:
+                consults.append((kinds[condition.id][2], condition.id))
         unmet, tier, tier_position = self._standing(matched, regime)
         failed = [c.id for c in unmet]
         return {"rank": 0, "id": values["kandidat.id"], "welfare_office": values.get("kandidat.hvk"),
@@ -527,7 +534,7 @@ class CompiledRules:
         so has no band either: "Band C, oppfyller ikke vilkårene" would tell the applicant a band
         the scheme never gave them (a tester writing Leeds' scheme read it so).
         """
-        unmet = [c for c in self.book.conditions if c.id not in matched]
+        unmet = [c for c in self._required if c.id not in matched]
         tier = None if unmet else self._tier_of(matched, regime)
         return unmet, tier, tier[0] if tier else _no_tier(regime)
 
@@ -566,6 +573,8 @@ class CompiledRules:
         unmet_conditions, tier, tier_position = self._standing(matched, regime)
         failed = [shared.finding(c.id, "vilkar", c.navn, texts[c.id].render(values), c.hjemmel)
                   for c in unmet_conditions]
+        consults += [shared.finding(c.id, "vilkar", c.navn, texts[c.id].render(values), c.hjemmel)
+                     for c in self._discretionary if c.id not in matched]
         scoring = regime.scoring
         applied = None if scoring.simple else scoring.applied(matched, values)
         out_of_force = self.periods.out_of_force(values)[0] if self.periods else ()
@@ -590,8 +599,8 @@ class CompiledRules:
                                                cut.group.hjemmel))
         for check in regime.checks:
             if check.id in matched:
-                blocks.append(shared.finding(check.id, "egnethet", check.navn,
-                                             texts[check.id].render(values), check.hjemmel))
+                (blocks if check.utfall == "blokker" else consults).append(shared.finding(
+                    check.id, "egnethet", check.navn, texts[check.id].render(values), check.hjemmel))
         for rule in self.book.composition:
             if rule.id not in matched:
                 continue

@@ -157,6 +157,9 @@ class SuitabilityCheck(InForce):
     betingelse: Condition
     begrunnelse: str
     hjemmel: str
+    utfall: Literal["blokker", "drofting"] = Field(
+        "blokker", description="blokker (standard): kandidaten kan ikke tildeles boligen; drofting: regelen sier "
+                               "«kan», så saken drøftes og avgjøres etter skjønn.")
 
 
 class EligibilityCondition(InForce):
@@ -171,6 +174,10 @@ class EligibilityCondition(InForce):
     krav: Condition = Field(description="Det som må være oppfylt; et felt uten verdi oppfyller ikke kravet.")
     begrunnelse: str = Field(description="Hvorfor vilkåret ikke er oppfylt, til avslaget; {felt} fylles inn.")
     hjemmel: str
+    utfall: Literal["avslag", "drofting"] = Field(
+        "avslag", description="avslag (standard): en kandidat som ikke oppfyller kravet, oppfyller ikke vilkårene; "
+                              "drofting: regelen sier «kan avslås», så saken drøftes og avgjøres etter skjønn, og "
+                              "kandidaten står på ventelisten til det er avgjort.")
 
 
 class Note(InForce):

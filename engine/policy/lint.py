@@ -121,7 +121,8 @@ def _rules(book: Rulebook) -> Iterator[_Rule]:
         if c.betingelse is not None:
             yield _Rule("prioritering.yaml", ("kriterier", i), c.id, "kriterium", "kandidat", c.betingelse)
     for i, c in enumerate(book.checks):
-        yield _Rule("egnethet.yaml", ("kontroller", i), c.id, "kontroll", "kandidat", c.betingelse, blocks=True)
+        yield _Rule("egnethet.yaml", ("kontroller", i), c.id, "kontroll", "kandidat", c.betingelse,
+                    blocks=c.utfall == "blokker")
     for i, r in enumerate(book.composition):
         yield _Rule("sammensetning.yaml", ("regler", i), r.id, f"regel ({r.utfall})", "kandidat", r.betingelse,
                     blocks=r.utfall == "blokker")
@@ -155,7 +156,7 @@ def _rules(book: Rulebook) -> Iterator[_Rule]:
                             "kandidat", c.betingelse)
         for i, c in enumerate(plan.kontroller):
             yield _Rule("rangering.yaml", base + ("kontroller", i), c.id, f"kontroll i planen '{plan.id}'",
-                        "kandidat", c.betingelse, blocks=True)
+                        "kandidat", c.betingelse, blocks=c.utfall == "blokker")
         for i, tier in enumerate(plan.trinn or []):
             if tier.betingelse is not None:
                 yield _Rule("rangering.yaml", base + ("trinn", i), tier.id, f"trinn i planen '{plan.id}'", "kandidat",

@@ -412,18 +412,18 @@ def _case_problems(problems: list[Problem], spec: ScenarioSpec, doc: SourceDocum
 # -- references in `forventet` ----------------------------------------------------------------
 
 def _rule_kinds(book: Rulebook) -> dict[str, str]:
-    kinds = {c.id: "vilkar" for c in book.conditions}
+    kinds = {c.id: "vilkar" if c.utfall == "avslag" else "drofting" for c in book.conditions}
     kinds.update({n.id: "merknad" for n in book.notes})
     kinds.update({t.id: "trinn" for t in book.ranking.trinn})
     kinds.update({g.id: "gruppe" for g in book.groups})
     kinds.update({c.id: "kriterium" for c in book.criteria})
-    kinds.update({c.id: "blokker" for c in book.checks})
+    kinds.update({c.id: c.utfall for c in book.checks})
     kinds.update({r.id: r.utfall for r in book.composition})
     kinds.update({s.id: "gjelder_ikke" for s in book.ranking.gjelder_ikke})
     for plan in book.plans:  # a local plan's own rules are expected like the bundle's
         kinds[plan.id] = "plan"
         kinds.update({c.id: "kriterium" for c in plan.kriterier})
-        kinds.update({c.id: "blokker" for c in plan.kontroller})
+        kinds.update({c.id: c.utfall for c in plan.kontroller})
         kinds.update({t.id: "trinn" for t in plan.trinn or []})
     return kinds
 

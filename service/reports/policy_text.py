@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from service.reports.rules_listing import RulesListing
+from service.reports.rules_listing import BLOCK_TEXT, RulesListing
 
 COLUMN = 48
 
@@ -32,6 +32,8 @@ def _entries(listing: RulesListing) -> dict[str, dict[str, str]]:
         for position, r in enumerate(rules, start=1):
             out[r.id] = {"slag": kind, "navn": r.name, "vilkår": r.condition or "alle andre",
                          "begrunnelse": r.text_template, "hjemmel": r.basis}
+            if r.outcome_text:  # a vilkår discussed instead of refusing
+                out[r.id]["utfall"] = r.outcome_text
             if kind == "trinn":  # a tier's place in the order is part of what it says
                 out[r.id]["plass"] = str(position)
     for point in listing.decision_points:
@@ -52,8 +54,11 @@ def _header(listing: RulesListing) -> list[str]:
 
 
 def _rule_lines(rule, when: str = "Når ") -> list[str]:
-    """A check, vilkår, note or tier: its name and id, when it applies (a tier without: everyone else), its basis."""
-    return [f"  {rule.name} [{rule.id}]", f"    {when}{rule.condition}." if rule.condition else "    Alle andre.",
+    """A check, vilkår, note or tier: its name and id (and what it does, where that is not the section's
+    rule: a check or vilkår discussed, not blocking), when it applies (a tier without: everyone else), its basis."""
+    outcome = getattr(rule, "outcome_text", None)
+    shown = f": {outcome}" if outcome and outcome != BLOCK_TEXT else ""
+    return [f"  {rule.name} [{rule.id}]{shown}", f"    {when}{rule.condition}." if rule.condition else "    Alle andre.",
             f"    Grunnlag: {rule.basis}"]
 
 

@@ -80,6 +80,8 @@ class RuleListing(BaseModel):
                                                  "innholdet uten betingelse (alle andre).")
     text_template: str = Field(description="Det regelen sier; {felt} fylles inn med sakens verdier.")
     basis: str
+    outcome_text: Optional[str] = Field(None, description="For et vilkår som drøftes i stedet for å gi avslag "
+                                                          "(utfall: drofting): hva som skjer; ellers null.")
 
 
 class DecisionPointListing(BaseModel):
@@ -123,11 +125,15 @@ def _points(criterion, vocabulary) -> FixedPoints | PointsPerUnit:
     return FixedPoints(points=criterion.poeng, text=f"{criterion.poeng} poeng")
 
 
+DISCUSS_TEXT = "drøftingsmøte kreves før tildeling"
+DISCRETION_TEXT = "kan avslås etter skjønn: drøftingsmøte kreves"
+
+
 def _outcome_text(rule) -> str:
     if rule.utfall == "blokker":
         return BLOCK_TEXT
     if rule.utfall == "drofting":
-        return "drøftingsmøte kreves før tildeling"
+        return DISCUSS_TEXT
     return f"{rule.poeng:+d} poeng"
 
 
@@ -143,7 +149,8 @@ def list_rules(compiled: CompiledRules) -> RulesListing:
             condition=describe(c.betingelse, vocab) if c.betingelse is not None else None,
             explanation_template=c.forklaring, basis=c.hjemmel))
     checks = [SuitabilityCheckListing(id=k.id, name=k.navn, condition=describe(k.betingelse, vocab),
-                                      outcome_text=BLOCK_TEXT, reason_template=k.begrunnelse, basis=k.hjemmel)
+                                      outcome_text=_outcome_text(k), reason_template=k.begrunnelse,
+                                      basis=k.hjemmel)
               for k in book.checks]
     composition = [CompositionRuleListing(id=r.id, name=r.navn, condition=describe(r.betingelse, vocab),
                                           outcome=r.utfall, points=r.poeng, outcome_text=_outcome_text(r),
@@ -156,7 +163,8 @@ def list_rules(compiled: CompiledRules) -> RulesListing:
     return RulesListing(
         rules_version=compiled.version, name=book.header.navn, example_policy=book.header.eksempel,
         criteria=criteria, suitability_checks=checks, composition_rules=composition,
-        eligibility_conditions=[listed(c.id, c.navn, c.krav, c.begrunnelse, c.hjemmel) for c in book.conditions],
+        eligibility_conditions=[listed(c.id, c.navn, c.krav, c.begrunnelse, c.hjemmel).model_copy(update={
+            "outcome_text": DISCRETION_TEXT if c.utfall == "drofting" else None}) for c in book.conditions],
         tiers=[listed(t.id, t.navn, t.betingelse, t.begrunnelse, t.hjemmel) for t in book.ranking.trinn],
         notes=[listed(n.id, n.navn, n.betingelse, n.begrunnelse, n.hjemmel) for n in book.notes],
         decision_points=[DecisionPointListing(id=p.id, name=p.navn, options=[

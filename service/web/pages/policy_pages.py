@@ -16,7 +16,7 @@ from service.reports.impact_report import render_html
 from service.casework.policy import POLICY_ROLES, list_drafts, run_impact
 from service.reports.policy_text import diff_entries
 from service.web.rules import drafts_folder, rules_holder
-from service.reports.rules_listing import list_rules
+from service.reports.rules_listing import BLOCK_TEXT, list_rules
 
 from service.web.pages.web import FormState, bp, context, failed, login_required
 
@@ -32,7 +32,7 @@ def policy():
     listing = list_rules(in_force) if in_force else None
     return render_template("pages/policy.html", listing=listing, versions=library.versions, today=today,
                            in_force=in_force, refused=holder.refused, drafts=list_drafts(drafts_folder()),
-                           may_run_impact=ctx.role in POLICY_ROLES)
+                           may_run_impact=ctx.role in POLICY_ROLES, block_text=BLOCK_TEXT)
 
 
 @bp.get("/regelverk/endringer")
