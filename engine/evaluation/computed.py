@@ -12,7 +12,8 @@ rules/README.md lists them for policy staff. The order is fixed by what depends 
 2. the counts over residents and the aggregates over records (CompiledRules._add_counts_many,
    one durable_rules match per scope): `antall`, `nyeste`, `soverom`, `sammenhengende`;
 3. `after_counts`: durations from a date found among records (`maneder_siden: beregnet.siste_avslag`),
-   then tables and formulas, in an order where everything a formula reads comes before it
+   then tables, formulas and the values durable_rules finds from conditions of their own (`antall_av`,
+   `betingelse`: ConditionValue), in an order where everything a value reads comes before it
    (a cycle is refused when the rules are checked, rules.py).
 
 A value that cannot be computed (a missing input, a date on the wrong side of the
@@ -28,7 +29,8 @@ from typing import Any, Union
 from engine.language import formulas
 from engine.evaluation.durations import add_durations
 from engine.evaluation.records import AS_OF_KEY, Records
-from engine.language.vocabulary import BETWEEN, DATE_CHOICES, DERIVED, DURATIONS, PARAMETER, LookupTable, Vocabulary
+from engine.language.vocabulary import (BETWEEN, CONDITION_VALUES, DATE_CHOICES, DERIVED, DURATIONS, PARAMETER,
+                                        LookupTable, Vocabulary)
 
 
 def look_up(table: LookupTable, key: Union[int, float, None]) -> Union[int, float, None]:
@@ -70,8 +72,31 @@ class ComputedValues:
         parsed = {path: formulas.parse(d.formel) if d.formel is not None else d.tabell for path, d in later.items()}
         reads = {path: [how.felt] if isinstance(how, LookupTable) else formulas.references(how)
                  for path, how in parsed.items()}
-        self.after = [(path, parsed[path] if isinstance(parsed[path], LookupTable) else formulas.compiled(parsed[path]))
+        found = {f"{DERIVED}.{name}": ConditionValue(f"{DERIVED}.{name}", d) for name, d in model.beregnet.items()
+                 if d.kind in CONDITION_VALUES}
+        reads.update({path: value.reads for path, value in found.items()})
+        # (path, how) in an order where everything a value reads comes before it; `how` is a table, a
+        # compiled formula (formulas.compiled) or a ConditionValue
+        self.after = [(path, found.get(path) or (parsed[path] if isinstance(parsed[path], LookupTable)
+                                                 else formulas.compiled(parsed[path])))
                       for path in formulas.dependency_order(reads)]
+        # The same, in steps: runs of tables and formulas, each computed candidate by candidate, and each
+        # ConditionValue, matched for all candidates at once.
+        self._steps: list[tuple[str, Any]] = []
+        for path, how in self.after:
+            if isinstance(how, ConditionValue):
+                self._steps.append(("match", how))
+            elif self._steps and self._steps[-1][0] == "each":
+                self._steps[-1][1].append((path, how))
+            else:
+                self._steps.append(("each", [(path, how)]))
+        self.condition_values = list(found.values())
+
+    def attach(self, evaluator_factory) -> None:
+        """Compile the conditions of the values durable_rules finds (antall_av, betingelse), one
+        evaluator per value; `evaluator_factory(rules)` is the one the ranking compiles its own rules with."""
+        for value in self.condition_values:
+            value.evaluator = evaluator_factory(value.rules)
 
     def before_counts(self, candidates: list[dict[str, Any]], as_of: dt.date) -> None:
         in_force = [(path, spec.value_on(as_of)) for path, spec in self.parameters]
@@ -97,13 +122,44 @@ class ComputedValues:
                 as_of = values.get(AS_OF_KEY)
                 if as_of is not None:
                     add_durations(values, dt.date.fromisoformat(as_of), self.late_durations, self.late_spans)
-        if not self.after:
+        for step, work in self._steps:
+            if step == "match":
+                work.add(candidates)
+                continue
+            for values in candidates:
+                for path, how in work:
+                    if isinstance(how, LookupTable):
+                        found = look_up(how, values.get(how.felt))
+                    else:
+                        found = how(values)  # a compiled formula (formulas.compiled)
+                    if found is not None:
+                        values[path] = found
+
+
+CONDITION_PREFIX = "#betingelse:"  # cannot clash with a policy rule id (ids are [a-z0-9_])
+
+
+class ConditionValue:
+    """A computed value found by durable_rules: how many of its conditions hold for a candidate
+    (antall_av: «two or more of these needs»), or whether its one condition does (betingelse).
+
+    Each condition is a rule of its own, matched against the candidate's values once every other
+    computed value it reads is there (ComputedValues orders them with the formulas). A condition
+    over a value that is not given is false, as everywhere, so it is simply not counted.
+    """
+
+    def __init__(self, path: str, derived):
+        self.path = path
+        self.many = derived.antall_av is not None
+        self.rules = {f"{CONDITION_PREFIX}{path}:{i}": ("kandidat", condition)
+                      for i, condition in enumerate(derived.conditions)}
+        self.reads = derived.reads()
+        self.evaluator = None  # ComputedValues.attach
+
+    def add(self, candidates: list[dict[str, Any]]) -> None:
+        if not candidates:
             return
-        for values in candidates:
-            for path, how in self.after:
-                if isinstance(how, LookupTable):
-                    found = look_up(how, values.get(how.felt))
-                else:
-                    found = how(values)  # a compiled formula (formulas.compiled)
-                if found is not None:
-                    values[path] = found
+        if self.evaluator is None:
+            raise RuntimeError(f"{self.path}: betingelsene er ikke kompilert (ComputedValues.attach)")
+        for values, matched in zip(candidates, self.evaluator.match("kandidat", candidates)):
+            values[self.path] = len(matched) if self.many else bool(matched)

@@ -134,6 +134,7 @@ class CompiledRules:
         self.computed = ComputedValues(vocab)
         self.scoring = Scoring(book)
         values_of = lambda path: getattr(vocab.get(path), "values", None)  # noqa: E731
+        self.computed.attach(lambda rules: evaluator_factory(rules, values_of))
         self.evaluator = evaluator_factory(rule_conditions(book), values_of)
         after = score_rules(book)  # rules over resultat.poeng: a second match, after the points
         self.after_points = evaluator_factory(after, values_of) if after else None

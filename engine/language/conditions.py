@@ -164,6 +164,16 @@ def walk(cond, loc: tuple = ()) -> Iterator[tuple[Comparison, tuple]]:
         yield cond, loc
 
 
+def fields_read(cond) -> list[str]:
+    """The fields a condition reads, on either side of its comparisons, each once in the order written."""
+    found = []
+    for c, _ in walk(cond):
+        found.append(c.felt)
+        if c.other is not None:
+            found.append(c.other)
+    return list(dict.fromkeys(found))
+
+
 def check(cond, vocabulary, loc: tuple, scope: str) -> list[tuple[tuple, str]]:
     """Semantic checks against the vocabulary: fields declared, operators and values fit.
 

@@ -36,7 +36,7 @@ from engine.errors import Problem, RulesError
 from engine.language.texts import placeholders
 from engine.language.validation_messages import problems_from
 from engine.language import formulas
-from engine.language.vocabulary import (BETWEEN, DATE_CHOICES, DECISION_DATE, DERIVED, LIST_SECTIONS, OUTCOME_FIELD,
+from engine.language.vocabulary import (BETWEEN, CONDITION_VALUES, DATE_CHOICES, DECISION_DATE, DERIVED, LIST_SECTIONS, OUTCOME_FIELD,
                                         OUTCOME_ONLY_IN_DECISIONS, PARAMETER, SCORE_FIELD,
                                         SCORE_ONLY_IN_TIERS, SECTIONS, TIER_FIELD, TIER_ONLY_IN_RESULTS, Vocabulary,
                                         VocabularyFile)
@@ -1081,6 +1081,12 @@ def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
                                 f"'{path}' er ikke et tall- eller datofelt i listen '{bedrooms.blant}'"
                                 f"{vocab.suggest(path) if f is None else ''}; forskjellen kan regnes for "
                                 f"{', '.join(fitting) or 'ingen felt'}")))
+        elif kind in CONDITION_VALUES:
+            many = kind == "antall_av"
+            for i, condition in enumerate(derived.conditions):
+                at = loc + ((kind, i) if many else (kind,))
+                for where, msg in cond_lang.check(condition, vocab, at, "kandidat"):
+                    problems.append(doc.problem(where, msg))
         elif kind == "tabell":
             problems += [doc.problem(loc + ("tabell", "felt"), msg)
                          for msg in _number_inputs([derived.tabell.felt], vocab)]
@@ -1276,6 +1282,8 @@ def _check_cycles(model: VocabularyFile, doc: SourceDocument) -> list[Problem]:
     for name, derived in model.beregnet.items():
         if derived.tabell is not None:
             reads[f"{DERIVED}.{name}"] = [derived.tabell.felt]
+        elif derived.kind in CONDITION_VALUES:
+            reads[f"{DERIVED}.{name}"] = derived.reads()
         elif derived.formel is not None:
             try:
                 reads[f"{DERIVED}.{name}"] = formulas.references(formulas.parse(derived.formel))
@@ -1285,7 +1293,7 @@ def _check_cycles(model: VocabularyFile, doc: SourceDocument) -> list[Problem]:
         formulas.dependency_order(reads)
     except ValueError as exc:
         first = str(exc).split(" → ")[0].split(".", 1)[1]
-        kind = "formel" if model.beregnet[first].formel is not None else "tabell"
+        kind = model.beregnet[first].kind
         return [doc.problem(("beregnet", first, kind), f"de beregnede verdiene avhenger av hverandre i ring: {exc}")]
     return []
 

@@ -340,6 +340,11 @@ SINCE = frozenset({"dager_siden", "maneder_siden", "ar_siden", "alder"})
 BETWEEN = {"dager_mellom": "dager", "maneder_mellom": "måneder", "ar_mellom": "år"}
 
 
+# Values found by matching conditions of their own against the candidate (with durable_rules, once the
+# other computed values they read are there): how many of several hold, and whether one holds.
+CONDITION_VALUES = ("antall_av", "betingelse")
+
+
 # One date chosen among several of the candidate's (ISO dates, so they order as text): the first given
 # in the order written, the latest or the earliest of those given. A missing date is passed over.
 DATE_CHOICES = {
@@ -426,6 +431,12 @@ class DerivedSpec(BaseModel):
     tidligste_dato_av: Optional[list[str]] = Field(
         None, min_length=2, description="Den tidligste av disse datoene som er oppgitt, f.eks. den første dagen "
                                         "søkeren oppfylte et av to behov.")
+    antall_av: Optional[list["Condition"]] = Field(
+        None, min_length=2, description="Hvor mange av disse betingelsene som holder for kandidaten, f.eks. behov "
+                                        "på band C-nivå («to eller flere behov gir band B»).")
+    betingelse: Optional["Condition"] = Field(
+        None, description="Ja når betingelsen holder for kandidaten, ellers nei, f.eks. har barn under 18 år; "
+                          "kan sorteres på og telles som 1 eller 0 i en formel.")
     formel: Optional[str] = Field(None, description="Regnestykke over felt, parametre og beregnede verdier: "
                                                     "+ - * /, min(), max(), rund_ned(), rund_opp().")
     tabell: Optional[LookupTable] = None
@@ -453,6 +464,13 @@ class DerivedSpec(BaseModel):
         return self.kinds_set()[0]
 
     @property
+    def conditions(self) -> list:
+        """The conditions of a value that durable_rules finds (antall_av, betingelse), else []."""
+        if self.antall_av is not None:
+            return list(self.antall_av)
+        return [self.betingelse] if self.betingelse is not None else []
+
+    @property
     def date_field(self) -> str | None:
         return getattr(self, self.kind) if self.kind in DURATIONS else None
 
@@ -472,6 +490,8 @@ class DerivedSpec(BaseModel):
             return [self.tabell.felt]
         if self.kind in DATE_CHOICES:
             return list(getattr(self, self.kind))
+        if self.kind in CONDITION_VALUES:
+            return list(dict.fromkeys(path for c in self.conditions for path in conditions.fields_read(c)))
         if self.antall is not None:
             found = [] if self.antall.over_list is None else [self.antall.blant]
             inner = [c.felt for c, _ in conditions.walk(self.antall.hvor)] if self.antall.hvor is not None else []
@@ -605,7 +625,8 @@ class Vocabulary:
     def _derived(path: str, derived: DerivedSpec) -> ResolvedField:
         kind = derived.kind
         kind_type = {"formel": "tall", "tabell": "tall", "nyeste": "dato", "eldste": "dato", "sum": "tall",
-                     "sammenhengende": "dato", **{k: "dato" for k in DATE_CHOICES}}.get(kind, "heltall")
+                     "sammenhengende": "dato", "betingelse": "boolsk",
+                     **{k: "dato" for k in DATE_CHOICES}}.get(kind, "heltall")
         return ResolvedField(path=path, type=kind_type, label=derived.etikett, derived=derived,
                              unit=derived.enhet or DURATIONS.get(kind) or BETWEEN.get(kind) or FIXED_UNITS.get(kind)
                              or (("måneder" if derived.samlet_tid.regnet_i == "maneder" else "dager")

@@ -171,6 +171,11 @@ def _rules(book: Rulebook) -> Iterator[_Rule]:
             scope = "beboer" if count.over_list is None else count.over_list
             yield _Rule("felter.yaml", ("beregnet", name, "antall"), None, f"beregnet.{name}", scope,
                         count.hvor, key="hvor")
+        # The conditions a computed value counts (antall_av) or is (betingelse) are judged like any rule's.
+        for i, condition in enumerate(derived.conditions):
+            many = derived.antall_av is not None
+            yield _Rule("felter.yaml", ("beregnet", name) + (("antall_av",) if many else ()), None,
+                        f"beregnet.{name}", "kandidat", condition, key=i if many else "betingelse")
         # Conditions over a list's records (issue 9, items 8 and 10) are judged like counts over residents.
         for kind in ("nyeste", "eldste", "sum", "sammenhengende", "samlet_tid"):
             over = getattr(derived, kind)
@@ -417,6 +422,10 @@ def _range(book: Rulebook, path: str) -> tuple[_Bound | None, _Bound | None]:
         kind = derived.kind
         if kind == "antall":
             low = _Bound(0, "en telling er aldri negativ")
+        elif kind == "antall_av":
+            n = len(derived.antall_av)
+            low = _Bound(0, "en telling er aldri negativ")
+            high = _Bound(n, f"den teller {n} betingelser")
         elif kind == "soverom":
             low = _Bound(0, "et soverombehov er aldri negativt")
         elif kind == "alder":
