@@ -182,11 +182,13 @@ class Plans:
         self.computed.after_counts(out)
         return out
 
-    def in_force(self, evaluator, home: dict[str, Any], candidates: list[dict[str, Any]], memo=None):
+    def in_force(self, evaluator, home: dict[str, Any], candidates: list[dict[str, Any]], memo=None, settle=None):
         """(regime, the candidates' values under it, their matched rule ids, the plans' outcomes as dicts).
 
         `home` is the vacancy's values (ledig_bolig.*, bolig.*, botiltak.*); `candidates` are the
-        values under the bundle's own parameters, left unchanged.
+        values under the bundle's own parameters, left unchanged. `settle(values, matched)` takes the
+        rules out of force out of the matches (engine/evaluation/periods.py), for a `faller_bort` that
+        counts only the nominees who can be allocated.
         """
         def match(facts, on=evaluator):
             # The memo knows facts by the identity of their dict: only the caller's own, kept alive, may use it,
@@ -219,7 +221,12 @@ class Plans:
             meeting = None
             if plan.faller_bort is not None:
                 rule = FALLBACK_PREFIX + plan.id
-                meeting = sum(1 for fired in matched if rule in fired)
+                counted = matched
+                if plan.faller_bort.blant == "kan_tildeles":
+                    regime = self.regimes[plan.id]
+                    settled = settle(values, matched) if settle is not None else matched
+                    counted = [fired for fired, now in zip(matched, settled) if self._allocatable(regime, now)]
+                meeting = sum(1 for fired in counted if rule in fired)
                 falls = meeting == 0 if plan.faller_bort.ingen_kandidat is not None else meeting > 0
                 if falls:
                     # the same for every candidate (rules check): the home's fields and what is computed from them
@@ -234,6 +241,15 @@ class Plans:
                 base_matched = match(candidates)
             chosen = (self.bundle, candidates, base_matched)
         return (*chosen, outcomes)
+
+    def _allocatable(self, regime: Regime, matched: set[str]) -> bool:
+        """Whether a nominee meets every vilkår that refuses (utfall: avslag) and no rule of the regime blocks:
+        what the ranking will say of them, from the same matches (rules over resultat.poeng are refused
+        beside `blant: kan_tildeles` when the rules are checked, so none is left to match)."""
+        kinds = regime.kinds
+        if any(kinds.get(rule_id, ("",))[0] == "blokker" for rule_id in matched):
+            return False
+        return all(c.id in matched for c in self.book.conditions if c.utfall == "avslag")
 
     @staticmethod
     def _outcome(plan: LocalPlan, status: str, text: str, meeting: int | None = None) -> dict:

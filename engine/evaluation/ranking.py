@@ -219,7 +219,8 @@ class CompiledRules:
         self._add_counts_many([case], [candidates])
         self.computed.after_counts(candidates)
         if self.plans:
-            regime, candidates, fired, plans = self.plans.in_force(self.evaluator, shared, candidates)
+            regime, candidates, fired, plans = self.plans.in_force(self.evaluator, shared, candidates,
+                                                                   settle=self.periods.apply)
         else:
             regime, fired, plans = self.plans.bundle, self.evaluator.match("kandidat", candidates), []
         fired = self.periods.apply(candidates, fired)
@@ -431,7 +432,8 @@ class CompiledRules:
             for at, candidates in enumerate(per_case):
                 home = fact_builder.vacancy_values(cases[at]) if cases is not None else \
                     home_values(candidates[0]) if candidates else {}
-                regime, values, fired, outcomes = self.plans.in_force(self.evaluator, home, candidates, memo)
+                regime, values, fired, outcomes = self.plans.in_force(self.evaluator, home, candidates, memo,
+                                                                      settle=self.periods.apply)
                 fired = self.periods.apply(values, fired)
                 fired = self._tiers_by_points(values, fired, regime)
                 results = [self._brief(v, matched, regime) for v, matched in zip(values, fired)]

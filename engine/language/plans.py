@@ -28,7 +28,7 @@ import engine.language.conditions as cond_lang
 from engine.errors import Problem
 from engine.language.numbers import plain_number
 from engine.language.texts import placeholders
-from engine.language.vocabulary import DERIVED, PARAMETER, Vocabulary
+from engine.language.vocabulary import DERIVED, PARAMETER, SCORE_FIELD, Vocabulary
 from engine.language.yaml_source import SourceDocument
 
 # The sections that describe the home and its unit: all `gjelder` may read.
@@ -106,11 +106,27 @@ def check_plans(book, doc: SourceDocument, seen_ids: dict[str, str]) -> list[Pro
                 problems += _check_tie_break(tie, vocab, doc, at + ("ved_likt_poeng", j, "felt"), tier.id)
         if plan.faller_bort is not None:
             problems += _check_fallback(plan, vocab, doc, base + ("faller_bort",))
+            if plan.faller_bort.blant == "kan_tildeles":
+                problems += _check_allocatable_known(book, plan, doc, base + ("faller_bort", "blant"))
         if not (plan.verdier or plan.kriterier or plan.kontroller or plan.ved_likt_poeng is not None or plan.forrang
                 or plan.trinn is not None):
             problems.append(plan_problem(doc, base, "planen endrer ingenting: gi den 'verdier', 'kriterier', "
                                                     "'kontroller', 'ved_likt_poeng', 'forrang' eller 'trinn'", plan.id))
     return problems
+
+
+def _check_allocatable_known(book, plan, doc: SourceDocument, at: tuple) -> list[Problem]:
+    """`blant: kan_tildeles` counts the nominees who can be allocated under the plan before the points are
+    added up, so no vilkår or check that decides it may read the points (resultat.poeng)."""
+    readers = [c.id for c in book.conditions if c.utfall == "avslag" and SCORE_FIELD in cond_lang.fields_read(c.krav)]
+    readers += [c.id for c in [*book.checks, *plan.kontroller]
+                if c.utfall == "blokker" and SCORE_FIELD in cond_lang.fields_read(c.betingelse)]
+    if not readers:
+        return []
+    return [plan_problem(doc, at, (
+        f"'blant: kan_tildeles' teller hvem som kan tildeles før poengene er lagt sammen, men "
+        f"{', '.join(readers)} leser {SCORE_FIELD}; skriv 'blant: alle', eller la regelen ikke lese poengene"),
+        plan.id)]
 
 
 def _check_applies_to(plan, vocab: Vocabulary, doc: SourceDocument, base: tuple) -> list[Problem]:

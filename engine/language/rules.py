@@ -438,6 +438,9 @@ class PlanFallback(BaseModel):
     begrunnelse: str = Field(min_length=1, description="Hvorfor planen da ikke gjelder, slik saksbehandleren "
                                                        "skal lese det (f.eks. «ingen av kandidatene har lokal "
                                                        "tilknytning»); {felt} kan vise felt for boligen.")
+    blant: Literal["alle", "kan_tildeles"] = Field(
+        "alle", description="alle (standard): alle de nominerte i saken telles; kan_tildeles: bare de som oppfyller "
+                            "vilkårene og ikke blokkeres under planen («if no eligible applicant ...»).")
 
     @model_validator(mode="after")
     def _exactly_one(self):

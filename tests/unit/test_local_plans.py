@@ -16,6 +16,7 @@ import yaml
 from engine import CompiledRules, RulesError, load_rules
 from engine.policy.lint import lint
 from support.readme import yaml_blocks
+from support.reference_evaluator import ReferenceRules
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = dt.date(2026, 11, 28)
@@ -44,7 +45,7 @@ FORMULA = """  maneder_over_grensen:
 
 
 def _bundle(tmp_path: Path, plan_text: str | None = None, own_rules: bool = False, name: str = "rules") -> Path:
-    field, parameters, plan = yaml_blocks("## Lokale planer")
+    field, parameters, plan = yaml_blocks("## Lokale planer")[:3]
     folder = tmp_path / name
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(ROOT / "rules", folder)
@@ -149,7 +150,7 @@ def test_the_plans_values_replace_the_bundles_in_conditions_and_formulas(with_ow
 
 
 def test_the_plans_tie_break_order_is_used(tmp_path):
-    _, _, plan = yaml_blocks("## Lokale planer")
+    _, _, plan = yaml_blocks("## Lokale planer")[:3]
     newest_first = plan.replace("{felt: kandidat.soknad_mottatt, retning: stigende}",
                                 "{felt: kandidat.soknad_mottatt, retning: synkende}")
     assert newest_first != plan
@@ -216,7 +217,7 @@ SECOND_PLAN = """  - id: nyby_reserve
 
 
 def test_when_the_first_plan_falls_back_the_next_for_the_same_home_is_considered(tmp_path):
-    _, _, plan = yaml_blocks("## Lokale planer")
+    _, _, plan = yaml_blocks("## Lokale planer")[:3]
     compiled = CompiledRules(load_rules(_bundle(tmp_path, plan + SECOND_PLAN)))
     fallen = compiled.rank(_case(local=()), AS_OF)
     assert [(p.id, p.status) for p in fallen.plans] == [("nyby_lokal_utleieplan", "faller_bort"),
@@ -230,7 +231,7 @@ def test_when_the_first_plan_falls_back_the_next_for_the_same_home_is_considered
 
 
 def test_a_plan_can_give_way_when_some_nominee_meets_a_condition(tmp_path):
-    _, _, plan = yaml_blocks("## Lokale planer")
+    _, _, plan = yaml_blocks("## Lokale planer")[:3]
     urgent = plan.replace("ingen_kandidat: {felt: kandidat.lokal_tilknytning, er: true}",
                           "noen_kandidat: {felt: sjekkliste.akutt_fare, er: true}").replace(
         "begrunnelse: ingen av kandidatene har lokal tilknytning",
@@ -246,7 +247,7 @@ def test_a_plan_can_give_way_when_some_nominee_meets_a_condition(tmp_path):
 
 
 def _refused(tmp_path, old: str, new: str) -> list[str]:
-    _, _, plan = yaml_blocks("## Lokale planer")
+    _, _, plan = yaml_blocks("## Lokale planer")[:3]
     assert old in plan, old
     with pytest.raises(RulesError) as caught:
         load_rules(_bundle(tmp_path, plan.replace(old, new, 1)))
@@ -282,7 +283,7 @@ def test_rules_check_refuses_a_value_for_an_unknown_parameter_with_a_suggestion(
 def test_rules_check_refuses_ids_already_used_in_the_bundle(tmp_path):
     [message] = _refused(tmp_path, "- id: nyby_lang_ventetid", "- id: ventetid")
     assert message.endswith("kriterium 'ventetid': id-en er allerede brukt i prioritering.yaml")
-    _, _, plan = yaml_blocks("## Lokale planer")
+    _, _, plan = yaml_blocks("## Lokale planer")[:3]
     twice = plan + SECOND_PLAN.replace("id: nyby_reserve", "id: nyby_lokal_utleieplan")
     with pytest.raises(RulesError) as caught:
         load_rules(_bundle(tmp_path, twice, name="twice"))
@@ -307,7 +308,7 @@ def test_rules_check_refuses_a_fallback_text_about_one_nominee_and_a_plan_that_c
 
 
 def test_the_lint_judges_a_plans_rules_like_the_bundles(tmp_path):
-    _, _, plan = yaml_blocks("## Lokale planer")
+    _, _, plan = yaml_blocks("## Lokale planer")[:3]
     protected = plan.replace("betingelse: {felt: kandidat.lokal_tilknytning, er: true}",
                              "betingelse: {felt: kandidat.statsborgerskap, er: norsk}", 1)
     folder = _bundle(tmp_path, protected)
@@ -318,3 +319,46 @@ def test_the_lint_judges_a_plans_rules_like_the_bundles(tmp_path):
     assert len(errors) == 1
     assert "rangering.yaml:" in errors[0]
     assert "kriterium 'nyby_lokal_tilknytning': 'kandidat.statsborgerskap' er en beskyttet egenskap" in errors[0]
+
+
+def _counting_allocatable(tmp_path, extra_vilkar: str = "") -> Path:
+    _, _, plan = yaml_blocks("## Lokale planer")[:3]
+    fallback = yaml_blocks("## Lokale planer")[3]
+    old = ("    faller_bort:\n      ingen_kandidat: {felt: kandidat.lokal_tilknytning, er: true}\n"
+           "      begrunnelse: ingen av kandidatene har lokal tilknytning\n")
+    assert old in plan
+    folder = _bundle(tmp_path, plan.replace(old, fallback.split("    hjemmel", 1)[0]))
+    if extra_vilkar:
+        suitability = (folder / "egnethet.yaml").read_text(encoding="utf-8")
+        (folder / "egnethet.yaml").write_text(suitability.replace("\nkontroller:\n", "\nvilkar:\n" + extra_vilkar
+                                                                  + "\nkontroller:\n", 1), encoding="utf-8")
+    return folder
+
+
+def test_a_fallback_among_those_who_can_be_allocated_does_not_count_a_blocked_nominee(tmp_path, readme_plan):
+    """K-1187 has a local connection but needs night staff Lade has not: counted among all the nominees,
+    the plan holds and leaves the home to the others by its order; counted among those who can be
+    allocated, it falls back, as «if no eligible applicant has a local connection» says."""
+    among_all = readme_plan.rank(_case(local=("K-1187",)), AS_OF)
+    assert [(p.status, p.nominees_meeting_fallback) for p in among_all.plans] == [("gjelder", 1)]
+    rules = CompiledRules(load_rules(_counting_allocatable(tmp_path)))
+    for compiled in (rules, CompiledRules(rules.book, evaluator_factory=ReferenceRules)):
+        alone = compiled.rank(_case(local=("K-1187",)), AS_OF)
+        assert not next(c for c in alone.candidates if c.id == "K-1187").eligible
+        [outcome] = alone.plans
+        assert (outcome.status, outcome.nominees_meeting_fallback, outcome.text) == (
+            "faller_bort", 0, "Lokal utleieplan for Nyby gjelder ikke: ingen av kandidatene som kan tildeles "
+                              "boligen, har lokal tilknytning.")
+        assert compiled.rank_summary(_case(local=("K-1187",)), AS_OF).plans == alone.plans
+        with_one = compiled.rank(_case(local=("K-1187", "K-2031")), AS_OF)
+        assert [(p.status, p.nominees_meeting_fallback) for p in with_one.plans] == [("gjelder", 1)]
+
+
+def test_counting_those_who_can_be_allocated_is_refused_beside_a_vilkar_over_the_points(tmp_path):
+    over_points = ("  - id: nok_poeng\n    navn: Nok poeng\n    krav: {felt: resultat.poeng, minst: 1}\n"
+                   "    begrunnelse: x\n    hjemmel: x\n")
+    with pytest.raises(RulesError) as caught:
+        load_rules(_counting_allocatable(tmp_path, over_points))
+    found = [(p.file, p.line, p.message) for p in caught.value.problems]
+    assert any(file.endswith("rangering.yaml") and line and "'blant: kan_tildeles'" in text and "nok_poeng" in text
+               for file, line, text in found), found
