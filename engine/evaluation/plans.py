@@ -57,40 +57,55 @@ class Regime:
     # the tiers in the order their conditions are tried: those marked `sjekkes_forst` first, then the rest,
     # each in the file's order (the ranking's order stays `tiers`)
     tried: list = field(default_factory=list)
+    # the plans marked `kombineres` in force beside `plan` (or beside the bundle alone), in the file's order
+    extras: tuple = ()
+
+    @property
+    def plans(self) -> list[LocalPlan]:
+        """Every plan in force under this regime."""
+        return [*([self.plan] if self.plan is not None else []), *self.extras]
 
 
 def regimes(book: Rulebook) -> dict[Optional[str], Regime]:
-    """The bundle's own regime under None, and one per plan under its id."""
-    out = {}
-    for plan in [None, *book.plans]:
-        criteria = [*book.criteria, *(plan.kriterier if plan else [])]
-        checks = [*book.checks, *(plan.kontroller if plan else [])]
-        ties = plan.ved_likt_poeng if plan is not None and plan.ved_likt_poeng is not None \
-            else book.ranking.ved_likt_poeng
-        scoring = Scoring(SimpleNamespace(criteria=criteria, groups=book.groups))
-        written = plan.trinn if plan is not None and plan.trinn is not None else book.ranking.trinn
-        # A tier's place in the order; one that shares another's (`samme_plass_som`) takes that one's.
-        place = {tier.id: position for position, tier in enumerate(written, start=1)}
-        tiers = [(place[tier.samme_plass_som or tier.id], tier,
-                  TIER_PREFIX + tier.id if tier.betingelse is not None else None,
-                  Template(tier.begrunnelse, book.vocabulary)) for tier in written]
-        tier_ties = {position: tier.ved_likt_poeng for position, tier, _, _ in tiers
-                     if tier.ved_likt_poeng is not None}
-        if plan is not None and plan.forrang:  # the plan's precedence comes first, in every tier
-            ties = [*plan.forrang, *ties]
-            tier_ties = {position: [*plan.forrang, *own] for position, own in tier_ties.items()}
-        regime = Regime(plan, criteria, checks, ties, scoring, tiers, tier_ties)
-        regime.tried = sorted(tiers, key=lambda entry: (not entry[1].sjekkes_forst, entry[0]))  # stable: file order
-        position = 0
-        # A check or a condition may call for consultation instead (utfall: drofting): a check when it holds,
-        # a condition when it is not met (the one kind that fires on a rule not matched).
-        for kind, rules in (("vilkar", book.conditions), ("kriterium", criteria), (None, checks),
-                            (None, book.composition)):
-            for rule in rules:
-                regime.kinds[rule.id] = (kind or rule.utfall, rule, position)
-                position += 1
-        out[plan.id if plan else None] = regime
-    return out
+    """The bundle's own regime under None, and one per plan under its id (with no plan beside it)."""
+    return {plan.id if plan else None: regime_of(book, plan) for plan in [None, *book.plans]}
+
+
+def regime_of(book: Rulebook, plan: Optional[LocalPlan], extras: tuple = ()) -> Regime:
+    """The rules in force with `plan` (None: the bundle's own) and the combined plans `extras` beside it.
+
+    A combined plan only adds: its criteria and checks come after the others, and its precedence
+    (`forrang`) before the order that holds otherwise, in the file's order of the plans.
+    """
+    criteria = [*book.criteria, *(plan.kriterier if plan else []), *(c for x in extras for c in x.kriterier)]
+    checks = [*book.checks, *(plan.kontroller if plan else []), *(c for x in extras for c in x.kontroller)]
+    ties = plan.ved_likt_poeng if plan is not None and plan.ved_likt_poeng is not None \
+        else book.ranking.ved_likt_poeng
+    scoring = Scoring(SimpleNamespace(criteria=criteria, groups=book.groups))
+    written = plan.trinn if plan is not None and plan.trinn is not None else book.ranking.trinn
+    # A tier's place in the order; one that shares another's (`samme_plass_som`) takes that one's.
+    place = {tier.id: position for position, tier in enumerate(written, start=1)}
+    tiers = [(place[tier.samme_plass_som or tier.id], tier,
+              TIER_PREFIX + tier.id if tier.betingelse is not None else None,
+              Template(tier.begrunnelse, book.vocabulary)) for tier in written]
+    tier_ties = {position: tier.ved_likt_poeng for position, tier, _, _ in tiers
+                 if tier.ved_likt_poeng is not None}
+    in_file_order = sorted([*([plan] if plan is not None else []), *extras], key=lambda x: book.plans.index(x))
+    precedence = [t for x in in_file_order for t in x.forrang]
+    if precedence:  # the plans' precedence comes first, in every tier
+        ties = [*precedence, *ties]
+        tier_ties = {position: [*precedence, *own] for position, own in tier_ties.items()}
+    regime = Regime(plan, criteria, checks, ties, scoring, tiers, tier_ties, extras=tuple(extras))
+    regime.tried = sorted(tiers, key=lambda entry: (not entry[1].sjekkes_forst, entry[0]))  # stable: file order
+    position = 0
+    # A check or a condition may call for consultation instead (utfall: drofting): a check when it holds,
+    # a condition when it is not met (the one kind that fires on a rule not matched).
+    for kind, rules in (("vilkar", book.conditions), ("kriterium", criteria), (None, checks),
+                        (None, book.composition)):
+        for rule in rules:
+            regime.kinds[rule.id] = (kind or rule.utfall, rule, position)
+            position += 1
+    return regime
 
 
 def plan_rules(book: Rulebook) -> dict[str, tuple[str, Any]]:
@@ -156,6 +171,7 @@ class Plans:
                              if plan_score_rules(plan)} if evaluator_factory is not None else {}
         self.regimes = regimes(book)
         self.bundle = self.regimes[None]
+        self._combined: dict[tuple, Regime] = {}  # (plan id or None, combined plan ids) -> the regime
         self._recomputed = [path for path, _ in computed.after]  # formulas and tables: they may read parameters
         self._reasons = {plan.id: Template(plan.faller_bort.begrunnelse, book.vocabulary)
                          for plan in book.plans if plan.faller_bort is not None}
@@ -166,6 +182,19 @@ class Plans:
 
     def __bool__(self) -> bool:
         return bool(self.book.plans)
+
+    def regime(self, plan_id: Optional[str], extras: tuple = ()) -> Regime:
+        """The regime with one plan (None: none) and the combined plans `extras` (ids) beside it; each
+        combination is built once, when a vacancy first needs it, and kept with the rules version."""
+        if not extras:
+            return self.regimes[plan_id]
+        key = (plan_id, tuple(extras))
+        found = self._combined.get(key)
+        if found is None:
+            by_id = {p.id: p for p in self.book.plans}
+            found = self._combined[key] = regime_of(self.book, by_id[plan_id] if plan_id else None,
+                                                    tuple(by_id[x] for x in extras))
+        return found
 
     def with_values(self, candidates: list[dict[str, Any]], plan: LocalPlan) -> list[dict[str, Any]]:
         """Copies of the candidates' values with the plan's parameters, and what is computed from them."""
@@ -205,6 +234,8 @@ class Plans:
         outcomes: list[dict] = []
         chosen = None
         for plan in considered:
+            if plan.kombineres:
+                continue  # considered beside whichever plan is in force, below
             if chosen is not None:
                 outcomes.append(self._outcome(plan, "ikke_vurdert", f"{plan.navn} er ikke vurdert: "
                                                                     f"{chosen[0].plan.navn} gjelder for boligen."))
@@ -218,29 +249,59 @@ class Plans:
                 bundle_matched = match(values)
             own = match(values, self.evaluators[plan.id]) if values else []
             matched = [a | b for a, b in zip(bundle_matched, own)]
-            meeting = None
-            if plan.faller_bort is not None:
-                rule = FALLBACK_PREFIX + plan.id
-                counted = matched
-                if plan.faller_bort.blant == "kan_tildeles":
-                    regime = self.regimes[plan.id]
-                    settled = settle(values, matched) if settle is not None else matched
-                    counted = [fired for fired, now in zip(matched, settled) if self._allocatable(regime, now)]
-                meeting = sum(1 for fired in counted if rule in fired)
-                falls = meeting == 0 if plan.faller_bort.ingen_kandidat is not None else meeting > 0
-                if falls:
-                    # the same for every candidate (rules check): the home's fields and what is computed from them
-                    reason = self._reasons[plan.id].render(values[0] if values else home).rstrip(". ")
-                    outcomes.append(self._outcome(plan, "faller_bort", f"{plan.navn} gjelder ikke: {reason}.",
-                                                  meeting))
-                    continue
+            falls, meeting = self._falls(plan, self.regimes[plan.id], values, matched, settle)
+            if falls:
+                outcomes.append(self._fallen(plan, values, home, meeting))
+                continue
             chosen = (self.regimes[plan.id], values, matched)
             outcomes.append(self._outcome(plan, "gjelder", f"{plan.navn} gjelder for boligen.", meeting))
         if chosen is None:
             if base_matched is None:
                 base_matched = match(candidates)
             chosen = (self.bundle, candidates, base_matched)
-        return (*chosen, outcomes)
+        regime, values, matched = chosen
+        extras: list[str] = []
+        for plan in considered:  # the combined plans, beside the one in force, in the file's order
+            if not plan.kombineres:
+                continue
+            own = match(values, self.evaluators[plan.id]) if values else []
+            with_own = [a | b for a, b in zip(matched, own)]
+            falls, meeting = self._falls(plan, self.regime(regime.plan.id if regime.plan else None,
+                                                           (*extras, plan.id)), values, with_own, settle)
+            if falls:
+                outcomes.append(self._fallen(plan, values, home, meeting))
+                continue
+            matched = with_own
+            extras.append(plan.id)
+            outcomes.append(self._outcome(plan, "gjelder", f"{plan.navn} gjelder for boligen, sammen med "
+                                                           f"{self._beside(regime)}.", meeting))
+        if extras:
+            regime = self.regime(regime.plan.id if regime.plan else None, tuple(extras))
+            order = {p.id: i for i, p in enumerate(self.book.plans)}
+            outcomes.sort(key=lambda o: order[o["id"]])
+        return regime, values, matched, outcomes
+
+    @staticmethod
+    def _beside(regime: Regime) -> str:
+        return regime.plan.navn if regime.plan is not None else "regelverkets egne regler"
+
+    def _falls(self, plan: LocalPlan, regime: Regime, values: list[dict], matched: list[set[str]],
+               settle) -> tuple[bool, int | None]:
+        """(whether the plan falls back, how many nominees met `faller_bort`; None without one)."""
+        if plan.faller_bort is None:
+            return False, None
+        rule = FALLBACK_PREFIX + plan.id
+        counted = matched
+        if plan.faller_bort.blant == "kan_tildeles":
+            settled = settle(values, matched) if settle is not None else matched
+            counted = [fired for fired, now in zip(matched, settled) if self._allocatable(regime, now)]
+        meeting = sum(1 for fired in counted if rule in fired)
+        return (meeting == 0 if plan.faller_bort.ingen_kandidat is not None else meeting > 0), meeting
+
+    def _fallen(self, plan: LocalPlan, values: list[dict], home: dict, meeting: int | None) -> dict:
+        # the same for every candidate (rules check): the home's fields and what is computed from them
+        reason = self._reasons[plan.id].render(values[0] if values else home).rstrip(". ")
+        return self._outcome(plan, "faller_bort", f"{plan.navn} gjelder ikke: {reason}.", meeting)
 
     def _allocatable(self, regime: Regime, matched: set[str]) -> bool:
         """Whether a nominee meets every vilkår that refuses (utfall: avslag) and no rule of the regime blocks:

@@ -469,7 +469,7 @@ class CompiledRules:
         `in_place` writes the total into the candidates' own values, for the rules' texts to show;
         otherwise the values are left as they are (the impact analysis shares them between versions).
         """
-        evaluators = [e for e in (self.after_points, self.plans.after_points.get(getattr(regime.plan, "id", None)))
+        evaluators = [e for e in (self.after_points, *(self.plans.after_points.get(p.id) for p in regime.plans))
                       if e is not None]
         if not evaluators:
             return fired
@@ -617,7 +617,7 @@ class CompiledRules:
         if tier is not None:
             position, found, _, text = tier
             placement = {"id": found.id, "name": found.navn, "position": position, "text": text.render(values),
-                         "basis": found.hjemmel, "tie_break_order": self._tier_words.get((id(regime), position), [])}
+                         "basis": found.hjemmel, "tie_break_order": self._tier_words_of(regime, position)}
         return {
             "rank": 0, "id": values["kandidat.id"], "welfare_office": values.get("kandidat.hvk"),
             "score": sum(i.points for i in items), "eligible": not blocks and not failed,
@@ -710,9 +710,21 @@ class CompiledRules:
         return groups
 
     def _regime_of(self, plans: list[dict]) -> Regime:
-        """The regime a ranking's plan outcomes say was in force."""
-        applied = next((p["id"] for p in plans if p["applied"]), None)
-        return self.plans.regimes[applied]
+        """The regime a ranking's plan outcomes say was in force: the one plan, and the combined ones beside it."""
+        combined = {p.id for p in self.book.plans if p.kombineres}
+        applied = [p["id"] for p in plans if p["applied"]]
+        main = next((pid for pid in applied if pid not in combined), None)
+        return self.plans.regime(main, tuple(pid for pid in applied if pid in combined))
+
+    def _tier_words_of(self, regime: Regime, position: int) -> list[str]:
+        """A tier's own tie-break order in words under `regime` ([] for a tier without one); a combination of
+        plans is worded the first time a vacancy needs it (its regime lives as long as the rules version)."""
+        key = (id(regime), position)
+        found = self._tier_words.get(key)
+        if found is None:
+            ties = regime.tier_ties.get(position)
+            found = self._tier_words[key] = self.tie_break_words(ties) if ties is not None else []
+        return found
 
     def tie_break_words(self, ties: list | None = None) -> list[str]:
         """The tie-break order in words: the bundle's, or (`ties`) a local plan's own."""

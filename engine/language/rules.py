@@ -460,7 +460,8 @@ class LocalPlan(BaseModel):
 
     Written once, with the unit's own values as data, instead of into every rule of the bundle by
     hand. At most one plan applies to a vacancy: the first, in the file's order, whose `gjelder`
-    holds for the home and which does not fall back (`faller_bort`)."""
+    holds for the home and which does not fall back (`faller_bort`); and besides it every plan marked
+    `kombineres` that holds and does not fall back, which only adds criteria, checks and precedence."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -488,11 +489,27 @@ class LocalPlan(BaseModel):
     faller_bort: Optional[PlanFallback] = Field(
         None, description="Når planen ikke gjelder likevel, ut fra kandidatene i saken (f.eks. ingen har lokal "
                           "tilknytning): da rangeres saken etter regelverkets egne regler.")
+    kombineres: bool = Field(
+        False, description="Sann: planen gjelder i tillegg til den planen som ellers gjelder for boligen (f.eks. "
+                           "en plan for tilpassede boliger på et område med egen utleieplan). Den kan bare legge "
+                           "til kriterier, kontroller og forrang, ikke erstatte verdier, rekkefølge eller trinn.")
     hjemmel: str
 
     @model_validator(mode="after")
     def _open_tier_last(self):
         _tiers_open_last(self.trinn or [])
+        return self
+
+    @model_validator(mode="after")
+    def _combined_only_adds(self):
+        if self.kombineres:
+            replacing = [key for key, given in (("verdier", bool(self.verdier)),
+                                                ("ved_likt_poeng", self.ved_likt_poeng is not None),
+                                                ("trinn", self.trinn is not None)) if given]
+            if replacing:
+                raise ValueError(f"en plan som kombineres, kan bare legge til kriterier, kontroller og forrang; "
+                                 f"{', '.join(replacing)} erstatter regelverkets og kan ikke stå i den (to planer "
+                                 "kan ikke begge bestemme dem)")
         return self
 
 

@@ -362,3 +362,64 @@ def test_counting_those_who_can_be_allocated_is_refused_beside_a_vilkar_over_the
     found = [(p.file, p.line, p.message) for p in caught.value.problems]
     assert any(file.endswith("rangering.yaml") and line and "'blant: kan_tildeles'" in text and "nok_poeng" in text
                for file, line, text in found), found
+
+
+def _with_adapted_plan(tmp_path, adapted: str | None = None) -> Path:
+    _, _, plan = yaml_blocks("## Lokale planer")[:3]
+    [combined] = yaml_blocks("### Planer som gjelder sammen")
+    return _bundle(tmp_path, plan + (adapted or combined), name="kombinert")
+
+
+def _adapted_case(wheelchair: tuple[str, ...], unit: str = "nyby") -> dict:
+    case = _case(unit=unit, local=("K-2031",))
+    case["ledig_bolig"]["bolig"]["rullestoltilpasset"] = True
+    for nominee in case["kandidater"]:
+        nominee["sjekkliste"]["rullestol"] = nominee["id"] in wheelchair
+    return case
+
+
+def test_a_combined_plan_applies_beside_the_plan_in_force_and_adds_its_check(tmp_path):
+    rules = CompiledRules(load_rules(_with_adapted_plan(tmp_path)))
+    for compiled in (rules, CompiledRules(rules.book, evaluator_factory=ReferenceRules)):
+        result = compiled.rank(_adapted_case(("K-0954",)), AS_OF)
+        assert [(p.id, p.status, p.text) for p in result.plans] == [
+            ("nyby_lokal_utleieplan", "gjelder", "Lokal utleieplan for Nyby gjelder for boligen."),
+            ("tilpassede_boliger", "gjelder", "Tilpassede boliger går til søkere som trenger dem gjelder for boligen, "
+                                              "sammen med Lokal utleieplan for Nyby.")]
+        by_id = {c.id: c for c in result.candidates}
+        assert by_id["K-0954"].eligible and result.present_to_unit_leader == ["K-0954"]
+        for cid in ("K-2031", "K-2210"):
+            assert [b.rule_id for b in by_id[cid].blocks] == ["trenger_ikke_tilpasset_bolig"]
+        # the Nyby plan's own criterion still counts beside the combined plan's check
+        assert "nyby_lokal_tilknytning" in [i.rule_id for i in by_id["K-2031"].score_items]
+        summary = compiled.rank_summary(_adapted_case(("K-0954",)), AS_OF)
+        assert summary.plans == result.plans
+        assert [(c.id, c.eligible) for c in summary.candidates] == [(c.id, c.eligible) for c in result.candidates]
+
+
+def test_a_combined_plan_that_falls_back_changes_nothing(tmp_path, readme_plan):
+    rules = CompiledRules(load_rules(_with_adapted_plan(tmp_path)))
+    nobody = rules.rank(_adapted_case(()), AS_OF)
+    assert [(p.id, p.status) for p in nobody.plans] == [("nyby_lokal_utleieplan", "gjelder"),
+                                                          ("tilpassede_boliger", "faller_bort")]
+    alone = readme_plan.rank(_adapted_case(()), AS_OF)
+    assert [(c.id, c.score, c.eligible) for c in nobody.candidates] == \
+           [(c.id, c.score, c.eligible) for c in alone.candidates]
+
+
+def test_a_combined_plan_applies_beside_the_bundles_own_rules_where_no_other_plan_does(tmp_path):
+    rules = CompiledRules(load_rules(_with_adapted_plan(tmp_path)))
+    result = rules.rank(_adapted_case(("K-0954",), unit="lade-botiltak"), AS_OF)
+    assert [(p.id, p.status, p.text) for p in result.plans] == [
+        ("tilpassede_boliger", "gjelder", "Tilpassede boliger går til søkere som trenger dem gjelder for boligen, "
+                                          "sammen med regelverkets egne regler.")]
+
+
+def test_a_combined_plan_may_not_replace_what_another_plan_decides(tmp_path):
+    [combined] = yaml_blocks("### Planer som gjelder sammen")
+    replacing = combined.replace("    kombineres: true\n", "    kombineres: true\n    verdier: {ventetid_grense: 6}\n")
+    with pytest.raises(RulesError) as caught:
+        load_rules(_with_adapted_plan(tmp_path, replacing))
+    found = [(p.file, p.line, p.message) for p in caught.value.problems]
+    assert any(file.endswith("rangering.yaml") and line and "kan bare legge til kriterier, kontroller og forrang; "
+               "verdier erstatter regelverkets" in text for file, line, text in found), found
