@@ -74,7 +74,8 @@ from engine.language.validation_messages import fold, problems_from
 from engine.language.yaml_source import YamlSyntaxError, read_yaml_file, shown_path
 
 MAX_COMBINATIONS = 4096
-ENGINE_FIELDS = {"kandidat.id", "beboer.id", SCORE_FIELD, OUTCOME_FIELD, TIER_FIELD}  # used by the engine itself, not by rules (filled by it)
+# used by the engine itself (the ids name the vacancy and the people in every result), not by rules, or filled by it
+ENGINE_FIELDS = {"ledig_bolig.id", "kandidat.id", "beboer.id", SCORE_FIELD, OUTCOME_FIELD, TIER_FIELD}
 ENGINE_NESTING_LIMIT = 15  # `$and`/`$or` nodes durable_rules takes in one rule, its scope guard included
 SESSION_FACTS = 500  # facts per matching session: the core's cost per fact grows with the session
 PROTECTED_FILE = Path(__file__).with_name("beskyttede_egenskaper.yaml")
@@ -382,7 +383,7 @@ def _protected(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
 
 def _tie_breaks(book: Rulebook):
     """Every tie-break field of rangering.yaml, as (where, the tie-break, the tier or plan it belongs to):
-    the bundle's, each tier's own, each plan's and each plan tier's."""
+    the bundle's, each tier's own, each plan's (its own order and its precedence) and each plan tier's."""
     for i, tie in enumerate(book.ranking.ved_likt_poeng):
         yield ("ved_likt_poeng", i, "felt"), tie, None
     for i, tier in enumerate(book.ranking.trinn):
@@ -392,6 +393,8 @@ def _tie_breaks(book: Rulebook):
         base = ("lokale_planer", p)
         for i, tie in enumerate(plan.ved_likt_poeng or []):
             yield base + ("ved_likt_poeng", i, "felt"), tie, plan.id
+        for i, tie in enumerate(plan.forrang):
+            yield base + ("forrang", i, "felt"), tie, plan.id
         for i, tier in enumerate(plan.trinn or []):
             for j, tie in enumerate(tier.ved_likt_poeng or []):
                 yield base + ("trinn", i, "ved_likt_poeng", j, "felt"), tie, tier.id

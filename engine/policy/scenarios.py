@@ -281,12 +281,23 @@ def load_scenario(path: Path, rules_dir: Path | None, cache: RulesCache) -> Load
         raise ScenarioError(doc.problem(("vurderingsdato",), exc.problems[0].message))
 
     data, case_doc = _read_case(spec, doc, base)
-    edited = _apply_changes(data, spec.endringer, doc)
+    # Every problem of the file at once (a tester fixed an unknown candidate id before learning of the next
+    # one): the changes, what `forventet` names, and the case as changed.
+    problems: list[Problem] = []
+    edited: dict[str, str] = {}
+    try:
+        edited = _apply_changes(data, spec.endringer, doc)
+    except ScenarioError as exc:
+        problems += exc.problems
+    nominees = data.get("kandidater") if isinstance(data, dict) else None
+    ids = [str(c["id"]) for c in nominees if isinstance(c, dict) and "id" in c] if isinstance(nominees, list) else []
+    problems += _reference_problems(spec.forventet, ids, compiled.book, doc)
     try:
         result = compiled.rank(data, spec.vurderingsdato, case_doc)
     except CaseError as exc:
-        raise ScenarioError(_case_problems(exc.problems, spec, doc, edited))
-    _check_references(spec.forventet, result, compiled.book, doc)
+        problems += _case_problems(exc.problems, spec, doc, edited)
+    if problems:
+        raise ScenarioError(problems)
     return LoadedScenario(file=shown, spec=spec, result=result)
 
 
@@ -442,9 +453,17 @@ _KIND_WORDS = {
 }
 
 
-def _check_references(expected: Expectations, result: RankingResult, book: Rulebook, doc: SourceDocument) -> None:
-    """Every candidate id must be in the case and every rule id in the rules, of the right kind."""
-    ids = [c.id for c in result.candidates]
+MAX_LISTED_IDS = 15  # an unknown rule id lists the rules of the kind expected, when there are no more than this
+_KIND_PLURALS = {
+    "kriterium": "kriteriene", "blokker": "reglene som blokkerer", "drofting": "reglene som krever drøftingsmøte",
+    "poeng": "sammensetningsreglene som justerer poeng", "vilkar": "vilkårene", "trinn": "trinnene",
+    "gruppe": "gruppene", "plan": "de lokale planene", "merknad": "merknadene",
+    "gjelder_ikke": "reglene om hvilke boliger regelverket ikke gjelder",
+}
+
+
+def _reference_problems(expected: Expectations, ids: list[str], book: Rulebook, doc: SourceDocument) -> list[Problem]:
+    """Every candidate id must be in the case (`ids`) and every rule id in the rules, of the right kind."""
     kinds = _rule_kinds(book)
     problems: list[Problem] = []
 
@@ -456,9 +475,13 @@ def _check_references(expected: Expectations, result: RankingResult, book: Ruleb
     def rule(loc: tuple, rid: str, allowed: tuple[str, ...]) -> None:
         where = ("forventet",) + loc
         if rid not in kinds:
-            close = difflib.get_close_matches(rid, list(kinds), n=1, cutoff=0.6)
+            fitting = [k for k, kind in kinds.items() if kind in allowed]
+            close = difflib.get_close_matches(rid, fitting or list(kinds), n=1, cutoff=0.6)
             hint = f" (mente du '{close[0]}'?)" if close else ""
-            problems.append(doc.problem(where, f"ukjent regel '{rid}'{hint}"))
+            listed = ""
+            if fitting and len(fitting) <= MAX_LISTED_IDS:
+                listed = f"; {' eller '.join(_KIND_PLURALS[k] for k in allowed)} i regelverket: {', '.join(fitting)}"
+            problems.append(doc.problem(where, f"ukjent regel '{rid}'{hint}{listed}"))
         elif kinds[rid] not in allowed:
             wanted = " eller ".join(_KIND_WORDS[k] for k in allowed)
             problems.append(doc.problem(where, f"'{rid}' er {_KIND_WORDS[kinds[rid]]}, ikke {wanted}"))
@@ -502,8 +525,7 @@ def _check_references(expected: Expectations, result: RankingResult, book: Ruleb
             if item.poeng is not None and kinds.get(item.regel) in ("blokker", "drofting", "vilkar"):
                 problems.append(doc.problem(("forventet", "forklaringer", cid, i, "poeng"),
                                             f"'{item.regel}' gir ikke poeng, så 'poeng' kan ikke forventes"))
-    if problems:
-        raise ScenarioError(problems)
+    return problems
 
 
 # -- comparing ------------------------------------------------------------------------------------

@@ -112,7 +112,22 @@ def test_candidate_not_in_case_names_the_line_of_the_id(tmp_path):
         run_file(path)
     assert only_problem(exc).endswith(
         "kandidat.yaml:7: forventet.blokkert.K-9999: kandidaten 'K-9999' finnes ikke i saken; "
-        "kandidatene er K-2210, K-2031, K-0954, K-1187")
+        "kandidatene er K-2031, K-1187, K-0954, K-2210")  # in the case's order
+
+
+def test_every_problem_of_a_scenario_is_named_at_once(tmp_path):
+    """A Bristol tester fixed an unknown candidate id before learning of the bad change and the unknown rule."""
+    path = write(tmp_path, "alle.yaml", scenario_on(SAK_1, """
+        blokkert:
+          K-9999: [trapper_uten_hei]
+    """).replace("forventet:", 'endringer:\n  "kandidater[K-1].sjekkliste.rullestol": true\nforventet:'))
+    with pytest.raises(ScenarioError) as exc:
+        run_file(path)
+    messages = [p.message for p in exc.value.problems]
+    assert len(messages) == 3, messages
+    assert messages[0].startswith("ingen i kandidater har id-en 'K-1'")
+    assert messages[1].startswith("kandidaten 'K-9999' finnes ikke i saken")
+    assert messages[2].startswith("ukjent regel 'trapper_uten_hei'")
 
 
 def test_rule_of_the_wrong_kind_is_rejected(tmp_path):
@@ -121,7 +136,9 @@ def test_rule_of_the_wrong_kind_is_rejected(tmp_path):
         run_file(path)
     messages = [p.message for p in exc.value.problems]
     assert messages == ["'bostedslos' er et kriterium i prioriteringsnøkkelen, ikke en regel som blokkerer",
-                        "ukjent regel 'trapper_uten_hei' (mente du 'trapper_uten_heis'?)"]
+                        "ukjent regel 'trapper_uten_hei' (mente du 'trapper_uten_heis'?); reglene som blokkerer i "
+                        "regelverket: trapper_uten_heis, underetasje_uten_heis, rullestol_ikke_tilpasset, "
+                        "dognbemanning_uten_nattbemanning, malgruppe_ikke_betjent, for_mange_med_aktiv_rus"]
     assert all(p.line == 5 for p in exc.value.problems)
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import shutil
 
 import pytest
 
 from engine import CompiledRules, RulesError, load_rules
+from engine.policy.lint import lint
 from support.bundles import write_bundle
 from support.reference_evaluator import ReferenceRules
 
@@ -285,6 +287,21 @@ def test_a_plans_precedence_comes_before_every_tiers_own_order(tmp_path):
             assert [c.id for c in ranked] == order, unit
             words = ranked[0].tier.tie_break_order
             assert ("i arbeid" in words[0]) == (unit == "parkside") and "prioritetsdato" in " ".join(words), words
+    # a field only the precedence reads is used (a tester was told `kandidat.i_arbeid` was not), and the id
+    # that names the vacancy in every result is never «unused»
+    notes = [f.problem.message for f in lint(book)]
+    assert not any("'kandidat.i_arbeid' brukes ikke" in m or "'ledig_bolig.id' brukes ikke" in m for m in notes), notes
+    # and a protected attribute in the precedence is refused, as in any other tie-break
+    protected = folder.parent / "beskyttet"
+    shutil.copytree(folder, protected)
+    felter = (protected / "felter.yaml").read_text(encoding="utf-8")
+    (protected / "felter.yaml").write_text(felter.replace("i_arbeid: {type: boolsk, etikett: i arbeid}",
+                                                          "statsborgerskap: {type: tekst, etikett: statsborgerskap}"),
+                                           encoding="utf-8")
+    (protected / "rangering.yaml").write_text((protected / "rangering.yaml").read_text(encoding="utf-8").replace(
+        "kandidat.i_arbeid", "kandidat.statsborgerskap"), encoding="utf-8")
+    found = [f.problem for f in lint(load_rules(protected)) if f.severity == "feil"]
+    assert any("statsborgerskap" in p.message and p.file.endswith("rangering.yaml") for p in found), found
 
 
 def test_why_not_first_names_the_tie_break_that_decided_not_the_first_one(tmp_path):
