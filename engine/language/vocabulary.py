@@ -442,6 +442,11 @@ class DerivedSpec(BaseModel):
     tabell: Optional[LookupTable] = None
     enhet: Optional[str] = Field(None, min_length=1, max_length=40,
                                  description="Enheten til en formel eller tabell (kr, rom ...).")
+    beskyttet_egenskap_tillatt: list[str] = Field(
+        default_factory=list, description="Beskyttede egenskaper (beskyttede_egenskaper.yaml) verdien kan regnes "
+                                          "av, der loven tillater det: soverombehovet etter en norm der barn av "
+                                          "samme kjønn deler rom, [kjonn]. Reglene som leser verdien, stanses ikke "
+                                          "for den; alle andre som leser egenskapen, stanses som før.")
 
     @model_validator(mode="after")
     def _exactly_one(self):
@@ -521,8 +526,9 @@ class DerivedSpec(BaseModel):
 
 
 def derived_kinds() -> list[str]:
-    """The keys that say what kind a computed value is (every field but label, description, unit)."""
-    return [k for k in DerivedSpec.model_fields if k not in ("etikett", "beskrivelse", "enhet")]
+    """The keys that say what kind a computed value is (every field but label, description, unit, allowance)."""
+    return [k for k in DerivedSpec.model_fields if k not in ("etikett", "beskrivelse", "enhet",
+                                                             "beskyttet_egenskap_tillatt")]
 
 
 class ParameterSpec(BaseModel):

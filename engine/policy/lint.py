@@ -69,7 +69,7 @@ from engine.errors import Problem, RulesError
 from engine.language.plans import relabel
 from engine.language.rules import PerUnitPoints, Rulebook, _vocabulary_loc
 from engine.language.texts import placeholders
-from engine.language.vocabulary import BETWEEN, DURATIONS, OUTCOME_FIELD, SCORE_FIELD, SINCE, TIER_FIELD
+from engine.language.vocabulary import BETWEEN, DERIVED, DURATIONS, OUTCOME_FIELD, SCORE_FIELD, SINCE, TIER_FIELD
 from engine.language.validation_messages import fold, problems_from
 from engine.language.yaml_source import YamlSyntaxError, read_yaml_file, shown_path
 
@@ -309,6 +309,17 @@ def _protected_reason(book: Rulebook, attributes: list[ProtectedAttribute], path
     return None
 
 
+def _protected_fix(book: Rulebook, path: str, source: str) -> str:
+    """What policy staff can do, said with the first error for a field (a tester got 16 errors and no fix)."""
+    key = next((a.key for a in protected_attributes(book) if _protected_reason(book, [a], source) is not None), None)
+    computed = path.startswith(f"{DERIVED}.") and path != source
+    if computed and key:
+        example = " (som et soverombehov der barn av samme kjønn deler rom)" if key == "kjonn" else ""
+        return (f"; tillater loven at verdien regnes av {key}{example}, skriv `beskyttet_egenskap_tillatt: [{key}]` "
+                f"på '{path}' i felter.yaml (se «Beskyttede egenskaper» i rules/README.md)")
+    return "; se «Beskyttede egenskaper» i rules/README.md"
+
+
 def _why(where: str, word: str, attribute: ProtectedAttribute) -> str:
     meaning = "" if attribute.is_named(word) else f", et ord for {attribute.name}"
     return f" ({where} nevner «{word}»{meaning})"
@@ -326,6 +337,10 @@ def _is_protected(book: Rulebook, attributes, path: str, seen: frozenset = froze
     sources = field.derived.reads() if field.derived is not None else []
     if field.spec is not None and field.spec.fra_kandidat:
         sources.append(field.spec.fra_kandidat)
+    if field.derived is not None and field.derived.beskyttet_egenskap_tillatt:
+        # a value the rules may compute from an attribute where the law allows it (a bedroom standard by sex)
+        allowed = set(field.derived.beskyttet_egenskap_tillatt)
+        attributes = [a for a in attributes if a.key not in allowed]
     for source in sources:
         if source not in seen:
             found = _is_protected(book, attributes, source, seen)
@@ -349,6 +364,14 @@ def _protected(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
                     book, "egnethet.yaml", ("merknader", i, "beskyttet_egenskap_tillatt", j),
                     f"'{key}' er ikke en beskyttet egenskap; egenskapene: {', '.join(sorted(catalogue))}", note.id)))
 
+    in_force = catalogue | {a.key for a in attributes}  # the bundle's own words are attributes too
+    for name, derived in book.vocabulary.model.beregnet.items():
+        for j, key in enumerate(derived.beskyttet_egenskap_tillatt):
+            if key not in in_force:
+                out.append(LintFinding("feil", _problem(
+                    book, "felter.yaml", ("beregnet", name, "beskyttet_egenskap_tillatt", j),
+                    f"'{key}' er ikke en beskyttet egenskap; egenskapene: {', '.join(sorted(in_force))}", None)))
+
     def flag(file, loc, path, rule_id, allowed=frozenset()):
         if (path, allowed) not in known:
             known[path, allowed] = _is_protected(book, [a for a in attributes if a.key not in allowed], path)
@@ -360,7 +383,8 @@ def _protected(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
         else:
             source, reason = found
             via = "" if source == path else f" (beregnet av '{source}')"
-            message = f"'{path}'{via} er en beskyttet egenskap{reason} og kan ikke avgjøre en tildeling"
+            message = (f"'{path}'{via} er en beskyttet egenskap{reason} og kan ikke avgjøre en tildeling"
+                       + _protected_fix(book, path, source))
             line = _line(book, file, loc)
             first[path] = f"{file}:{line}" if line else file
         out.append(LintFinding("feil", _problem(book, file, loc, message, rule_id)))

@@ -30,6 +30,8 @@ sjekkliste:
   fodested_kjent: {type: boolsk, etikett: Vi vet hvilken by søkeren kommer fra}
 """
 
+FIX = "; se «Beskyttede egenskaper» i rules/README.md"  # what the first error for a field adds
+
 
 def _criterion(i: int, condition: str) -> str:
     return (f"- {{id: k{i}, navn: K{i}, poeng: 1, forklaring: K{i}., hjemmel: Test,\n"
@@ -56,17 +58,17 @@ def test_a_synonym_in_the_name_a_spelling_of_it_and_a_word_in_the_label_are_all_
     ])
     assert errors == [
         "regler/prioritering.yaml:5: kriterium 'k0': 'kandidat.statsborgerskap' er en beskyttet egenskap (navnet "
-        "nevner «statsborgerskap», et ord for nasjonalitet) og kan ikke avgjøre en tildeling",
+        "nevner «statsborgerskap», et ord for nasjonalitet) og kan ikke avgjøre en tildeling" + FIX,
         "regler/prioritering.yaml:7: kriterium 'k1': 'kandidat.bakgrunn' er en beskyttet egenskap (etiketten "
-        "«Søkerens morsmål» nevner «morsmål», et ord for språk) og kan ikke avgjøre en tildeling",
+        "«Søkerens morsmål» nevner «morsmål», et ord for språk) og kan ikke avgjøre en tildeling" + FIX,
         "regler/prioritering.yaml:9: kriterium 'k2': 'kandidat.foedeland' er en beskyttet egenskap (navnet nevner "
-        "«fødeland», et ord for nasjonalitet) og kan ikke avgjøre en tildeling",
+        "«fødeland», et ord for nasjonalitet) og kan ikke avgjøre en tildeling" + FIX,
         "regler/prioritering.yaml:11: kriterium 'k3': 'kandidat.fode_land' er en beskyttet egenskap (navnet nevner "
-        "«fødeland», et ord for nasjonalitet) og kan ikke avgjøre en tildeling",
+        "«fødeland», et ord for nasjonalitet) og kan ikke avgjøre en tildeling" + FIX,
         "regler/prioritering.yaml:13: kriterium 'k4': 'kandidat.tilhorighet' er en beskyttet egenskap (etiketten "
-        "«Religionen søkeren har» nevner «religion») og kan ikke avgjøre en tildeling",
+        "«Religionen søkeren har» nevner «religion») og kan ikke avgjøre en tildeling" + FIX,
         "regler/prioritering.yaml:15: kriterium 'k5': 'kandidat.legning' er en beskyttet egenskap (navnet nevner "
-        "«legning», et ord for seksuell orientering) og kan ikke avgjøre en tildeling",
+        "«legning», et ord for seksuell orientering) og kan ikke avgjøre en tildeling" + FIX,
     ]
 
 
@@ -79,7 +81,16 @@ def test_a_computed_value_from_a_protected_field_is_protected_naming_its_source(
         tid: {etikett: tid, maneder_siden: kandidat.innvandret}
         """, header="beskyttede_egenskaper: [innvandret]\n")
     assert errors == ["regler/prioritering.yaml:5: kriterium 'k0': 'beregnet.tid' (beregnet av 'kandidat.innvandret') "
-                      "er en beskyttet egenskap og kan ikke avgjøre en tildeling"]
+                      "er en beskyttet egenskap og kan ikke avgjøre en tildeling; tillater loven at verdien regnes av "
+                      "innvandret, skriv `beskyttet_egenskap_tillatt: [innvandret]` på 'beregnet.tid' i felter.yaml "
+                      "(se «Beskyttede egenskaper» i rules/README.md)"]
+    # written as the message says, the value may be read; the field itself still may not
+    errors = _errors(tmp_path, monkeypatch, ["{felt: beregnet.tid, over: 5}", "{felt: kandidat.innvandret, finnes: true}"],
+                     derived="""
+        tid: {etikett: tid, maneder_siden: kandidat.innvandret, beskyttet_egenskap_tillatt: [innvandret]}
+        """, header="beskyttede_egenskaper: [innvandret]\n")
+    assert errors == ["regler/prioritering.yaml:7: kriterium 'k1': 'kandidat.innvandret' er en beskyttet egenskap og "
+                      "kan ikke avgjøre en tildeling" + FIX]
 
 
 def test_words_that_only_contain_an_attribute_are_not_protected(tmp_path, monkeypatch):
@@ -200,7 +211,7 @@ def test_a_note_may_read_the_protected_attribute_it_names_and_no_other_rule_may(
     field is still refused, and so is a note reading an attribute it does not name."""
     from support.readme import yaml_blocks
 
-    [note] = [b for b in yaml_blocks("### Beskyttede egenskaper") if "beskyttet_egenskap_tillatt" in b]
+    [note] = [b for b in yaml_blocks("### Beskyttede egenskaper") if b.startswith("merknader:")]
     monkeypatch.chdir(tmp_path)
     sections = SECTIONS.replace("sjekkliste:\n", "  gypsy_eller_traveller: {type: boolsk, etikett: Gypsy eller "
                                 "Traveller (etnisk tilhørighet)}\nsjekkliste:\n  botidskrav_frafalt: {type: boolsk, "
@@ -217,3 +228,14 @@ def test_a_note_may_read_the_protected_attribute_it_names_and_no_other_rule_may(
     errors = [str(f.problem) for f in lint(load_rules("regler")) if f.severity == "feil"]
     assert any("merknad 'vurder_frafall_av_botidskravet': 'kandidat.gypsy_eller_traveller' er en beskyttet" in e
                for e in errors), errors
+
+
+def test_the_readmes_bedroom_standard_may_read_sex_and_its_rule_is_not_stopped(tmp_path):
+    """The README's `soverombehov` with `beskyttet_egenskap_tillatt: [kjonn]`, in a bundle with a household list."""
+    import yaml as _yaml
+    from support.readme import yaml_blocks
+    from engine.language.vocabulary import DerivedSpec
+
+    [block] = [b for b in yaml_blocks("### Beskyttede egenskaper") if "soverombehov:" in b]
+    spec = DerivedSpec.model_validate(_yaml.safe_load(block)["soverombehov"])
+    assert spec.beskyttet_egenskap_tillatt == ["kjonn"] and spec.soverom.deler[0].samme == ["husstand.kjonn"]

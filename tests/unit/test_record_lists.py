@@ -388,6 +388,17 @@ def test_lint_finds_the_sex_of_household_members_a_protected_attribute_unless_th
     folder = write_bundle(tmp_path, sections=SECTIONS, derived=DERIVED, checks=CHECKS)
     errors = [str(f) for f in lint(load_rules(folder)) if f.severity == "feil"]
     assert any("'beregnet.soverombehov' (beregnet av 'husstand.kjonn') er en beskyttet egenskap" in e for e in errors)
+    assert any("skriv `beskyttet_egenskap_tillatt: [kjonn]` på 'beregnet.soverombehov'" in e for e in errors)
+    # the bedroom standard alone may read sex (a Bristol tester had to take kjønn out for every rule) ...
+    allowing = DERIVED.replace("soverombehov:\n  etikett", "soverombehov:\n  beskyttet_egenskap_tillatt: [kjonn]\n  etikett", 1)
+    allowed = write_bundle(tmp_path / "bare_soverom", sections=SECTIONS, derived=allowing, checks=CHECKS)
+    assert [str(f) for f in lint(load_rules(allowed)) if f.severity == "feil"] == []
+    # ... and a rule over another value computed from sex is still stopped
+    moray = CHECKS + CHECKS.split("- id: karantene")[0].replace("for_fa_soverom", "for_fa_etter_moray").replace(
+        "beregnet.soverombehov", "beregnet.soverom_moray")
+    stopped = write_bundle(tmp_path / "moray", sections=SECTIONS, derived=allowing, checks=moray)
+    errors = [str(f) for f in lint(load_rules(stopped)) if f.severity == "feil"]
+    assert len(errors) == 1 and "'beregnet.soverom_moray' (beregnet av 'husstand.kjonn')" in errors[0], errors
     header = (folder / "regelverk.yaml").read_text(encoding="utf-8")
     (folder / "regelverk.yaml").write_text(header + "beskyttede_egenskaper: [etnisitet, religion]\n", encoding="utf-8")
     assert [str(f) for f in lint(load_rules(folder)) if f.severity == "feil"] == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+FIX = "; se «Beskyttede egenskaper» i rules/README.md"  # what the first error for a field adds
+
 
 from engine import load_rules
 from engine.policy.lint import lint
@@ -37,7 +39,7 @@ def test_a_protected_attribute_is_an_error_naming_the_line_where_it_is_used(edit
                           "        - {felt: sjekkliste.religion, er: kristen}\n")
     assert [str(e.problem) for e in errors] == [
         f"rules/prioritering.yaml:{line + 3}: kriterium 'akutt_fare': 'sjekkliste.religion' er en beskyttet "
-        "egenskap og kan ikke avgjøre en tildeling"]
+        "egenskap og kan ikke avgjøre en tildeling" + FIX]
 
 
 def test_a_duplicate_criterion_is_an_error(edited):
