@@ -235,8 +235,9 @@ class CompiledRules:
         # cost a few thousand small objects instead of 60,000.
         shared = _Shared()
         results = [self._explain(values, matched, shared, regime) for values, matched in zip(candidates, fired)]
-        ordered = self._order(results, candidates, regime)
-        groups = self._equal_standing(ordered, regime)
+        tied: dict[str, tuple] = {}  # without points: each candidate's tie-break values (`_order`)
+        ordered = self._order(results, candidates, regime, tied)
+        groups = self._equal_standing(ordered, regime, tied)
         top = next((r for r in ordered if r["eligible"]), None)
         # Only a scheme without points says which tie-break decided, from the two candidates' values.
         values_by_id = {} if regime.criteria else {values["kandidat.id"]: values for values in candidates}
@@ -353,8 +354,9 @@ class CompiledRules:
         if outside is not None:  # nobody is ranked: nothing to compute
             return self._summary(case, as_of, [], [], outside)
         plans: list[list[dict]] = []
-        [ordered] = self._rank_facts(self.candidate_facts([(case, as_of)]), None, plans, [case])
-        return self._summary(case, as_of, ordered, plans[0])
+        tied: dict[str, tuple] = {}
+        [ordered] = self._rank_facts(self.candidate_facts([(case, as_of)]), None, plans, [case], tied)
+        return self._summary(case, as_of, ordered, plans[0], tied=tied)
 
     def rank_rows(self, data: Any, as_of: dt.date | None = None) -> list[dict]:
         """`rank_summary`'s candidates as plain dicts, without the case's hash, the groups of
@@ -365,8 +367,8 @@ class CompiledRules:
         return ordered
 
     def _summary(self, case: dict, as_of: dt.date, ordered: list[dict], plans: list[dict],
-                 outside: dict | None = None) -> RankingSummary:
-        groups = self._equal_standing(ordered, self._regime_of(plans))
+                 outside: dict | None = None, tied: dict | None = None) -> RankingSummary:
+        groups = self._equal_standing(ordered, self._regime_of(plans), tied)
         present = _presented(next((r for r in ordered if r["eligible"]), None), groups)
         self._set_outcomes(ordered, present)
         for result in ordered:
@@ -416,8 +418,9 @@ class CompiledRules:
         return self._rank_facts(per_case, memo)
 
     def _rank_facts(self, per_case: list[list[dict]], memo: dict | None, plans: list | None = None,
-                    cases: list[dict] | None = None) -> list[list[dict]]:
-        """`rank_facts`, appending each case's plan outcomes to `plans` when given.
+                    cases: list[dict] | None = None, tied: dict | None = None) -> list[list[dict]]:
+        """`rank_facts`, appending each case's plan outcomes to `plans` when given, and filling `tied` (when
+        given, for one case) with each candidate's tie-break values in a scheme without points.
 
         With local plans each case is matched on its own: which plan is in force, and with it
         the candidates' values, depends on the case (engine/evaluation/plans.py). A case whose home
@@ -437,7 +440,7 @@ class CompiledRules:
                 fired = self.periods.apply(values, fired)
                 fired = self._tiers_by_points(values, fired, regime)
                 results = [self._brief(v, matched, regime) for v, matched in zip(values, fired)]
-                ordered = self._order(results, values, regime)
+                ordered = self._order(results, values, regime, tied)
                 for position, result in enumerate(ordered, start=1):
                     result["rank"] = position
                 out.append(ordered)
@@ -455,7 +458,7 @@ class CompiledRules:
         out = []
         for candidates in per_case:
             results = [self._brief(values, next(fired), regime) for values in candidates]
-            ordered = self._order(results, candidates, regime)
+            ordered = self._order(results, candidates, regime, tied)
             for position, result in enumerate(ordered, start=1):
                 result["rank"] = position
             out.append(ordered)
@@ -637,7 +640,8 @@ class CompiledRules:
         return None
 
     # -- order and ties ------------------------------------------------------------------
-    def _order(self, results: list[dict], candidates: list[dict], regime: Regime) -> list[dict]:
+    def _order(self, results: list[dict], candidates: list[dict], regime: Regime,
+               tied: dict | None = None) -> list[dict]:
         """Eligible first, then by tier (trinn), then by score, then by the tie-break fields, then by id.
 
         The tie-break fields are the regime's, or within a tier that has its own order
@@ -649,12 +653,16 @@ class CompiledRules:
         standing = lambda p: (not p[0]["eligible"], p[0]["tier_position"])  # noqa: E731
         ordered = []
         for (_, position), block in itertools.groupby(sorted(zip(results, candidates), key=standing), key=standing):
-            block = _by_ties(sorted(block, key=lambda p: p[0]["id"]), regime.tier_ties.get(position, regime.ties))
+            ties = regime.tier_ties.get(position, regime.ties)
+            block = _by_ties(sorted(block, key=lambda p: p[0]["id"]), ties)
             block.sort(key=lambda p: -p[0]["score"])
+            if tied is not None and ties and not regime.criteria:  # what `_equal_standing` tells apart by
+                for result, values in block:
+                    tied[result["id"]] = tuple(values.get(t.felt) for t in ties)
             ordered += [result for result, _ in block]
         return ordered
 
-    def _equal_standing(self, ordered: list[dict], regime: Regime) -> list[list[str]]:
+    def _equal_standing(self, ordered: list[dict], regime: Regime, tied: dict | None = None) -> list[list[str]]:
         """Pairwise: two eligible candidates of one tier within the margin of each other are of equal standing.
 
         Groups are the windows "a candidate and everyone ranked below within the
@@ -666,6 +674,7 @@ class CompiledRules:
         strict too; where none is declared nothing in the rules tells the candidates
         apart, and all of one tier are of equal standing (only their ids would order them).
         """
+        tied_on = tied or {}
         eligible = [r for r in ordered if r["eligible"]]  # tier, then score descending
         for r in eligible:
             r["equal_standing_with"] = []
@@ -680,6 +689,27 @@ class CompiledRules:
                 end += 1
             if regime.criteria or not regime.tier_ties.get(position, regime.ties):
                 groups += self._windows(eligible[start:end])
+            else:  # without points: those the tie-break order does not tell apart (the same values on every field)
+                groups += self._same_values(eligible[start:end], tied_on)
+            start = end
+        return groups
+
+    @staticmethod
+    def _same_values(eligible: list[dict], tied_on: dict[str, tuple]) -> list[list[str]]:
+        """Runs of candidates, in their order, with the same value for every tie-break field: nothing in the
+        rules tells them apart (only their ids order them), so they are of equal standing, as a scheme
+        without any tie-break has all of one tier («familier med barn først; ellers avgjør møtet»)."""
+        groups = []
+        ids = tuple(r["id"] for r in eligible)
+        start = 0
+        while start < len(eligible):
+            end = start + 1
+            while end < len(eligible) and tied_on.get(ids[end]) == tied_on.get(ids[start]):
+                end += 1
+            for i in range(start, end):
+                eligible[i]["equal_standing_with"] = Peers(ids, start, i, end)
+            if end - start > 1:
+                groups.append(list(ids[start:end]))
             start = end
         return groups
 

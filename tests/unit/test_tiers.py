@@ -306,7 +306,8 @@ def test_a_plans_precedence_comes_before_every_tiers_own_order(tmp_path):
 
 def test_why_not_first_names_the_tie_break_that_decided_not_the_first_one(tmp_path):
     """A tester writing Manchester: «avgjør «Community contribution»» was said when both were in work and the
-    band date decided. The explanation names the first tie-break on which the two differ, or the id."""
+    band date decided. The explanation names the first tie-break on which the two differ; when none does, the two
+    are of equal standing."""
     sections = SECTIONS.replace("  prioritetsdato: {type: dato, etikett: prioritetsdato}\n",
                                 "  prioritetsdato: {type: dato, etikett: prioritetsdato}\n"
                                 "  i_arbeid: {type: boolsk, etikett: i arbeid}\n")
@@ -317,11 +318,14 @@ def test_why_not_first_names_the_tie_break_that_decided_not_the_first_one(tmp_pa
         {"id": "T-1", "i_arbeid": True, "prioritetsdato": "2020-01-01", "sjekkliste": {}},
         {"id": "T-2", "i_arbeid": True, "prioritetsdato": "2021-01-01", "sjekkliste": {}},   # the date decides
         {"id": "T-3", "i_arbeid": False, "prioritetsdato": "2019-01-01", "sjekkliste": {}},  # work decides
-        {"id": "T-4", "i_arbeid": True, "prioritetsdato": "2020-01-01", "sjekkliste": {}}]}  # the id decides
-    texts = {c.id: c.compared_to_top.text for c in CompiledRules(book).rank(case, AS_OF).candidates if c.compared_to_top}
+        {"id": "T-4", "i_arbeid": True, "prioritetsdato": "2020-01-01", "sjekkliste": {}}]}  # nothing decides
+    result = CompiledRules(book).rank(case, AS_OF)
+    texts = {c.id: c.compared_to_top.text for c in result.candidates if c.compared_to_top}
+    # T-4 and T-1 have the same values for every tie-break: nothing in the rules tells them apart, so they are of
+    # equal standing and presented together (a Bergen tester: «families first; the meeting decides among them»)
+    assert result.equal_standing_groups == [["T-1", "T-4"]] and result.present_to_unit_leader == ["T-1", "T-4"]
     assert texts == {
-        "T-4": "Uten poeng avgjør kandidat-ID (alfabetisk), så rekkefølgen aldri avhenger av innsendingen: T-1 står "
-               "foran.",
+        "T-4": "Likeverdig med T-1: ingenting i regelverket skiller dem, og de legges fram sammen.",
         "T-2": "Uten poeng avgjør «prioritetsdato» (tidligste dato først): T-1 står foran.",
         "T-3": "Uten poeng avgjør «i arbeid» (ja før nei): T-1 står foran."}
 
