@@ -16,9 +16,11 @@ mean exactly `ikke` of their positive twin.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Iterator, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictInt, Tag, model_validator
+from pydantic import (BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictInt, Tag, field_validator,
+                      model_validator)
 
 from engine.language.numbers import plain_number  # noqa: E402
 
@@ -40,6 +42,7 @@ OPERATORS = {
     "finnes": "er oppgitt",
 }
 NUMERIC_OPERATORS = ("over", "minst", "under", "hoyst")
+_NUMBER_WITH_UNIT = re.compile(r"(-?\d+(?:[.,]\d+)?)\s*[^\d\s.,-][^\d]*")  # «6 måneder», «3,5 G», «250000 kr»
 NEGATED_TWIN = {"er_ikke": "er", "ikke_en_av": "en_av", "inneholder_ikke": "inneholder"}
 
 
@@ -86,6 +89,18 @@ class Comparison(BaseModel):
                     raise ValueError(f"sammenligningen mangler en operator (en av: {names})")
                 raise ValueError(f"sammenligningen har flere operatorer ({', '.join(ops)}); bruk 'alle' for å kombinere")
         return data
+
+    @field_validator(*NUMERIC_OPERATORS, mode="before")
+    @classmethod
+    def _number_with_unit(cls, value: Any):
+        """`under: 6 måneder` is one mistake, not four (not a number, nor a float, nor a date, nor a field):
+        say to write the number alone."""
+        if isinstance(value, str):
+            found = _NUMBER_WITH_UNIT.fullmatch(value.strip())
+            if found:
+                raise ValueError(f"'{value}' er ikke et tall: skriv bare tallet ({found.group(1)}); enheten følger "
+                                 "av feltet")
+        return value
 
     @property
     def operator(self) -> str:

@@ -34,7 +34,7 @@ import engine.language.conditions as cond_lang
 from engine.language.conditions import Condition
 from engine.errors import Problem, RulesError
 from engine.language.texts import placeholders
-from engine.language.validation_messages import problems_from
+from engine.language.validation_messages import LocatedError, problems_from
 from engine.language import formulas
 from engine.language.vocabulary import (BETWEEN, CONDITION_VALUES, DATE_CHOICES, DECISION_DATE, DERIVED, LIST_SECTIONS, OUTCOME_FIELD,
                                         OUTCOME_ONLY_IN_DECISIONS, PARAMETER, SCORE_FIELD,
@@ -345,31 +345,31 @@ class Tier(InForce):
                            "trinnet, bare at hen er i et høyere trinn.")
 
 
-def _tiers_open_last(tiers: list) -> None:
+def _tiers_open_last(tiers: list, key: str = "trinn") -> None:
     """Only the last tier tried may lack a condition: the last of those not marked `sjekkes_forst` (they are
     tried first wherever they stand, so Band D for refusals may stand after the open Band C). A tier that
     shares another's place (`samme_plass_som`) names one that stands on its own, and orders as it does."""
     by_id = {tier.id: tier for tier in tiers}
-    for tier in tiers:
+    for i, tier in enumerate(tiers):
         target = tier.samme_plass_som
         if target is None:
             continue
         if target == tier.id or target not in by_id:
             known = ", ".join(t.id for t in tiers if t.id != tier.id)
-            raise ValueError(f"trinnet '{tier.id}': 'samme_plass_som' må være et annet trinn i listen ({known}), "
-                             f"ikke '{target}'")
+            raise LocatedError(f"trinnet '{tier.id}': 'samme_plass_som' må være et annet trinn i listen ({known}), "
+                               f"ikke '{target}'", (key, i, "samme_plass_som"))
         if by_id[target].samme_plass_som is not None:
-            raise ValueError(f"trinnet '{tier.id}': '{target}' har selv 'samme_plass_som'; vis til trinnet "
-                             f"'{by_id[target].samme_plass_som}' direkte")
+            raise LocatedError(f"trinnet '{tier.id}': '{target}' har selv 'samme_plass_som'; vis til trinnet "
+                               f"'{by_id[target].samme_plass_som}' direkte", (key, i, "samme_plass_som"))
         if tier.ved_likt_poeng is not None:
-            raise ValueError(f"trinnet '{tier.id}' har 'samme_plass_som' og kan ikke ha egen 'ved_likt_poeng': "
-                             f"det rangeres etter rekkefølgen i '{target}'")
+            raise LocatedError(f"trinnet '{tier.id}' har 'samme_plass_som' og kan ikke ha egen 'ved_likt_poeng': "
+                               f"det rangeres etter rekkefølgen i '{target}'", (key, i, "ved_likt_poeng"))
         if tier.betingelse is None:
-            raise ValueError(f"trinnet '{tier.id}' har 'samme_plass_som' og må ha en 'betingelse'")
-    for tier in tiers:
+            raise LocatedError(f"trinnet '{tier.id}' har 'samme_plass_som' og må ha en 'betingelse'", (key, i))
+    for i, tier in enumerate(tiers):
         if tier.sjekkes_forst and tier.betingelse is None:
-            raise ValueError(f"trinnet '{tier.id}' har 'sjekkes_forst' men ingen 'betingelse'; et trinn uten "
-                             "betingelse tar alle som ikke er i et annet, og prøves alltid sist")
+            raise LocatedError(f"trinnet '{tier.id}' har 'sjekkes_forst' men ingen 'betingelse'; et trinn uten "
+                               "betingelse tar alle som ikke er i et annet, og prøves alltid sist", (key, i))
     _open_last_only([t for t in tiers if not t.sjekkes_forst],
                     lambda t: f"bare det siste trinnet kan mangle 'betingelse' (trinnet '{t.id}' har ingen); "
                               f"trinn med 'sjekkes_forst' kan stå etter det")

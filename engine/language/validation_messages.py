@@ -346,6 +346,15 @@ def _clean_loc(loc: tuple) -> tuple:
     return tuple(p for p in loc if not (isinstance(p, str) and (p.startswith("function-") or p.startswith("<"))))
 
 
+class LocatedError(ValueError):
+    """A model validator's error about one part of what it validated (the third tier of a list), so the
+    problem names that part's line, not the line of the whole the validator sees."""
+
+    def __init__(self, message: str, loc: tuple):
+        super().__init__(message)
+        self.loc = loc
+
+
 def problems_from(exc: ValidationError, doc: SourceDocument | None = None,
                   prefix: tuple = (), rule_id_at=None, model: type[BaseModel] | None = None) -> list[Problem]:
     """`model` is the model that was validated; without it, for a document, the one the error names if the
@@ -359,6 +368,9 @@ def problems_from(exc: ValidationError, doc: SourceDocument | None = None,
         if root is None and doc is not None and err["type"] == "extra_forbidden":
             root = _model_named(exc.title)
         loc = prefix + _clean_loc(tuple(err["loc"]))
+        located = (err.get("ctx") or {}).get("error")
+        if isinstance(located, LocatedError):
+            loc = loc + located.loc
         if doc is not None:
             loc = _drop_tags(loc, doc)
         message = _describe(err, root)

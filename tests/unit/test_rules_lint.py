@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-FIX = "; se «Beskyttede egenskaper» i rules/README.md"  # what the first error for a field adds
+import pytest
 
-
-from engine import load_rules
+from engine import RulesError, load_rules
 from engine.policy.lint import lint
+from support.readme import RULES
+
+FIX = "; se «Beskyttede egenskaper» i rules/README.md"  # what the first error for a field adds
 
 
 def test_the_shipped_rules_have_no_lint_errors(rulebook):
@@ -79,3 +81,20 @@ def test_a_check_that_only_blocks_whom_another_blocks_is_noted_as_shadowed(rules
     shadowed = [f for f in findings if "overskygget" in f.problem.message]
     assert [(f.severity, f.problem.rule_id) for f in shadowed] == [("merknad", "rullestol_uten_tilpasning_og_heis")]
     assert "kontroll 'rullestol_ikke_tilpasset' allerede blokkerer" in shadowed[0].problem.message
+
+
+def test_a_number_written_with_its_unit_is_one_error_that_says_to_write_the_number(tmp_path):
+    """A Liverpool tester wrote `under: 6 måneder` and got four messages (not an integer, a number, a date, a
+    mapping), none of which said to drop the unit."""
+    import shutil
+
+    folder = tmp_path / "rules"
+    shutil.copytree(RULES, folder)
+    path = folder / "sammensetning.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "{felt: beregnet.beboere_aktiv_rus_etter_innflytting, over: 2}",
+        "{felt: beregnet.beboere_aktiv_rus_etter_innflytting, over: 2 beboere}"), encoding="utf-8")
+    with pytest.raises(RulesError) as caught:
+        load_rules(folder)
+    assert [(p.line, p.message) for p in caught.value.problems] == [
+        (15, "'2 beboere' er ikke et tall: skriv bare tallet (2); enheten følger av feltet")]

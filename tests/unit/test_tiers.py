@@ -374,9 +374,14 @@ def test_a_tier_in_another_tiers_place_ranks_with_its_members_by_its_order(tmp_p
 def test_a_place_shared_with_no_other_tier_is_refused_with_file_and_line(tmp_path, alias, message):
     ranking = TIERS + ("  - id: band_c_etter_avslag\n    navn: Band C\n    betingelse: {felt: sjekkliste.akutt, er: false}\n"
                        f"    sjekkes_forst: true\n    {alias}\n    begrunnelse: x\n    hjemmel: h\n")
+    folder = write_bundle(tmp_path / "regler", sections=SECTIONS, ranking=ranking)
     with pytest.raises(RulesError) as caught:
-        load_rules(write_bundle(tmp_path / "regler", sections=SECTIONS, ranking=ranking))
-    assert message in str(caught.value) and "rangering.yaml:" in str(caught.value), str(caught.value)
+        load_rules(folder)
+    [problem] = caught.value.problems
+    assert message in problem.message and problem.file.endswith("rangering.yaml"), problem
+    # the line of the tier's own `samme_plass_som`, not the file's first (a Liverpool tester was sent to line 2)
+    lines = (folder / "rangering.yaml").read_text(encoding="utf-8").splitlines()
+    assert lines[problem.line - 1].strip() == alias, (problem.line, lines)
 
 
 def test_the_readme_tier_in_another_tiers_place_is_valid_pasted_after_the_readme_bands(tmp_path):
