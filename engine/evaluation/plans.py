@@ -38,6 +38,7 @@ HOME_SCOPE = "ledig_bolig"  # the scope of `gjelder`: one fact per vacancy, the 
 TIER_PREFIX = "#trinn:"  # as for the bundle's tiers (engine/evaluation/ranking.py); tier ids are unique
 PLAN_PREFIX = "#plan:"  # cannot clash with a policy rule id (ids are [a-z0-9_])
 FALLBACK_PREFIX = "#faller_bort:"
+DEMOTION_PREFIX = "#trinn_ned:"
 
 
 @dataclass
@@ -59,6 +60,10 @@ class Regime:
     tried: list = field(default_factory=list)
     # the plans marked `kombineres` in force beside `plan` (or beside the bundle alone), in the file's order
     extras: tuple = ()
+    # the rules that move a candidate down from their tier (trinn_ned): (rule id, the rule, its text's template)
+    demotions: list = field(default_factory=list)
+    # place -> the entry of the tier that stands on that place on its own (not by `samme_plass_som`)
+    by_place: dict = field(default_factory=dict)
 
     @property
     def plans(self) -> list[LocalPlan]:
@@ -97,6 +102,9 @@ def regime_of(book: Rulebook, plan: Optional[LocalPlan], extras: tuple = ()) -> 
         tier_ties = {position: [*precedence, *own] for position, own in tier_ties.items()}
     regime = Regime(plan, criteria, checks, ties, scoring, tiers, tier_ties, extras=tuple(extras))
     regime.tried = sorted(tiers, key=lambda entry: (not entry[1].sjekkes_forst, entry[0]))  # stable: file order
+    regime.by_place = {entry[0]: entry for entry in tiers if entry[1].samme_plass_som is None}
+    regime.demotions = [(DEMOTION_PREFIX + d.id, d, Template(d.begrunnelse, book.vocabulary))
+                        for d in book.ranking.trinn_ned] if tiers else []
     position = 0
     # A check or a condition may call for consultation instead (utfall: drofting): a check when it holds,
     # a condition when it is not met (the one kind that fires on a rule not matched).

@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 import engine.evaluation.facts as fact_builder
 from engine.evaluation.computed import ComputedValues
 from engine.evaluation.periods import Periods
-from engine.evaluation.plans import (HOME_SCOPE, TIER_PREFIX, Plans, Regime, home_values, plan_rules, reads,
+from engine.evaluation.plans import (DEMOTION_PREFIX, HOME_SCOPE, TIER_PREFIX, Plans, Regime, home_values, plan_rules, reads,
                                     reads_score)
 from engine.evaluation.records import AS_OF_KEY, COUNT_PREFIX, Records
 from engine.evaluation.scoring import Scoring, criterion_points
@@ -68,6 +68,8 @@ def rule_conditions(book: Rulebook) -> dict[str, tuple[str, Any]]:
     for tier in book.ranking.trinn:
         if tier.betingelse is not None and TIER_PREFIX + tier.id not in after:
             rules[TIER_PREFIX + tier.id] = ("kandidat", tier.betingelse)
+    for demotion in book.ranking.trinn_ned:
+        rules[DEMOTION_PREFIX + demotion.id] = ("kandidat", demotion.betingelse)
     rules.update(plan_rules(book))  # local plans: which homes they are for (scope ledig_bolig)
     for scope in book.ranking.gjelder_ikke:  # homes the bundle does not allocate (scope ledig_bolig)
         rules[SCOPE_PREFIX + scope.id] = (HOME_SCOPE, scope.betingelse)
@@ -633,11 +635,19 @@ class CompiledRules:
     @staticmethod
     def _tier_of(matched: set[str], regime: Regime):
         """The first tier whose condition holds (or the open last tier), as (position, tier, rule, text); the
-        tiers marked `sjekkes_forst` are tried before the others."""
-        for entry in regime.tried:
-            if entry[2] is None or entry[2] in matched:
-                return entry
-        return None
+        tiers marked `sjekkes_forst` are tried before the others. A rule of `trinn_ned` that holds then moves
+        the candidate that many places down, to the tier standing there, never past the last."""
+        found = next((entry for entry in regime.tried if entry[2] is None or entry[2] in matched), None)
+        if found is None or not regime.demotions:
+            return found
+        down = [(demotion, text) for rule, demotion, text in regime.demotions if rule in matched]
+        if not down:
+            return found
+        place = min(found[0] + sum(demotion.trinn for demotion, _ in down), max(regime.by_place))
+        if place == found[0]:
+            return found
+        target = regime.by_place[place]
+        return place, target[1], found[2], _Demoted(found, down)
 
     # -- order and ties ------------------------------------------------------------------
     def _order(self, results: list[dict], candidates: list[dict], regime: Regime,
@@ -843,6 +853,19 @@ class _Shared:
 
     def difference(self, rule_id: str, name: str, points: int, points_top: int) -> Difference:
         return self._get(Difference, ("difference", rule_id, name, points, points_top))
+
+
+class _Demoted:
+    """The text of a tier a candidate was moved down to (trinn_ned): where they would have been, and why not,
+    «flyttet ned fra «Band A» (akutt behov): husleiegjeld gir redusert fortrinn»."""
+
+    def __init__(self, found: tuple, down: list):
+        self.found, self.down = found, down
+
+    def render(self, values: dict) -> str:
+        _, tier, _, text = self.found
+        reasons = "; ".join(template.render(values) for _, template in self.down)
+        return f"flyttet ned fra «{tier.navn}» ({text.render(values)}): {reasons}"
 
 
 class _Comparison:

@@ -345,6 +345,22 @@ class Tier(InForce):
                            "trinnet, bare at hen er i et høyere trinn.")
 
 
+class TierDemotion(BaseModel):
+    """A rule that moves a candidate down from the tier they are in (trinn ned; «reduced preference» in UK
+    schemes: rent arrears put an applicant one band lower). Without it, every band needs a twin one place
+    lower with the same condition and the arrears added."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=RULE_ID)
+    navn: str = Field(description="F.eks. «Redusert fortrinn for husleiegjeld».")
+    betingelse: Condition = Field(description="Når kandidaten flyttes ned.")
+    trinn: int = Field(1, ge=1, le=20, description="Hvor mange trinn ned (standard 1); aldri lenger enn til det "
+                                                  "siste trinnet.")
+    begrunnelse: str = Field(description="Hvorfor, slik rangeringen sier det; {felt} fylles inn.")
+    hjemmel: str
+
+
 def _tiers_open_last(tiers: list, key: str = "trinn") -> None:
     """Only the last tier tried may lack a condition: the last of those not marked `sjekkes_forst` (they are
     tried first wherever they stand, so Band D for refusals may stand after the open Band C). A tier that
@@ -542,6 +558,9 @@ class RankingFile(VersionedFile):
                                 description="Regelverkets egne ord for faste tekster i rangeringen (valgfritt).")
     trinn: list[Tier] = Field(default_factory=list, description="Trinn (band) i rekkefølge: et høyere trinn går "
                                                                 "foran et lavere uansett poeng.")
+    trinn_ned: list[TierDemotion] = Field(
+        default_factory=list, description="Regler som flytter en kandidat ned fra trinnet hen er i (redusert "
+                                          "fortrinn): «husleiegjeld gir ett band lavere», for alle band.")
     lokale_planer: list[LocalPlan] = Field(
         default_factory=list, description="Lokale planer (local lettings plans): egne kriterier, kontroller, verdier "
                                           "og rekkefølge ved likt poeng for boligene i enkelte botiltak.")
@@ -752,6 +771,15 @@ def _cross_check(book: Rulebook, models: dict, docs: dict[str, SourceDocument]) 
                                               tier.begrunnelse, tier.id)
         for j, tie in enumerate(tier.ved_likt_poeng or []):
             problems += _check_tie_break(tie, vocab, ranking_doc, base + ("ved_likt_poeng", j, "felt"), tier.id)
+    has_tiers = bool(book.ranking.trinn) or any(plan.trinn for plan in book.plans)
+    for i, demotion in enumerate(book.ranking.trinn_ned):
+        base = ("trinn_ned", i)
+        problems += claim_id(ranking_doc, base, demotion.id, "rangering.yaml", seen_ids)
+        problems += _check_condition_and_text(ranking_doc, vocab, base, demotion.betingelse, "begrunnelse",
+                                              demotion.begrunnelse, demotion.id)
+        if not has_tiers:
+            problems.append(ranking_doc.problem(base, "'trinn_ned' flytter kandidater ned fra trinnet de er i, men "
+                                                      "regelverket har ingen trinn", demotion.id))
     for i, point in enumerate(book.ranking.vedtak):
         base = ("vedtak", i)
         problems += claim_id(ranking_doc, base, point.id, "rangering.yaml", seen_ids)

@@ -136,6 +136,8 @@ def _rules(book: Rulebook) -> Iterator[_Rule]:
     for i, tier in enumerate(book.ranking.trinn):
         if tier.betingelse is not None:
             yield _Rule("rangering.yaml", ("trinn", i), tier.id, "trinn", "kandidat", tier.betingelse)
+    for i, demotion in enumerate(book.ranking.trinn_ned):
+        yield _Rule("rangering.yaml", ("trinn_ned", i), demotion.id, "trinn_ned", "kandidat", demotion.betingelse)
     # Each decision point is a kind of its own: two points may well ask the same of a candidate.
     for i, point in enumerate(book.ranking.vedtak):
         for j, option in enumerate(point.innhold):
@@ -913,7 +915,7 @@ def _unused_fields(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
             used.add(c.poeng.verdi)
         used.update(slot.field for slot in placeholders(c.forklaring))
     for r in [*book.checks, *book.composition, *book.conditions, *book.notes, *book.ranking.trinn,
-              *book.ranking.gjelder_ikke]:
+              *book.ranking.trinn_ned, *book.ranking.gjelder_ikke]:
         used.update(slot.field for slot in placeholders(r.begrunnelse))
     for point in book.ranking.vedtak:
         for option in point.innhold:

@@ -395,3 +395,58 @@ def test_the_readme_tier_in_another_tiers_place_is_valid_pasted_after_the_readme
     book = load_rules(write_bundle(tmp_path / "regler", sections=sections,
                                    ranking="likhetsmargin: 0\nved_likt_poeng: []\n" + bands + alias))
     assert [t.id for t in book.ranking.trinn][-1] == "band_c_etter_avslag"
+
+
+def _demotion_bundle(tmp_path, demotion: str | None = None, ranking: str | None = None):
+    from support.readme import yaml_blocks
+
+    bands, _ = yaml_blocks("### Et trinn som prøves først")
+    [readme_demotion] = yaml_blocks("### Ett trinn ned")
+    sections = SECTIONS.replace("  akutt: {type: boolsk, etikett: akutt behov}\n",
+                                "  akutt_behov: {type: boolsk, etikett: akutt behov}\n"
+                                "  medisinsk_behov: {type: boolsk, etikett: medisinsk behov}\n"
+                                "  takket_nei_til_egnet_tilbud: {type: boolsk, etikett: takket nei}\n"
+                                "  husleiegjeld: {type: boolsk, etikett: husleiegjeld til kommunen}\n")
+    text = ranking if ranking is not None else (
+        "ved_likt_poeng:\n  - {felt: kandidat.prioritetsdato, retning: stigende}\n" + bands)
+    return load_rules(write_bundle(tmp_path / "regler", sections=sections,
+                                   ranking=text + (demotion if demotion is not None else readme_demotion)))
+
+
+def test_reduced_preference_moves_a_candidate_one_tier_down_whatever_their_band(tmp_path):
+    """`trinn_ned` (a Liverpool tester wrote one extra band per band, each repeating its condition): rent arrears
+    put an applicant one band lower, ranked there by that band's order, and the text says from where."""
+    book = _demotion_bundle(tmp_path)
+    case = {"ledig_bolig": {"id": "B-1"}, "kandidater": [
+        {"id": "T-1", "prioritetsdato": "2019-01-01", "sjekkliste": {"akutt_behov": True, "husleiegjeld": True}},
+        {"id": "T-2", "prioritetsdato": "2020-01-01", "sjekkliste": {"medisinsk_behov": True}},
+        {"id": "T-3", "prioritetsdato": "2021-01-01", "sjekkliste": {"akutt_behov": True}},
+        {"id": "T-4", "prioritetsdato": "2010-01-01", "sjekkliste": {"husleiegjeld": True}},
+        {"id": "T-5", "prioritetsdato": "2009-01-01", "sjekkliste": {"takket_nei_til_egnet_tilbud": True,
+                                                                      "husleiegjeld": True}}]}
+    for evaluator in (None, ReferenceRules):
+        compiled = CompiledRules(book) if evaluator is None else CompiledRules(book, evaluator_factory=evaluator)
+        result = compiled.rank(case, AS_OF)
+        assert [(c.id, c.tier.id) for c in result.candidates] == [
+            ("T-3", "band_a"), ("T-1", "band_b"), ("T-2", "band_b"), ("T-5", "band_d"), ("T-4", "band_d")]
+        by_id = {c.id: c for c in result.candidates}
+        assert by_id["T-1"].tier.text == ("flyttet ned fra «Band A» (akutt behov for bolig): husleiegjeld til "
+                                          "kommunen gir ett band lavere")
+        assert by_id["T-5"].tier.text == "takket nei til et egnet tilbud"  # already last: not moved, nothing said
+        assert by_id["T-1"].compared_to_top.text.startswith("I «Band B» (flyttet ned fra «Band A»")
+        brief = compiled.rank_summary(case, AS_OF)
+        assert [(c.id, c.tier) for c in brief.candidates] == [(c.id, c.tier.id) for c in result.candidates]
+
+
+def test_two_places_down_and_a_bundle_without_tiers(tmp_path):
+    from support.readme import yaml_blocks
+
+    [readme_demotion] = yaml_blocks("### Ett trinn ned")
+    book = _demotion_bundle(tmp_path, readme_demotion.replace("trinn: 1 ", "trinn: 2 "))
+    case = {"ledig_bolig": {"id": "B-1"}, "kandidater": [
+        {"id": "T-1", "sjekkliste": {"akutt_behov": True, "husleiegjeld": True}}]}
+    assert CompiledRules(book).rank(case, AS_OF).candidates[0].tier.id == "band_c"
+    with pytest.raises(RulesError) as caught:
+        _demotion_bundle(tmp_path / "uten", ranking="ved_likt_poeng: []\n")
+    assert any("'trinn_ned' flytter kandidater ned fra trinnet de er i, men regelverket har ingen trinn" in p.message
+               and p.line for p in caught.value.problems), caught.value.problems
