@@ -621,8 +621,9 @@ class CompiledRules:
         placement = None
         if tier is not None:
             position, found, _, text = tier
+            basis = text.basis if isinstance(text, _Demoted) else found.hjemmel
             placement = {"id": found.id, "name": found.navn, "position": position, "text": text.render(values),
-                         "basis": found.hjemmel, "tie_break_order": self._tier_words_of(regime, position)}
+                         "basis": basis, "tie_break_order": self._tier_words_of(regime, position)}
         return {
             "rank": 0, "id": values["kandidat.id"], "welfare_office": values.get("kandidat.hvk"),
             "score": sum(i.points for i in items), "eligible": not blocks and not failed,
@@ -861,6 +862,9 @@ class _Demoted:
 
     def __init__(self, found: tuple, down: list):
         self.found, self.down = found, down
+        # The band the candidate stands in is not why they stand there: the tier they were placed in and the
+        # rules that moved them are (the band B's own basis says nothing of rent arrears).
+        self.basis = "; ".join(dict.fromkeys([found[1].hjemmel, *(demotion.hjemmel for demotion, _ in down)]))
 
     def render(self, values: dict) -> str:
         _, tier, _, text = self.found

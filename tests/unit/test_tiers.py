@@ -433,6 +433,11 @@ def test_reduced_preference_moves_a_candidate_one_tier_down_whatever_their_band(
         assert by_id["T-1"].tier.text == ("flyttet ned fra «Band A» (akutt behov for bolig): husleiegjeld til "
                                           "kommunen gir ett band lavere")
         assert by_id["T-5"].tier.text == "takket nei til et egnet tilbud"  # already last: not moved, nothing said
+        # the basis of the placement is band A's and the demotion's, not band B's (whose condition T-1 never met)
+        demotion = book.ranking.trinn_ned[0]
+        band_a = next(t for t in book.ranking.trinn if t.id == "band_a")
+        assert by_id["T-1"].tier.basis == f"{band_a.hjemmel}; {demotion.hjemmel}"
+        assert by_id["T-3"].tier.basis == band_a.hjemmel
         assert by_id["T-1"].compared_to_top.text.startswith("I «Band B» (flyttet ned fra «Band A»")
         brief = compiled.rank_summary(case, AS_OF)
         assert [(c.id, c.tier) for c in brief.candidates] == [(c.id, c.tier.id) for c in result.candidates]
