@@ -33,9 +33,12 @@ from engine.language.vocabulary import (BETWEEN, CONDITION_VALUES, DATE_CHOICES,
                                         LookupTable, Vocabulary)
 
 
-def look_up(table: LookupTable, key: Union[int, float, None]) -> Union[int, float, None]:
-    """The value of the last row whose `fra` is at most `key` (None below the first row)."""
-    if key is None or isinstance(key, bool):
+def look_up(table: LookupTable, key: Union[int, float, str, None]) -> Union[int, float, None]:
+    """The value of the last row whose `fra` is at most `key` (None below the first row); over a choice field,
+    the choice's number."""
+    if table.verdier is not None:
+        return table.verdier.get(key) if isinstance(key, str) else None
+    if key is None or isinstance(key, bool) or isinstance(key, str):
         return None
     found = None
     for row in table.rader:

@@ -1135,8 +1135,13 @@ def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
                 at = loc + ((kind, i) if many else (kind,))
                 for where, msg in cond_lang.check(condition, vocab, at, "kandidat"):
                     problems.append(doc.problem(where, msg))
+        elif kind == "tabell" and derived.tabell.verdier is not None:
+            problems += [doc.problem(loc + ("tabell", *where), msg)
+                         for where, msg in _choice_table_problems(derived.tabell, vocab)]
         elif kind == "tabell":
-            problems += [doc.problem(loc + ("tabell", "felt"), msg)
+            looked_up = vocab.get(derived.tabell.felt)
+            hint = "; et valg slås opp med 'verdier'" if looked_up is not None and looked_up.type == "valg" else ""
+            problems += [doc.problem(loc + ("tabell", "felt"), msg + hint)
                          for msg in _number_inputs([derived.tabell.felt], vocab)]
         else:
             problems += [doc.problem(loc + ("formel",), msg) for msg in _check_formula(derived, vocab)]
@@ -1297,6 +1302,33 @@ def _number_inputs(paths: list[str], vocab: Vocabulary, booleans: bool = False) 
                        "eller dager_til/maneder_til/ar_til først")
         elif not f.is_number and not (booleans and f.type == "boolsk"):  # «two or more of these needs»
             out.append(f"'{path}' er ikke et tall (type {f.type})")
+    return out
+
+
+def _choice_table_problems(table, vocab: Vocabulary) -> list[tuple[tuple, str]]:
+    """A table over a choice field names a number for each of its choices and for nothing else: a choice left
+    out would give «ikke oppgitt» for a case that answered it, and a misspelt one would never be looked up."""
+    path = table.felt
+    f = vocab.get(path)
+    if f is None:
+        return [(("felt",), f"ukjent felt '{path}'{vocab.suggest(path)}")]
+    if vocab.scope_of(path) != "kandidat":
+        return [(("felt",), f"'{path}' er et felt i listen '{vocab.list_path(vocab.scope_of(path))}'; en tabell "
+                            "slår opp en verdi for kandidaten")]
+    if f.type != "valg":
+        hint = " (et tall slås opp med 'rader')" if f.is_number else ""
+        return [(("felt",), f"'{path}' er ikke et valgfelt (type {f.type}); 'verdier' slår opp et valg{hint}")]
+    choices = list(f.values or {})
+    out = []
+    for key in table.verdier:
+        if key not in choices:
+            close = difflib.get_close_matches(key, choices, n=1)
+            hint = f" (mente du '{close[0]}'?)" if close else ""
+            out.append((("verdier", key), f"'{key}' er ikke et valg i '{path}'{hint}; valgene er {', '.join(choices)}"))
+    missing = [c for c in choices if c not in table.verdier]
+    if missing:
+        out.append((("verdier",), f"tabellen mangler en verdi for {', '.join(repr(c) for c in missing)} i '{path}'; "
+                                  "skriv et tall for hvert valg (ellers gir et slikt svar ingen verdi)"))
     return out
 
 

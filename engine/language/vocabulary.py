@@ -371,22 +371,37 @@ class TableRow(BaseModel):
 
 
 class LookupTable(BaseModel):
-    """`tabell: {felt: kandidat.husstand, rader: [{fra: 1, verdi: 3.5}, {fra: 5, verdi: 5.0}]}`.
+    """`tabell: {felt: kandidat.husstand, rader: [{fra: 1, verdi: 3.5}, {fra: 5, verdi: 5.0}]}`, or over a
+    choice field `tabell: {felt: sjekkliste.medisinsk_niva, verdier: {hoy: 3, middels: 2, lav: 1}}`.
 
     Rows are steps: each holds from its `fra` up to the next row's, so there are no gaps
-    or overlaps to get wrong, and the last row is open ("5 eller flere").
+    or overlaps to get wrong, and the last row is open ("5 eller flere"). A choice has no
+    order of its own, so a table over one names a number for each choice (a level of medical
+    need as points or as a rank in the tie-break, without one criterion per level).
     """
 
     model_config = ConfigDict(extra="forbid")
-    felt: str = Field(description="Tallet det slås opp med (felt, parameter eller beregnet verdi).")
-    rader: list[TableRow] = Field(min_length=1)
+    felt: str = Field(description="Det som slås opp: et tall (felt, parameter eller beregnet verdi) med 'rader', "
+                                  "et valgfelt med 'verdier'.")
+    rader: Optional[list[TableRow]] = Field(None, min_length=1, description="For et tall: trinnene, stigende.")
+    verdier: Optional[dict[str, Union[StrictInt, float]]] = Field(
+        None, min_length=1, description="For et valgfelt: tallet for hvert valg (kode: tall), alle valgene.")
 
     @model_validator(mode="after")
     def _ascending(self):
-        for before, after in zip(self.rader, self.rader[1:]):
+        if (self.rader is None) == (self.verdier is None):
+            raise ValueError("en tabell har enten 'rader' (over et tall) eller 'verdier' (over et valgfelt), "
+                             "ikke begge og ikke ingen")
+        rows = self.rader or []
+        for before, after in zip(rows, rows[1:]):
             if after.fra <= before.fra:
                 raise ValueError(f"radene må stå med stigende 'fra' (fra: {after.fra:g} står etter fra: {before.fra:g})")
         return self
+
+    @property
+    def results(self) -> list:
+        """Every value the table can give (the lint's range of it)."""
+        return [row.verdi for row in self.rader] if self.rader is not None else list(self.verdier.values())
 
 
 class DerivedSpec(BaseModel):

@@ -468,7 +468,7 @@ def _range(book: Rulebook, path: str) -> tuple[_Bound | None, _Bound | None]:
             low = _Bound(0, f"hele {BETWEEN[kind]} mellom to datoer er aldri negative; er den siste "
                             "datoen før den første, gir det ingen verdi")
         elif kind == "tabell" and derived.tabell is not None:
-            values = [row.verdi for row in derived.tabell.rader]
+            values = derived.tabell.results
             why = f"tabellen gir bare verdier fra {min(values):g} til {max(values):g}"
             low, high = _Bound(min(values), why), _Bound(max(values), why)
     if parameter is not None and parameter.verdier:

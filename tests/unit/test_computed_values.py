@@ -287,3 +287,60 @@ def test_yaml_mistakes_policy_staff_make_get_a_hint_in_bokmal(text, hint):
     with pytest.raises(YamlSyntaxError) as caught:
         parse_yaml_text(text, "regler/egnethet.yaml")
     assert hint in caught.value.problem.message and caught.value.problem.line
+
+
+def _readme_choice_table() -> tuple[str, str, str]:
+    """The README's field, table and criterion for «a table over a choice field», as a bundle's parts."""
+    from support.readme import yaml_blocks
+
+    field, table, criterion = [b for b in yaml_blocks("### Tabeller og formler")
+                                 if "medisinsk_niva" in b or "medisinske_poeng" in b]
+    sections = SECTIONS.replace("sjekkliste:\n", "sjekkliste:\n" + "\n".join(
+        line[2:] for line in field.splitlines()) + "\n")
+    return sections, table.partition("beregnet:\n")[2], "\n".join(line[2:] for line in criterion.splitlines())
+
+
+CHOICE_SECTIONS = _readme_choice_table()[0]
+
+
+def test_the_readme_table_over_a_choice_gives_each_level_its_number(tmp_path):
+    """«Medical priority: high 50, medium 20, low 10» is one table and one criterion, not one criterion per
+    level (rules/README.md, as a policy officer copies it). An unanswered level gives no value, and no points."""
+    sections, derived, criteria = _readme_choice_table()
+    book = load_rules(write_bundle(tmp_path / "regler", sections=sections, parameters=PARAMETERS, derived=derived,
+                                   criteria=criteria))
+    case = {"ledig_bolig": {"id": "B-1", "bolig": {}}, "kandidater": [
+        {"id": "A", "sjekkliste": {"medisinsk_niva": "lav"}},
+        {"id": "B", "sjekkliste": {"medisinsk_niva": "hoy"}},
+        {"id": "C", "sjekkliste": {"medisinsk_niva": "ingen"}},
+        {"id": "D", "sjekkliste": {}}]}
+    for evaluator in (None, ReferenceRules):
+        compiled = CompiledRules(book) if evaluator is None else CompiledRules(book, evaluator_factory=evaluator)
+        result = compiled.rank(case, dt.date(2026, 6, 1))
+        scores = {c.id: c.score for c in result.candidates}
+        assert [c.id for c in result.candidates][:2] == ["B", "A"]
+        assert scores == {"B": 50, "A": 10, "C": 0, "D": 0}
+        assert result.candidates[0].score_items[0].text == "Medisinsk behov gir 50 poeng."
+
+
+@pytest.mark.parametrize("table, message, where", [
+    ("{felt: sjekkliste.medisinsk_niva, verdier: {hoy: 3, middels: 2, lav: 1}}",
+     "tabellen mangler en verdi for 'ingen' i 'sjekkliste.medisinsk_niva'", "beregnet.x.tabell.verdier"),
+    ("{felt: sjekkliste.medisinsk_niva, verdier: {hoey: 3, middels: 2, lav: 1, ingen: 0}}",
+     "'hoey' er ikke et valg i 'sjekkliste.medisinsk_niva' (mente du 'hoy'?)", "beregnet.x.tabell.verdier.hoey"),
+    ("{felt: kandidat.husstand, verdier: {en: 1}}", "'kandidat.husstand' er ikke et valgfelt (type heltall); "
+     "'verdier' slår opp et valg (et tall slås opp med 'rader')", "beregnet.x.tabell.felt"),
+    ("{felt: sjekkliste.medisinsk_niva, verdier: {hoy: 3}, rader: [{fra: 1, verdi: 1}]}",
+     "enten 'rader' (over et tall) eller 'verdier' (over et valgfelt)", "beregnet.x.tabell"),
+    ("{felt: sjekkliste.medisinsk_niva, rader: [{fra: 1, verdi: 1}]}", "'sjekkliste.medisinsk_niva' er ikke et tall (type valg); et valg slås opp med 'verdier'",
+     "beregnet.x.tabell.felt"),
+])
+def test_a_choice_table_names_every_choice_and_nothing_else(tmp_path, table, message, where):
+    folder = write_bundle(tmp_path / "regler", sections=CHOICE_SECTIONS, parameters=PARAMETERS,
+                          derived=f"x: {{etikett: x, tabell: {table}}}",
+                          criteria="- {id: c, navn: c, poeng: 1, forklaring: c, hjemmel: c,\n"
+                                   "   betingelse: {felt: beregnet.x, over: 1}}")
+    with pytest.raises(RulesError) as caught:
+        load_rules(folder)
+    found = [(p.path, p.message, p.line) for p in caught.value.problems]
+    assert any(path == where and message in text and line for path, text, line in found), found
