@@ -39,6 +39,7 @@ TIER_PREFIX = "#trinn:"  # as for the bundle's tiers (engine/evaluation/ranking.
 PLAN_PREFIX = "#plan:"  # cannot clash with a policy rule id (ids are [a-z0-9_])
 FALLBACK_PREFIX = "#faller_bort:"
 DEMOTION_PREFIX = "#trinn_ned:"
+GROUP_PREFIX = "#gruppe_foran:"
 
 
 @dataclass
@@ -64,6 +65,9 @@ class Regime:
     demotions: list = field(default_factory=list)
     # place -> the entry of the tier that stands on that place on its own (not by `samme_plass_som`)
     by_place: dict = field(default_factory=dict)
+    # the last place of each run of tiers a demotion stays within: the plan's group ahead (gruppe_foran) and
+    # the tiers after it; one run (the last place) without a group
+    runs: tuple = ()
 
     @property
     def plans(self) -> list[LocalPlan]:
@@ -93,6 +97,11 @@ def regime_of(book: Rulebook, plan: Optional[LocalPlan], extras: tuple = ()) -> 
     tiers = [(place[tier.samme_plass_som or tier.id], tier,
               TIER_PREFIX + tier.id if tier.betingelse is not None else None,
               Template(tier.begrunnelse, book.vocabulary)) for tier in written]
+    runs = (len(written),) if written else ()
+    group = plan.gruppe_foran if plan is not None else None
+    if group is not None and tiers:
+        tiers = [*_in_group(tiers, plan, book), *((position + len(written), *rest) for position, *rest in tiers)]
+        runs = (len(written), 2 * len(written))
     tier_ties = {position: tier.ved_likt_poeng for position, tier, _, _ in tiers
                  if tier.ved_likt_poeng is not None}
     in_file_order = sorted([*([plan] if plan is not None else []), *extras], key=lambda x: book.plans.index(x))
@@ -100,7 +109,7 @@ def regime_of(book: Rulebook, plan: Optional[LocalPlan], extras: tuple = ()) -> 
     if precedence:  # the plans' precedence comes first, in every tier
         ties = [*precedence, *ties]
         tier_ties = {position: [*precedence, *own] for position, own in tier_ties.items()}
-    regime = Regime(plan, criteria, checks, ties, scoring, tiers, tier_ties, extras=tuple(extras))
+    regime = Regime(plan, criteria, checks, ties, scoring, tiers, tier_ties, extras=tuple(extras), runs=runs)
     regime.tried = sorted(tiers, key=lambda entry: (not entry[1].sjekkes_forst, entry[0]))  # stable: file order
     regime.by_place = {entry[0]: entry for entry in tiers if entry[1].samme_plass_som is None}
     regime.demotions = [(DEMOTION_PREFIX + d.id, d, Template(d.begrunnelse, book.vocabulary))
@@ -114,6 +123,21 @@ def regime_of(book: Rulebook, plan: Optional[LocalPlan], extras: tuple = ()) -> 
             regime.kinds[rule.id] = (kind or rule.utfall, rule, position)
             position += 1
     return regime
+
+
+def _in_group(tiers: list, plan: LocalPlan, book: Rulebook) -> list:
+    """The tiers once more, ahead of themselves, for the plan's group: «Band A, lokal tilknytning» holds when the
+    group's rule and Band A's do, at Band A's place among the group's, with both reasons and both bases.
+    The tier keeps its id, so rules reading resultat.trinn and scenarios expecting a band read the band."""
+    group = plan.gruppe_foran
+    rule = GROUP_PREFIX + plan.id
+    out = []
+    for position, tier, tier_rule, _ in tiers:
+        copy = tier.model_copy(update={"navn": f"{tier.navn}, {group.navn}",
+                                       "hjemmel": "; ".join(dict.fromkeys([tier.hjemmel, plan.hjemmel]))})
+        text = Template(f"{tier.begrunnelse}; {group.begrunnelse}", book.vocabulary)
+        out.append((position, copy, (rule,) if tier_rule is None else (rule, tier_rule), text))
+    return out
 
 
 def plan_rules(book: Rulebook) -> dict[str, tuple[str, Any]]:
@@ -157,6 +181,8 @@ def plan_own_rules(plan: LocalPlan, criterion_condition) -> dict[str, tuple[str,
             rules[TIER_PREFIX + tier.id] = ("kandidat", tier.betingelse)
     if plan.faller_bort is not None:
         rules[FALLBACK_PREFIX + plan.id] = ("kandidat", plan.faller_bort.condition)
+    if plan.gruppe_foran is not None:
+        rules[GROUP_PREFIX + plan.id] = ("kandidat", plan.gruppe_foran.betingelse)
     return rules
 
 

@@ -638,13 +638,14 @@ class CompiledRules:
         """The first tier whose condition holds (or the open last tier), as (position, tier, rule, text); the
         tiers marked `sjekkes_forst` are tried before the others. A rule of `trinn_ned` that holds then moves
         the candidate that many places down, to the tier standing there, never past the last."""
-        found = next((entry for entry in regime.tried if entry[2] is None or entry[2] in matched), None)
+        found = next((entry for entry in regime.tried if _holds(entry[2], matched)), None)
         if found is None or not regime.demotions:
             return found
         down = [(demotion, text) for rule, demotion, text in regime.demotions if rule in matched]
         if not down:
             return found
-        place = min(found[0] + sum(demotion.trinn for demotion, _ in down), max(regime.by_place))
+        last = next(end for end in regime.runs if found[0] <= end)  # a plan's group is never left by a demotion
+        place = min(found[0] + sum(demotion.trinn for demotion, _ in down), last)
         if place == found[0]:
             return found
         target = regime.by_place[place]
@@ -804,6 +805,16 @@ def _by_ties(pairs: list[tuple[dict, dict]], ties: list) -> list[tuple[dict, dic
     return pairs
 
 
+def _holds(rule, matched: set[str]) -> bool:
+    """Whether a tier's rule holds: none (the open last tier), one rule id, or all of several (a tier within a
+    plan's group ahead, `plans._in_group`)."""
+    if rule is None:
+        return True
+    if isinstance(rule, tuple):
+        return all(r in matched for r in rule)
+    return rule in matched
+
+
 def _no_tier(regime: Regime) -> int:
     """Where a candidate in no tier stands: after every tier (0 when the regime has none)."""
     return len(regime.tiers) + 1 if regime.tiers else 0
@@ -924,7 +935,12 @@ class _Comparison:
             text = "Kan ikke tildeles boligen: " + "; ".join(b.name for b in result["blocks"]) + "."
         elif result["tier_position"] != top["tier_position"]:
             where = f"«{mine['name']}» ({mine['text']})" if mine else "ingen av trinnene"
-            text = (f"I {where}; {top['id']} er i «{theirs['name']}», og et høyere trinn går foran"
+            group = self.regime.plan.gruppe_foran if self.regime.plan is not None else None
+            ahead = (f"gruppen «{group.navn}» går foran alle andre ({self.regime.plan.navn})"
+                     if group is not None and len(self.regime.runs) > 1
+                     and top["tier_position"] <= self.regime.runs[0] < result["tier_position"]
+                     else "et høyere trinn går foran")
+            text = (f"I {where}; {top['id']} er i «{theirs['name']}», og {ahead}"
                     + (" uansett poeng." if self.points else "."))
         elif not self.points and result["id"] in top["equal_standing_with"]:
             text = f"Likeverdig med {top['id']}: ingenting i regelverket skiller dem, og de legges fram sammen."

@@ -104,14 +104,36 @@ def check_plans(book, doc: SourceDocument, seen_ids: dict[str, str]) -> list[Pro
                 doc, vocab, at, tier.betingelse, "begrunnelse", tier.begrunnelse, tier.id)]
             for j, tie in enumerate(tier.ved_likt_poeng or []):
                 problems += _check_tie_break(tie, vocab, doc, at + ("ved_likt_poeng", j, "felt"), tier.id)
+        if plan.gruppe_foran is not None:
+            problems += _check_group(book, plan, vocab, doc, base + ("gruppe_foran",))
         if plan.faller_bort is not None:
             problems += _check_fallback(plan, vocab, doc, base + ("faller_bort",))
             if plan.faller_bort.blant == "kan_tildeles":
                 problems += _check_allocatable_known(book, plan, doc, base + ("faller_bort", "blant"))
         if not (plan.verdier or plan.kriterier or plan.kontroller or plan.ved_likt_poeng is not None or plan.forrang
-                or plan.trinn is not None):
+                or plan.trinn is not None or plan.gruppe_foran is not None):
             problems.append(plan_problem(doc, base, "planen endrer ingenting: gi den 'verdier', 'kriterier', "
-                                                    "'kontroller', 'ved_likt_poeng', 'forrang' eller 'trinn'", plan.id))
+                                                    "'kontroller', 'ved_likt_poeng', 'forrang', 'trinn' eller "
+                                                    "'gruppe_foran'", plan.id))
+    return problems
+
+
+def _check_group(book, plan, vocab, doc: SourceDocument, at: tuple) -> list[Problem]:
+    """A group ahead orders within it by the tiers in force, so there must be tiers to order by; who is in it is
+    known before the points are added up (the tiers that read the points are matched after them)."""
+    from engine.language.rules import _check_condition_and_text  # late: rules imports this module
+
+    problems = [relabel(problem, at) for problem in _check_condition_and_text(
+        doc, vocab, at, plan.gruppe_foran.betingelse, "begrunnelse", plan.gruppe_foran.begrunnelse, plan.id)]
+    if not (plan.trinn if plan.trinn is not None else book.ranking.trinn):
+        problems.append(plan_problem(doc, at, (
+            "'gruppe_foran' rangerer gruppen etter trinnene, men verken planen eller regelverket har trinn; uten "
+            "trinn skriver du gruppen som planens egne trinn (trinn: gruppen, og et åpent trinn for de andre)"),
+            plan.id))
+    if SCORE_FIELD in cond_lang.fields_read(plan.gruppe_foran.betingelse):
+        problems.append(plan_problem(doc, at + ("betingelse",), (
+            f"'gruppe_foran' kan ikke lese {SCORE_FIELD}: gruppen bestemmes før poengene er lagt sammen; en "
+            "rekkefølge etter poeng er trinnenes"), plan.id))
     return problems
 
 

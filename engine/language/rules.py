@@ -470,6 +470,18 @@ class PlanFallback(BaseModel):
         return self.ingen_kandidat if self.ingen_kandidat is not None else self.noen_kandidat
 
 
+class PlanGroup(BaseModel):
+    """A group a local plan puts ahead of everyone else (gruppe foran), ranked within it by the tiers that hold
+    otherwise: «applicants with a local connection to the parish first; within each group by band and date».
+    `forrang` orders within each band; this orders before the bands, without writing every band twice."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    navn: str = Field(description="Gruppens navn, slik det står bak trinnets: «Band A, lokal tilknytning».")
+    betingelse: Condition = Field(description="Hvem som hører til gruppen.")
+    begrunnelse: str = Field(description="Hvorfor kandidaten er i gruppen; står etter trinnets begrunnelse.")
+
+
 class LocalPlan(BaseModel):
     """A local plan (lokal plan; a local lettings plan in UK schemes): rules, values and a tie-break
     order that apply only to the homes of some units or developments.
@@ -502,6 +514,9 @@ class LocalPlan(BaseModel):
     trinn: Optional[list[Tier]] = Field(
         None, description="Planens egne trinn (band), i stedet for regelverkets (uten: regelverkets), f.eks. søkere "
                           "som oppfyller planen foran hvert band.")
+    gruppe_foran: Optional[PlanGroup] = Field(
+        None, description="En gruppe som står foran alle andre mens planen gjelder, og innenfor seg etter trinnene "
+                          "som ellers gjelder: «søkere med lokal tilknytning først, hver gruppe etter band og dato».")
     faller_bort: Optional[PlanFallback] = Field(
         None, description="Når planen ikke gjelder likevel, ut fra kandidatene i saken (f.eks. ingen har lokal "
                           "tilknytning): da rangeres saken etter regelverkets egne regler.")
@@ -521,7 +536,8 @@ class LocalPlan(BaseModel):
         if self.kombineres:
             replacing = [key for key, given in (("verdier", bool(self.verdier)),
                                                 ("ved_likt_poeng", self.ved_likt_poeng is not None),
-                                                ("trinn", self.trinn is not None)) if given]
+                                                ("trinn", self.trinn is not None),
+                                                ("gruppe_foran", self.gruppe_foran is not None)) if given]
             if replacing:
                 raise ValueError(f"en plan som kombineres, kan bare legge til kriterier, kontroller og forrang; "
                                  f"{', '.join(replacing)} erstatter regelverkets og kan ikke stå i den (to planer "

@@ -455,3 +455,81 @@ def test_two_places_down_and_a_bundle_without_tiers(tmp_path):
         _demotion_bundle(tmp_path / "uten", ranking="ved_likt_poeng: []\n")
     assert any("'trinn_ned' flytter kandidater ned fra trinnet de er i, men regelverket har ingen trinn" in p.message
                and p.line for p in caught.value.problems), caught.value.problems
+
+
+def _group_bundle(tmp_path, plan: str | None = None, ranking_head: str | None = None):
+    """The README's bands (A, B, C, and D tried first), its rent-arrears demotion and its Parkside group ahead."""
+    from support.readme import yaml_blocks
+
+    bands, _ = yaml_blocks("### Et trinn som prøves først")
+    [demotion] = yaml_blocks("### Ett trinn ned")
+    [readme_plan] = yaml_blocks("### En gruppe foran alle band")
+    sections = SECTIONS.replace("  prioritetsdato: {type: dato, etikett: prioritetsdato}\n",
+                                "  prioritetsdato: {type: dato, etikett: prioritetsdato}\n"
+                                "  lokal_tilknytning: {type: boolsk, etikett: lokal tilknytning}\n")
+    sections = sections.replace("  akutt: {type: boolsk, etikett: akutt behov}\n",
+                                "  akutt_behov: {type: boolsk, etikett: akutt behov}\n"
+                                "  medisinsk_behov: {type: boolsk, etikett: medisinsk behov}\n"
+                                "  takket_nei_til_egnet_tilbud: {type: boolsk, etikett: takket nei}\n"
+                                "  husleiegjeld: {type: boolsk, etikett: husleiegjeld til kommunen}\n")
+    sections += "botiltak:\n  id: {type: tekst, etikett: Botiltak, obligatorisk: true}\n"
+    head = ranking_head if ranking_head is not None else (
+        "ved_likt_poeng:\n  - {felt: kandidat.prioritetsdato, retning: stigende}\n" + bands)
+    return load_rules(write_bundle(tmp_path / "regler", sections=sections,
+                                   ranking=head + demotion + (plan if plan is not None else readme_plan)))
+
+
+def test_a_plans_group_ahead_stands_before_every_band_and_is_ranked_by_the_bands_within(tmp_path):
+    """`gruppe_foran` («local connection first; within each group by band and date»): a local applicant in Band C
+    stands before a non-local one in Band A; a demotion moves down within the group, never out of it; outside
+    the plan's unit nothing changes."""
+    book = _group_bundle(tmp_path)
+    nominees = [
+        {"id": "T-1", "prioritetsdato": "2018-01-01", "sjekkliste": {"akutt_behov": True}},
+        {"id": "T-2", "prioritetsdato": "2022-01-01", "lokal_tilknytning": True, "sjekkliste": {}},
+        {"id": "T-3", "prioritetsdato": "2021-01-01", "lokal_tilknytning": True,
+         "sjekkliste": {"medisinsk_behov": True}},
+        {"id": "T-4", "prioritetsdato": "2017-01-01", "lokal_tilknytning": True,
+         "sjekkliste": {"takket_nei_til_egnet_tilbud": True, "husleiegjeld": True}},
+        {"id": "T-5", "prioritetsdato": "2016-01-01", "lokal_tilknytning": True,
+         "sjekkliste": {"akutt_behov": True, "husleiegjeld": True}}]
+    plan = next(p for p in book.plans if p.id == "parkside_lokal")
+    for evaluator in (None, ReferenceRules):
+        compiled = CompiledRules(book) if evaluator is None else CompiledRules(book, evaluator_factory=evaluator)
+        case = {"ledig_bolig": {"id": "B-1", "botiltak": {"id": "parkside"}}, "kandidater": copy.deepcopy(nominees)}
+        result = compiled.rank(case, AS_OF)
+        assert [(c.id, c.tier.id, c.tier.name) for c in result.candidates] == [
+            ("T-5", "band_b", "Band B, lokal tilknytning"),   # Band A, one band down for the arrears
+            ("T-3", "band_b", "Band B, lokal tilknytning"),
+            ("T-2", "band_c", "Band C, lokal tilknytning"),
+            ("T-4", "band_d", "Band D, lokal tilknytning"),   # refused: the group's last band, not out of it
+            ("T-1", "band_a", "Band A")]
+        by_id = {c.id: c for c in result.candidates}
+        assert by_id["T-2"].tier.text == "ingen særskilt prioritet; lokal tilknytning til Parkside"
+        assert by_id["T-2"].tier.basis == f"Tildelingsregler pkt. 5.3; {plan.hjemmel}"
+        assert by_id["T-1"].tier.basis == "Tildelingsregler pkt. 5.1"
+        assert by_id["T-1"].compared_to_top.text == (
+            "I «Band A» (akutt behov for bolig); T-5 er i «Band B, lokal tilknytning», og gruppen «lokal tilknytning» "
+            "går foran alle andre (Lokal utleieplan for Parkside).")
+        assert by_id["T-2"].compared_to_top.text.endswith("og et høyere trinn går foran.")
+        brief = compiled.rank_summary(case, AS_OF)
+        assert [c.id for c in brief.candidates] == [c.id for c in result.candidates]
+        elsewhere = {"ledig_bolig": {"id": "B-2", "botiltak": {"id": "annet"}}, "kandidater": copy.deepcopy(nominees)}
+        assert [(c.id, c.tier.name) for c in compiled.rank(elsewhere, AS_OF).candidates] == [
+            ("T-1", "Band A"), ("T-5", "Band B"), ("T-3", "Band B"), ("T-2", "Band C"), ("T-4", "Band D")]
+
+
+@pytest.mark.parametrize("plan, head, message", [
+    ("    kombineres: true\n", None, "gruppe_foran erstatter regelverkets og kan ikke stå i den"),
+    ("", "ved_likt_poeng: []\n", "'gruppe_foran' rangerer gruppen etter trinnene, men verken planen eller "
+                                 "regelverket har trinn"),
+])
+def test_a_group_ahead_needs_tiers_and_a_plan_of_its_own(tmp_path, plan, head, message):
+    from support.readme import yaml_blocks
+
+    [readme_plan] = yaml_blocks("### En gruppe foran alle band")
+    text = readme_plan.replace("    hjemmel: Local lettings plan", plan + "    hjemmel: Local lettings plan")
+    with pytest.raises(RulesError) as caught:
+        _group_bundle(tmp_path, text, ranking_head=head)  # head: a ranking without tiers
+    assert any(message in p.message and p.file.endswith("rangering.yaml") and p.line for p in caught.value.problems), \
+        [p.message for p in caught.value.problems]
