@@ -466,7 +466,8 @@ def _group_bundle(tmp_path, plan: str | None = None, ranking_head: str | None = 
     [readme_plan] = yaml_blocks("### En gruppe foran alle band")
     sections = SECTIONS.replace("  prioritetsdato: {type: dato, etikett: prioritetsdato}\n",
                                 "  prioritetsdato: {type: dato, etikett: prioritetsdato}\n"
-                                "  lokal_tilknytning: {type: boolsk, etikett: lokal tilknytning}\n")
+                                "  lokal_tilknytning: {type: boolsk, etikett: lokal tilknytning}\n"
+                                "  statsborgerskap: {type: tekst, etikett: statsborgerskap}\n")
     sections = sections.replace("  akutt: {type: boolsk, etikett: akutt behov}\n",
                                 "  akutt_behov: {type: boolsk, etikett: akutt behov}\n"
                                 "  medisinsk_behov: {type: boolsk, etikett: medisinsk behov}\n"
@@ -533,3 +534,19 @@ def test_a_group_ahead_needs_tiers_and_a_plan_of_its_own(tmp_path, plan, head, m
         _group_bundle(tmp_path, text, ranking_head=head)  # head: a ranking without tiers
     assert any(message in p.message and p.file.endswith("rangering.yaml") and p.line for p in caught.value.problems), \
         [p.message for p in caught.value.problems]
+
+
+def test_the_lint_reads_a_group_ahead_like_any_other_rule(tmp_path):
+    """A protected attribute in `gruppe_foran` is refused (and a field only it reads is not «unused»)."""
+    book = _group_bundle(tmp_path / "lokal")
+    notes = [f.problem.message for f in lint(book)]
+    assert not any("'kandidat.lokal_tilknytning' brukes ikke" in m for m in notes), notes
+    from support.readme import yaml_blocks
+
+    [readme_plan] = yaml_blocks("### En gruppe foran alle band")
+    protected = readme_plan.replace("{felt: kandidat.lokal_tilknytning, er: true}",
+                                    "{felt: kandidat.statsborgerskap, er: norsk}")
+    folder = tmp_path / "beskyttet"
+    book = _group_bundle(folder, protected)  # loads: the field is declared below before lint runs
+    found = [f.problem for f in lint(book) if f.severity == "feil"]
+    assert any("statsborgerskap" in p.message and p.file.endswith("rangering.yaml") for p in found), found
