@@ -138,6 +138,17 @@ class ComparedToTop(BaseModel):
                                                       "trinn avgjorde (ellers tomt).")
 
 
+def _empty(value) -> bool:
+    return not value
+
+
+# Results that list the local plans considered, or the decision's content: without any, the result is as
+# before they existed, so a bundle without them gives byte for byte the output (and stored JSON) it gave.
+# Per field, not a model serializer over the whole result: one of those (mode="wrap") turned the whole
+# ranking into Python objects before pydantic wrote it as JSON, a tenth of a rank request's time.
+OMITTED_WHEN_EMPTY = {"exclude_if": _empty}
+
+
 class FactChange(BaseModel):
     """One documented checklist fact as it is and as it would have to be."""
 
@@ -153,6 +164,10 @@ class WhatWouldLift(BaseModel):
 
     possible: bool = Field(description="Usann når ingen slik endring finnes (f.eks. fordi boligen blokkerer).")
     changes: list[FactChange] = Field(description="Den minste mengden sjekklistefelt som måtte vært annerledes.")
+    presented_if: list[FactChange] = Field(
+        default_factory=list, exclude_if=_empty,
+        description="Når ingen endring løfter kandidaten først: den minste mengden som ville gjort kandidaten "
+                    "likeverdig med den første, så de legges fram sammen (utelatt når det ikke finnes).")
     text: str
 
 
@@ -217,15 +232,6 @@ class OutOfScopeInfo(BaseModel):
     basis: str
 
 
-def _empty(value) -> bool:
-    return not value
-
-
-# Results that list the local plans considered, or the decision's content: without any, the result is as
-# before they existed, so a bundle without them gives byte for byte the output (and stored JSON) it gave.
-# Per field, not a model serializer over the whole result: one of those (mode="wrap") turned the whole
-# ranking into Python objects before pydantic wrote it as JSON, a tenth of a rank request's time.
-OMITTED_WHEN_EMPTY = {"exclude_if": _empty}
 
 
 class CandidateResult(BaseModel):

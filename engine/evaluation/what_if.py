@@ -8,7 +8,9 @@ case; all variants of one nominee with the same number of changes are ranked
 together, in one `rank_valid` of the case with them in the nominee's place.
 When no such set exists (typically because a block rests on the home or the
 unit, not on the applicant's documented needs), the answer says "none possible"
-and why.
+and why, and, since what the consultant can act on is who is laid before the
+unit leader, the smallest set that would make the nominee equal to the top one
+and laid before the unit leader with it (`presented_if`), or that they already are.
 
 Consent (`samtykke_*`) is not a fact about need and is never changed.
 """
@@ -54,6 +56,8 @@ def what_would_lift(compiled, case: dict, as_of: dt.date, candidate_id: str, max
     original = next(k for k in case["kandidater"] if k["id"] == candidate_id)
     options = _options(compiled, original["sjekkliste"])
     vocab = compiled.book.vocabulary
+    already_presented = candidate_id in result.present_to_unit_leader
+    presented_by = None  # the smallest change that would have them presented with the top one, if none lifts them
     for size in range(1, max_changes + 1):
         variants = []
         for combo in itertools.combinations(options, size):
@@ -68,7 +72,8 @@ def what_would_lift(compiled, case: dict, as_of: dt.date, candidate_id: str, max
             break
         trial = dict(case, kandidater=[k for k in case["kandidater"] if k["id"] != candidate_id]
                      + [v for v, _ in variants])
-        ranked = compiled.rank_valid(trial, as_of).candidates
+        tried = compiled.rank_valid(trial, as_of)
+        ranked = tried.candidates
         position = {c.id: i for i, c in enumerate(ranked)}
         top_position = position[top.id]
         ahead = [(variant, combo) for variant, combo in variants
@@ -80,25 +85,53 @@ def what_would_lift(compiled, case: dict, as_of: dt.date, candidate_id: str, max
                    if ranked[position[variant["id"]]].score > top.score
                    or _first_in_own_place(compiled, case, as_of, candidate_id, variant)]
         if winners:
-            _, combo = winners[0]
-            changes = []
-            for name, value in combo:
-                path = f"sjekkliste.{name}"
-                f = vocab.get(path)
-                now = original["sjekkliste"].get(name)
-                changes.append(FactChange(
-                    field=path, label=f.label, now=now, would_be=value,
-                    text=f"«{f.label}» var {format_value(f, value)} (dokumentert: {format_value(f, now)})"))
+            changes = _changes(vocab, original, winners[0][1])
             words = " og ".join(c.text for c in changes)
             return WhatIf(possible=True, changes=changes,
                           text=f"{candidate_id} ville stått foran {top.id} om {words}.")
+        if presented_by is None and not already_presented:
+            # Not first, but laid before the unit leader with the top one (equal standing): in the trial the top
+            # one's group, confirmed in the nominee's own place and id (a made-up id may order a tie).
+            group = next((g for g in tried.equal_standing_groups if top.id in g), [])
+            for variant, combo in variants:
+                if variant["id"] in group and _presented_in_own_place(compiled, case, as_of, candidate_id, variant):
+                    presented_by = combo
+                    break
     why = (("; ".join(b.name for b in me.blocks) + " blokkerer") if me.blocks else
            f"«{top.tier.name}» går foran «{me.tier.name if me.tier else 'ingen av trinnene'}»"
-           if top.tier is not None and (me.tier is None or me.tier.id != top.tier.id) else
+           if top.tier is not None and (me.tier is None or me.tier.position != top.tier.position) else
            "rekkefølgen ved likt poeng avgjør" if me.score == top.score else "poengforskjellen er for stor")
-    return WhatIf(possible=False, changes=[],
-                  text=f"Ingen mulig: ingen endring av høyst {max_changes} sjekklistefelt løfter {candidate_id} "
-                       f"foran {top.id} ({why}).")
+    if already_presented:  # not ««Prioritert» går foran «Prioritert»» for two tiers at one place (a Bergen tester)
+        return WhatIf(possible=False, changes=[],
+                      text=f"{candidate_id} er likeverdig med {top.id} og legges allerede fram sammen med den; ingen "
+                           f"endring av høyst {max_changes} sjekklistefelt løfter {candidate_id} foran {top.id}.")
+    text = f"Ingen mulig: ingen endring av høyst {max_changes} sjekklistefelt løfter {candidate_id} foran {top.id} ({why})"
+    if presented_by is not None:
+        changes = _changes(vocab, original, presented_by)
+        words = " og ".join(c.text for c in changes)
+        return WhatIf(possible=False, changes=[], presented_if=changes,
+                      text=f"{text}; men {candidate_id} ville vært likeverdig med {top.id} og lagt fram sammen med "
+                           f"den om {words}.")
+    return WhatIf(possible=False, changes=[], text=f"{text}.")
+
+
+def _changes(vocab, original: dict, combo) -> list[FactChange]:
+    changes = []
+    for name, value in combo:
+        path = f"sjekkliste.{name}"
+        f = vocab.get(path)
+        now = original["sjekkliste"].get(name)
+        changes.append(FactChange(
+            field=path, label=f.label, now=now, would_be=value,
+            text=f"«{f.label}» var {format_value(f, value)} (dokumentert: {format_value(f, now)})"))
+    return changes
+
+
+def _presented_in_own_place(compiled, case: dict, as_of: dt.date, candidate_id: str, variant: dict) -> bool:
+    """Whether the nominee, with the variant's facts under their own id, would be laid before the unit leader."""
+    own = dict(variant, id=candidate_id)
+    trial = dict(case, kandidater=[own if k["id"] == candidate_id else k for k in case["kandidater"]])
+    return candidate_id in compiled.rank_valid(trial, as_of).present_to_unit_leader
 
 
 def _first_in_own_place(compiled, case: dict, as_of: dt.date, candidate_id: str, variant: dict) -> bool:

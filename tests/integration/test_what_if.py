@@ -176,3 +176,56 @@ def test_a_change_that_wins_on_a_tie_break_field_is_found(compiled, tmp_path):
     assert answer.possible, answer.text
     assert [(c.field, c.would_be) for c in answer.changes] == [("sjekkliste.kan_ga_trapper", True)]
     assert brute_force_size(rules, valid, "K-2") == 1
+
+
+def _ranked_after(compiled, case_, candidate_id, changes):
+    changed = copy.deepcopy(case_)
+    target = next(k for k in changed["kandidater"] if k["id"] == candidate_id)
+    for change in changes:
+        target["sjekkliste"][change.field.split(".", 1)[1]] = change.would_be
+    return compiled.rank_valid(changed, AS_OF)
+
+
+def test_a_nominee_no_change_lifts_first_hears_what_would_have_them_laid_before_the_unit_leader(compiled):
+    """A Bergen tester: «Ingen mulig» for a nominee one documented fact would put in the top one's band and so
+    before the unit leader with it. The smallest such change is named, and it does what it says."""
+    c = case(compiled, "sak-2-sammensetning.yaml")
+    answer = what_if_all(compiled, c, AS_OF)["K-3003"]
+    assert not answer.possible and answer.changes == []
+    assert [(ch.field, ch.would_be) for ch in answer.presented_if] == [
+        ("sjekkliste.rullestol", False), ("sjekkliste.kan_ga_trapper", True)]
+    assert answer.text.endswith("men K-3003 ville vært likeverdig med K-3002 og lagt fram sammen med den om "
+                                "«Bruker rullestol» var nei (dokumentert: ja) og «Kan gå i trapper» var ja "
+                                "(dokumentert: nei).")
+    after = _ranked_after(compiled, c, "K-3003", answer.presented_if)
+    assert "K-3003" in after.present_to_unit_leader and after.candidates[0].id != "K-3003"
+    original = next(k for k in c["kandidater"] if k["id"] == "K-3003")
+    for name, value in _options(compiled, original["sjekkliste"]):  # minimal: no single change would do
+        changed = copy.deepcopy(c)
+        next(k for k in changed["kandidater"] if k["id"] == "K-3003")["sjekkliste"][name] = value
+        assert "K-3003" not in compiled.rank_valid(changed, AS_OF).present_to_unit_leader, (name, value)
+
+
+@pytest.mark.parametrize("bundle", ["walsall", "askoy", "peterborough", "stevenage"])
+def test_every_answer_about_being_laid_before_the_unit_leader_holds(bundle):
+    """Over the example bundles: a nominee said to be laid before the unit leader already is; one told what would
+    have them laid before it would be, after those changes, and is not lifted first by them."""
+    from engine.evaluation.library import RulesLibrary
+
+    folder = EXAMPLES / "policies" / bundle
+    compiled_ = RulesLibrary.load(folder / "regler").compiled_for(AS_OF)
+    seen = 0
+    for path in sorted((folder / "saker").glob("*.yaml")):
+        data, doc = read_case_file(path)
+        valid = validate_case(data, compiled_.case_models, doc)
+        result = compiled_.rank_valid(valid, AS_OF)
+        for candidate_id, answer in what_if_all(compiled_, valid, AS_OF, result=result).items():
+            if "legges allerede fram" in answer.text:
+                assert candidate_id in result.present_to_unit_leader and not answer.possible
+                assert "går foran" not in answer.text, answer.text
+                seen += 1
+            if answer.presented_if:
+                after = _ranked_after(compiled_, valid, candidate_id, answer.presented_if)
+                assert candidate_id in after.present_to_unit_leader, (path.name, candidate_id, answer.text)
+                seen += 1
+    assert seen
