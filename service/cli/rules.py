@@ -39,18 +39,19 @@ def rules_check(directory):
     for book in library.versions:
         click.echo(f"Regelverket i {shown_path(book.folder)} er gyldig: versjon {book.version}, gjelder fra "
                    f"{book.effective_from.isoformat()}, " + ", ".join(
-                       f"{n} {word}" for n, word in ((len(book.conditions), "vilkår"), (len(book.criteria), "kriterier"),
-                                                     (len(book.groups), "grupper"),
-                                                     (len(book.checks), "egnethetskontroller"),
-                                                     (len(book.composition), "sammensetningsregler"),
-                                                     (len(book.ranking.trinn), "trinn"),
-                                                     (len(book.plans), "lokale planer"),
-                                                     (len(book.ranking.vedtak), "vedtakspunkter"),
-                                                     (len(book.notes), "merknader"),
-                                                     (len(book.ranking.gjelder_ikke), "regler om virkeområdet"))
-                           if n or word in (
-                           "kriterier", "egnethetskontroller", "sammensetningsregler"))
+                       f"{n} {one if n == 1 else many}" for n, one, many in _counted(book)
+                           if n or many in ("kriterier", "egnethetskontroller", "sammensetningsregler"))
                    + f" (innholdshash {book.content_hash[:12]}).")
+
+
+def _counted(book) -> list[tuple[int, str, str]]:
+    """What `rules check` counts, in the singular and the plural («1 merknad», «2 merknader», a tester)."""
+    return [(len(book.conditions), "vilkår", "vilkår"), (len(book.criteria), "kriterium", "kriterier"),
+            (len(book.groups), "gruppe", "grupper"), (len(book.checks), "egnethetskontroll", "egnethetskontroller"),
+            (len(book.composition), "sammensetningsregel", "sammensetningsregler"),
+            (len(book.ranking.trinn), "trinn", "trinn"), (len(book.plans), "lokal plan", "lokale planer"),
+            (len(book.ranking.vedtak), "vedtakspunkt", "vedtakspunkter"), (len(book.notes), "merknad", "merknader"),
+            (len(book.ranking.gjelder_ikke), "regel om virkeområdet", "regler om virkeområdet")]
 
 
 @rules.command("show", help="Vis regelverket i DIR (standard: rules/) som policytekst på bokmål.")

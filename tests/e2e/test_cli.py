@@ -177,3 +177,12 @@ def test_rank_speaks_in_the_bundles_own_words(cli, tmp_path):
     assert "4. K-1187 (Midtbyen): 38 poeng, KAN IKKE FÅ TILBUD\n" in result.stdout
     assert "1. K-2210 (Østbyen): 65 poeng, kan få tilbud\n" in result.stdout
     assert "KAN IKKE FÅ TILBUD (dognbemanning_uten_nattbemanning)" in brief.stdout
+
+
+def test_rules_check_counts_one_in_the_singular(cli):
+    """«1 merknader» (a Cornwall tester): one of a kind in the singular, more in the plural."""
+    result = cli("rules", "check", "examples/policies/great-yarmouth/regler")
+    assert result.exit_code == 0, result.output
+    assert "7 trinn, 1 lokal plan, 1 merknad (innholdshash" in result.stdout
+    result = cli("rules", "check", "examples/policies/birmingham/regler")
+    assert "1 vilkår, 0 kriterier, 0 egnethetskontroller, 0 sammensetningsregler, 4 trinn, 2 merknader" in result.stdout

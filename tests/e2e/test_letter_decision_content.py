@@ -94,7 +94,7 @@ def test_the_letters_give_the_rules_own_appeal_deadline_and_words(appeal_world, 
     for text in (other, chosen):
         assert "Du kan be om en ny vurdering" in text
         assert "Er du uenig i vedtaket, kan du be om en ny vurdering." in text
-        assert "Fristen er 21 dager fra du mottok dette brevet" in text
+        assert "Fristen er tre uker fra du mottok dette brevet" in text  # 21 days in weeks, as the law says it
         assert "senest 21. desember 2026" in text
         assert "Den avgjøres innen 56 dager etter at vi har mottatt den." in text
         assert "forvaltningsloven § 29" not in text

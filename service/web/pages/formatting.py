@@ -48,6 +48,18 @@ def lang_dato(value) -> str:
     return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
 
 
+WEEKS = ("én uke", "to uker", "tre uker", "fire uker", "fem uker", "seks uker", "sju uker", "åtte uker")
+
+
+@bp.app_template_filter("frist")
+def frist(days: int) -> str:
+    """21 -> «tre uker», as forvaltningsloven § 29 and the policies say it (a Bergen tester: «21 dager»); days
+    that are not whole weeks stay days."""
+    if days % 7 == 0 and 1 <= days // 7 <= len(WEEKS):
+        return WEEKS[days // 7 - 1]
+    return "1 dag" if days == 1 else f"{days} dager"
+
+
 @bp.app_template_filter("tidspunkt")
 def tidspunkt(value) -> str:
     """28.11.2026 kl. 10:15 (norsk tid)"""
