@@ -19,6 +19,10 @@ import importlib
 
 import click
 
+from service.cli import bokmal
+
+bokmal.install()  # click's own words (usage errors, help) in bokmål, as ours are
+
 # name -> (module, attribute). Loaded when used: `rules check` needs neither the store nor
 # Flask, and importing every command's module first cost about 1.2 s of each run.
 COMMANDS = {
@@ -47,9 +51,12 @@ class LazyGroup(click.Group):
         if name not in COMMANDS:
             return None
         module, attribute = COMMANDS[name]
-        return getattr(importlib.import_module(f"service.cli.{module}"), attribute)
+        command = getattr(importlib.import_module(f"service.cli.{module}"), attribute)
+        bokmal.localise(command)
+        return command
 
 
-@click.group(cls=LazyGroup, help="Beslutningsstøtte for tildeling av kommunale utleieboliger med tjenester.")
+@click.group(cls=LazyGroup, options_metavar=bokmal.OPTIONS_METAVAR, subcommand_metavar=bokmal.SUBCOMMAND_METAVAR,
+             help="Beslutningsstøtte for tildeling av kommunale utleieboliger med tjenester.")
 def main():
     pass

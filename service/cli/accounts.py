@@ -49,8 +49,8 @@ def users():
     pass
 
 
-@users.command("create", help="Opprett brukeren USERNAME med rolle og passord (spørres om når det mangler).")
-@click.argument("username")
+@users.command("create", help="Opprett brukeren BRUKERNAVN med rolle og passord (spørres om når det mangler).")
+@click.argument("username", metavar="BRUKERNAVN")
 @click.option("--name", "display_name", required=True, help="Fullt navn.")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]),
               help="; ".join(f"{r.value}: {label}" for r, label in ROLE_LABELS.items()))
@@ -79,8 +79,8 @@ def tokens():
     pass
 
 
-@tokens.command("create", help="Lag en API-nøkkel for USERNAME; nøkkelen skrives ut én gang.")
-@click.argument("username")
+@tokens.command("create", help="Lag en API-nøkkel for BRUKERNAVN; nøkkelen skrives ut én gang.")
+@click.argument("username", metavar="BRUKERNAVN")
 @click.option("--label", default="kommandolinjen", show_default=True, help="Hva nøkkelen brukes til.")
 @DATABASE_OPTION
 def tokens_create(username, label, url):
@@ -108,8 +108,8 @@ def _operator_audit(session, action: str, user: User, **detail) -> None:
                            outcome="ok", detail={"user_id": user.id, "username": user.username, **detail}))
 
 
-@users.command("deactivate", help="Deaktiver USERNAME: innloggingene avsluttes og API-nøklene trekkes tilbake.")
-@click.argument("username")
+@users.command("deactivate", help="Deaktiver BRUKERNAVN: innloggingene avsluttes og API-nøklene trekkes tilbake.")
+@click.argument("username", metavar="BRUKERNAVN")
 @DATABASE_OPTION
 def users_deactivate(username, url):
     with store_session(url) as session:
@@ -120,8 +120,8 @@ def users_deactivate(username, url):
         click.echo(f"Brukeren {user.username} er deaktivert; {ended} innlogging(er) er avsluttet.")
 
 
-@users.command("password", help="Sett nytt passord for USERNAME (spørres om); innloggingene avsluttes.")
-@click.argument("username")
+@users.command("password", help="Sett nytt passord for BRUKERNAVN (spørres om); innloggingene avsluttes.")
+@click.argument("username", metavar="BRUKERNAVN")
 @click.password_option("--password", help="Det nye passordet; spørres om når det mangler.")
 @DATABASE_OPTION
 def users_password(username, password, url):
@@ -155,8 +155,8 @@ def tokens_list(username, url):
             click.echo(f"{row.id:>5}  {row.user.username:<22} {row.label:<30} {state}")
 
 
-@tokens.command("revoke", help="Trekk tilbake API-nøkkelen med id TOKEN_ID (se `tokens list`).")
-@click.argument("token_id", type=int)
+@tokens.command("revoke", help="Trekk tilbake API-nøkkelen med id ID (se `tokens list`).")
+@click.argument("token_id", metavar="ID", type=int)
 @DATABASE_OPTION
 def tokens_revoke(token_id, url):
     with store_session(url) as session:

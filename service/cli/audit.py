@@ -1,4 +1,4 @@
-"""`boligtildeling audit applicant CODE`: who read and changed an applicant's data, when (GDPR art. 15)."""
+"""`boligtildeling audit applicant KODE`: who read and changed an applicant's data, when (GDPR art. 15)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ def audit():
     pass
 
 
-@audit.command("applicant", help="Hvem som har lest og endret opplysninger om søkeren CODE (f.eks. K-1187), og når.")
-@click.argument("code")
+@audit.command("applicant", help="Hvem som har lest og endret opplysninger om søkeren KODE (f.eks. K-1187), og når.")
+@click.argument("code", metavar="KODE")
 @DATABASE_OPTION
 def audit_applicant(code, url):
     with store_session(url) as session:

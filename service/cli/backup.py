@@ -1,4 +1,4 @@
-"""`boligtildeling backup PATH` and `boligtildeling restore PATH`: the store to one file and back.
+"""`boligtildeling backup FIL` and `boligtildeling restore FIL`: the store to one file and back.
 
 The commands take the database as the other store commands do: --database-url,
 else $DATABASE_URL, else the SQLite file in the instance folder. Unlike them they
@@ -18,13 +18,13 @@ from service.cli.common import fail
 from service.store import backup as store_backup
 from service.store.database import database_url, normalise_url
 
-PATH_ARGUMENT = click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+PATH_ARGUMENT = click.argument("path", metavar="FIL", type=click.Path(path_type=Path, dir_okay=False))
 
 
-@click.command(help="Ta sikkerhetskopi av databasen til filen PATH (bare lesbar for eieren). Trygt mens "
+@click.command(help="Ta sikkerhetskopi av databasen til filen FIL (bare lesbar for eieren). Trygt mens "
                     "tjenesten kjører. Kopien inneholder helseopplysninger: lagre den kryptert.")
 @PATH_ARGUMENT
-@click.option("--overwrite", is_flag=True, help="Erstatt PATH hvis filen finnes.")
+@click.option("--overwrite", is_flag=True, help="Erstatt FIL hvis filen finnes.")
 @DATABASE_OPTION
 def backup(path, overwrite, url):
     try:
@@ -36,7 +36,7 @@ def backup(path, overwrite, url):
     click.echo(f"Sikkerhetskopi ({made.kind}, skjemaversjon {made.revision}) er skrevet til {made.path}.")
 
 
-@click.command(help="Gjenopprett databasen fra sikkerhetskopien PATH. En database med data erstattes bare "
+@click.command(help="Gjenopprett databasen fra sikkerhetskopien FIL. En database med data erstattes bare "
                     "med --overwrite; en eldre kopi migreres til nyeste skjema, en nyere avvises.")
 @PATH_ARGUMENT
 @click.option("--overwrite", is_flag=True, help="Erstatt en database som har data.")

@@ -39,7 +39,7 @@ def deadlines_group():
 
 
 @deadlines_group.command("sjekk", help="Kontroller filen med frister; hver feil med fil og linje.")
-@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.argument("path", metavar="[FIL]", required=False, type=click.Path(path_type=Path))
 def check(path):
     try:
         routine = load_routine(path or routine_file())

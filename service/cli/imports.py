@@ -1,4 +1,4 @@
-"""`boligtildeling import venteliste|botiltak|boliger FILE --som BRUKERNAVN`: tables from other systems.
+"""`boligtildeling import venteliste|botiltak|boliger FIL --som BRUKERNAVN`: tables from other systems.
 
 Every row is imported, or none: a file with any problem is refused with every
 problem listed (line and column) and exit code 1, and the database is as it was.
@@ -38,7 +38,7 @@ def import_group():
 
 def _options(fn):
     for option in reversed([
-        click.argument("file", type=click.Path(path_type=Path)),
+        click.argument("file", metavar="FIL", type=click.Path(path_type=Path)),
         click.option("--som", "username", required=True, help="Brukeren som importerer (med brukerens rettigheter; "
                                                                "står i revisjonsloggen)."),
         click.option("--kolonner", "mapping_path", type=click.Path(path_type=Path), default=None,

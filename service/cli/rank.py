@@ -1,4 +1,4 @@
-"""`boligtildeling rank CASE`: the ranking as a consultant reads it in a terminal, or as JSON."""
+"""`boligtildeling rank SAK`: the ranking as a consultant reads it in a terminal, or as JSON."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from service.cli.common import RULES_OPTION, date_option, fail, load_library
 from service.config import default_rules_dir
 
 
-@click.command(help="Ranger kandidatene i saken CASE (YAML eller JSON) og forklar hvert poeng.")
-@click.argument("case", type=click.Path(path_type=Path))
+@click.command(help="Ranger kandidatene i saken SAK (YAML eller JSON) og forklar hvert poeng.")
+@click.argument("case", metavar="SAK", type=click.Path(path_type=Path))
 @RULES_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")
 @click.option("--as-of", "as_of", callback=date_option, help="Vurderingsdato ÅÅÅÅ-MM-DD (standard: i dag).")

@@ -19,9 +19,9 @@ def rules():
     pass
 
 
-@rules.command("check", help="Kontroller at regelverket i DIR er gyldig (standard: rules/), og let etter "
+@rules.command("check", help="Kontroller at regelverket i MAPPE er gyldig (standard: rules/), og let etter "
                               "regler som aldri kan gjelde, duplikater og beskyttede egenskaper.")
-@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.argument("directory", metavar="[MAPPE]", required=False, type=click.Path(path_type=Path))
 def rules_check(directory):
     folder = directory or default_rules_dir()
     library = load_library(folder)
@@ -54,8 +54,8 @@ def _counted(book) -> list[tuple[int, str, str]]:
             (len(book.ranking.gjelder_ikke), "regel om virkeområdet", "regler om virkeområdet")]
 
 
-@rules.command("show", help="Vis regelverket i DIR (standard: rules/) som policytekst på bokmål.")
-@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@rules.command("show", help="Vis regelverket i MAPPE (standard: rules/) som policytekst på bokmål.")
+@click.argument("directory", metavar="[MAPPE]", required=False, type=click.Path(path_type=Path))
 def rules_show(directory):
     from service.reports.policy_text import format_policy
     from service.reports.rules_listing import list_rules
@@ -76,7 +76,7 @@ def rules_diff(before, after):
 
 
 @rules.command("schema", help="Skriv JSON Schema for regelfilene, saker og scenarioer (for redigering med "
-                               "YAML-språktjeneren) til DIR (standard: schemas/).")
+                               "YAML-språktjeneren) til MAPPE (standard: schemas/).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None)
 @RULES_OPTION
 def rules_schema(out_dir, rules_dir):
@@ -106,7 +106,7 @@ def rules_impact(draft_dir, cases_path, from_store, rules_dir, as_of, html_out, 
     from service.reports.impact_report import error_lines, run_impact, write_csv, write_html
 
     if bool(cases_path) == from_store:
-        raise click.UsageError("Oppgi enten --cases PATH eller --from-store.")
+        raise click.UsageError("Oppgi enten --cases FIL eller --from-store.")
     try:
         report, draft = run_impact(draft_dir, rules_dir or default_rules_dir(), cases_path, from_store, as_of, workers)
     except BoligtildelingError as exc:
@@ -123,10 +123,10 @@ def rules_impact(draft_dir, cases_path, from_store, rules_dir, as_of, html_out, 
             click.echo(f"skrev {path}")
 
 
-@rules.command("dekning", help="Vis dekningstabellene (dekning.yaml) under DIR (standard: examples/policies/): "
+@rules.command("dekning", help="Vis dekningstabellene (dekning.yaml) under MAPPE (standard: examples/policies/): "
                                 "hvor mange av kildetekstenes regler hvert regelverk gjør trofast, som kompromiss "
                                 "eller ikke kan gjøre.")
-@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.argument("directory", metavar="[MAPPE]", required=False, type=click.Path(path_type=Path))
 def rules_coverage(directory):
     from engine.policy.coverage import STATUSES, load_coverage, tally
 

@@ -17,8 +17,8 @@ def scenarios():
     pass
 
 
-@scenarios.command("run", help="Kjør scenarioene i DIR (standard: scenarios/).")
-@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@scenarios.command("run", help="Kjør scenarioene i MAPPE (standard: scenarios/).")
+@click.argument("directory", metavar="[MAPPE]", required=False, type=click.Path(path_type=Path))
 @RULES_OPTION
 def scenarios_run(directory, rules_dir):
     from engine.policy.scenarios import run_folder

@@ -104,7 +104,7 @@ def test_every_command_has_help_text(cli):
     for args in (["--help"], ["rank", "--help"], ["rules", "--help"], ["rules", "check", "--help"]):
         result = cli(*args)
         assert result.exit_code == 0
-        assert "Usage:" in result.stdout
+        assert "Bruk:" in result.stdout
 
 
 def test_the_installed_console_script_ranks_a_case():
