@@ -15,6 +15,17 @@ from service.domain.errors import Problems
 OLDEST_AGE = 120
 
 
+WEEKS = ("én uke", "to uker", "tre uker", "fire uker", "fem uker", "seks uker", "sju uker", "åtte uker")
+
+
+def period(days: int) -> str:
+    """21 -> «tre uker», as forvaltningsloven § 29 and the policies say an appeal deadline (a Bergen tester read
+    «21 dager»); days that are not whole weeks stay days."""
+    if days % 7 == 0 and 1 <= days // 7 <= len(WEEKS):
+        return WEEKS[days // 7 - 1]
+    return "1 dag" if days == 1 else f"{days} dager"
+
+
 def shown(day: dt.date) -> str:
     return day.strftime("%d.%m.%Y")
 

@@ -467,7 +467,9 @@ def _group_bundle(tmp_path, plan: str | None = None, ranking_head: str | None = 
     sections = SECTIONS.replace("  prioritetsdato: {type: dato, etikett: prioritetsdato}\n",
                                 "  prioritetsdato: {type: dato, etikett: prioritetsdato}\n"
                                 "  lokal_tilknytning: {type: boolsk, etikett: lokal tilknytning}\n"
-                                "  statsborgerskap: {type: tekst, etikett: statsborgerskap}\n")
+                                "  statsborgerskap: {type: tekst, etikett: statsborgerskap}\n"
+                                "  tilknytning_sognet: {type: boolsk, etikett: tilknytning til sognet}\n"
+                                "  tilknytning_nabosogn: {type: boolsk, etikett: tilknytning til et nabosogn}\n")
     sections = sections.replace("  akutt: {type: boolsk, etikett: akutt behov}\n",
                                 "  akutt_behov: {type: boolsk, etikett: akutt behov}\n"
                                 "  medisinsk_behov: {type: boolsk, etikett: medisinsk behov}\n"
@@ -550,3 +552,73 @@ def test_the_lint_reads_a_group_ahead_like_any_other_rule(tmp_path):
     book = _group_bundle(folder, protected)  # loads: the field is declared below before lint runs
     found = [f.problem for f in lint(book) if f.severity == "feil"]
     assert any("statsborgerskap" in p.message and p.file.endswith("rangering.yaml") for p in found), found
+
+
+def test_groups_ahead_in_a_list_stand_one_after_the_other_each_ranked_by_the_bands(tmp_path):
+    """A Cornwall tester: a section 106 site goes to the parish first, then the adjoining parishes, then the rest
+    («gruppe_foran takes only one group»). The README's plan, pasted: each group's bands, then everyone else's;
+    one in both groups stands in the first; a demotion stays within the candidate's own group."""
+    from support.readme import yaml_blocks
+
+    [cascade] = yaml_blocks("#### Flere grupper etter hverandre")
+    book = _group_bundle(tmp_path, cascade)
+    nominees = [
+        {"id": "R-1", "prioritetsdato": "2015-01-01", "sjekkliste": {"akutt_behov": True}},
+        {"id": "N-1", "prioritetsdato": "2020-01-01", "tilknytning_nabosogn": True, "sjekkliste": {"akutt_behov": True}},
+        {"id": "N-2", "prioritetsdato": "2021-01-01", "tilknytning_nabosogn": True, "tilknytning_sognet": True,
+         "sjekkliste": {"medisinsk_behov": True}},
+        {"id": "N-3", "prioritetsdato": "2016-01-01", "tilknytning_nabosogn": True,
+         "sjekkliste": {"medisinsk_behov": True, "husleiegjeld": True}},
+        {"id": "P-1", "prioritetsdato": "2023-01-01", "tilknytning_sognet": True, "sjekkliste": {}}]
+    for evaluator in (None, ReferenceRules):
+        compiled = CompiledRules(book) if evaluator is None else CompiledRules(book, evaluator_factory=evaluator)
+        case = {"ledig_bolig": {"id": "B-1", "botiltak": {"id": "st_erth"}}, "kandidater": copy.deepcopy(nominees)}
+        result = compiled.rank(case, AS_OF)
+        assert [(c.id, c.tier.id, c.tier.name) for c in result.candidates] == [
+            ("N-2", "band_b", "Band B, sognet"),     # in both groups: the first
+            ("P-1", "band_c", "Band C, sognet"),
+            ("N-1", "band_a", "Band A, nabosogn"),
+            ("N-3", "band_c", "Band C, nabosogn"),   # Band B, one down for the arrears, within the group
+            ("R-1", "band_a", "Band A")]
+        by_id = {c.id: c for c in result.candidates}
+        assert by_id["N-1"].compared_to_top.text == (
+            "I «Band A, nabosogn» (akutt behov for bolig; tilknytning til et nabosogn); N-2 er i «Band B, sognet», og "
+            "gruppen «sognet» går foran alle andre (Section 106, St Erth).")
+        assert by_id["P-1"].compared_to_top.text.endswith("og et høyere trinn går foran.")
+        brief = compiled.rank_summary(case, AS_OF)  # the group too, not the band alone (a Cornwall tester)
+        assert [(c.id, c.tier, c.group) for c in brief.candidates] == [
+            ("N-2", "band_b", "sognet"), ("P-1", "band_c", "sognet"), ("N-1", "band_a", "nabosogn"),
+            ("N-3", "band_c", "nabosogn"), ("R-1", "band_a", None)]
+        assert "group" not in brief.model_dump_json(include={"candidates": {4}})
+        from service.cli.rank import format_summary
+
+        lines = format_summary(brief, tiers={t.id: t.navn for t in book.ranking.trinn}).splitlines()
+        assert any(line.startswith("2. P-1") and "Band C, sognet" in line for line in lines), lines
+        assert any(line.startswith("5. R-1") and "Band A" in line and "sognet" not in line for line in lines), lines
+        no_parish = dict(case, kandidater=[k for k in copy.deepcopy(nominees) if k["id"] in ("R-1", "N-1", "N-3")])
+        result = compiled.rank(no_parish, AS_OF)
+        assert [c.id for c in result.candidates] == ["N-1", "N-3", "R-1"]
+        assert result.candidates[2].compared_to_top.text == (
+            "I «Band A» (akutt behov for bolig); N-1 er i «Band A, nabosogn», og gruppen «nabosogn» går foran alle "
+            "som ikke er i «sognet» eller «nabosogn» (Section 106, St Erth).")
+
+
+@pytest.mark.parametrize("groups, message", [
+    ("    gruppe_foran: []\n", "listen er for kort (minst 1)"),
+    ("    gruppe_foran: 3\n", "'gruppe_foran' må være én gruppe (navn, betingelse, begrunnelse) eller en liste"),
+    ("    gruppe_foran:\n      - navn: sognet\n        betingelse: {felt: kandidat.tilknytning_sognet, er: true}\n",
+     "lokal plan 's106_sogn': 'begrunnelse' må fylles ut"),
+    ("    gruppe_foran:\n      - navn: sognet\n        betingelse: {felt: kandidat.tilknytning_sognet, er: true}\n"
+     "        begrunnelse: tilknytning til sognet\n      - navn: poeng\n"
+     "        betingelse: {felt: resultat.poeng, minst: 1}\n        begrunnelse: poeng\n",
+     "'gruppe_foran' kan ikke lese resultat.poeng"),
+])
+def test_a_list_of_groups_ahead_is_checked_group_by_group_with_file_and_line(tmp_path, groups, message):
+    plan = ("lokale_planer:\n  - id: s106_sogn\n    navn: Section 106\n    gjelder: {felt: botiltak.id, er: st_erth}\n"
+            + groups + "    hjemmel: h\n")
+    with pytest.raises(RulesError) as caught:
+        _group_bundle(tmp_path, plan)
+    assert any(message in str(p) and p.file.endswith("rangering.yaml") and p.line for p in caught.value.problems), \
+        [str(p) for p in caught.value.problems]
+    if "resultat.poeng" not in message:  # a shape's mistake once, not once more as «not a mapping» from the other
+        assert len(caught.value.problems) == 1, [str(p) for p in caught.value.problems]

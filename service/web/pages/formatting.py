@@ -8,6 +8,7 @@ import datetime as dt
 from flask import g
 
 from service.casework.context import OSLO
+from service.domain.dates import period
 from service.reports import criterion_colours
 from service.web.rules import current_rules, rules_holder
 
@@ -48,16 +49,7 @@ def lang_dato(value) -> str:
     return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
 
 
-WEEKS = ("én uke", "to uker", "tre uker", "fire uker", "fem uker", "seks uker", "sju uker", "åtte uker")
-
-
-@bp.app_template_filter("frist")
-def frist(days: int) -> str:
-    """21 -> «tre uker», as forvaltningsloven § 29 and the policies say it (a Bergen tester: «21 dager»); days
-    that are not whole weeks stay days."""
-    if days % 7 == 0 and 1 <= days // 7 <= len(WEEKS):
-        return WEEKS[days // 7 - 1]
-    return "1 dag" if days == 1 else f"{days} dager"
+bp.app_template_filter("frist")(period)
 
 
 @bp.app_template_filter("tidspunkt")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from service.web.pages.formatting import frist
+from service.domain.dates import period as frist
 
 
 @pytest.mark.parametrize("days, words", [(21, "tre uker"), (7, "én uke"), (14, "to uker"), (42, "seks uker"),
