@@ -98,10 +98,13 @@ def regime_of(book: Rulebook, plan: Optional[LocalPlan], extras: tuple = ()) -> 
               TIER_PREFIX + tier.id if tier.betingelse is not None else None,
               Template(tier.begrunnelse, book.vocabulary)) for tier in written]
     runs = (len(written),) if written else ()
-    group = plan.gruppe_foran if plan is not None else None
-    if group is not None and tiers:
-        tiers = [*_in_group(tiers, plan, book), *((position + len(written), *rest) for position, *rest in tiers)]
-        runs = (len(written), 2 * len(written))
+    groups = plan.groups_ahead() if plan is not None else []
+    if groups and tiers:  # each group's copy of the tiers, then the tiers for everyone else
+        n = len(written)
+        tiers = [*(entry for k, (_, group) in enumerate(groups)
+                   for entry in _in_group(tiers, plan, group, group_rule(plan, k), k * n, book)),
+                 *((position + len(groups) * n, *rest) for position, *rest in tiers)]
+        runs = tuple(n * (k + 1) for k in range(len(groups) + 1))
     tier_ties = {position: tier.ved_likt_poeng for position, tier, _, _ in tiers
                  if tier.ved_likt_poeng is not None}
     in_file_order = sorted([*([plan] if plan is not None else []), *extras], key=lambda x: book.plans.index(x))
@@ -125,18 +128,22 @@ def regime_of(book: Rulebook, plan: Optional[LocalPlan], extras: tuple = ()) -> 
     return regime
 
 
-def _in_group(tiers: list, plan: LocalPlan, book: Rulebook) -> list:
-    """The tiers once more, ahead of themselves, for the plan's group: «Band A, lokal tilknytning» holds when the
-    group's rule and Band A's do, at Band A's place among the group's, with both reasons and both bases.
-    The tier keeps its id, so rules reading resultat.trinn and scenarios expecting a band read the band."""
-    group = plan.gruppe_foran
-    rule = GROUP_PREFIX + plan.id
+def group_rule(plan: LocalPlan, k: int) -> str:
+    """The rule id of a plan's k-th group ahead (the first keeps the id it had when a plan had one)."""
+    return GROUP_PREFIX + plan.id + (f":{k}" if k else "")
+
+
+def _in_group(tiers: list, plan: LocalPlan, group, rule: str, offset: int, book: Rulebook) -> list:
+    """The tiers once more, ahead of themselves, for one of the plan's groups: «Band A, lokal tilknytning» holds
+    when the group's rule and Band A's do, at Band A's place among the group's (after `offset` places of the
+    groups before it), with both reasons and both bases. The tier keeps its id, so rules reading resultat.trinn
+    and scenarios expecting a band read the band."""
     out = []
     for position, tier, tier_rule, _ in tiers:
         copy = tier.model_copy(update={"navn": f"{tier.navn}, {group.navn}",
                                        "hjemmel": "; ".join(dict.fromkeys([tier.hjemmel, plan.hjemmel]))})
         text = Template(f"{tier.begrunnelse}; {group.begrunnelse}", book.vocabulary)
-        out.append((position, copy, (rule,) if tier_rule is None else (rule, tier_rule), text))
+        out.append((position + offset, copy, (rule,) if tier_rule is None else (rule, tier_rule), text))
     return out
 
 
@@ -181,8 +188,8 @@ def plan_own_rules(plan: LocalPlan, criterion_condition) -> dict[str, tuple[str,
             rules[TIER_PREFIX + tier.id] = ("kandidat", tier.betingelse)
     if plan.faller_bort is not None:
         rules[FALLBACK_PREFIX + plan.id] = ("kandidat", plan.faller_bort.condition)
-    if plan.gruppe_foran is not None:
-        rules[GROUP_PREFIX + plan.id] = ("kandidat", plan.gruppe_foran.betingelse)
+    for k, (_, group) in enumerate(plan.groups_ahead()):
+        rules[group_rule(plan, k)] = ("kandidat", group.betingelse)
     return rules
 
 

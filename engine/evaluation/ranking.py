@@ -373,8 +373,15 @@ class CompiledRules:
         groups = self._equal_standing(ordered, self._regime_of(plans), tied)
         present = _presented(next((r for r in ordered if r["eligible"]), None), groups)
         self._set_outcomes(ordered, present)
+        regime = self._regime_of(plans)
+        ahead = [group.navn for _, group in regime.plan.groups_ahead()] if regime.plan is not None else []
         for result in ordered:
             result.pop("equal_standing_with", None)
+            position = result.get("tier_position")
+            if ahead and position is not None:  # «Band C, sognet»: the band's id alone would hide the group
+                k = next((k for k, last in enumerate(regime.runs) if position <= last), len(ahead))
+                if k < len(ahead):
+                    result["group"] = ahead[k]
         return RankingSummary.model_validate({
             "vacancy_id": case["ledig_bolig"]["id"], "as_of": as_of, "rules_version": self.version,
             "input_hash": case_hash(case, as_of), "candidates": ordered, "present_to_unit_leader": present,
@@ -901,6 +908,22 @@ class _Comparison:
         word = compiled.book.ranking.tekster.oppfyller_ikke_vilkarene  # the bundle's word, as a sentence start
         self.not_qualified = word[:1] + word[1:].lower() if word.isupper() else word
 
+    def _group_ahead(self, top_position: int, position: int) -> str | None:
+        """«gruppen «sognet» går foran alle andre (plan)» when the top one is in a plan's group ahead (gruppe_foran)
+        and this one is not in it, nor in a group before it; None when a tier, not a group, is between them."""
+        plan = self.regime.plan
+        groups = [group for _, group in plan.groups_ahead()] if plan is not None else []
+        runs = self.regime.runs
+        if not groups or len(runs) <= 1:
+            return None
+        run_of = lambda p: next(k for k, last in enumerate(runs) if p <= last)  # noqa: E731
+        k = run_of(top_position)
+        if k >= len(groups) or run_of(position) <= k:
+            return None
+        others = "alle andre" if k == 0 else "alle som ikke er i " + " eller ".join(
+            f"«{g.navn}»" for g in groups[:k + 1])
+        return f"gruppen «{groups[k].navn}» går foran {others} ({plan.navn})"
+
     def _deciding(self, result: dict) -> int:
         """Which tie-break decided between this candidate and the top one: the first whose values differ (a
         tester: «avgjør «Community contribution»» was said when both were in work and the band date decided);
@@ -935,11 +958,7 @@ class _Comparison:
             text = "Kan ikke tildeles boligen: " + "; ".join(b.name for b in result["blocks"]) + "."
         elif result["tier_position"] != top["tier_position"]:
             where = f"«{mine['name']}» ({mine['text']})" if mine else "ingen av trinnene"
-            group = self.regime.plan.gruppe_foran if self.regime.plan is not None else None
-            ahead = (f"gruppen «{group.navn}» går foran alle andre ({self.regime.plan.navn})"
-                     if group is not None and len(self.regime.runs) > 1
-                     and top["tier_position"] <= self.regime.runs[0] < result["tier_position"]
-                     else "et høyere trinn går foran")
+            ahead = self._group_ahead(top["tier_position"], result["tier_position"]) or "et høyere trinn går foran"
             text = (f"I {where}; {top['id']} er i «{theirs['name']}», og {ahead}"
                     + (" uansett poeng." if self.points else "."))
         elif not self.points and result["id"] in top["equal_standing_with"]:

@@ -307,6 +307,9 @@ class CandidateSummary(BaseModel):
     qualifies: bool = Field(True, description="Usann når kandidaten ikke oppfyller vilkårene.")
     not_qualified_by: list[str] = Field(default_factory=list, description="Id-ene til vilkårene som ikke er oppfylt.")
     tier: Optional[str] = Field(None, description="Id-en til trinnet (band) kandidaten er i, når regelverket har trinn.")
+    group: Optional[str] = Field(None, exclude_if=_empty,
+                                 description="Gruppen foran (gruppe_foran i en lokal plan) kandidaten står i, når "
+                                             "planen gjelder og kandidaten er i en (ellers utelatt).")
     outcome: Optional[Outcome] = Field(None, description=OUTCOME_WORDS)
 
 

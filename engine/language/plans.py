@@ -104,8 +104,8 @@ def check_plans(book, doc: SourceDocument, seen_ids: dict[str, str]) -> list[Pro
                 doc, vocab, at, tier.betingelse, "begrunnelse", tier.begrunnelse, tier.id)]
             for j, tie in enumerate(tier.ved_likt_poeng or []):
                 problems += _check_tie_break(tie, vocab, doc, at + ("ved_likt_poeng", j, "felt"), tier.id)
-        if plan.gruppe_foran is not None:
-            problems += _check_group(book, plan, vocab, doc, base + ("gruppe_foran",))
+        for loc, group in plan.groups_ahead():
+            problems += _check_group(book, plan, group, vocab, doc, base + ("gruppe_foran", *loc))
         if plan.faller_bort is not None:
             problems += _check_fallback(plan, vocab, doc, base + ("faller_bort",))
             if plan.faller_bort.blant == "kan_tildeles":
@@ -118,19 +118,19 @@ def check_plans(book, doc: SourceDocument, seen_ids: dict[str, str]) -> list[Pro
     return problems
 
 
-def _check_group(book, plan, vocab, doc: SourceDocument, at: tuple) -> list[Problem]:
+def _check_group(book, plan, group, vocab, doc: SourceDocument, at: tuple) -> list[Problem]:
     """A group ahead orders within it by the tiers in force, so there must be tiers to order by; who is in it is
     known before the points are added up (the tiers that read the points are matched after them)."""
     from engine.language.rules import _check_condition_and_text  # late: rules imports this module
 
     problems = [relabel(problem, at) for problem in _check_condition_and_text(
-        doc, vocab, at, plan.gruppe_foran.betingelse, "begrunnelse", plan.gruppe_foran.begrunnelse, plan.id)]
+        doc, vocab, at, group.betingelse, "begrunnelse", group.begrunnelse, plan.id)]
     if not (plan.trinn if plan.trinn is not None else book.ranking.trinn):
         problems.append(plan_problem(doc, at, (
             "'gruppe_foran' rangerer gruppen etter trinnene, men verken planen eller regelverket har trinn; uten "
             "trinn skriver du gruppen som planens egne trinn (trinn: gruppen, og et åpent trinn for de andre)"),
             plan.id))
-    if SCORE_FIELD in cond_lang.fields_read(plan.gruppe_foran.betingelse):
+    if SCORE_FIELD in cond_lang.fields_read(group.betingelse):
         problems.append(plan_problem(doc, at + ("betingelse",), (
             f"'gruppe_foran' kan ikke lese {SCORE_FIELD}: gruppen bestemmes før poengene er lagt sammen; en "
             "rekkefølge etter poeng er trinnenes"), plan.id))

@@ -26,9 +26,9 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Optional, Union
+from typing import Annotated, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictInt, Tag, ValidationError, model_validator
 
 import engine.language.conditions as cond_lang
 from engine.language.conditions import Condition
@@ -482,6 +482,20 @@ class PlanGroup(BaseModel):
     begrunnelse: str = Field(description="Hvorfor kandidaten er i gruppen; står etter trinnets begrunnelse.")
 
 
+def _one_or_many(value) -> str | None:
+    return "flere" if isinstance(value, list) else "en" if isinstance(value, (dict, PlanGroup)) else None
+
+
+# One group written as a mapping, or several as a list; told apart by shape, so a mistake in one is reported
+# as that one's, not as «is not a mapping» from the other (a Cornwall tester read that for a list).
+PlanGroups = Annotated[
+    Union[Annotated[PlanGroup, Tag("en")], Annotated[list[PlanGroup], Field(min_length=1), Tag("flere")]],
+    Discriminator(_one_or_many, custom_error_type="group_shape",
+                  custom_error_message="'gruppe_foran' må være én gruppe (navn, betingelse, begrunnelse) eller "
+                                       "en liste med slike grupper"),
+]
+
+
 class LocalPlan(BaseModel):
     """A local plan (lokal plan; a local lettings plan in UK schemes): rules, values and a tie-break
     order that apply only to the homes of some units or developments.
@@ -514,9 +528,11 @@ class LocalPlan(BaseModel):
     trinn: Optional[list[Tier]] = Field(
         None, description="Planens egne trinn (band), i stedet for regelverkets (uten: regelverkets), f.eks. søkere "
                           "som oppfyller planen foran hvert band.")
-    gruppe_foran: Optional[PlanGroup] = Field(
+    gruppe_foran: Optional[PlanGroups] = Field(
         None, description="En gruppe som står foran alle andre mens planen gjelder, og innenfor seg etter trinnene "
-                          "som ellers gjelder: «søkere med lokal tilknytning først, hver gruppe etter band og dato».")
+                          "som ellers gjelder: «søkere med lokal tilknytning først, hver gruppe etter band og dato». "
+                          "En liste med grupper står foran hverandre i den rekkefølgen: «sognet først, så "
+                          "nabosognene, så resten»; en kandidat i flere står i den første.")
     faller_bort: Optional[PlanFallback] = Field(
         None, description="Når planen ikke gjelder likevel, ut fra kandidatene i saken (f.eks. ingen har lokal "
                           "tilknytning): da rangeres saken etter regelverkets egne regler.")
@@ -530,6 +546,15 @@ class LocalPlan(BaseModel):
     def _open_tier_last(self):
         _tiers_open_last(self.trinn or [])
         return self
+
+    def groups_ahead(self) -> list[tuple[tuple, "PlanGroup"]]:
+        """The groups ahead, first first, each with its place under `gruppe_foran` in the file (() for one
+        written as a mapping, (i,) in a list)."""
+        if self.gruppe_foran is None:
+            return []
+        if isinstance(self.gruppe_foran, PlanGroup):
+            return [((), self.gruppe_foran)]
+        return [((i,), group) for i, group in enumerate(self.gruppe_foran)]
 
     @model_validator(mode="after")
     def _combined_only_adds(self):

@@ -375,6 +375,8 @@ def problems_from(exc: ValidationError, doc: SourceDocument | None = None,
             loc = _drop_tags(loc, doc)
         message = _describe(err, root)
         rule_id = rule_id_at(loc) if rule_id_at else None
+        if rule_id and err["type"] == "missing" and loc and isinstance(loc[-1], str):
+            message = f"'{loc[-1]}' {message}"  # the path is not shown beside the rule: say which key is missing
         if doc is not None:
             problem = doc.problem(loc, message, rule_id)
         else:

@@ -24,7 +24,8 @@ Loc = tuple  # tuple[str | int, ...]
 # How a rule is named in messages, by the list it stands in.
 RULE_KINDS = {"kriterier": "kriterium", "kontroller": "kontroll", "regler": "regel", "vilkar": "vilkår",
               "trinn": "trinn", "grupper": "gruppe", "vedtak": "vedtakspunkt",
-              "merknader": "merknad", "trinn_ned": "trinn ned"}
+              "merknader": "merknad", "trinn_ned": "trinn ned", "lokale_planer": "lokal plan",
+              "gjelder_ikke": "regel om virkeområdet"}
 
 
 class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):

@@ -164,9 +164,9 @@ def _rules(book: Rulebook) -> Iterator[_Rule]:
             if tier.betingelse is not None:
                 yield _Rule("rangering.yaml", base + ("trinn", i), tier.id, f"trinn i planen '{plan.id}'", "kandidat",
                             tier.betingelse)
-        if plan.gruppe_foran is not None:
-            yield _Rule("rangering.yaml", base + ("gruppe_foran",), plan.id, f"lokal plan '{plan.id}' (gruppe_foran)",
-                        "kandidat", plan.gruppe_foran.betingelse)
+        for loc, group in plan.groups_ahead():
+            yield _Rule("rangering.yaml", base + ("gruppe_foran", *loc), plan.id,
+                        f"lokal plan '{plan.id}' (gruppe_foran «{group.navn}»)", "kandidat", group.betingelse)
         if plan.faller_bort is not None:
             key = "ingen_kandidat" if plan.faller_bort.ingen_kandidat is not None else "noen_kandidat"
             yield _Rule("rangering.yaml", base + ("faller_bort",), plan.id, f"lokal plan '{plan.id}' (faller_bort)",
@@ -928,8 +928,8 @@ def _unused_fields(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
         used.update(f"parameter.{name}" for name in plan.verdier)
         if plan.faller_bort is not None:
             used.update(slot.field for slot in placeholders(plan.faller_bort.begrunnelse))
-        if plan.gruppe_foran is not None:
-            used.update(slot.field for slot in placeholders(plan.gruppe_foran.begrunnelse))
+        for _, group in plan.groups_ahead():
+            used.update(slot.field for slot in placeholders(group.begrunnelse))
         for c in plan.kriterier:
             if isinstance(c.poeng, PerUnitPoints):
                 used.add(c.poeng.verdi)

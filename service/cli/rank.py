@@ -91,7 +91,9 @@ def format_summary(result: RankingSummary, words: FixedTexts | None = None, poin
             status = f"{words.kan_ikke_tildeles} (" + ", ".join(c.blocked_by) + ")"
         if c.consultation_by:
             status += f", {words.krever_drofting} (" + ", ".join(c.consultation_by) + ")"
-        lines.append(f"{c.rank}. {_who(c)}: {_standing(tiers.get(c.tier, c.tier), c.score, points, status)}")
+        tier = tiers.get(c.tier, c.tier)
+        tier = f"{tier}, {c.group}" if tier and c.group else tier  # as the full ranking names it: «Band C, sognet»
+        lines.append(f"{c.rank}. {_who(c)}: {_standing(tier, c.score, points, status)}")
     lines.append("")
     lines.append(f"{words.presenteres}: " + ", ".join(result.present_to_unit_leader)
                  if result.present_to_unit_leader else words.ingen_kan_tildeles)
