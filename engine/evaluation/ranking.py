@@ -25,7 +25,7 @@ from engine.evaluation.durable_adapter import DurableRules
 from engine.evaluation.result import (Difference, Finding, Peers, RankingResult, RankingSummary, RulesVersion, ScoreItem,
                                       UnmetCriterion)
 from engine.language.rules import PerUnitPoints, Rulebook
-from engine.language.texts import Template
+from engine.language.texts import Template, format_value
 from engine.language.vocabulary import OUTCOME_FIELD, SCORE_FIELD, TIER_FIELD
 from engine.language.yaml_source import SourceDocument
 
@@ -901,12 +901,28 @@ class _Comparison:
         self.top = top
         self.regime = regime
         self.values_by_id = values_by_id or {}
+        self.vocabulary = compiled.book.vocabulary
         self.best = {i.rule_id: i for i in top["score_items"]}
         self.shared = shared
         self.points = bool(regime.criteria)
         self.tie_words = compiled.tie_break_words(regime.ties)
         word = compiled.book.ranking.tekster.oppfyller_ikke_vilkarene  # the bundle's word, as a sentence start
         self.not_qualified = word[:1] + word[1:].lower() if word.isupper() else word
+
+    def _values(self, result: dict, deciding: int) -> str:
+        """« (T-4: 1. januar 2016, T-5: 1. januar 2021)»: the values the tie-break compared, so the order can be
+        checked (a Cornwall tester could not see the date that ranked within a band). Only a date or number of
+        the register (kandidat.*): a documented need (sjekkliste.*) of another office's nominee is not told."""
+        ties = self.regime.tier_ties.get(result["tier_position"], self.regime.ties)
+        if deciding >= len(ties) or not ties[deciding].felt.startswith("kandidat."):
+            return ""
+        field = self.vocabulary.get(ties[deciding].felt)
+        if field is None or field.type not in ("dato", "heltall", "tall"):
+            return ""
+        theirs = self.values_by_id.get(self.top["id"], {}).get(ties[deciding].felt)
+        mine = self.values_by_id.get(result["id"], {}).get(ties[deciding].felt)
+        return (f" ({self.top['id']}: {format_value(field, theirs)}, "
+                f"{result['id']}: {format_value(field, mine)})")
 
     def _group_ahead(self, top_position: int, position: int) -> str | None:
         """«gruppen «sognet» går foran alle andre (plan)» when the top one is in a plan's group ahead (gruppe_foran)
@@ -966,7 +982,8 @@ class _Comparison:
         elif not self.points:
             inside = f"Innenfor «{mine['name']}»" if mine else "Uten poeng"
             words = (mine["tie_break_order"] if mine else None) or self.tie_words
-            text = f"{inside} avgjør {words[self._deciding(result)]}: {top['id']} står foran."
+            deciding = self._deciding(result)
+            text = f"{inside} avgjør {words[deciding]}: {top['id']} står foran{self._values(result, deciding)}."
         elif behind == 0:
             text = f"Like mange poeng som {top['id']}; rekkefølgen er avgjort av reglene for likt poeng."
         else:

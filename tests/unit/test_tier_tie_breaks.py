@@ -105,7 +105,8 @@ def test_without_points_the_explanation_names_the_tiers_own_order(tmp_path):
     result = compiled(tmp_path, criteria="").rank(dict(CASE, kandidater=CASE["kandidater"][3:5]), AS_OF)
     assert [c.id for c in result.candidates] == ["H-5", "H-4"]
     assert result.candidates[1].compared_to_top.text == (
-        "Innenfor «Band B» avgjør «dato prioriteten ble gitt» (tidligste dato først): H-5 står foran.")
+        "Innenfor «Band B» avgjør «dato prioriteten ble gitt» (tidligste dato først): H-5 står foran "
+        "(H-5: 1. mai 2021, H-4: 1. mai 2022).")
 
 
 def test_the_brief_ranking_orders_as_the_explained_one(tmp_path):

@@ -99,7 +99,8 @@ def test_a_scheme_of_bands_and_dates_alone_needs_no_criteria_and_invents_no_poin
     assert t1.tier.name == "Band B" and t1.tier.text == "medisinsk behov"
     band_b = compiled(tmp_path / "b", criteria="").rank(dict(CASE, kandidater=CASE["kandidater"][2:4]), AS_OF)
     assert band_b.candidates[1].compared_to_top.text == (
-        "Innenfor «Band B» avgjør «prioritetsdato» (tidligste dato først): T-4 står foran.")
+        "Innenfor «Band B» avgjør «prioritetsdato» (tidligste dato først): T-4 står foran "
+        "(T-4: 1. januar 2018, T-3: 1. januar 2019).")  # the dates compared, so the order can be checked
 
 
 def test_brief_and_reference_rankings_agree_with_the_explained_one(tmp_path):
@@ -326,7 +327,8 @@ def test_why_not_first_names_the_tie_break_that_decided_not_the_first_one(tmp_pa
     assert result.equal_standing_groups == [["T-1", "T-4"]] and result.present_to_unit_leader == ["T-1", "T-4"]
     assert texts == {
         "T-4": "Likeverdig med T-1: ingenting i regelverket skiller dem, og de legges fram sammen.",
-        "T-2": "Uten poeng avgjør «prioritetsdato» (tidligste dato først): T-1 står foran.",
+        "T-2": "Uten poeng avgjør «prioritetsdato» (tidligste dato først): T-1 står foran (T-1: 1. januar 2020, "
+               "T-2: 1. januar 2021).",
         "T-3": "Uten poeng avgjør «i arbeid» (ja før nei): T-1 står foran."}
 
 
@@ -622,3 +624,21 @@ def test_a_list_of_groups_ahead_is_checked_group_by_group_with_file_and_line(tmp
         [str(p) for p in caught.value.problems]
     if "resultat.poeng" not in message:  # a shape's mistake once, not once more as «not a mapping» from the other
         assert len(caught.value.problems) == 1, [str(p) for p in caught.value.problems]
+
+
+def test_the_values_compared_are_told_for_register_dates_and_numbers_never_for_documented_needs(tmp_path):
+    """«T-1 står foran (T-1: ..., T-2: ...)» lets a consultant check the order; a checklist value (sjekkliste.*,
+    the documented needs) of another office's nominee is not told, even a number."""
+    ranking = ("likhetsmargin: 0\nved_likt_poeng:\n  - {felt: sjekkliste.barn, retning: synkende}\n"
+               "  - {felt: kandidat.prioritetsdato, retning: stigende}\n")
+    book = load_rules(write_bundle(tmp_path / "regler", sections=SECTIONS, ranking=ranking))
+    case = {"ledig_bolig": {"id": "B-1"}, "kandidater": [
+        {"id": "T-1", "prioritetsdato": "2020-01-01", "sjekkliste": {"barn": 3}},
+        {"id": "T-2", "prioritetsdato": "2019-01-01", "sjekkliste": {"barn": 1}},   # the children decide
+        {"id": "T-3", "prioritetsdato": "2021-03-05", "sjekkliste": {"barn": 3}}]}  # the date decides
+    texts = {c.id: c.compared_to_top.text for c in CompiledRules(book).rank(case, AS_OF).candidates
+             if c.compared_to_top}
+    assert texts == {
+        "T-2": "Uten poeng avgjør «barn i husstanden» (høyest først): T-1 står foran.",
+        "T-3": "Uten poeng avgjør «prioritetsdato» (tidligste dato først): T-1 står foran (T-1: 1. januar 2020, "
+               "T-3: 5. mars 2021)."}
