@@ -628,8 +628,18 @@ class CompiledRules:
         placement = None
         if tier is not None:
             position, found, _, text = tier
-            basis = text.basis if isinstance(text, _Demoted) else found.hjemmel
-            placement = {"id": found.id, "name": found.navn, "position": position, "text": text.render(values),
+            if isinstance(text, _Demoted):
+                rendered, basis = text.render(values), text.basis
+            else:
+                # Every tier at this place that holds gives its reason: «fordi barnefamilie; bostedsløs», not the
+                # first alone (a Bergen tester wrote one tier per priority group, all in one place).
+                held = [found, *(entry[1] for entry in regime.tiers if entry[0] == position and entry[1].id != found.id
+                                 and entry[2] is not None and _holds(entry[2], matched))]
+                texts_by_id = {entry[1].id: entry[3] for entry in regime.tiers if entry[0] == position}
+                rendered = "; ".join(dict.fromkeys([text.render(values),
+                                                    *(texts_by_id[t.id].render(values) for t in held[1:])]))
+                basis = "; ".join(dict.fromkeys(t.hjemmel for t in held))
+            placement = {"id": found.id, "name": found.navn, "position": position, "text": rendered,
                          "basis": basis, "tie_break_order": self._tier_words_of(regime, position)}
         return {
             "rank": 0, "id": values["kandidat.id"], "welfare_office": values.get("kandidat.hvk"),

@@ -642,3 +642,31 @@ def test_the_values_compared_are_told_for_register_dates_and_numbers_never_for_d
         "T-2": "Uten poeng avgjør «barn i husstanden» (høyest først): T-1 står foran.",
         "T-3": "Uten poeng avgjør «prioritetsdato» (tidligste dato først): T-1 står foran (T-1: 1. januar 2020, "
                "T-3: 5. mars 2021)."}
+
+
+def test_a_candidate_in_two_tiers_of_one_place_is_given_both_reasons_and_both_bases(tmp_path):
+    """A Bergen tester wrote one tier per priority group, all in one place (`samme_plass_som`): a family with
+    children who was also homeless read «fordi barnefamilie» alone. Every tier of the place that holds gives its
+    reason and its basis; the tier named is the first, as before."""
+    ranking = TIERS.replace("""    hjemmel: Allocations policy 5.2
+""", """    hjemmel: Allocations policy 5.2
+  - id: band_b_barn
+    navn: Band B
+    betingelse: {felt: sjekkliste.barn, minst: 2}
+    samme_plass_som: band_b
+    begrunnelse: '{sjekkliste.barn} barn i husstanden'
+    hjemmel: Allocations policy 5.2.1
+""")
+    book = load_rules(write_bundle(tmp_path / "regler", sections=SECTIONS, ranking=ranking))
+    case = {"ledig_bolig": {"id": "B-1"}, "kandidater": [
+        {"id": "T-1", "prioritetsdato": "2021-01-01", "sjekkliste": {"medisinsk": True, "barn": 3}},
+        {"id": "T-2", "prioritetsdato": "2020-01-01", "sjekkliste": {"barn": 2}},
+        {"id": "T-3", "prioritetsdato": "2019-01-01", "sjekkliste": {"medisinsk": True}}]}
+    for evaluator in (None, ReferenceRules):
+        compiled = CompiledRules(book) if evaluator is None else CompiledRules(book, evaluator_factory=evaluator)
+        by_id = {c.id: c.tier for c in compiled.rank(case, AS_OF).candidates}
+        assert (by_id["T-1"].id, by_id["T-1"].text, by_id["T-1"].basis) == (
+            "band_b", "medisinsk behov; 3 barn i husstanden", "Allocations policy 5.2; Allocations policy 5.2.1")
+        assert (by_id["T-2"].id, by_id["T-2"].text, by_id["T-2"].basis) == (
+            "band_b_barn", "2 barn i husstanden", "Allocations policy 5.2.1")
+        assert (by_id["T-3"].text, by_id["T-3"].basis) == ("medisinsk behov", "Allocations policy 5.2")
