@@ -562,7 +562,7 @@ def test_groups_ahead_in_a_list_stand_one_after_the_other_each_ranked_by_the_ban
     one in both groups stands in the first; a demotion stays within the candidate's own group."""
     from support.readme import yaml_blocks
 
-    [cascade] = yaml_blocks("#### Flere grupper etter hverandre")
+    [cascade] = yaml_blocks("### Flere grupper etter hverandre")
     book = _group_bundle(tmp_path, cascade)
     nominees = [
         {"id": "R-1", "prioritetsdato": "2015-01-01", "sjekkliste": {"akutt_behov": True}},
