@@ -661,8 +661,13 @@ class CompiledRules:
         down = [(demotion, text) for rule, demotion, text in regime.demotions if rule in matched]
         if not down:
             return found
-        last = next(end for end in regime.runs if found[0] <= end)  # a plan's group is never left by a demotion
-        place = min(found[0] + sum(demotion.trinn for demotion, _ in down), last)
+        end = next(end for end in regime.runs if found[0] <= end)  # a plan's group is never left by a demotion
+        start = max((e for e in regime.runs if e < found[0]), default=0)
+        # Down by tiers, not by file positions: a tier in another's place (samme_plass_som) leaves its own
+        # position empty, and a move onto it crashed (a Sheffield tester, KeyError).
+        places = [p for p in sorted(regime.by_place) if start < p <= end]
+        at = places.index(found[0])
+        place = places[min(at + sum(demotion.trinn for demotion, _ in down), len(places) - 1)]
         if place == found[0]:
             return found
         target = regime.by_place[place]

@@ -670,3 +670,50 @@ def test_a_candidate_in_two_tiers_of_one_place_is_given_both_reasons_and_both_ba
         assert (by_id["T-2"].id, by_id["T-2"].text, by_id["T-2"].basis) == (
             "band_b_barn", "2 barn i husstanden", "Allocations policy 5.2.1")
         assert (by_id["T-3"].text, by_id["T-3"].basis) == ("medisinsk behov", "Allocations policy 5.2")
+
+
+def test_a_demotion_moves_by_tiers_past_one_in_another_tiers_place(tmp_path):
+    """A Sheffield tester: `trinn_ned` with a tier in another's place (`samme_plass_som`) crashed (KeyError): that
+    tier's own file position is no place, and «one down» landed on it, or «never past the last» did when the
+    last tier was such a one. One down is the next tier that stands on its own; the last is the last of those."""
+    from support.readme import yaml_blocks
+
+    [demotion] = yaml_blocks("### Ett trinn ned")
+    sections = SECTIONS.replace("  akutt: {type: boolsk, etikett: akutt behov}\n",
+                                "  akutt: {type: boolsk, etikett: akutt behov}\n"
+                                "  takket_nei: {type: boolsk, etikett: takket nei}\n"
+                                "  husleiegjeld: {type: boolsk, etikett: husleiegjeld til kommunen}\n")
+    ranking = TIERS.replace("likhetsmargin: 5\n", "") + """  - id: band_c_etter_avslag
+    navn: Band C
+    betingelse: {felt: sjekkliste.takket_nei, er: true}
+    sjekkes_forst: true
+    samme_plass_som: band_c
+    begrunnelse: takket nei til et egnet tilbud
+    hjemmel: Allocations policy 7
+"""
+    ranking = ranking.replace("""  - id: band_c
+""", """  - id: band_b_barn
+    navn: Band B
+    betingelse: {felt: sjekkliste.barn, minst: 2}
+    samme_plass_som: band_b
+    begrunnelse: to eller flere barn
+    hjemmel: Allocations policy 5.2.1
+  - id: band_c
+""")
+    book = load_rules(write_bundle(tmp_path / "regler", sections=sections, ranking=ranking + demotion))
+    case = {"ledig_bolig": {"id": "B-1"}, "kandidater": [
+        {"id": "T-1", "prioritetsdato": "2019-01-01", "sjekkliste": {"akutt": True, "husleiegjeld": True}},
+        {"id": "T-2", "prioritetsdato": "2018-01-01", "sjekkliste": {"medisinsk": True, "husleiegjeld": True}},
+        {"id": "T-3", "prioritetsdato": "2016-01-01", "sjekkliste": {"takket_nei": True, "husleiegjeld": True}},
+        {"id": "T-4", "prioritetsdato": "2017-01-01", "sjekkliste": {"barn": 2, "husleiegjeld": True}}]}
+    for evaluator in (None, ReferenceRules):
+        compiled = CompiledRules(book) if evaluator is None else CompiledRules(book, evaluator_factory=evaluator)
+        result = compiled.rank(case, AS_OF)
+        assert [(c.id, c.tier.id, c.tier.position) for c in result.candidates] == [
+            ("T-1", "band_b", 2), ("T-3", "band_c_etter_avslag", 4), ("T-4", "band_c", 4), ("T-2", "band_c", 4)]
+        by_id = {c.id: c.tier for c in result.candidates}
+        assert by_id["T-3"].text == "takket nei til et egnet tilbud"  # already in the last tier: not moved
+        assert by_id["T-4"].text == ("flyttet ned fra «Band B» (to eller flere barn): husleiegjeld til kommunen gir "
+                                     "ett band lavere")
+        assert [(c.id, c.tier) for c in compiled.rank_summary(case, AS_OF).candidates] == [
+            (c.id, c.tier.id) for c in result.candidates]
