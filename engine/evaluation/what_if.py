@@ -97,7 +97,10 @@ def what_would_lift(compiled, case: dict, as_of: dt.date, candidate_id: str, max
                 if variant["id"] in group and _presented_in_own_place(compiled, case, as_of, candidate_id, variant):
                     presented_by = combo
                     break
-    why = (("; ".join(b.name for b in me.blocks) + " blokkerer") if me.blocks else
+    # A condition for the waiting list not met (vilkår) stands before any band (a Trondheim tester read
+    # ««Prioritert» går foran «ingen av trinnene»» for an applicant short of the residence period).
+    why = (("oppfyller ikke vilkårene: " + "; ".join(c.name for c in me.unmet_conditions)) if not me.qualifies else
+           ("; ".join(b.name for b in me.blocks) + " blokkerer") if me.blocks else
            f"«{top.tier.name}» går foran «{me.tier.name if me.tier else 'ingen av trinnene'}»"
            if top.tier is not None and (me.tier is None or me.tier.position != top.tier.position) else
            "rekkefølgen ved likt poeng avgjør" if me.score == top.score else "poengforskjellen er for stor")

@@ -175,9 +175,9 @@ def parse_yaml_text(text: str, file: str | None = None) -> SourceDocument:
         if "cannot start any token" in reason and mark is not None and _char_at(text, mark) == "\t":
             reason = "found a tab character"
         said = next((words for pattern, words in YAML_IN_BOKMAL if pattern in reason), None)
-        hint = next((words for pattern, words in YAML_HINTS if pattern in str(exc)), "")
+        said = said or next((words for pattern, words in YAML_HINTS if pattern in str(exc)), None)
         where = f" (kolonne {mark.column + 1})" if mark else ""
-        message = f"ugyldig YAML{where}: {said}" if said else f"ugyldig YAML: {reason}{hint}"
+        message = f"ugyldig YAML{where}: {said}" if said else f"ugyldig YAML: {reason}"
         raise YamlSyntaxError(Problem(path="", message=message, file=file, line=line))
     except (ValueError, TypeError, RecursionError) as exc:  # e.g. a list as a key, a 5,000-digit number
         raise YamlSyntaxError(Problem(path="", message=f"ugyldig YAML: {exc}", file=file))
@@ -238,10 +238,11 @@ YAML_IN_BOKMAL = (
     ("found unexpected end of stream", "filen slutter før et anførselstegn, «]» eller «}» er lukket"),
 )
 
+# What the reader is told instead of PyYAML's English («could not determine a constructor for the tag ...»)
 YAML_HINTS = (
-    ("tag:yaml.org,2002:merge", " (sammenslåing med «<<:» støttes ikke; skriv feltene ut, eller bruk et anker "
-                                "«&navn» og «*navn» for hele verdien)"),
-    ("found undefined alias", " (et «*navn» må vise til et «&navn» som står lenger opp i filen)"),
+    ("tag:yaml.org,2002:merge", "sammenslåing med «<<:» støttes ikke; skriv feltene ut, eller bruk et anker "
+                                "«&navn» og «*navn» for hele verdien"),
+    ("found undefined alias", "et «*navn» må vise til et «&navn» som står lenger opp i filen"),
 )
 
 

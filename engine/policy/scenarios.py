@@ -216,6 +216,7 @@ class LoadedScenario:
     file: str
     spec: ScenarioSpec
     result: RankingResult
+    presented_words: str = "Presenteres for enhetslederen"  # the bundle's own (rangering.yaml tekster)
 
 
 def scenario_files(folder: Path) -> list[Path]:
@@ -246,7 +247,7 @@ def run_file(path: Path, rules_dir: Path | None = None, cache: RulesCache | None
 
 
 def evaluate(scenario: LoadedScenario) -> ScenarioOutcome:
-    failures = compare(scenario.spec.forventet, scenario.result)
+    failures = compare(scenario.spec.forventet, scenario.result, scenario.presented_words)
     return ScenarioOutcome(file=scenario.file, name=scenario.spec.navn, passed=not failures, failures=failures)
 
 
@@ -298,7 +299,8 @@ def load_scenario(path: Path, rules_dir: Path | None, cache: RulesCache) -> Load
         problems += _case_problems(exc.problems, spec, doc, edited)
     if problems:
         raise ScenarioError(problems)
-    return LoadedScenario(file=shown, spec=spec, result=result)
+    return LoadedScenario(file=shown, spec=spec, result=result,
+                          presented_words=compiled.book.ranking.tekster.presenteres)
 
 
 def _read_case(spec: ScenarioSpec, doc: SourceDocument, base: Path) -> tuple[Any, SourceDocument]:
@@ -538,7 +540,8 @@ def _groups(groups: list[list[str]]) -> str:
     return "; ".join("[" + ", ".join(g) + "]" for g in groups) if groups else "ingen"
 
 
-def compare(expected: Expectations, result: RankingResult) -> list[str]:
+def compare(expected: Expectations, result: RankingResult,
+            presented_words: str = "Presenteres for enhetslederen") -> list[str]:
     """Every way `result` differs from `expected`, as bokmål sentences (empty: as expected)."""
     by_id: dict[str, CandidateResult] = {c.id: c for c in result.candidates}
     failures: list[str] = []
@@ -585,7 +588,10 @@ def compare(expected: Expectations, result: RankingResult) -> list[str]:
             failures.append(f"likeverdige: forventet {_groups(expected.likeverdige)}, men fikk {_groups(actual_groups)}")
 
     if expected.presenteres is not None and expected.presenteres != result.present_to_unit_leader:
-        failures.append(f"presenteres for enhetslederen: forventet {_words(expected.presenteres)}, "
+        # in the bundle's words («Legges fram for tildelingsmøtet», a Trondheim tester), as the ranking says it
+        words = presented_words[:1].lower() + presented_words[1:]
+        words += "" if words.startswith("presenteres") else " (presenteres)"  # the key the scenario wrote
+        failures.append(f"{words}: forventet {_words(expected.presenteres)}, "
                         f"men fikk {_words(result.present_to_unit_leader)}")
 
     for cid, points in (expected.poeng or {}).items():

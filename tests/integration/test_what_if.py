@@ -229,3 +229,26 @@ def test_every_answer_about_being_laid_before_the_unit_leader_holds(bundle):
                 assert candidate_id in after.present_to_unit_leader, (path.name, candidate_id, answer.text)
                 seen += 1
     assert seen
+
+
+@pytest.mark.parametrize("bundle", ["harstad", "stavanger", "camden"])
+def test_a_nominee_short_of_a_condition_is_told_so_not_that_a_band_goes_ahead(bundle):
+    """A Trondheim tester: an applicant short of the residence period (a vilkår, not a checklist fact) read
+    ««Prioritert» går foran «ingen av trinnene»». The conditions not met are what stands in the way."""
+    from engine.evaluation.library import RulesLibrary
+
+    folder = EXAMPLES / "policies" / bundle
+    compiled_ = RulesLibrary.load(folder / "regler").compiled_for(AS_OF)
+    seen = 0
+    for path in sorted((folder / "saker").glob("*.yaml")):
+        data, doc = read_case_file(path)
+        valid = validate_case(data, compiled_.case_models, doc)
+        result = compiled_.rank_valid(valid, AS_OF)
+        answers = what_if_all(compiled_, valid, AS_OF, result=result)
+        for c in result.candidates:
+            if not c.qualifies and not answers[c.id].possible:
+                names = "; ".join(u.name for u in c.unmet_conditions)
+                assert f"(oppfyller ikke vilkårene: {names})" in answers[c.id].text, answers[c.id].text
+                assert "går foran" not in answers[c.id].text
+                seen += 1
+    assert seen

@@ -293,3 +293,17 @@ def test_expecting_no_unmet_condition_and_getting_one_reads_as_a_sentence(tmp_pa
     outcome = run_file(path)
     assert outcome.failures == ["W-202: forventet at kandidaten oppfyller alle vilkårene, men lokal_tilknytning er "
                                 "ikke oppfylt"]
+
+
+def test_a_failure_about_who_is_presented_uses_the_bundles_own_words(tmp_path):
+    """A Trondheim tester's bundle says «Legges fram for tildelingsmøtet»; a failing scenario said «presenteres
+    for enhetslederen» all the same."""
+    import shutil
+
+    rules = tmp_path / "regler"
+    shutil.copytree(ROOT / "rules", rules)
+    with (rules / "rangering.yaml").open("a", encoding="utf-8") as f:
+        f.write("\ntekster:\n  presenteres: Legges fram for tildelingsmøtet\n")
+    path = write(tmp_path, "feil.yaml", scenario_on(SAK_1, "presenteres: [K-2210]\n", extra=f"regler: {rules}\n"))
+    assert run_file(path).failures == [
+        "legges fram for tildelingsmøtet (presenteres): forventet K-2210, men fikk K-2210, K-2031"]
