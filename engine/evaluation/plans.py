@@ -68,6 +68,8 @@ class Regime:
     # the last place of each run of tiers a demotion stays within: the plan's group ahead (gruppe_foran) and
     # the tiers after it; one run (the last place) without a group
     runs: tuple = ()
+    # the bundle's vilkår that do not apply while the plan is in force (vilkar_gjelder_ikke)
+    suspended: frozenset = frozenset()
 
     @property
     def plans(self) -> list[LocalPlan]:
@@ -112,7 +114,8 @@ def regime_of(book: Rulebook, plan: Optional[LocalPlan], extras: tuple = ()) -> 
     if precedence:  # the plans' precedence comes first, in every tier
         ties = [*precedence, *ties]
         tier_ties = {position: [*precedence, *own] for position, own in tier_ties.items()}
-    regime = Regime(plan, criteria, checks, ties, scoring, tiers, tier_ties, extras=tuple(extras), runs=runs)
+    regime = Regime(plan, criteria, checks, ties, scoring, tiers, tier_ties, extras=tuple(extras), runs=runs,
+                    suspended=frozenset(plan.vilkar_gjelder_ikke if plan is not None else ()))
     regime.tried = sorted(tiers, key=lambda entry: (not entry[1].sjekkes_forst, entry[0]))  # stable: file order
     regime.by_place = {entry[0]: entry for entry in tiers if entry[1].samme_plass_som is None}
     regime.demotions = [(DEMOTION_PREFIX + d.id, d, Template(d.begrunnelse, book.vocabulary))
@@ -295,7 +298,8 @@ class Plans:
                 outcomes.append(self._fallen(plan, values, home, meeting))
                 continue
             chosen = (self.regimes[plan.id], values, matched)
-            outcomes.append(self._outcome(plan, "gjelder", f"{plan.navn} gjelder for boligen.", meeting))
+            outcomes.append(self._outcome(plan, "gjelder", f"{plan.navn} gjelder for boligen{self._lifted(plan)}.",
+                                          meeting))
         if chosen is None:
             if base_matched is None:
                 base_matched = match(candidates)
@@ -321,6 +325,14 @@ class Plans:
             order = {p.id: i for i, p in enumerate(self.book.plans)}
             outcomes.sort(key=lambda o: order[o["id"]])
         return regime, values, matched, outcomes
+
+    def _lifted(self, plan: LocalPlan) -> str:
+        """«; vilkårene «Botid» og «Inntekt» gjelder ikke»: what the plan lifts, said where the plan is."""
+        names = [f"«{c.navn}»" for c in self.book.conditions if c.id in plan.vilkar_gjelder_ikke]
+        if not names:
+            return ""
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+        return f"; {'vilkåret' if len(names) == 1 else 'vilkårene'} {listed} gjelder ikke"
 
     @staticmethod
     def _beside(regime: Regime) -> str:
@@ -351,7 +363,7 @@ class Plans:
         kinds = regime.kinds
         if any(kinds.get(rule_id, ("",))[0] == "blokker" for rule_id in matched):
             return False
-        return all(c.id in matched for c in self.book.conditions if c.utfall == "avslag")
+        return all(c.id in matched or c.id in regime.suspended for c in self.book.conditions if c.utfall == "avslag")
 
     @staticmethod
     def _outcome(plan: LocalPlan, status: str, text: str, meeting: int | None = None) -> dict:

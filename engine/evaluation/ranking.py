@@ -530,7 +530,7 @@ class CompiledRules:
             elif kind not in ("vilkar", "kriterium", "poeng"):  # a check or composition rule calling for consultation
                 consults.append((position, rule_id))
         for condition in self._discretionary:  # «kan avslås»: consulted on when not met
-            if condition.id not in matched:
+            if condition.id not in matched and condition.id not in regime.suspended:
                 consults.append((kinds[condition.id][2], condition.id))
         unmet, tier, tier_position = self._standing(matched, regime)
         failed = [c.id for c in unmet]
@@ -549,7 +549,7 @@ class CompiledRules:
         so has no band either: "Band C, oppfyller ikke vilkårene" would tell the applicant a band
         the scheme never gave them (a tester writing Leeds' scheme read it so).
         """
-        unmet = [c for c in self._required if c.id not in matched]
+        unmet = [c for c in self._required if c.id not in matched and c.id not in regime.suspended]
         tier = None if unmet else self._tier_of(matched, regime)
         return unmet, tier, tier[0] if tier else _no_tier(regime)
 
@@ -589,7 +589,7 @@ class CompiledRules:
         failed = [shared.finding(c.id, "vilkar", c.navn, texts[c.id].render(values), c.hjemmel)
                   for c in unmet_conditions]
         consults += [shared.finding(c.id, "vilkar", c.navn, texts[c.id].render(values), c.hjemmel)
-                     for c in self._discretionary if c.id not in matched]
+                     for c in self._discretionary if c.id not in matched and c.id not in regime.suspended]
         scoring = regime.scoring
         applied = None if scoring.simple else scoring.applied(matched, values)
         out_of_force = self.periods.out_of_force(values)[0] if self.periods else ()

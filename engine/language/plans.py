@@ -110,11 +110,26 @@ def check_plans(book, doc: SourceDocument, seen_ids: dict[str, str]) -> list[Pro
             problems += _check_fallback(plan, vocab, doc, base + ("faller_bort",))
             if plan.faller_bort.blant == "kan_tildeles":
                 problems += _check_allocatable_known(book, plan, doc, base + ("faller_bort", "blant"))
+        problems += _check_suspended(book, plan, doc, base + ("vilkar_gjelder_ikke",))
         if not (plan.verdier or plan.kriterier or plan.kontroller or plan.ved_likt_poeng is not None or plan.forrang
-                or plan.trinn is not None or plan.gruppe_foran is not None):
+                or plan.trinn is not None or plan.gruppe_foran is not None or plan.vilkar_gjelder_ikke):
             problems.append(plan_problem(doc, base, "planen endrer ingenting: gi den 'verdier', 'kriterier', "
-                                                    "'kontroller', 'ved_likt_poeng', 'forrang', 'trinn' eller "
-                                                    "'gruppe_foran'", plan.id))
+                                                    "'kontroller', 'ved_likt_poeng', 'forrang', 'trinn', "
+                                                    "'gruppe_foran' eller 'vilkar_gjelder_ikke'", plan.id))
+    return problems
+
+
+def _check_suspended(book, plan, doc: SourceDocument, at: tuple) -> list[Problem]:
+    """Each id under `vilkar_gjelder_ikke` must be one of the bundle's vilkår (egnethet.yaml)."""
+    known = [c.id for c in book.conditions]
+    problems = []
+    for i, rule_id in enumerate(plan.vilkar_gjelder_ikke):
+        if rule_id not in known:
+            close = difflib.get_close_matches(rule_id, known, n=1)
+            hint = f" (mente du '{close[0]}'?)" if close else (
+                "" if known else "; regelverket har ingen vilkår (vilkar i egnethet.yaml)")
+            problems.append(plan_problem(doc, at + (i,), f"'{rule_id}' er ikke et vilkår i egnethet.yaml{hint}",
+                                         plan.id))
     return problems
 
 

@@ -536,6 +536,9 @@ class LocalPlan(BaseModel):
     faller_bort: Optional[PlanFallback] = Field(
         None, description="Når planen ikke gjelder likevel, ut fra kandidatene i saken (f.eks. ingen har lokal "
                           "tilknytning): da rangeres saken etter regelverkets egne regler.")
+    vilkar_gjelder_ikke: list[str] = Field(
+        default_factory=list, description="Id-ene til regelverkets vilkår som ikke gjelder så lenge planen gjelder "
+                                          "(«botid- og inntektskravet gjelder ikke for omsorgsboliger»).")
     kombineres: bool = Field(
         False, description="Sann: planen gjelder i tillegg til den planen som ellers gjelder for boligen (f.eks. "
                            "en plan for tilpassede boliger på et område med egen utleieplan). Den kan bare legge "
@@ -562,7 +565,8 @@ class LocalPlan(BaseModel):
             replacing = [key for key, given in (("verdier", bool(self.verdier)),
                                                 ("ved_likt_poeng", self.ved_likt_poeng is not None),
                                                 ("trinn", self.trinn is not None),
-                                                ("gruppe_foran", self.gruppe_foran is not None)) if given]
+                                                ("gruppe_foran", self.gruppe_foran is not None),
+                                                ("vilkar_gjelder_ikke", bool(self.vilkar_gjelder_ikke))) if given]
             if replacing:
                 raise ValueError(f"en plan som kombineres, kan bare legge til kriterier, kontroller og forrang; "
                                  f"{', '.join(replacing)} erstatter regelverkets og kan ikke stå i den (to planer "

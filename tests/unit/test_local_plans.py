@@ -304,7 +304,7 @@ def test_rules_check_refuses_a_fallback_text_about_one_nominee_and_a_plan_that_c
         load_rules(_bundle(tmp_path, nothing, name="nothing"))
     assert [str(p).split(": ", 1)[1] for p in caught.value.problems] == [
         "lokal plan 'tom_plan': planen endrer ingenting: gi den 'verdier', 'kriterier', 'kontroller', "
-        "'ved_likt_poeng', 'forrang', 'trinn' eller 'gruppe_foran'"]
+        "'ved_likt_poeng', 'forrang', 'trinn', 'gruppe_foran' eller 'vilkar_gjelder_ikke'"]
 
 
 def test_the_lint_judges_a_plans_rules_like_the_bundles(tmp_path):
