@@ -48,6 +48,18 @@ def look_up(table: LookupTable, key: Union[int, float, str, None]) -> Union[int,
     return found
 
 
+def _shift(candidates: list[dict[str, Any]], shifts: list) -> None:
+    """Each moved date (forskjovet_dato) from the date it moves; none where that date is not given."""
+    for path, shift in shifts:
+        for values in candidates:
+            if shift.hvis is not None and values.get(shift.hvis) is not True:
+                continue
+            day = values.get(shift.dato)
+            moved = shift.applied(dt.date.fromisoformat(day)) if isinstance(day, str) else None
+            if moved is not None:
+                values[path] = moved.isoformat()
+
+
 class ComputedValues:
     """What a vocabulary computes, prepared once per rules version."""
 
@@ -59,9 +71,17 @@ class ComputedValues:
         # records, so it is taken once the records are matched, and a duration from it after that.
         self.date_choices = [(f"{DERIVED}.{name}", getattr(d, d.kind), DATE_CHOICES[d.kind])
                              for name, d in model.beregnet.items() if d.kind in DATE_CHOICES]
+        # A date moved (forskjovet_dato), after the dates it may move are chosen or found.
+        # Moved before the dates are chosen, so a choice may take one (the earliest of the date backdated and
+        # another), except a date that moves a chosen date, after them (rules check refuses a circle).
+        chosen = {f"{DERIVED}.{name}" for name, d in model.beregnet.items() if d.kind in DATE_CHOICES}
+        shifts = [(f"{DERIVED}.{name}", d.forskjovet_dato) for name, d in model.beregnet.items()
+                  if d.forskjovet_dato is not None]
+        self.early_shifts = [s for s in shifts if s[1].dato not in chosen]
+        self.date_shifts = [s for s in shifts if s[1].dato in chosen]
         found_later = {f"{DERIVED}.{name}" for name, d in model.beregnet.items()
                        if d.nyeste is not None or d.eldste is not None or d.sammenhengende is not None
-                       or d.kind in DATE_CHOICES}
+                       or d.kind in DATE_CHOICES or d.forskjovet_dato is not None}
         durations = [(f"{DERIVED}.{name}", d.kind, d.date_field)
                      for name, d in model.beregnet.items() if d.kind in DURATIONS]
         spans = [(f"{DERIVED}.{name}", d.kind, getattr(d, d.kind).fra, getattr(d, d.kind).til)
@@ -115,11 +135,13 @@ class ComputedValues:
         self.records.prepare(candidates, as_of)
 
     def after_counts(self, candidates: list[dict[str, Any]]) -> None:
+        _shift(candidates, self.early_shifts)
         for path, sources, choose in self.date_choices:
             for values in candidates:
                 given = [values[s] for s in sources if values.get(s) is not None]
                 if given:
                     values[path] = choose(given)
+        _shift(candidates, self.date_shifts)
         if self.late_durations or self.late_spans:
             for values in candidates:
                 as_of = values.get(AS_OF_KEY)

@@ -1092,12 +1092,34 @@ def _check_vocabulary(vocab: Vocabulary, doc: SourceDocument) -> list[Problem]:
             span = getattr(derived, kind)
             for end in ("fra", "til"):
                 _check_date_source(getattr(span, end), loc + (kind, end), vocab, doc, problems)
+        elif kind == "forskjovet_dato":
+            source = derived.forskjovet_dato.dato
+            other = model.beregnet.get(source.removeprefix(f"{DERIVED}.")) if source.startswith(f"{DERIVED}.") else None
+            if other is not None and other.kind == "forskjovet_dato":
+                problems.append(doc.problem(loc + (kind, "dato"), f"'{source}' flytter selv en dato; flytt den "
+                                                                  "opprinnelige datoen hele veien her i stedet"))
+            else:
+                _check_date_source(source, loc + (kind, "dato"), vocab, doc, problems)
+            when = derived.forskjovet_dato.hvis
+            if when is not None:
+                f = vocab.get(when)
+                if f is None or f.type != "boolsk" or not when.startswith(("kandidat.", "sjekkliste.")):
+                    problems.append(doc.problem(loc + (kind, "hvis"), (
+                        f"'hvis' må være et ja/nei-felt i saken (kandidat.* eller sjekkliste.*), ikke '{when}'"
+                        + (vocab.suggest(when) if f is None else "")
+                        + ("; en beregnet betingelse finnes først etter at datoene er regnet ut"
+                           if when.startswith(f"{DERIVED}.") else ""))))
         elif kind in DATE_CHOICES:
             for i, source in enumerate(getattr(derived, kind)):
                 other = model.beregnet.get(source.removeprefix(f"{DERIVED}.")) if source.startswith(f"{DERIVED}.") else None
                 if other is not None and other.kind in DATE_CHOICES:
                     problems.append(doc.problem(loc + (kind, i), f"'{source}' velger selv en dato ('{other.kind}'); "
                                                                  "skriv datoene den velger mellom her i stedet"))
+                elif (other is not None and other.forskjovet_dato is not None
+                      and other.forskjovet_dato.dato.removeprefix(f"{DERIVED}.") in model.beregnet
+                      and model.beregnet[other.forskjovet_dato.dato.removeprefix(f"{DERIVED}.")].kind in DATE_CHOICES):
+                    problems.append(doc.problem(loc + (kind, i), f"'{source}' flytter en dato som selv er valgt blant "
+                                                                 "flere; velg blant de flyttede datoene i stedet"))
                 else:
                     _check_date_source(source, loc + (kind, i), vocab, doc, problems)
         elif kind == "antall":

@@ -7,6 +7,7 @@ explanation texts and the checklist form are all derived from this file.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
 from dataclasses import dataclass
@@ -354,6 +355,39 @@ DATE_CHOICES = {
 }
 
 
+class DateShift(BaseModel):
+    """`{dato: kandidat.band_dato, maneder: -6}`: a date moved by whole years, months and days («the effective date
+    is backdated six months for those serving in the armed forces»). A month from 31 January is the last day of
+    February; years and months are moved before days."""
+
+    model_config = ConfigDict(extra="forbid")
+    dato: str = Field(description="Datoen som flyttes: et datofelt hos kandidaten eller en beregnet dato.")
+    ar: StrictInt = Field(0, ge=-200, le=200, description="Hele år (negativt: tilbake i tid).")
+    maneder: StrictInt = Field(0, ge=-2400, le=2400, description="Hele måneder (negativt: tilbake i tid).")
+    dager: StrictInt = Field(0, ge=-73000, le=73000, description="Dager (negativt: tilbake i tid).")
+    hvis: Optional[str] = Field(None, description="Et ja/nei-felt i saken (kandidat.* eller sjekkliste.*): bare "
+                                                  "når det er ja, flyttes datoen; ellers har verdien ingen dato.")
+
+    @model_validator(mode="after")
+    def _moves(self):
+        if not (self.ar or self.maneder or self.dager):
+            raise ValueError("'forskjovet_dato' må flytte datoen: gi 'ar', 'maneder' eller 'dager' (negativt for "
+                             "tilbake i tid)")
+        return self
+
+    def applied(self, day: dt.date) -> dt.date | None:
+        """The moved date; None when it would fall outside the calendar (year 1 to 9999)."""
+        months = day.year * 12 + day.month - 1 + self.ar * 12 + self.maneder
+        year, month = divmod(months, 12)
+        if not 1 <= year <= 9999:
+            return None
+        last = calendar.monthrange(year, month + 1)[1]
+        try:
+            return dt.date(year, month + 1, min(day.day, last)) + dt.timedelta(days=self.dager)
+        except OverflowError:
+            return None
+
+
 class Span(BaseModel):
     """`{fra: kandidat.fodselsdato, til: kandidat.soknad_mottatt}`: from one date of the case to another."""
 
@@ -437,6 +471,9 @@ class DerivedSpec(BaseModel):
     samlet_tid: Optional[TotalTimeSpec] = Field(
         None, description="Dagene periodene i en liste dekker de siste månedene eller årene før "
                           "vurderingsdatoen, f.eks. bosatt i kommunen 5 av de siste 7 årene.")
+    forskjovet_dato: Optional[DateShift] = Field(
+        None, description="En dato flyttet hele år, måneder eller dager, f.eks. datoen i bandet tilbakedatert "
+                          "6 måneder: {dato: kandidat.band_dato, maneder: -6}.")
     forste_dato_av: Optional[list[str]] = Field(
         None, min_length=2, description="Den første av disse datoene som er oppgitt, f.eks. datoen søkeren gikk "
                                         "inn i styrkene, ellers datoen for bandet.")
@@ -510,6 +547,8 @@ class DerivedSpec(BaseModel):
             return [self.tabell.felt]
         if self.kind in DATE_CHOICES:
             return list(getattr(self, self.kind))
+        if self.forskjovet_dato is not None:
+            return [self.forskjovet_dato.dato, *([self.forskjovet_dato.hvis] if self.forskjovet_dato.hvis else [])]
         if self.kind in CONDITION_VALUES:
             return list(dict.fromkeys(path for c in self.conditions for path in conditions.fields_read(c)))
         if self.antall is not None:
@@ -646,7 +685,7 @@ class Vocabulary:
     def _derived(path: str, derived: DerivedSpec) -> ResolvedField:
         kind = derived.kind
         kind_type = {"formel": "tall", "tabell": "tall", "nyeste": "dato", "eldste": "dato", "sum": "tall",
-                     "sammenhengende": "dato", "betingelse": "boolsk",
+                     "sammenhengende": "dato", "betingelse": "boolsk", "forskjovet_dato": "dato",
                      **{k: "dato" for k in DATE_CHOICES}}.get(kind, "heltall")
         return ResolvedField(path=path, type=kind_type, label=derived.etikett, derived=derived,
                              unit=derived.enhet or DURATIONS.get(kind) or BETWEEN.get(kind) or FIXED_UNITS.get(kind)
