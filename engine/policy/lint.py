@@ -101,6 +101,7 @@ class _Rule:
     condition: Any
     blocks: bool = False  # a suitability check or a blocking composition rule
     key: str = "betingelse"  # where the condition stands: `krav` in an eligibility condition, `hvor` in a count
+    refusal: str | None = None  # a vilkår's outcome when its `krav` is not met: avslag or drofting
 
     @property
     def where(self) -> tuple:
@@ -130,7 +131,7 @@ def _rules(book: Rulebook) -> Iterator[_Rule]:
     # Eligibility (vilkår) fails a candidate when its `krav` does not hold, so it is judged as a condition
     # (never met, duplicates) but not for shadowing, which reads "holds" as "blocks".
     for i, c in enumerate(book.conditions):
-        yield _Rule("egnethet.yaml", ("vilkar", i), c.id, "vilkår", "kandidat", c.krav, key="krav")
+        yield _Rule("egnethet.yaml", ("vilkar", i), c.id, "vilkår", "kandidat", c.krav, key="krav", refusal=c.utfall)
     for i, note in enumerate(book.notes):
         yield _Rule("egnethet.yaml", ("merknader", i), note.id, "merknad", "kandidat", note.betingelse)
     for i, tier in enumerate(book.ranking.trinn):
@@ -774,6 +775,17 @@ def _pairs(book: Rulebook, rules: list[_Rule], tables: dict[int, _Table], evalua
         else:  # independent fields: one implies the other only if that one always holds
             _shadow(found, rules, a, b, live[a].holds, live[b].holds, independent=True)
 
+    # A vilkår that calls for consultation (drofting) and reads fields a refusing one (avslag) reads: is it
+    # ever the only one not met? (a Bergen tester's exception never took effect, and rules check said nothing)
+    conditions = sorted(i for i in live if rules[i].refusal is not None)
+    for a, b in itertools.combinations(conditions, 2):
+        if {rules[a].refusal, rules[b].refusal} != {"avslag", "drofting"} or live[a].essential == live[b].essential:
+            continue  # the same fields: the group above holds them both
+        if live[a].essential & live[b].essential:
+            pair = _joint(book, [live[a], live[b]])
+            if pair is not None:
+                joint_jobs.append(("pair", [a, b], batch.add(rules[a].scope, pair)))
+
     results = batch.run()
     for what, members, job in joint_jobs:
         holds = {i: [f"r{i}" in fired for fired in results[job]] for i in members}
@@ -784,6 +796,10 @@ def _pairs(book: Rulebook, rules: list[_Rule], tables: dict[int, _Table], evalua
                                                        f"'{rules[a].rule_id}' (duplikat)", rules[b].rule_id))
             elif rules[a].blocks and rules[b].blocks:
                 _shadow(found, rules, a, b, holds[a], holds[b])
+            elif {rules[a].refusal, rules[b].refusal} == {"avslag", "drofting"}:
+                soft, hard = (a, b) if rules[a].refusal == "drofting" else (b, a)
+                if not all(holds[soft]) and all(h or not r for h, r in zip(holds[soft], holds[hard])):
+                    found[(a, b)] = _overruled_finding(book, rules[soft], rules[hard])
     for (a, b), finding in list(found.items()):
         if isinstance(finding, tuple):  # a shadowing, written out now that the duplicates are known
             found[(a, b)] = _shadow_finding(book, rules, *finding)
@@ -812,6 +828,14 @@ def _shadow_finding(book: Rulebook, rules: list[_Rule], shadowed: int, by: int) 
     return LintFinding("merknad", _problem(
         book, rs.file, rs.loc, f"blokkerer bare kandidater som {rb.kind} '{rb.rule_id}' allerede blokkerer "
                                "(overskygget)", rs.rule_id))
+
+
+def _overruled_finding(book: Rulebook, soft: _Rule, hard: _Rule) -> LintFinding:
+    return LintFinding("merknad", _problem(
+        book, soft.file, soft.loc, f"kan aldri endre utfallet: hver kandidat som ikke oppfyller det, oppfyller heller "
+                                   f"ikke vilkåret '{hard.rule_id}', som gir avslag. Er det et unntak fra "
+                                   f"'{hard.rule_id}', skriv unntaket inn i kravet der (noen: [...]) og gi dette "
+                                   "vilkåret bare det som skal drøftes", soft.rule_id))
 
 
 def _joint(book: Rulebook, tables: list[_Table]) -> list[dict] | None:
