@@ -206,20 +206,26 @@ def test_a_nominee_no_change_lifts_first_hears_what_would_have_them_laid_before_
         assert "K-3003" not in compiled.rank_valid(changed, AS_OF).present_to_unit_leader, (name, value)
 
 
-@pytest.mark.parametrize("bundle", ["walsall", "askoy", "peterborough", "stevenage"])
-def test_every_answer_about_being_laid_before_the_unit_leader_holds(bundle):
-    """Over the example bundles: a nominee said to be laid before the unit leader already is; one told what would
-    have them laid before it would be, after those changes, and is not lifted first by them."""
+def _bundle_answers(bundle: str):
+    """For each case of an example bundle: (path, compiled rules, validated case, ranking, what-if answers)."""
     from engine.evaluation.library import RulesLibrary
 
     folder = EXAMPLES / "policies" / bundle
     compiled_ = RulesLibrary.load(folder / "regler").compiled_for(AS_OF)
-    seen = 0
     for path in sorted((folder / "saker").glob("*.yaml")):
         data, doc = read_case_file(path)
         valid = validate_case(data, compiled_.case_models, doc)
         result = compiled_.rank_valid(valid, AS_OF)
-        for candidate_id, answer in what_if_all(compiled_, valid, AS_OF, result=result).items():
+        yield path, compiled_, valid, result, what_if_all(compiled_, valid, AS_OF, result=result)
+
+
+@pytest.mark.parametrize("bundle", ["walsall", "askoy", "peterborough", "stevenage"])
+def test_every_answer_about_being_laid_before_the_unit_leader_holds(bundle):
+    """Over the example bundles: a nominee said to be laid before the unit leader already is; one told what would
+    have them laid before it would be, after those changes, and is not lifted first by them."""
+    seen = 0
+    for path, compiled_, valid, result, answers in _bundle_answers(bundle):
+        for candidate_id, answer in answers.items():
             if "legges allerede fram" in answer.text:
                 assert candidate_id in result.present_to_unit_leader and not answer.possible
                 assert "går foran" not in answer.text, answer.text
@@ -235,16 +241,8 @@ def test_every_answer_about_being_laid_before_the_unit_leader_holds(bundle):
 def test_a_nominee_short_of_a_condition_is_told_so_not_that_a_band_goes_ahead(bundle):
     """A Trondheim tester: an applicant short of the residence period (a vilkår, not a checklist fact) read
     ««Prioritert» går foran «ingen av trinnene»». The conditions not met are what stands in the way."""
-    from engine.evaluation.library import RulesLibrary
-
-    folder = EXAMPLES / "policies" / bundle
-    compiled_ = RulesLibrary.load(folder / "regler").compiled_for(AS_OF)
     seen = 0
-    for path in sorted((folder / "saker").glob("*.yaml")):
-        data, doc = read_case_file(path)
-        valid = validate_case(data, compiled_.case_models, doc)
-        result = compiled_.rank_valid(valid, AS_OF)
-        answers = what_if_all(compiled_, valid, AS_OF, result=result)
+    for _, _, _, result, answers in _bundle_answers(bundle):
         for c in result.candidates:
             if not c.qualifies and not answers[c.id].possible:
                 names = "; ".join(u.name for u in c.unmet_conditions)

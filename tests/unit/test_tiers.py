@@ -48,6 +48,15 @@ trinn:
     hjemmel: Allocations policy 5.3
 """
 
+REFUSED_TO_BAND_C = """
+  - id: band_c_etter_avslag
+    navn: Band C
+    betingelse: {felt: sjekkliste.takket_nei, er: true}
+    sjekkes_forst: true
+    samme_plass_som: band_c
+    begrunnelse: takket nei til et egnet tilbud
+    hjemmel: Allocations policy 7
+"""
 POINTS = "- {id: barn, navn: Barn, poeng: {per: 10, verdi: sjekkliste.barn, maks: 40}, forklaring: barn, hjemmel: h}\n"
 
 CASE = {"ledig_bolig": {"id": "B-1"}, "kandidater": [
@@ -338,22 +347,7 @@ def test_a_tier_in_another_tiers_place_ranks_with_its_members_by_its_order(tmp_p
     sections = SECTIONS.replace("  barn: {type: heltall, etikett: barn i husstanden, min: 0}\n",
                                 "  barn: {type: heltall, etikett: barn i husstanden, min: 0}\n"
                                 "  takket_nei: {type: boolsk, etikett: takket nei}\n")
-    ranking = TIERS.replace("""  - id: band_c
-    navn: Band C
-    begrunnelse: ingen prioritet
-    hjemmel: Allocations policy 5.3
-""", """  - id: band_c
-    navn: Band C
-    begrunnelse: ingen prioritet
-    hjemmel: Allocations policy 5.3
-  - id: band_c_etter_avslag
-    navn: Band C
-    betingelse: {felt: sjekkliste.takket_nei, er: true}
-    sjekkes_forst: true
-    samme_plass_som: band_c
-    begrunnelse: takket nei til et egnet tilbud
-    hjemmel: Allocations policy 7
-""")
+    ranking = TIERS + REFUSED_TO_BAND_C
     book = load_rules(write_bundle(tmp_path / "regler", sections=sections, ranking=ranking))
     case = {"ledig_bolig": {"id": "B-1"}, "kandidater": [
         {"id": "T-1", "prioritetsdato": "2021-01-01", "sjekkliste": {}},                                 # C
@@ -683,14 +677,7 @@ def test_a_demotion_moves_by_tiers_past_one_in_another_tiers_place(tmp_path):
                                 "  akutt: {type: boolsk, etikett: akutt behov}\n"
                                 "  takket_nei: {type: boolsk, etikett: takket nei}\n"
                                 "  husleiegjeld: {type: boolsk, etikett: husleiegjeld til kommunen}\n")
-    ranking = TIERS.replace("likhetsmargin: 5\n", "") + """  - id: band_c_etter_avslag
-    navn: Band C
-    betingelse: {felt: sjekkliste.takket_nei, er: true}
-    sjekkes_forst: true
-    samme_plass_som: band_c
-    begrunnelse: takket nei til et egnet tilbud
-    hjemmel: Allocations policy 7
-"""
+    ranking = TIERS.replace("likhetsmargin: 5\n", "") + REFUSED_TO_BAND_C
     ranking = ranking.replace("""  - id: band_c
 """, """  - id: band_b_barn
     navn: Band B
