@@ -145,10 +145,10 @@ class CompiledRules:
         # Local plans (lokale_planer): the regime in force per vacancy, each plan's own rules compiled apart.
         self.plans = Plans(book, self.computed, lambda rules: evaluator_factory(rules, values_of), criterion_condition)
         self.periods = Periods(book)  # rules with gjelder_fra / gjelder_til
-        terms = book.ranking.klage
-        self._appeal = None if terms is None else {
-            "deadline_days": terms.frist_dager, "decided_within_days": terms.avgjores_innen_dager,
-            "heading": terms.overskrift, "text": terms.tekst, "basis": terms.hjemmel}
+        self._appeal = _appeal(book.ranking.klage)
+        # a plan's own appeal terms while it applies (a decision on a home with round-the-clock services goes
+        # to the county governor, within four weeks: a Drammen tester)
+        self._plan_appeals = {plan.id: _appeal(plan.klage) for plan in book.plans if plan.klage is not None}
         # The decision's content (vedtak): per point, its options with their rule (None: the open last) and text.
         self._decision = [(point, [(option, decision_rule(point, option) if option.betingelse is not None else None,
                                     Template(option.tekst, vocab)) for option in point.innhold])
@@ -158,10 +158,6 @@ class CompiledRules:
         self._outcome_words = {"presenteres": texts.presenteres, "ikke_presentert": texts.ikke_presentert,
                                "kan_ikke_tildeles": texts.kan_ikke_tildeles,
                                "oppfyller_ikke_vilkarene": texts.oppfyller_ikke_vilkarene}
-        # A condition not met refuses the application (utfall: avslag), or, where the rule says «kan avslås»
-        # (utfall: drofting), calls for a consultation and leaves the candidate on the list.
-        self._required = [c for c in book.conditions if c.utfall == "avslag"]
-        self._discretionary = [c for c in book.conditions if c.utfall == "drofting"]
         # (regime, tier position) -> that tier's own tie-break order in words (with a plan's `forrang` first)
         self._tier_words = {(id(regime), position): self.tie_break_words(ties)
                             for regime in self.plans.regimes.values() for position, ties in regime.tier_ties.items()}
@@ -175,7 +171,7 @@ class CompiledRules:
             points_possible=c.poeng.maks if isinstance(c.poeng, PerUnitPoints) else c.poeng)
             for c in by_id.values()}
         # Templates are parsed once per rules version, not once per candidate (the tiers' in `regimes`).
-        plan_checks = [c for plan in book.plans for c in plan.kontroller]
+        plan_checks = [c for plan in book.plans for c in [*plan.kontroller, *plan.vilkar]]
         self._texts = {rule.id: Template(text, vocab) for rule, text in
                        [(c, c.forklaring) for c in by_id.values()]
                        + [(c, c.begrunnelse) for c in [*book.checks, *plan_checks]]
@@ -275,7 +271,7 @@ class CompiledRules:
             "plans": plans,
             "decision_content": content,
             "notes": notes,
-            "appeal": self._appeal,
+            "appeal": self._plan_appeals.get(regime.plan.id, self._appeal) if regime.plan is not None else self._appeal,
         })
 
     @staticmethod
@@ -529,8 +525,11 @@ class CompiledRules:
                 blocks.append((position, rule_id))
             elif kind not in ("vilkar", "kriterium", "poeng"):  # a check or composition rule calling for consultation
                 consults.append((position, rule_id))
-        for condition in self._discretionary:  # «kan avslås»: consulted on when not met
-            if condition.id not in matched and condition.id not in regime.suspended:
+        # A condition not met refuses the application (utfall: avslag), or, where the rule says «kan avslås»
+        # (utfall: drofting), calls for a consultation and leaves the candidate on the list; the regime's are the
+        # bundle's but those a plan lifts, and the plan's own.
+        for condition in regime.discretionary:  # «kan avslås»: consulted on when not met
+            if condition.id not in matched:
                 consults.append((kinds[condition.id][2], condition.id))
         unmet, tier, tier_position = self._standing(matched, regime)
         failed = [c.id for c in unmet]
@@ -549,7 +548,7 @@ class CompiledRules:
         so has no band either: "Band C, oppfyller ikke vilkårene" would tell the applicant a band
         the scheme never gave them (a tester writing Leeds' scheme read it so).
         """
-        unmet = [c for c in self._required if c.id not in matched and c.id not in regime.suspended]
+        unmet = [c for c in regime.required if c.id not in matched]
         tier = None if unmet else self._tier_of(matched, regime)
         return unmet, tier, tier[0] if tier else _no_tier(regime)
 
@@ -589,7 +588,7 @@ class CompiledRules:
         failed = [shared.finding(c.id, "vilkar", c.navn, texts[c.id].render(values), c.hjemmel)
                   for c in unmet_conditions]
         consults += [shared.finding(c.id, "vilkar", c.navn, texts[c.id].render(values), c.hjemmel)
-                     for c in self._discretionary if c.id not in matched and c.id not in regime.suspended]
+                     for c in regime.discretionary if c.id not in matched]
         scoring = regime.scoring
         applied = None if scoring.simple else scoring.applied(matched, values)
         out_of_force = self.periods.out_of_force(values)[0] if self.periods else ()
@@ -633,12 +632,13 @@ class CompiledRules:
             else:
                 # Every tier at this place that holds gives its reason: «fordi barnefamilie; bostedsløs», not the
                 # first alone (a Bergen tester wrote one tier per priority group, all in one place).
-                held = [found, *(entry[1] for entry in regime.tiers if entry[0] == position and entry[1].id != found.id
-                                 and entry[2] is not None and _holds(entry[2], matched))]
-                texts_by_id = {entry[1].id: entry[3] for entry in regime.tiers if entry[0] == position}
-                rendered = "; ".join(dict.fromkeys([text.render(values),
-                                                    *(texts_by_id[t.id].render(values) for t in held[1:])]))
-                basis = "; ".join(dict.fromkeys(t.hjemmel for t in held))
+                # Not the open tier (no condition of its own; in a plan's group its rule is the group's alone: a
+                # Bristol tester read «ingen vurdert boligbehov» for a candidate in urgent need). A group's reason
+                # and basis stand once, after the tiers' own.
+                others = [entry for entry in regime.tiers if entry[0] == position and entry[1].id != found.id
+                          and entry[1].betingelse is not None and _holds(entry[2], matched)]
+                rendered = _joined([text.render(values), *(entry[3].render(values) for entry in others)])
+                basis = _joined([found.hjemmel, *(entry[1].hjemmel for entry in others)])
             placement = {"id": found.id, "name": found.navn, "position": position, "text": rendered,
                          "basis": basis, "tie_break_order": self._tier_words_of(regime, position)}
         return {
@@ -806,6 +806,18 @@ class CompiledRules:
             words.append(f"«{label}» ({how})")
         words.append("kandidat-ID (alfabetisk), så rekkefølgen aldri avhenger av innsendingen")
         return words
+
+
+def _joined(parts: list[str]) -> str:
+    """Reasons (or bases) of several tiers as one, each part once: «medisinsk behov; 3 barn; lokal tilknytning»."""
+    return "; ".join(dict.fromkeys(piece for part in parts for piece in part.split("; ")))
+
+
+def _appeal(terms) -> dict | None:
+    """Appeal terms (klage) as the result keeps them (AppealInfo), None without any."""
+    return None if terms is None else {
+        "deadline_days": terms.frist_dager, "decided_within_days": terms.avgjores_innen_dager,
+        "heading": terms.overskrift, "text": terms.tekst, "basis": terms.hjemmel}
 
 
 def _presented(top: dict | None, groups: list[list[str]]) -> list[str]:

@@ -704,3 +704,26 @@ def test_a_demotion_moves_by_tiers_past_one_in_another_tiers_place(tmp_path):
                                      "ett band lavere")
         assert [(c.id, c.tier) for c in compiled.rank_summary(case, AS_OF).candidates] == [
             (c.id, c.tier.id) for c in result.candidates]
+
+
+def test_in_a_group_ahead_the_open_tier_of_the_place_gives_no_reason_and_the_groups_stands_once(tmp_path):
+    """A Bristol tester: a refuser in the plan's group, placed in Band C by a tier in Band C's place, read «takket
+    nei ...; lokal tilknytning; ingen prioritet; lokal tilknytning» with the basis twice: in a group the open tier's
+    rule is the group's alone, so it «held» too."""
+    sections = SECTIONS.replace("  barn: {type: heltall, etikett: barn i husstanden, min: 0}\n",
+                                "  barn: {type: heltall, etikett: barn i husstanden, min: 0}\n"
+                                "  takket_nei: {type: boolsk, etikett: takket nei}\n"
+                                "  lokal: {type: boolsk, etikett: lokal tilknytning}\n")
+    sections += "botiltak:\n  id: {type: tekst, etikett: Botiltak, obligatorisk: true}\n"
+    plan = ("lokale_planer:\n  - id: lokal\n    navn: Lokal plan\n    gjelder: {felt: botiltak.id, er: nyby}\n"
+            "    gruppe_foran:\n      navn: lokal\n      betingelse: {felt: sjekkliste.lokal, er: true}\n"
+            "      begrunnelse: lokal tilknytning\n    hjemmel: Lokal plan pkt. 1\n")
+    book = load_rules(write_bundle(tmp_path / "regler", sections=sections, ranking=TIERS + REFUSED_TO_BAND_C + plan))
+    case = {"ledig_bolig": {"id": "B-1", "botiltak": {"id": "nyby"}}, "kandidater": [
+        {"id": "T-1", "prioritetsdato": "2021-01-01", "sjekkliste": {"lokal": True, "takket_nei": True}}]}
+    for evaluator in (None, ReferenceRules):
+        compiled = CompiledRules(book) if evaluator is None else CompiledRules(book, evaluator_factory=evaluator)
+        tier = compiled.rank(case, AS_OF).candidates[0].tier
+        assert (tier.id, tier.name, tier.text, tier.basis) == (
+            "band_c_etter_avslag", "Band C, lokal", "takket nei til et egnet tilbud; lokal tilknytning",
+            "Allocations policy 7; Lokal plan pkt. 1")
