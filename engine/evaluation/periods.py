@@ -25,7 +25,7 @@ class Periods:
         rules = [(c.id, c, False) for c in [*book.criteria, *book.checks, *book.composition, *book.notes,
                                             *(r for p in plans for r in [*p.kriterier, *p.kontroller])]]
         rules += [(TIER_PREFIX + t.id, t, False) for t in [*book.ranking.trinn, *(t for p in plans for t in p.trinn or [])]]
-        rules += [(c.id, c, True) for c in book.conditions]  # out of force: met
+        rules += [(c.id, c, True) for c in [*book.conditions, *(c for p in plans for c in p.vilkar)]]  # out of force: met
         self.entries = [(key, rule, met) for key, rule, met in rules if rule.has_period]
         self._on: dict[str, tuple[frozenset, frozenset]] = {}
 

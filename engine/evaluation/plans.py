@@ -70,6 +70,10 @@ class Regime:
     runs: tuple = ()
     # the bundle's vilkår that do not apply while the plan is in force (vilkar_gjelder_ikke)
     suspended: frozenset = frozenset()
+    # the vilkår in force, the bundle's and the plans' own: those that refuse (avslag), those that call for
+    # consultation (drofting), in the file's order
+    required: list = field(default_factory=list)
+    discretionary: list = field(default_factory=list)
 
     @property
     def plans(self) -> list[LocalPlan]:
@@ -90,6 +94,10 @@ def regime_of(book: Rulebook, plan: Optional[LocalPlan], extras: tuple = ()) -> 
     """
     criteria = [*book.criteria, *(plan.kriterier if plan else []), *(c for x in extras for c in x.kriterier)]
     checks = [*book.checks, *(plan.kontroller if plan else []), *(c for x in extras for c in x.kontroller)]
+    # the bundle's vilkår but those the plan lifts, and the plans' own (vilkar in a plan)
+    lifted = set(plan.vilkar_gjelder_ikke) if plan is not None else set()
+    conditions = [*(c for c in book.conditions if c.id not in lifted), *(plan.vilkar if plan else []),
+                  *(c for x in extras for c in x.vilkar)]
     ties = plan.ved_likt_poeng if plan is not None and plan.ved_likt_poeng is not None \
         else book.ranking.ved_likt_poeng
     scoring = Scoring(SimpleNamespace(criteria=criteria, groups=book.groups))
@@ -115,7 +123,9 @@ def regime_of(book: Rulebook, plan: Optional[LocalPlan], extras: tuple = ()) -> 
         ties = [*precedence, *ties]
         tier_ties = {position: [*precedence, *own] for position, own in tier_ties.items()}
     regime = Regime(plan, criteria, checks, ties, scoring, tiers, tier_ties, extras=tuple(extras), runs=runs,
-                    suspended=frozenset(plan.vilkar_gjelder_ikke if plan is not None else ()))
+                    suspended=frozenset(lifted),
+                    required=[c for c in conditions if c.utfall == "avslag"],
+                    discretionary=[c for c in conditions if c.utfall == "drofting"])
     regime.tried = sorted(tiers, key=lambda entry: (not entry[1].sjekkes_forst, entry[0]))  # stable: file order
     regime.by_place = {entry[0]: entry for entry in tiers if entry[1].samme_plass_som is None}
     regime.demotions = [(DEMOTION_PREFIX + d.id, d, Template(d.begrunnelse, book.vocabulary))
@@ -123,7 +133,8 @@ def regime_of(book: Rulebook, plan: Optional[LocalPlan], extras: tuple = ()) -> 
     position = 0
     # A check or a condition may call for consultation instead (utfall: drofting): a check when it holds,
     # a condition when it is not met (the one kind that fires on a rule not matched).
-    for kind, rules in (("vilkar", book.conditions), ("kriterium", criteria), (None, checks),
+    for kind, rules in (("vilkar", [*book.conditions, *(c for c in conditions if c not in book.conditions)]),
+                        ("kriterium", criteria), (None, checks),
                         (None, book.composition)):
         for rule in rules:
             regime.kinds[rule.id] = (kind or rule.utfall, rule, position)
@@ -186,6 +197,8 @@ def plan_own_rules(plan: LocalPlan, criterion_condition) -> dict[str, tuple[str,
     for check in plan.kontroller:
         if check.id not in after:
             rules[check.id] = ("kandidat", check.betingelse)
+    for condition in plan.vilkar:  # met when the krav holds, as the bundle's (rule_conditions)
+        rules[condition.id] = ("kandidat", condition.krav)
     for tier in plan.trinn or []:
         if tier.betingelse is not None and TIER_PREFIX + tier.id not in after:
             rules[TIER_PREFIX + tier.id] = ("kandidat", tier.betingelse)
@@ -363,7 +376,7 @@ class Plans:
         kinds = regime.kinds
         if any(kinds.get(rule_id, ("",))[0] == "blokker" for rule_id in matched):
             return False
-        return all(c.id in matched or c.id in regime.suspended for c in self.book.conditions if c.utfall == "avslag")
+        return all(c.id in matched for c in regime.required)
 
     @staticmethod
     def _outcome(plan: LocalPlan, status: str, text: str, meeting: int | None = None) -> dict:

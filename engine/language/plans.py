@@ -69,7 +69,8 @@ def plan_problem(doc: SourceDocument, loc: tuple, message: str, rule_id: str | N
 def relabel(problem: Problem, loc: tuple) -> Problem:
     if len(loc) < 2 or loc[0] != "lokale_planer":
         return problem
-    kind = {"kriterier": "kriterium", "kontroller": "kontroll", "trinn": "trinn"}.get(loc[2] if len(loc) > 3 else None, "lokal plan")
+    kind = {"kriterier": "kriterium", "kontroller": "kontroll", "trinn": "trinn",
+            "vilkar": "vilkår"}.get(loc[2] if len(loc) > 3 else None, "lokal plan")
     return dataclasses.replace(problem, rule_kind=kind)
 
 
@@ -86,7 +87,7 @@ def check_plans(book, doc: SourceDocument, seen_ids: dict[str, str]) -> list[Pro
         problems += _check_applies_to(plan, vocab, doc, base)
         problems += _check_values(plan, vocab, doc, base)
         own = {c.id: c for c in plan.kriterier}
-        for key, rules in (("kriterier", plan.kriterier), ("kontroller", plan.kontroller)):
+        for key, rules in (("kriterier", plan.kriterier), ("kontroller", plan.kontroller), ("vilkar", plan.vilkar)):
             for i, rule in enumerate(rules):
                 at = base + (key, i)
                 problems += claim_id(doc, at, rule.id, f"rangering.yaml (planen '{plan.id}')", seen_ids, plan_problem)
@@ -111,11 +112,17 @@ def check_plans(book, doc: SourceDocument, seen_ids: dict[str, str]) -> list[Pro
             if plan.faller_bort.blant == "kan_tildeles":
                 problems += _check_allocatable_known(book, plan, doc, base + ("faller_bort", "blant"))
         problems += _check_suspended(book, plan, doc, base + ("vilkar_gjelder_ikke",))
+        for i, condition in enumerate(plan.vilkar):  # matched with the plan's own rules, before the points
+            if SCORE_FIELD in cond_lang.fields_read(condition.krav):
+                problems.append(plan_problem(doc, base + ("vilkar", i, "krav"), (
+                    f"et vilkår i en plan kan ikke lese {SCORE_FIELD}; skriv det som en kontroll i planen"),
+                    condition.id))
         if not (plan.verdier or plan.kriterier or plan.kontroller or plan.ved_likt_poeng is not None or plan.forrang
-                or plan.trinn is not None or plan.gruppe_foran is not None or plan.vilkar_gjelder_ikke):
+                or plan.trinn is not None or plan.gruppe_foran is not None or plan.vilkar_gjelder_ikke
+                or plan.klage is not None or plan.vilkar):
             problems.append(plan_problem(doc, base, "planen endrer ingenting: gi den 'verdier', 'kriterier', "
-                                                    "'kontroller', 'ved_likt_poeng', 'forrang', 'trinn', "
-                                                    "'gruppe_foran' eller 'vilkar_gjelder_ikke'", plan.id))
+                                                    "'kontroller', 'vilkar', 'ved_likt_poeng', 'forrang', 'trinn', "
+                                                    "'gruppe_foran', 'vilkar_gjelder_ikke' eller 'klage'", plan.id))
     return problems
 
 

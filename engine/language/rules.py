@@ -536,6 +536,12 @@ class LocalPlan(BaseModel):
     faller_bort: Optional[PlanFallback] = Field(
         None, description="Når planen ikke gjelder likevel, ut fra kandidatene i saken (f.eks. ingen har lokal "
                           "tilknytning): da rangeres saken etter regelverkets egne regler.")
+    klage: Optional[AppealTerms] = Field(
+        None, description="Planens egen klagefrist og egne ord om klage, i stedet for regelverkets, så lenge planen "
+                          "gjelder (f.eks. vedtak om bolig med heldøgns tjenester, som Statsforvalteren avgjør).")
+    vilkar: list[EligibilityCondition] = Field(
+        default_factory=list, description="Vilkår (som i egnethet.yaml) som bare gjelder når planen gjelder: "
+                                          "«for omsorgsbolig må behovet være vurdert av tildelingskontoret».")
     vilkar_gjelder_ikke: list[str] = Field(
         default_factory=list, description="Id-ene til regelverkets vilkår som ikke gjelder så lenge planen gjelder "
                                           "(«botid- og inntektskravet gjelder ikke for omsorgsboliger»).")
@@ -566,7 +572,8 @@ class LocalPlan(BaseModel):
                                                 ("ved_likt_poeng", self.ved_likt_poeng is not None),
                                                 ("trinn", self.trinn is not None),
                                                 ("gruppe_foran", self.gruppe_foran is not None),
-                                                ("vilkar_gjelder_ikke", bool(self.vilkar_gjelder_ikke))) if given]
+                                                ("vilkar_gjelder_ikke", bool(self.vilkar_gjelder_ikke)),
+                                                ("klage", self.klage is not None)) if given]
             if replacing:
                 raise ValueError(f"en plan som kombineres, kan bare legge til kriterier, kontroller og forrang; "
                                  f"{', '.join(replacing)} erstatter regelverkets og kan ikke stå i den (to planer "

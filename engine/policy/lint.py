@@ -161,6 +161,9 @@ def _rules(book: Rulebook) -> Iterator[_Rule]:
         for i, c in enumerate(plan.kontroller):
             yield _Rule("rangering.yaml", base + ("kontroller", i), c.id, f"kontroll i planen '{plan.id}'",
                         "kandidat", c.betingelse, blocks=c.utfall == "blokker")
+        for i, c in enumerate(plan.vilkar):
+            yield _Rule("rangering.yaml", base + ("vilkar", i), c.id, f"vilkår i planen '{plan.id}'", "kandidat",
+                        c.krav, key="krav", refusal=c.utfall)
         for i, tier in enumerate(plan.trinn or []):
             if tier.betingelse is not None:
                 yield _Rule("rangering.yaml", base + ("trinn", i), tier.id, f"trinn i planen '{plan.id}'", "kandidat",
@@ -958,7 +961,7 @@ def _unused_fields(book: Rulebook, rules: list[_Rule]) -> list[LintFinding]:
             if isinstance(c.poeng, PerUnitPoints):
                 used.add(c.poeng.verdi)
             used.update(slot.field for slot in placeholders(c.forklaring))
-        for c in [*plan.kontroller, *(plan.trinn or [])]:
+        for c in [*plan.kontroller, *plan.vilkar, *(plan.trinn or [])]:
             used.update(slot.field for slot in placeholders(c.begrunnelse))
     vocab = book.vocabulary
     for derived in vocab.model.beregnet.values():

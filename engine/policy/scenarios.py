@@ -437,6 +437,7 @@ def _rule_kinds(book: Rulebook) -> dict[str, str]:
         kinds[plan.id] = "plan"
         kinds.update({c.id: "kriterium" for c in plan.kriterier})
         kinds.update({c.id: c.utfall for c in plan.kontroller})
+        kinds.update({c.id: "vilkar" if c.utfall == "avslag" else "drofting" for c in plan.vilkar})
         kinds.update({t.id: "trinn" for t in plan.trinn or []})
     return kinds
 

@@ -123,7 +123,7 @@ def _rank_dropping_unfit(ctx: Context, case_data: dict, as_of: dt.date):
 
 def _rule_names(ctx: Context) -> dict[str, str]:
     book = ctx.compiled_rules().book
-    plan_rules = [r for plan in book.plans for r in [*plan.kriterier, *plan.kontroller]]
+    plan_rules = [r for plan in book.plans for r in [*plan.kriterier, *plan.kontroller, *plan.vilkar]]
     return {rule.id: rule.navn for rule in [*book.conditions, *book.criteria, *book.checks, *book.composition,
                                             *plan_rules]}
 

@@ -303,8 +303,8 @@ def test_rules_check_refuses_a_fallback_text_about_one_nominee_and_a_plan_that_c
     with pytest.raises(RulesError) as caught:
         load_rules(_bundle(tmp_path, nothing, name="nothing"))
     assert [str(p).split(": ", 1)[1] for p in caught.value.problems] == [
-        "lokal plan 'tom_plan': planen endrer ingenting: gi den 'verdier', 'kriterier', 'kontroller', "
-        "'ved_likt_poeng', 'forrang', 'trinn', 'gruppe_foran' eller 'vilkar_gjelder_ikke'"]
+        "lokal plan 'tom_plan': planen endrer ingenting: gi den 'verdier', 'kriterier', 'kontroller', 'vilkar', "
+        "'ved_likt_poeng', 'forrang', 'trinn', 'gruppe_foran', 'vilkar_gjelder_ikke' eller 'klage'"]
 
 
 def test_the_lint_judges_a_plans_rules_like_the_bundles(tmp_path):

@@ -102,3 +102,61 @@ def test_the_readme_plan_lifting_three_vilkar_ranks_as_it_says(tmp_path):
     assert result.plans[0].text == (
         "Omsorgsboliger og boliger med bemanning gjelder for boligen; vilkårene «Botid i to år», «Inntekt under "
         "grensen» og «Formue under grensen» gjelder ikke.")
+
+
+def test_the_readme_plan_with_its_own_vilkar_and_appeal_applies_them_to_its_homes_only(tmp_path):
+    """A Drammen tester: a home with round-the-clock services has a vilkår of its own and its appeals go to the
+    county governor; `vilkar` and `klage` in a plan were refused. The README's plan, pasted."""
+    from support.bundles import write_bundle
+    from support.readme import yaml_blocks
+
+    [plan] = yaml_blocks("### Egne vilkår og egen klage for noen boliger")
+    sections = """
+    ledig_bolig:
+      id: {type: tekst, etikett: Bolig-ID, obligatorisk: true}
+    bolig:
+      kategori: {type: valg, etikett: Boligkategori, verdier: {ordinaer: ordinær, bemanning: bolig med bemanning}}
+    kandidat:
+      id: {type: tekst, etikett: Søker-ID, obligatorisk: true}
+      botid_ar: {type: heltall, etikett: år i kommunen, min: 0}
+    sjekkliste:
+      behov_vurdert: {type: boolsk, etikett: behovet er vurdert}
+    """
+    ranking = ("likhetsmargin: 0\nved_likt_poeng: []\nklage:\n  frist_dager: 21\n  tekst: Klagen går til "
+               "kommunens klagenemnd.\n  hjemmel: Forvaltningsloven § 28\n" + plan)
+    folder = write_bundle(tmp_path / "regler", sections=sections, ranking=ranking)
+    (folder / "egnethet.yaml").write_text((folder / "egnethet.yaml").read_text(encoding="utf-8") + """vilkar:
+  - {id: botid_to_ar, navn: Botid i to år, krav: {felt: kandidat.botid_ar, minst: 2}, begrunnelse: b, hjemmel: h}
+""", encoding="utf-8")
+    nominees = [{"id": "K-1", "botid_ar": 0, "sjekkliste": {"behov_vurdert": True}},
+                {"id": "K-2", "botid_ar": 5, "sjekkliste": {"behov_vurdert": False}}]
+    for evaluator in (None, ReferenceRules):
+        compiled = CompiledRules(load_rules(folder)) if evaluator is None else CompiledRules(
+            load_rules(folder), evaluator_factory=evaluator)
+        ordinary = compiled.rank({"ledig_bolig": {"id": "B-1", "bolig": {"kategori": "ordinaer"}},
+                                  "kandidater": copy.deepcopy(nominees)}, AS_OF)
+        by_id = {c.id: c for c in ordinary.candidates}
+        assert (by_id["K-1"].qualifies, by_id["K-2"].qualifies) == (False, True)
+        assert ordinary.appeal.text == "Klagen går til kommunens klagenemnd."
+        staffed = compiled.rank({"ledig_bolig": {"id": "B-2", "bolig": {"kategori": "bemanning"}},
+                                 "kandidater": copy.deepcopy(nominees)}, AS_OF)
+        by_id = {c.id: c for c in staffed.candidates}
+        assert (by_id["K-1"].qualifies, by_id["K-2"].qualifies) == (True, False)
+        assert [u.rule_id for u in by_id["K-2"].unmet_conditions] == ["behov_vurdert"]
+        assert staffed.appeal.text.startswith("Klagen sendes til kommunen.") and staffed.appeal.basis == (
+            "Pasient- og brukerrettighetsloven § 7-2")
+        brief = {c.id: c for c in compiled.rank_summary({"ledig_bolig": {"id": "B-2", "bolig": {"kategori": "bemanning"}},
+                                                         "kandidater": copy.deepcopy(nominees)}, AS_OF).candidates}
+        assert brief["K-2"].not_qualified_by == ["behov_vurdert"]
+
+
+def test_a_plans_vilkar_reading_the_points_and_a_combined_plans_appeal_are_refused(tmp_path):
+    with pytest.raises(RulesError) as caught:
+        load_rules(_bundle(tmp_path / "a", "    vilkar:\n      - {id: p, navn: p, krav: {felt: resultat.poeng, minst: 1}, "
+                                          "begrunnelse: p, hjemmel: h}\n"))
+    assert any("et vilkår i en plan kan ikke lese resultat.poeng" in str(p) and p.line
+               for p in caught.value.problems), [str(p) for p in caught.value.problems]
+    with pytest.raises(RulesError) as caught:
+        load_rules(_bundle(tmp_path / "b", "    klage: {frist_dager: 28, hjemmel: h}\n", combined=True))
+    assert any("klage erstatter regelverkets" in str(p) for p in caught.value.problems), \
+        [str(p) for p in caught.value.problems]
