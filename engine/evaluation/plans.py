@@ -209,6 +209,11 @@ def plan_own_rules(plan: LocalPlan, criterion_condition) -> dict[str, tuple[str,
     return rules
 
 
+def _quoted(name: str) -> str:
+    """A plan's name in «», once: «Tilpassede boliger går først til ... gjelder ikke» read garbled unquoted."""
+    return name if name.startswith("«") and name.endswith("»") else f"«{name}»"
+
+
 def home_values(values: dict[str, Any]) -> dict[str, Any]:
     """The home's and unit's values among a candidate's (or the vacancy's own): what `gjelder` may read."""
     return {path: value for path, value in values.items() if home_only(path)}
@@ -294,8 +299,9 @@ class Plans:
             if plan.kombineres:
                 continue  # considered beside whichever plan is in force, below
             if chosen is not None:
-                outcomes.append(self._outcome(plan, "ikke_vurdert", f"{plan.navn} er ikke vurdert: "
-                                                                    f"{chosen[0].plan.navn} gjelder for boligen."))
+                outcomes.append(self._outcome(plan, "ikke_vurdert", f"{_quoted(plan.navn)} er ikke vurdert: "
+                                                                    f"{_quoted(chosen[0].plan.navn)} gjelder for "
+                                                                    "boligen."))
                 continue
             values = self.with_values(candidates, plan)
             if values is candidates:
@@ -311,8 +317,8 @@ class Plans:
                 outcomes.append(self._fallen(plan, values, home, meeting))
                 continue
             chosen = (self.regimes[plan.id], values, matched)
-            outcomes.append(self._outcome(plan, "gjelder", f"{plan.navn} gjelder for boligen{self._lifted(plan)}.",
-                                          meeting))
+            outcomes.append(self._outcome(
+                plan, "gjelder", f"{_quoted(plan.navn)} gjelder for boligen{self._lifted(plan)}.", meeting))
         if chosen is None:
             if base_matched is None:
                 base_matched = match(candidates)
@@ -331,7 +337,7 @@ class Plans:
                 continue
             matched = with_own
             extras.append(plan.id)
-            outcomes.append(self._outcome(plan, "gjelder", f"{plan.navn} gjelder for boligen, sammen med "
+            outcomes.append(self._outcome(plan, "gjelder", f"{_quoted(plan.navn)} gjelder for boligen, sammen med "
                                                            f"{self._beside(regime)}.", meeting))
         if extras:
             regime = self.regime(regime.plan.id if regime.plan else None, tuple(extras))
@@ -349,7 +355,7 @@ class Plans:
 
     @staticmethod
     def _beside(regime: Regime) -> str:
-        return regime.plan.navn if regime.plan is not None else "regelverkets egne regler"
+        return _quoted(regime.plan.navn) if regime.plan is not None else "regelverkets egne regler"
 
     def _falls(self, plan: LocalPlan, regime: Regime, values: list[dict], matched: list[set[str]],
                settle) -> tuple[bool, int | None]:
@@ -367,7 +373,8 @@ class Plans:
     def _fallen(self, plan: LocalPlan, values: list[dict], home: dict, meeting: int | None) -> dict:
         # the same for every candidate (rules check): the home's fields and what is computed from them
         reason = self._reasons[plan.id].render(values[0] if values else home).rstrip(". ")
-        return self._outcome(plan, "faller_bort", f"{plan.navn} gjelder ikke: {reason}.", meeting)
+        # the plan's name quoted: «Tilpassede boliger går først til ... gjelder ikke» read garbled (a Bristol tester)
+        return self._outcome(plan, "faller_bort", f"{_quoted(plan.navn)} gjelder ikke: {reason}.", meeting)
 
     def _allocatable(self, regime: Regime, matched: set[str]) -> bool:
         """Whether a nominee meets every vilkår that refuses (utfall: avslag) and no rule of the regime blocks:

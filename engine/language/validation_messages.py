@@ -80,12 +80,17 @@ def too_short(limit: int, of: str = "listen", unit: str = "") -> str:
     return f"{of} er for kort (minst {limit}{f' {unit}' if unit else ''})"
 
 
+def _bound(limit) -> Any:
+    """«minst 0», not «minst 0.0» (a Bristol tester): a whole float bound reads as the whole number."""
+    return int(limit) if isinstance(limit, float) and limit.is_integer() else limit
+
+
 def too_small(value: Any, least) -> str:
-    return f"{shown(value)} er for lite (minst {least})"
+    return f"{shown(value)} er for lite (minst {_bound(least)})"
 
 
 def too_large(value: Any, most) -> str:
-    return f"{shown(value)} er for stort (høyst {most})"
+    return f"{shown(value)} er for stort (høyst {_bound(most)})"
 
 
 def choices(allowed: Iterable[Any]) -> str:
@@ -105,6 +110,11 @@ def not_a_choice(value: Any, allowed: Iterable[Any] | str) -> str:
 
 
 def not_a_date(value: Any, formats: str = ISO_DATE) -> str:
+    if isinstance(value, str) and formats == ISO_DATE and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        # «2026-02-30» is on the form; the day is what does not exist (a Bristol tester)
+        month = int(value[5:7])
+        why = "måneden må være 01-12" if not 1 <= month <= 12 else "måneden har ikke den dagen"
+        return f"{shown(value)} er ikke en dato som finnes ({why}; skriv {formats})"
     return f"{shown(value)} er ikke en dato på formen {formats}"
 
 
@@ -308,7 +318,10 @@ def _describe(err: dict, root: type[BaseModel] | None = None) -> str:
     if kind == "extra_forbidden":
         return unknown_key(err["loc"][-1], model_at(root, tuple(err["loc"])))
     if kind == "literal_error":
-        return not_a_choice(given, ctx.get("expected", "").replace(" or ", " eller "))
+        expected = ctx.get("expected", "")
+        listed = re.findall(r"'((?:[^'\\]|\\.)*)'", expected)  # the choices, so a typo gets «mente du»
+        return not_a_choice(given, listed if listed and len(listed) == expected.count("'") // 2
+                            else expected.replace(" or ", " eller "))
     if kind in ("value_error", "assertion_error"):
         msg = str(ctx.get("error", err.get("msg", "")))
         return msg.removeprefix("Value error, ")

@@ -96,7 +96,7 @@ def test_rank_with_broken_rules_exits_1_before_reading_the_case(cli, rules_copy)
 def test_an_impossible_as_of_date_is_a_usage_error(cli):
     result = cli("rank", "examples/sak-1-lade.yaml", "--as-of", "2026-13-01")
     assert result.exit_code == 2
-    assert "'2026-13-01' er ikke en dato på formen ÅÅÅÅ-MM-DD" in result.stderr
+    assert "'2026-13-01' er ikke en dato som finnes (måneden må være 01-12; skriv ÅÅÅÅ-MM-DD)" in result.stderr
     assert "--as-of" in result.stderr
 
 

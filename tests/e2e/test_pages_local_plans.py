@@ -15,7 +15,7 @@ from support.store import nominate_all, recommend_and_approve, report_lade
 PLAN = """
 lokale_planer:
   - id: lade_unge_voksne
-    navn: Lokal plan for unge voksne i Lade
+    navn: «Lokal plan for unge voksne i Lade»
     gjelder: {felt: botiltak.id, er: lade-botiltak}
     kriterier:
       - id: lade_under_25
@@ -46,8 +46,8 @@ def _page(rules_copy, tmp_path, limit: int) -> str:
 
 
 @pytest.mark.parametrize("limit, expected", [
-    (25, "Lokal plan: Lokal plan for unge voksne i Lade gjelder for boligen."),
-    (20, "Lokal plan: Lokal plan for unge voksne i Lade gjelder ikke: ingen av kandidatene er under 20 år."),
+    (25, "Lokal plan: «Lokal plan for unge voksne i Lade» gjelder for boligen."),
+    (20, "Lokal plan: «Lokal plan for unge voksne i Lade» gjelder ikke: ingen av kandidatene er under 20 år."),
 ])
 def test_the_vacancy_page_says_whether_the_local_plan_was_used(rules_copy, tmp_path, limit, expected):
     page = _page(rules_copy, tmp_path, limit)

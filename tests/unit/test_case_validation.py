@@ -77,7 +77,7 @@ BAD_EDITS = [
                  "'natt' er ikke en av de tillatte verdiene: 'ingen', 'ambulant', 'dag', 'dag_kveld' eller "
                  "'dognbemanning'", id="verdi utenfor listen"),
     pytest.param("    soknad_mottatt: 2026-06-15\n", "    soknad_mottatt: '2026-13-01'\n", 0,
-                 "kandidater[3].soknad_mottatt", "'2026-13-01' er ikke en dato på formen ÅÅÅÅ-MM-DD",
+                 "kandidater[3].soknad_mottatt", "'2026-13-01' er ikke en dato som finnes (måneden må være 01-12; skriv ÅÅÅÅ-MM-DD)",
                  id="ugyldig dato"),
     pytest.param("bemanning: {dag: true, kveld: true, natt: false}", "bemanning: {dag: true, kveld: true, natt: nei}",
                  0, "ledig_bolig.botiltak.bemanning.natt", "'nei' er ikke true eller false",
@@ -166,5 +166,5 @@ def test_an_impossible_unquoted_date_is_a_case_error_naming_the_line_with_the_ot
     problems = {p.path: p for p in caught.value.problems}
     date = next(p for path, p in problems.items() if path.endswith("soknad_mottatt"))
     assert (date.file, date.line, date.message) == ("sak-1-lade.yaml", line,
-                                                   "'2026-13-01' er ikke en dato på formen ÅÅÅÅ-MM-DD")
+                                                   "'2026-13-01' er ikke en dato som finnes (måneden må være 01-12; skriv ÅÅÅÅ-MM-DD)")
     assert any(path.endswith("alder") for path in problems)  # not hidden by the date

@@ -211,7 +211,7 @@ likhetsmargin: 0
 ved_likt_poeng: []
 lokale_planer:
   - id: lokal_kvote
-    navn: Lokal kvote
+    navn: «Lokal kvote»
     gjelder: {felt: ledig_bolig.delomrade, finnes: true}
     kriterier:
       - {id: tilknytning_i_planen, navn: Tilknytning, poeng: 50, betingelse: {felt: sjekkliste.tilknytning, er: true},
@@ -233,7 +233,7 @@ def test_a_plan_that_falls_away_says_so_with_the_counts_over_the_homes_list(tmp_
     case = _case("kingsbrook", [("kingsbrook", True), ("kingsbrook", True), ("kingsbrook", False),
                                 ("berryfields", True)], [("hampden", [], True)])
     [plan] = compiled.rank(case, AS_OF).plans
-    assert (plan.status, plan.text) == ("faller_bort", "Lokal kvote gjelder ikke: kvoten i Kingsbrook er brukt opp: "
+    assert (plan.status, plan.text) == ("faller_bort", "«Lokal kvote» gjelder ikke: kvoten i Kingsbrook er brukt opp: "
                                                        "2 av 3 tildelinger gikk til søkere med tilknytning.")
     # a value that differs between the candidates cannot stand in that text
     (folder / "rangering.yaml").write_text((folder / "rangering.yaml").read_text(encoding="utf-8").replace(

@@ -20,7 +20,7 @@ from support.reference_evaluator import ReferenceRules
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = dt.date(2026, 11, 28)
-FALLBACK = "Lokal utleieplan for Nyby gjelder ikke: ingen av kandidatene har lokal tilknytning."
+FALLBACK = "«Lokal utleieplan for Nyby» gjelder ikke: ingen av kandidatene har lokal tilknytning."
 
 # Two of the bundle's own rules that read the parameter the plan replaces: a criterion comparing with it,
 # and points per month computed by a formula from it (computed after the counts, so computed again).
@@ -113,7 +113,7 @@ def test_a_plan_applies_only_to_the_homes_of_its_units(readme_plan):
     nyby = readme_plan.rank(_case(), AS_OF)
     [outcome] = nyby.plans
     assert (outcome.id, outcome.applied, outcome.status, outcome.text, outcome.nominees_meeting_fallback) == (
-        "nyby_lokal_utleieplan", True, "gjelder", "Lokal utleieplan for Nyby gjelder for boligen.", 1)
+        "nyby_lokal_utleieplan", True, "gjelder", "«Lokal utleieplan for Nyby» gjelder for boligen.", 1)
     assert outcome.basis == "Lokal utleieplan for Nyby, vedtatt av bydelsutvalget 2026"
 
 
@@ -225,9 +225,9 @@ def test_when_the_first_plan_falls_back_the_next_for_the_same_home_is_considered
     assert fallen.tie_break_order[0] == "«Søknad mottatt» (tidligste dato først)"
     applied = compiled.rank(_case(), AS_OF)
     assert [(p.id, p.status, p.text) for p in applied.plans] == [
-        ("nyby_lokal_utleieplan", "gjelder", "Lokal utleieplan for Nyby gjelder for boligen."),
-        ("nyby_reserve", "ikke_vurdert", "Nyby uten lokal tilknytning er ikke vurdert: Lokal utleieplan for Nyby "
-                                         "gjelder for boligen.")]
+        ("nyby_lokal_utleieplan", "gjelder", "«Lokal utleieplan for Nyby» gjelder for boligen."),
+        ("nyby_reserve", "ikke_vurdert", "«Nyby uten lokal tilknytning» er ikke vurdert: «Lokal utleieplan for "
+                                         "Nyby» gjelder for boligen.")]
 
 
 def test_a_plan_can_give_way_when_some_nominee_meets_a_condition(tmp_path):
@@ -242,7 +242,7 @@ def test_a_plan_can_give_way_when_some_nominee_meets_a_condition(tmp_path):
     case["kandidater"][2]["sjekkliste"]["akutt_fare"] = True
     [outcome] = compiled.rank(case, AS_OF).plans
     assert (outcome.status, outcome.nominees_meeting_fallback, outcome.text) == (
-        "faller_bort", 1, "Lokal utleieplan for Nyby gjelder ikke: en av kandidatene er i akutt fare, og da går den "
+        "faller_bort", 1, "«Lokal utleieplan for Nyby» gjelder ikke: en av kandidatene er i akutt fare, og da går den "
                           "vanlige nøkkelen foran.")
 
 
@@ -347,7 +347,7 @@ def test_a_fallback_among_those_who_can_be_allocated_does_not_count_a_blocked_no
         assert not next(c for c in alone.candidates if c.id == "K-1187").eligible
         [outcome] = alone.plans
         assert (outcome.status, outcome.nominees_meeting_fallback, outcome.text) == (
-            "faller_bort", 0, "Lokal utleieplan for Nyby gjelder ikke: ingen av kandidatene som kan tildeles "
+            "faller_bort", 0, "«Lokal utleieplan for Nyby» gjelder ikke: ingen av kandidatene som kan tildeles "
                               "boligen, har lokal tilknytning.")
         assert compiled.rank_summary(_case(local=("K-1187",)), AS_OF).plans == alone.plans
         with_one = compiled.rank(_case(local=("K-1187", "K-2031")), AS_OF)
@@ -383,9 +383,9 @@ def test_a_combined_plan_applies_beside_the_plan_in_force_and_adds_its_check(tmp
     for compiled in (rules, CompiledRules(rules.book, evaluator_factory=ReferenceRules)):
         result = compiled.rank(_adapted_case(("K-0954",)), AS_OF)
         assert [(p.id, p.status, p.text) for p in result.plans] == [
-            ("nyby_lokal_utleieplan", "gjelder", "Lokal utleieplan for Nyby gjelder for boligen."),
-            ("tilpassede_boliger", "gjelder", "Tilpassede boliger går til søkere som trenger dem gjelder for boligen, "
-                                              "sammen med Lokal utleieplan for Nyby.")]
+            ("nyby_lokal_utleieplan", "gjelder", "«Lokal utleieplan for Nyby» gjelder for boligen."),
+            ("tilpassede_boliger", "gjelder", "«Tilpassede boliger går til søkere som trenger dem» gjelder for boligen, "
+                                              "sammen med «Lokal utleieplan for Nyby».")]
         by_id = {c.id: c for c in result.candidates}
         assert by_id["K-0954"].eligible and result.present_to_unit_leader == ["K-0954"]
         for cid in ("K-2031", "K-2210"):
@@ -411,7 +411,7 @@ def test_a_combined_plan_applies_beside_the_bundles_own_rules_where_no_other_pla
     rules = CompiledRules(load_rules(_with_adapted_plan(tmp_path)))
     result = rules.rank(_adapted_case(("K-0954",), unit="lade-botiltak"), AS_OF)
     assert [(p.id, p.status, p.text) for p in result.plans] == [
-        ("tilpassede_boliger", "gjelder", "Tilpassede boliger går til søkere som trenger dem gjelder for boligen, "
+        ("tilpassede_boliger", "gjelder", "«Tilpassede boliger går til søkere som trenger dem» gjelder for boligen, "
                                           "sammen med regelverkets egne regler.")]
 
 

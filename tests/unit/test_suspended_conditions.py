@@ -45,7 +45,7 @@ def test_a_plans_homes_do_not_ask_the_vilkar_it_lifts_and_the_plan_says_so(tmp_p
         assert lifted["H-202"].qualifies and lifted["H-202"].unmet_conditions == []
         assert [u.rule_id for u in lifted["H-201"].unmet_conditions] == ["fylt_18_ved_soknad"]  # the others still apply
         [plan] = [p for p in result.plans if p.id == "foyer"]
-        assert plan.text == ("Egne regler for Foyer-prosjektet gjelder for boligen; vilkåret «Folkeregistrert i "
+        assert plan.text == ("«Egne regler for Foyer-prosjektet» gjelder for boligen; vilkåret «Folkeregistrert i "
                              "Harstad de siste 3 månedene» gjelder ikke.")
         brief = {c.id: c for c in compiled.rank_summary(copy.deepcopy(foyer), AS_OF).candidates}
         assert brief["H-202"].qualifies and brief["H-202"].not_qualified_by == []
@@ -100,7 +100,7 @@ def test_the_readme_plan_lifting_three_vilkar_ranks_as_it_says(tmp_path):
         result = compiled.rank(case, AS_OF)
         assert result.candidates[0].qualifies is qualifies, kind
     assert result.plans[0].text == (
-        "Omsorgsboliger og boliger med bemanning gjelder for boligen; vilkårene «Botid i to år», «Inntekt under "
+        "«Omsorgsboliger og boliger med bemanning» gjelder for boligen; vilkårene «Botid i to år», «Inntekt under "
         "grensen» og «Formue under grensen» gjelder ikke.")
 
 
