@@ -347,6 +347,10 @@ def _describe(err: dict, root: type[BaseModel] | None = None) -> str:
         return too_short(ctx.get("min_length"))
     if kind == "too_long":
         return too_long(ctx.get("max_length"), "listen", "")
+    if kind == "string_pattern_mismatch":  # ids (and only ids) have a pattern in the rules' models
+        dotted = isinstance(given, str) and "." in given
+        return (f"{shown(given)} er ikke en id: en id har bare små bokstaver, tall og _ (f.eks. 'bostedslos')"
+                + ("; her står id-en til en regel, ikke et felt" if dotted else ""))
     if kind in ("union_tag_invalid", "condition_shape"):
         return err.get("msg", "ugyldig form")
     if kind == "union_tag_not_found":

@@ -115,7 +115,26 @@ def lint(book: Rulebook) -> list[LintFinding]:
     findings += _ranges(book, rules)
     findings += _never_and_duplicates(book, rules)
     findings += _unused_fields(book, rules)
+    findings += _conditions_on_the_home(book)
     return findings
+
+
+def _conditions_on_the_home(book: Rulebook) -> list[LintFinding]:
+    """A vilkår of the bundle that reads the home: «oppfyller ikke vilkårene» refuses the application, yet it
+    would depend on which home fell vacant (a Bristol and a Drammen tester wrote the home's kind into one)."""
+    from engine.language.plans import home_only
+
+    found = []
+    for i, condition in enumerate(book.conditions):
+        home = sorted({path for path in cond_lang.fields_read(condition.krav) if home_only(path)})
+        if home:
+            found.append(LintFinding("merknad", _problem(
+                book, "egnethet.yaml", ("vilkar", i, "krav"),
+                f"leser boligen ({', '.join(home)}): et vilkår gjelder søknaden, ikke én bolig, og en søker som ikke "
+                "oppfyller det, får avslag på søknaden. Gjelder vilkåret bare noen boliger, skriv det som et vilkår i "
+                "en lokal plan for dem (vilkar), eller løft det for de andre med vilkar_gjelder_ikke; hører det til "
+                "boligen, er det en kontroll", condition.id)))
+    return found
 
 
 def _rules(book: Rulebook) -> Iterator[_Rule]:

@@ -55,3 +55,23 @@ def test_an_exception_the_refusing_vilkar_overrules_is_noted_with_the_fix(tmp_pa
 def test_the_exception_written_into_the_refusing_vilkar_is_not_noted(tmp_path):
     fixed = "\n        - {felt: sjekkliste.bosituasjon, er: krisesenter}"
     assert _findings(tmp_path, fixed) == []
+
+
+def test_a_vilkar_that_reads_the_home_is_noted_with_the_plan_to_use_instead(tmp_path):
+    """A Bristol and a Drammen tester wrote the home's kind into a vilkår: the applicant is then refused, or not,
+    by which home fell vacant."""
+    sections = SECTIONS + "bolig:\n  eldrebolig: {type: boolsk, etikett: bolig for eldre}\n"
+    folder = write_bundle(tmp_path / "regler", sections=sections)
+    (folder / "egnethet.yaml").write_text((folder / "egnethet.yaml").read_text(encoding="utf-8") + """vilkar:
+  - id: botid
+    navn: Botid
+    krav:
+      noen:
+        - {felt: kandidat.botid_maneder, minst: 12}
+        - {felt: bolig.eldrebolig, er: true}
+    begrunnelse: botid
+    hjemmel: h
+""", encoding="utf-8")
+    [found] = [str(f.problem) for f in lint(load_rules(folder)) if "leser boligen" in f.problem.message]
+    assert "vilkår 'botid': leser boligen (bolig.eldrebolig): et vilkår gjelder søknaden, ikke én bolig" in found
+    assert "skriv det som et vilkår i en lokal plan for dem (vilkar)" in found and "egnethet.yaml:" in found

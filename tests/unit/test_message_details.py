@@ -33,3 +33,25 @@ def test_a_choice_mistyped_in_a_case_gets_a_suggestion(compiled):
         validate_case(data, compiled.case_models, doc)
     [problem] = [p for p in caught.value.problems if p.path.endswith("bosituasjon")]
     assert problem.message.endswith("(mente du 'bostedslos'?)"), problem.message
+
+
+def test_an_id_that_is_no_id_is_told_in_bokmal_not_in_pydantics_english(tmp_path):
+    """An Edinburgh tester wrote `forutsetter: beregnet.ikke_eier` and read «String should match pattern
+    '^[a-z0-9][a-z0-9_]*$'»."""
+    import shutil
+
+    from engine import RulesError, load_rules
+
+    folder = tmp_path / "regler"
+    shutil.copytree(RULES, folder)
+    path = folder / "prioritering.yaml"
+    text = path.read_text(encoding="utf-8")
+    anchor = "    betingelse: {felt: sjekkliste.bosituasjon, er: bostedslos}\n"
+    assert anchor in text
+    path.write_text(text.replace(anchor, anchor + "    forutsetter: beregnet.ikke_eier\n", 1), encoding="utf-8")
+    with pytest.raises(RulesError) as caught:
+        load_rules(folder)
+    [problem] = caught.value.problems
+    assert problem.message == ("'beregnet.ikke_eier' er ikke en id: en id har bare små bokstaver, tall og _ "
+                               "(f.eks. 'bostedslos'); her står id-en til en regel, ikke et felt")
+    assert problem.line and "should" not in str(problem)
