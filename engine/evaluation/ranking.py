@@ -18,7 +18,7 @@ from engine.evaluation.periods import Periods
 from engine.evaluation.plans import (DEMOTION_PREFIX, HOME_SCOPE, TIER_PREFIX, Plans, Regime, home_values, plan_rules, reads,
                                     reads_score)
 from engine.evaluation.records import AS_OF_KEY, COUNT_PREFIX, Records
-from engine.evaluation.scoring import Scoring, criterion_points
+from engine.evaluation.scoring import Scoring, criterion_points, group_rules
 from engine.language.case import CaseModels, case_hash, validate_case
 from engine.language.conditions import AllOf, Comparison, describe
 from engine.evaluation.durable_adapter import DurableRules
@@ -49,6 +49,7 @@ def rule_conditions(book: Rulebook) -> dict[str, tuple[str, Any]]:
     rules: dict[str, tuple[str, Any]] = {}
     for criterion in book.criteria:
         rules[criterion.id] = ("kandidat", criterion_condition(criterion))
+    rules.update(group_rules(book))  # a group's condition: whom its criteria give points
     after = score_rules(book)  # matched in a second pass, once the points are added up
     for condition in book.conditions:
         if condition.id not in after:
@@ -608,7 +609,7 @@ class CompiledRules:
             else:
                 unmet.append(self._unmet[c.id])
         if applied is not None:
-            for cut in scoring.cuts(applied):
+            for cut in scoring.cuts(applied, matched):
                 items.append(shared.score_item(cut.group.id, "prioritering", cut.group.navn, cut.points, cut.text,
                                                cut.group.hjemmel))
         for check in regime.checks:

@@ -19,6 +19,8 @@ from typing import Any
 
 from engine.language.rules import CriteriaGroup, PerUnitPoints, Rulebook
 
+GROUP_PREFIX = "#gruppe:"  # a group's condition (betingelse) as a rule; ids are [a-z0-9_]
+
 
 def criterion_points(criterion, values: dict) -> int:
     if isinstance(criterion.poeng, PerUnitPoints):
@@ -71,13 +73,20 @@ class Scoring:
                 out[c.id] = criterion_points(c, values)
         return out
 
-    def cuts(self, applied: dict[str, int]) -> list[Cut]:
+    def cuts(self, applied: dict[str, int], matched: set[str] | frozenset = frozenset()) -> list[Cut]:
         out = []
         for group in self.groups:
             members = [(m, applied[m]) for m in group.kriterier if applied.get(m)]
             if not members:
                 continue
             raw = sum(p for _, p in members)
+            if group.betingelse is not None and GROUP_PREFIX + group.id not in matched:
+                # the group gives no points to this candidate («owner-occupiers get no needs points»)
+                out.append(Cut(group, -raw, f"{group.begrunnelse.rstrip('. ')}: {raw} poeng fra «{group.navn}» "
+                                            "trekkes fra."))
+                continue
+            if group.tak is None and not group.bare_hoyeste:
+                continue
             kept, best = raw, None
             if group.bare_hoyeste and len(members) > 1:
                 best = max(members, key=lambda mp: mp[1])  # the first of equals, in the group's order
@@ -101,4 +110,9 @@ class Scoring:
 
     def total(self, matched: set[str], values: dict[str, Any]) -> int:
         applied = self.applied(matched, values)
-        return sum(applied.values()) + sum(c.points for c in self.cuts(applied))
+        return sum(applied.values()) + sum(c.points for c in self.cuts(applied, matched))
+
+
+def group_rules(book: Rulebook) -> dict[str, tuple[str, Any]]:
+    """The groups' conditions (betingelse), by rule id: matched with the criteria."""
+    return {GROUP_PREFIX + g.id: ("kandidat", g.betingelse) for g in book.groups if g.betingelse is not None}

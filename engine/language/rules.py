@@ -243,12 +243,20 @@ class CriteriaGroup(BaseModel):
     kriterier: list[str] = Field(min_length=2, description="Id-ene til kriteriene i gruppen.")
     tak: Optional[StrictInt] = Field(None, ge=0, description="Høyst så mange poeng fra gruppen til sammen.")
     bare_hoyeste: bool = Field(False, description="Bare kriteriet med flest poeng i gruppen teller.")
+    betingelse: Optional[Condition] = Field(
+        None, description="Gruppens kriterier gir bare poeng når denne holder for kandidaten («ingen behovspoeng "
+                          "til en som eier en egnet bolig»).")
+    begrunnelse: Optional[str] = Field(
+        None, min_length=1, description="Hvorfor gruppen ikke gir poeng når betingelsen ikke holder (bokmål).")
     hjemmel: str
 
     @model_validator(mode="after")
     def _limits_something(self):
-        if self.tak is None and not self.bare_hoyeste:
-            raise ValueError("en gruppe må ha 'tak', 'bare_hoyeste: true' eller begge")
+        if self.tak is None and not self.bare_hoyeste and self.betingelse is None:
+            raise ValueError("en gruppe må ha 'tak', 'bare_hoyeste: true' eller 'betingelse' (eller flere av dem)")
+        if (self.betingelse is None) != (self.begrunnelse is None):
+            raise ValueError("en gruppe med 'betingelse' må ha 'begrunnelse' (hvorfor den ikke gir poeng), og "
+                             "'begrunnelse' står bare sammen med 'betingelse'")
         return self
 
 
@@ -1028,6 +1036,12 @@ def _check_groups(book: Rulebook, doc: SourceDocument, seen_ids: dict[str, str])
                                                                      f"'{grouped[member]}'", group.id))
             else:
                 grouped[member] = group.id
+        if group.betingelse is not None:  # who the group gives points to, decided before the points
+            for loc, msg in cond_lang.check(group.betingelse, book.vocabulary, base + ("betingelse",), "kandidat"):
+                problems.append(doc.problem(loc, msg, group.id))
+            if SCORE_FIELD in cond_lang.fields_read(group.betingelse):
+                problems.append(doc.problem(base + ("betingelse",), f"en gruppes betingelse kan ikke lese "
+                                                                    f"{SCORE_FIELD}: den avgjør poengene", group.id))
     for i, criterion in enumerate(book.criteria):
         needed = criterion.forutsetter
         if needed is None:

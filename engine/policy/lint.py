@@ -141,6 +141,9 @@ def _rules(book: Rulebook) -> Iterator[_Rule]:
     for i, c in enumerate(book.criteria):
         if c.betingelse is not None:
             yield _Rule("prioritering.yaml", ("kriterier", i), c.id, "kriterium", "kandidat", c.betingelse)
+    for i, g in enumerate(book.groups):
+        if g.betingelse is not None:
+            yield _Rule("prioritering.yaml", ("grupper", i), g.id, "gruppe", "kandidat", g.betingelse)
     for i, c in enumerate(book.checks):
         yield _Rule("egnethet.yaml", ("kontroller", i), c.id, "kontroll", "kandidat", c.betingelse,
                     blocks=c.utfall == "blokker")

@@ -109,7 +109,7 @@ def test_a_bundle_without_groups_ranks_as_before(tmp_path):
     ("grupper:\n  - {id: g, navn: g, kriterier: [fysisk, psykiskk], tak: 3, hjemmel: h}\n", CRITERIA,
      "ukjent kriterium 'psykiskk' (mente du 'psykisk'?)"),
     ("grupper:\n  - {id: g, navn: g, kriterier: [fysisk, psykisk], hjemmel: h}\n", CRITERIA,
-     "en gruppe må ha 'tak', 'bare_hoyeste: true' eller begge"),
+     "en gruppe må ha 'tak', 'bare_hoyeste: true' eller 'betingelse' (eller flere av dem)"),
     ("grupper:\n  - {id: g, navn: g, kriterier: [fysisk, psykisk], tak: 3, hjemmel: h}\n"
      "  - {id: g2, navn: g2, kriterier: [fysisk, fortrinn], tak: 3, hjemmel: h}\n", CRITERIA,
      "'fysisk' står allerede i gruppen 'g'"),
@@ -128,3 +128,55 @@ def test_rules_check_refuses_broken_groups_with_file_and_line(tmp_path, groups, 
         load_rules(bundle(tmp_path, criteria=criteria, groups=groups))
     found = [(p.message, p.file, p.line) for p in caught.value.problems]
     assert any(message in text and file.endswith("prioritering.yaml") and line for text, file, line in found), found
+
+
+def test_a_group_with_a_condition_gives_its_points_only_to_those_it_holds_for(tmp_path):
+    """An Edinburgh tester: «an owner-occupier with a suitable home gets no needs points» meant the same condition
+    in six criteria. The README's group, pasted: its criteria still show their points, and a line of the group
+    takes them away, for everyone the condition does not hold for; the brief ranking and the reference evaluator
+    agree."""
+    from support.readme import yaml_blocks
+
+    [_, conditional] = [b for b in yaml_blocks("### Grupper av kriterier") if b.startswith("grupper:")]
+    criteria = (criterion("fysisk_funksjonsnedsettelse", 30, "{felt: sjekkliste.fysisk, er: true}")
+                + criterion("psykisk_helse", 10, "{felt: sjekkliste.psykisk, er: true}")
+                + criterion("fortrinn", 5, "{felt: sjekkliste.rimelig_fortrinn, er: true}"))
+    sections = SECTIONS + "  eier_egnet_bolig: {type: boolsk, etikett: eier en egnet bolig}\n"
+    folder = write_bundle(tmp_path / "regler", sections=sections, criteria=criteria)
+    path = folder / "prioritering.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + conditional, encoding="utf-8")
+    case = {"ledig_bolig": {"id": "B-1"}, "kandidater": [
+        {"id": "E-1", "sjekkliste": {"fysisk": True, "psykisk": True, "eier_egnet_bolig": True,
+                                     "rimelig_fortrinn": True}},
+        {"id": "E-2", "sjekkliste": {"fysisk": True, "eier_egnet_bolig": False}},
+        {"id": "E-3", "sjekkliste": {"psykisk": True}}]}  # not given: er_ikke holds, as for any other condition
+    full = None
+    for evaluator in (None, ReferenceRules):
+        compiled_ = CompiledRules(load_rules(folder)) if evaluator is None else CompiledRules(
+            load_rules(folder), evaluator_factory=evaluator)
+        result = compiled_.rank(case, AS_OF)
+        assert [(c.id, c.score) for c in result.candidates] == [("E-2", 30), ("E-3", 10), ("E-1", 5)]
+        e1 = next(c for c in result.candidates if c.id == "E-1")
+        assert [(i.rule_id, i.points) for i in e1.score_items] == [
+            ("fysisk_funksjonsnedsettelse", 30), ("psykisk_helse", 10), ("fortrinn", 5), ("behovspoeng", -40)]
+        assert e1.score_items[-1].text == ("Søkeren eier en egnet bolig og får ikke behovspoeng: 40 poeng fra "
+                                           "«Behovspoeng» trekkes fra.")
+        brief = compiled_.rank_summary(case, AS_OF)
+        assert [(c.id, c.score) for c in brief.candidates] == [(c.id, c.score) for c in result.candidates]
+        if full is not None:
+            assert result.model_dump() == full.model_dump()
+        full = result
+
+
+@pytest.mark.parametrize("group, message", [
+    ("  - {id: g, navn: G, kriterier: [fysisk, psykisk], betingelse: {felt: sjekkliste.fysisk, er: true}, "
+     "hjemmel: h}\n", "en gruppe med 'betingelse' må ha 'begrunnelse'"),
+    ("  - {id: g, navn: G, kriterier: [fysisk, psykisk], betingelse: {felt: resultat.poeng, minst: 1}, "
+     "begrunnelse: b, hjemmel: h}\n", "resultat.poeng"),
+    ("  - {id: g, navn: G, kriterier: [fysisk, psykisk], betingelse: {felt: sjekkliste.fysisk2, er: true}, "
+     "begrunnelse: b, hjemmel: h}\n", "ukjent felt 'sjekkliste.fysisk2'"),
+])
+def test_rules_check_refuses_a_group_condition_without_its_reason_or_on_the_points(tmp_path, group, message):
+    with pytest.raises(RulesError) as caught:
+        load_rules(bundle(tmp_path, groups="grupper:\n" + group))
+    assert any(message in str(p) and p.line for p in caught.value.problems), [str(p) for p in caught.value.problems]
