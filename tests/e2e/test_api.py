@@ -183,7 +183,7 @@ def test_a_date_that_does_not_exist_is_refused_where_it_stands_with_the_other_pr
 
     assert response.status_code == 422
     problems = {p["path"]: p["message"] for p in response.get_json()["problemer"]}
-    assert problems["ledig_bolig.meldt"] == "'2026-02-30' er ikke en dato på formen ÅÅÅÅ-MM-DD"
+    assert problems["ledig_bolig.meldt"] == "'2026-02-30' er ikke en dato som finnes (måneden har ikke den dagen; skriv ÅÅÅÅ-MM-DD)"
     assert "kandidater" in problems  # not hidden by the date
 
 
