@@ -556,7 +556,7 @@ class LocalPlan(BaseModel):
     kombineres: bool = Field(
         False, description="Sann: planen gjelder i tillegg til den planen som ellers gjelder for boligen (f.eks. "
                            "en plan for tilpassede boliger på et område med egen utleieplan). Den kan bare legge "
-                           "til kriterier, kontroller og forrang, ikke erstatte verdier, rekkefølge eller trinn.")
+                           "til kriterier, kontroller, vilkår og forrang, ikke erstatte verdier, rekkefølge, trinn eller klage.")
     hjemmel: str
 
     @model_validator(mode="after")
